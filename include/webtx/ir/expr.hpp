@@ -1,0 +1,305 @@
+#pragma once
+// Expression nodes of the loop IR. Nodes are immutable, shared, and identified by address
+// (a Var is the same variable only if it is the same node). Each node's make() checks its
+// operands. Semantics that backends must agree on are written above each node.
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "webtx/error.hpp"
+#include "webtx/ir/dtype.hpp"
+#include "webtx/ir/node_kinds.hpp"
+
+namespace webtx::ir {
+
+enum class ExprKind : uint8_t {
+#define WEBTX_X(n) n,
+  WEBTX_FOR_EACH_EXPR(WEBTX_X)
+#undef WEBTX_X
+};
+
+struct ExprNode {
+  ExprNode(ExprKind k, DType t) : kind(k), type(t) {}
+  virtual ~ExprNode() = default;
+  const ExprKind kind;
+  const DType type;
+};
+
+// A handle to an immutable expression node (null when undefined).
+class Expr {
+ public:
+  Expr() = default;
+  Expr(std::shared_ptr<const ExprNode> n) : node_(std::move(n)) {}
+  // Convenience literals: 3 is an i32 constant, 1.5f an f32 constant.
+  Expr(int v);
+  Expr(float v);
+
+  bool defined() const { return node_ != nullptr; }
+  const ExprNode* get() const { return node_.get(); }
+  const ExprNode* operator->() const { return node_.get(); }
+  DType type() const { return node_->type; }
+  ExprKind kind() const { return node_->kind; }
+  bool same_as(const Expr& o) const { return node_ == o.node_; }
+  template <typename T>
+  const T* as() const {
+    return node_ && node_->kind == T::kKind ? static_cast<const T*>(node_.get()) : nullptr;
+  }
+  const std::shared_ptr<const ExprNode>& ptr() const { return node_; }
+
+ private:
+  std::shared_ptr<const ExprNode> node_;
+};
+
+template <typename T, ExprKind K>
+struct ExprNodeBase : ExprNode {
+  static constexpr ExprKind kKind = K;
+  explicit ExprNodeBase(DType t) : ExprNode(K, t) {}
+};
+
+// ---- leaves ---------------------------------------------------------------------------------
+
+// Integer (i32/u32) or bool constant; bools hold 0 or 1.
+struct IntImm : ExprNodeBase<IntImm, ExprKind::IntImm> {
+  int64_t value;
+  IntImm(DType t, int64_t v) : ExprNodeBase(t), value(v) {}
+  static Expr make(DType t, int64_t v) {
+    internal_assert(t.is_integer() || t.is_bool()) << "IntImm of type " << t.str();
+    return Expr(std::make_shared<IntImm>(t, v));
+  }
+};
+
+// f32 or f16 constant (held as double; backends print it at the node's precision).
+struct FloatImm : ExprNodeBase<FloatImm, ExprKind::FloatImm> {
+  double value;
+  FloatImm(DType t, double v) : ExprNodeBase(t), value(v) {}
+  static Expr make(DType t, double v) {
+    internal_assert(t.is_float()) << "FloatImm of type " << t.str();
+    return Expr(std::make_shared<FloatImm>(t, v));
+  }
+};
+
+// A scalar variable: a loop index, a let-bound value, or a symbolic extent bound at run time.
+// Identity is the node's address; the name is for printing only (printers uniquify it).
+struct Var : ExprNodeBase<Var, ExprKind::Var> {
+  std::string name;
+  Var(DType t, std::string n) : ExprNodeBase(t), name(std::move(n)) {}
+  static Expr make(DType t, std::string n) { return Expr(std::make_shared<Var>(t, std::move(n))); }
+};
+
+inline Expr::Expr(int v) : Expr(IntImm::make(DType::i32(), v)) {}
+inline Expr::Expr(float v) : Expr(FloatImm::make(DType::f32(), v)) {}
+
+// ---- arithmetic, comparison, logic ------------------------------------------------------------
+// Operands of binary nodes have equal types (the DSL inserts no implicit casts).
+// Div and Mod on integers truncate toward zero (C, WGSL and SPIR-V OpSDiv/OpSRem agree);
+// Mod on floats is x - y * trunc(x / y). Integer overflow wraps (two's complement).
+// Comparisons yield bool. And/Or/Not take and yield bool.
+
+template <typename T, ExprKind K>
+struct BinaryNode : ExprNodeBase<T, K> {
+  Expr a, b;
+  BinaryNode(DType t, Expr a_, Expr b_) : ExprNodeBase<T, K>(t), a(std::move(a_)), b(std::move(b_)) {}
+};
+
+#define WEBTX_ARITH_NODE(N)                                                             \
+  struct N : BinaryNode<N, ExprKind::N> {                                               \
+    using BinaryNode::BinaryNode;                                                       \
+    static Expr make(Expr a, Expr b) {                                                  \
+      internal_assert(a.defined() && b.defined()) << #N " of undefined operand";        \
+      internal_assert(a.type() == b.type())                                            \
+          << #N " operand types differ: " << a.type().str() << " vs " << b.type().str(); \
+      DType t = a.type();                                                               \
+      return Expr(std::make_shared<N>(t, std::move(a), std::move(b)));                  \
+    }                                                                                   \
+  };
+#define WEBTX_CMP_NODE(N)                                                               \
+  struct N : BinaryNode<N, ExprKind::N> {                                               \
+    using BinaryNode::BinaryNode;                                                       \
+    static Expr make(Expr a, Expr b) {                                                  \
+      internal_assert(a.defined() && b.defined()) << #N " of undefined operand";        \
+      internal_assert(a.type() == b.type())                                            \
+          << #N " operand types differ: " << a.type().str() << " vs " << b.type().str(); \
+      return Expr(std::make_shared<N>(DType::boolean(), std::move(a), std::move(b)));   \
+    }                                                                                   \
+  };
+WEBTX_ARITH_NODE(Add)
+WEBTX_ARITH_NODE(Sub)
+WEBTX_ARITH_NODE(Mul)
+WEBTX_ARITH_NODE(Div)
+WEBTX_ARITH_NODE(Mod)
+WEBTX_ARITH_NODE(Min)
+WEBTX_ARITH_NODE(Max)
+WEBTX_CMP_NODE(EQ)
+WEBTX_CMP_NODE(NE)
+WEBTX_CMP_NODE(LT)
+WEBTX_CMP_NODE(LE)
+WEBTX_CMP_NODE(GT)
+WEBTX_CMP_NODE(GE)
+WEBTX_ARITH_NODE(And)
+WEBTX_ARITH_NODE(Or)
+#undef WEBTX_ARITH_NODE
+#undef WEBTX_CMP_NODE
+
+struct Not : ExprNodeBase<Not, ExprKind::Not> {
+  Expr a;
+  Not(Expr a_) : ExprNodeBase(DType::boolean()), a(std::move(a_)) {}
+  static Expr make(Expr a) {
+    internal_assert(a.type().is_bool()) << "Not of " << a.type().str();
+    return Expr(std::make_shared<Not>(std::move(a)));
+  }
+};
+
+// cond ? t : f. Both branches may be evaluated (no short-circuit): never guard a memory
+// access with Select; use IfThenElse for that.
+struct Select : ExprNodeBase<Select, ExprKind::Select> {
+  Expr cond, t, f;
+  Select(Expr c, Expr t_, Expr f_)
+      : ExprNodeBase(t_.type()), cond(std::move(c)), t(std::move(t_)), f(std::move(f_)) {}
+  static Expr make(Expr c, Expr t, Expr f) {
+    internal_assert(c.type().is_bool()) << "Select condition of type " << c.type().str();
+    internal_assert(t.type() == f.type()) << "Select branches differ in type";
+    return Expr(std::make_shared<Select>(std::move(c), std::move(t), std::move(f)));
+  }
+};
+
+// Value conversion (float->int truncates toward zero; bool->number gives 0/1; number->bool is
+// "!= 0").
+struct Cast : ExprNodeBase<Cast, ExprKind::Cast> {
+  Expr value;
+  Cast(DType t, Expr v) : ExprNodeBase(t), value(std::move(v)) {}
+  static Expr make(DType t, Expr v) {
+    internal_assert(v.defined()) << "Cast of undefined value";
+    if (v.type() == t) return v;
+    return Expr(std::make_shared<Cast>(t, std::move(v)));
+  }
+};
+
+// Pure math functions on floats (Abs also on ints). Erf has no GPU instruction: the
+// legalize_intrinsics pass rewrites it to arithmetic before any backend sees it.
+enum class Intrinsic : uint8_t {
+  Exp, Log, Sqrt, Rsqrt, Tanh, Erf, Pow, Abs, Floor, Ceil, Sin, Cos, Sigmoid
+};
+inline const char* intrinsic_name(Intrinsic f) {
+  static const char* names[] = {"exp",  "log",   "sqrt",  "rsqrt", "tanh", "erf",    "pow",
+                                "abs",  "floor", "ceil",  "sin",   "cos",  "sigmoid"};
+  return names[static_cast<int>(f)];
+}
+inline int intrinsic_arity(Intrinsic f) { return f == Intrinsic::Pow ? 2 : 1; }
+
+struct Call : ExprNodeBase<Call, ExprKind::Call> {
+  Intrinsic func;
+  std::vector<Expr> args;
+  Call(DType t, Intrinsic f, std::vector<Expr> a) : ExprNodeBase(t), func(f), args(std::move(a)) {}
+  static Expr make(Intrinsic f, std::vector<Expr> args) {
+    internal_assert(static_cast<int>(args.size()) == intrinsic_arity(f))
+        << intrinsic_name(f) << " takes " << intrinsic_arity(f) << " argument(s)";
+    DType t = args[0].type();
+    internal_assert(t.is_float() || (f == Intrinsic::Abs && t.is_integer()))
+        << intrinsic_name(f) << " of " << t.str();
+    return Expr(std::make_shared<Call>(t, f, std::move(args)));
+  }
+};
+
+// ---- memory ---------------------------------------------------------------------------------
+
+enum class MemScope : uint8_t {
+  Global,     // a storage buffer bound to the kernel (a tensor)
+  Workgroup,  // shared by the invocations of one workgroup (var<workgroup>)
+  Private     // per invocation (function-local array / registers)
+};
+inline const char* scope_name(MemScope s) {
+  return s == MemScope::Global ? "global" : s == MemScope::Workgroup ? "workgroup" : "private";
+}
+
+// A flat, typed memory region. Shape is kept for bounds/size reasoning and host checks; Load
+// and Store index it as 1-D, row-major. Identity is the node's address.
+struct BufferNode {
+  std::string name;
+  DType type;
+  MemScope scope;
+  std::vector<Expr> shape;
+};
+using Buffer = std::shared_ptr<const BufferNode>;
+inline Buffer make_buffer(std::string name, DType t, MemScope s, std::vector<Expr> shape) {
+  return std::make_shared<const BufferNode>(BufferNode{std::move(name), t, s, std::move(shape)});
+}
+
+// buffer[index], flattened. Reading out of bounds is undefined: lowering guards every access.
+struct Load : ExprNodeBase<Load, ExprKind::Load> {
+  Buffer buffer;
+  Expr index;
+  Load(Buffer b, Expr i) : ExprNodeBase(b->type), buffer(std::move(b)), index(std::move(i)) {}
+  static Expr make(Buffer b, Expr i) {
+    internal_assert(b && i.defined() && i.type().is_integer()) << "Load needs a buffer and int index";
+    return Expr(std::make_shared<Load>(std::move(b), std::move(i)));
+  }
+};
+
+// ---- before lowering: tensors and reductions -------------------------------------------------
+
+struct OperationNode;  // operation.hpp
+using Operation = std::shared_ptr<const OperationNode>;
+
+// A read of a tensor (an operation's output) at multi-dimensional indices. Exists only until
+// lowering flattens it to a Load (or inlines the producer).
+struct ProducerLoad : ExprNodeBase<ProducerLoad, ExprKind::ProducerLoad> {
+  Operation producer;
+  std::vector<Expr> indices;
+  ProducerLoad(DType t, Operation p, std::vector<Expr> i)
+      : ExprNodeBase(t), producer(std::move(p)), indices(std::move(i)) {}
+  static Expr make(Operation p, std::vector<Expr> indices);  // operation.hpp
+};
+
+// An iteration axis: a variable with a range [min, min + extent).
+enum class IterKind : uint8_t { DataPar, Reduce };
+struct IterVarNode {
+  Expr var;  // a Var
+  Expr min, extent;
+  IterKind kind;
+};
+using IterVar = std::shared_ptr<const IterVarNode>;
+inline IterVar make_iter_var(Expr var, Expr min, Expr extent, IterKind kind) {
+  internal_assert(var.as<Var>()) << "IterVar needs a Var";
+  return std::make_shared<const IterVarNode>(
+      IterVarNode{std::move(var), std::move(min), std::move(extent), kind});
+}
+
+// Combine `source` over every point of `axes` with `op`, starting from op's identity.
+// Appears only as the whole body of a ComputeOp.
+enum class ReduceOp : uint8_t { Sum, Max, Min };
+inline const char* reduce_op_name(ReduceOp op) {
+  return op == ReduceOp::Sum ? "sum" : op == ReduceOp::Max ? "max" : "min";
+}
+struct Reduce : ExprNodeBase<Reduce, ExprKind::Reduce> {
+  ReduceOp op;
+  Expr source;
+  std::vector<IterVar> axes;
+  Reduce(ReduceOp o, Expr s, std::vector<IterVar> a)
+      : ExprNodeBase(s.type()), op(o), source(std::move(s)), axes(std::move(a)) {}
+  static Expr make(ReduceOp op, Expr source, std::vector<IterVar> axes) {
+    internal_assert(source.defined() && !axes.empty()) << "Reduce needs a source and axes";
+    for (auto& a : axes) internal_assert(a->kind == IterKind::Reduce) << "non-reduce axis";
+    return Expr(std::make_shared<Reduce>(op, std::move(source), std::move(axes)));
+  }
+};
+
+// The identity element of a reduction in type t (-inf/+inf for float max/min).
+Expr reduce_identity(ReduceOp op, DType t);
+
+// ---- after lowering: hardware indices --------------------------------------------------------
+
+// workgroup_id / local_invocation_id component `dim` (0 = x, 1 = y, 2 = z), as i32.
+enum class ThreadAxis : uint8_t { WorkgroupId, LocalId };
+struct ThreadIndex : ExprNodeBase<ThreadIndex, ExprKind::ThreadIndex> {
+  ThreadAxis axis;
+  int dim;
+  ThreadIndex(ThreadAxis a, int d) : ExprNodeBase(DType::i32()), axis(a), dim(d) {}
+  static Expr make(ThreadAxis a, int d) {
+    internal_assert(d >= 0 && d < 3) << "thread dim " << d;
+    return Expr(std::make_shared<ThreadIndex>(a, d));
+  }
+};
+
+}  // namespace webtx::ir

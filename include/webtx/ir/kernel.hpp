@@ -1,0 +1,41 @@
+#pragma once
+// The contract between lowering and every backend: one GPU compute kernel.
+//
+//  * `buffers` are the kernel's storage buffers, bound at @group(0) @binding(i) in this order;
+//    each is a Global-scope Buffer indexed flat. Bool tensors are stored as u32 (0/1).
+//  * `scalars` are the symbolic extents (i32 Vars) the body and grid use. If non-empty they
+//    are passed in one uniform block bound at binding `buffers.size()`: a struct of i32 fields
+//    in this order, padded to a multiple of 16 bytes.
+//  * the body runs once per invocation; ThreadIndex nodes read workgroup_id /
+//    local_invocation_id. `workgroup_size` is constant; `grid` (workgroups per dimension) are
+//    expressions over `scalars` that the host evaluates before dispatch.
+//  * Allocate nodes in the body declare Workgroup (shared) and Private arrays of constant size.
+#include <array>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "webtx/ir/stmt.hpp"
+
+namespace webtx::ir {
+
+struct KernelBuffer {
+  Buffer buffer;
+  bool read = false;     // the body loads from it
+  bool written = false;  // the body stores to it
+};
+
+struct Kernel {
+  std::string name;
+  std::vector<KernelBuffer> buffers;
+  std::vector<Expr> scalars;  // Vars, i32
+  std::array<int64_t, 3> workgroup_size{1, 1, 1};
+  std::array<Expr, 3> grid;
+  Stmt body;
+
+  // Bytes of workgroup memory the body allocates (for device-limit checks).
+  int64_t workgroup_bytes = 0;
+  bool uses_f16 = false;
+};
+
+}  // namespace webtx::ir

@@ -1,0 +1,158 @@
+#pragma once
+// Statement nodes of the loop IR.
+#include <memory>
+#include <utility>
+#include <vector>
+
+#include "webtx/ir/expr.hpp"
+
+namespace webtx::ir {
+
+enum class StmtKind : uint8_t {
+#define WEBTX_X(n) n,
+  WEBTX_FOR_EACH_STMT(WEBTX_X)
+#undef WEBTX_X
+};
+
+struct StmtNode {
+  explicit StmtNode(StmtKind k) : kind(k) {}
+  virtual ~StmtNode() = default;
+  const StmtKind kind;
+};
+
+class Stmt {
+ public:
+  Stmt() = default;
+  Stmt(std::shared_ptr<const StmtNode> n) : node_(std::move(n)) {}
+  bool defined() const { return node_ != nullptr; }
+  const StmtNode* get() const { return node_.get(); }
+  const StmtNode* operator->() const { return node_.get(); }
+  StmtKind kind() const { return node_->kind; }
+  bool same_as(const Stmt& o) const { return node_ == o.node_; }
+  template <typename T>
+  const T* as() const {
+    return node_ && node_->kind == T::kKind ? static_cast<const T*>(node_.get()) : nullptr;
+  }
+
+ private:
+  std::shared_ptr<const StmtNode> node_;
+};
+
+template <StmtKind K>
+struct StmtNodeBase : StmtNode {
+  static constexpr StmtKind kKind = K;
+  StmtNodeBase() : StmtNode(K) {}
+};
+
+// let var = value in body (var is a Var; value evaluated once).
+struct LetStmt : StmtNodeBase<StmtKind::LetStmt> {
+  Expr var, value;
+  Stmt body;
+  static Stmt make(Expr var, Expr value, Stmt body) {
+    internal_assert(var.as<Var>() && value.defined() && body.defined()) << "bad LetStmt";
+    internal_assert(var.type() == value.type()) << "LetStmt type mismatch";
+    auto n = std::make_shared<LetStmt>();
+    n->var = std::move(var), n->value = std::move(value), n->body = std::move(body);
+    return Stmt(n);
+  }
+};
+
+// for (var = min; var < min + extent; ++var) body.
+//  Serial: a plain loop. Unrolled: backends emit the body once per iteration (extent must be
+//  a constant). Vectorized: iterations are independent and the extent a constant; a backend
+//  may use vector instructions or unroll. Loops bound to hardware axes never reach the IR as
+//  For: lowering turns them into LetStmt of ThreadIndex.
+enum class ForKind : uint8_t { Serial, Unrolled, Vectorized };
+inline const char* for_kind_name(ForKind k) {
+  return k == ForKind::Serial ? "for" : k == ForKind::Unrolled ? "unrolled" : "vectorized";
+}
+struct For : StmtNodeBase<StmtKind::For> {
+  Expr var, min, extent;
+  ForKind for_kind = ForKind::Serial;
+  Stmt body;
+  static Stmt make(Expr var, Expr min, Expr extent, ForKind k, Stmt body) {
+    internal_assert(var.as<Var>() && min.defined() && extent.defined() && body.defined())
+        << "bad For";
+    auto n = std::make_shared<For>();
+    n->var = std::move(var), n->min = std::move(min), n->extent = std::move(extent);
+    n->for_kind = k, n->body = std::move(body);
+    return Stmt(n);
+  }
+};
+
+// buffer[index] = value (flattened).
+struct Store : StmtNodeBase<StmtKind::Store> {
+  Buffer buffer;
+  Expr value, index;
+  static Stmt make(Buffer b, Expr value, Expr index) {
+    internal_assert(b && value.defined() && index.defined()) << "bad Store";
+    internal_assert(value.type() == b->type) << "Store of " << value.type().str() << " into "
+                                             << b->type.str() << " buffer " << b->name;
+    auto n = std::make_shared<Store>();
+    n->buffer = std::move(b), n->value = std::move(value), n->index = std::move(index);
+    return Stmt(n);
+  }
+};
+
+// producer(indices) = value. Exists only until storage flattening.
+struct ProducerStore : StmtNodeBase<StmtKind::ProducerStore> {
+  Operation producer;
+  Expr value;
+  std::vector<Expr> indices;
+  static Stmt make(Operation p, Expr value, std::vector<Expr> indices) {
+    auto n = std::make_shared<ProducerStore>();
+    n->producer = std::move(p), n->value = std::move(value), n->indices = std::move(indices);
+    return Stmt(n);
+  }
+};
+
+struct IfThenElse : StmtNodeBase<StmtKind::IfThenElse> {
+  Expr cond;
+  Stmt then_case, else_case;  // else_case may be undefined
+  static Stmt make(Expr cond, Stmt t, Stmt e = Stmt()) {
+    internal_assert(cond.defined() && cond.type().is_bool() && t.defined()) << "bad IfThenElse";
+    auto n = std::make_shared<IfThenElse>();
+    n->cond = std::move(cond), n->then_case = std::move(t), n->else_case = std::move(e);
+    return Stmt(n);
+  }
+};
+
+// Statements in order.
+struct Seq : StmtNodeBase<StmtKind::Seq> {
+  std::vector<Stmt> stmts;
+  static Stmt make(std::vector<Stmt> s) {
+    std::vector<Stmt> flat;
+    for (auto& x : s) {
+      if (!x.defined()) continue;
+      if (auto q = x.as<Seq>()) {
+        flat.insert(flat.end(), q->stmts.begin(), q->stmts.end());
+      } else {
+        flat.push_back(x);
+      }
+    }
+    if (flat.size() == 1) return flat[0];
+    auto n = std::make_shared<Seq>();
+    n->stmts = std::move(flat);
+    return Stmt(n);
+  }
+};
+
+// Declares a Workgroup or Private buffer (constant shape) live within body.
+struct Allocate : StmtNodeBase<StmtKind::Allocate> {
+  Buffer buffer;
+  Stmt body;
+  static Stmt make(Buffer b, Stmt body) {
+    internal_assert(b && b->scope != MemScope::Global && body.defined()) << "bad Allocate";
+    auto n = std::make_shared<Allocate>();
+    n->buffer = std::move(b), n->body = std::move(body);
+    return Stmt(n);
+  }
+};
+
+// workgroupBarrier(): every invocation of the workgroup must reach it (uniform control flow);
+// orders workgroup-memory accesses before it with those after it.
+struct Barrier : StmtNodeBase<StmtKind::Barrier> {
+  static Stmt make() { return Stmt(std::make_shared<Barrier>()); }
+};
+
+}  // namespace webtx::ir
