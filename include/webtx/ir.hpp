@@ -10,3 +10,4 @@
 #include "webtx/ir/kernel.hpp"
 #include "webtx/ir/program.hpp"
 #include "webtx/ir/printer.hpp"
+#include "webtx/ir/scalar_eval.hpp"
