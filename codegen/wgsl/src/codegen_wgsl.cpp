@@ -1,0 +1,387 @@
+// The WGSL printer: one visit per IR node (after Halide's CodeGen_WebGPU_Dev and TVM's
+// codegen_webgpu). Expressions print fully parenthesised; statements go to the entry point's
+// body, module-scope declarations (workgroup arrays, helpers) to a separate stream that is
+// joined in front.
+#include <sstream>
+#include <unordered_map>
+#include <vector>
+
+#include "webtx/codegen/wgsl.hpp"
+#include "webtx/ir/functor.hpp"
+#include "webtx/ir/printer.hpp"
+#include "wgsl_internal.hpp"
+
+namespace webtx::codegen {
+namespace {
+
+using namespace ir;
+using wgsl_detail::float_literal;
+using wgsl_detail::int_literal;
+using wgsl_detail::storage_type;
+using wgsl_detail::value_type;
+
+struct BufferInfo {
+  std::string name;
+  bool bool_as_u32 = false;  // a Global bool buffer: stored as u32 0/1
+  bool writable = true;
+};
+
+class WgslPrinter : public IRVisitor {
+ public:
+  explicit WgslPrinter(const Kernel& k) : k_(k) {}
+
+  std::string emit() {
+    internal_assert(k_.body.defined()) << "kernel " << k_.name << " has no body";
+    for (int d = 0; d < 3; ++d)
+      internal_assert(k_.workgroup_size[d] >= 1)
+          << "kernel " << k_.name << ": workgroup_size[" << d << "] = " << k_.workgroup_size[d];
+    // The backend's own names first, so user names can never take them.
+    names_.claim(kWgslEntryPoint);
+    wg_id_ = names_.fresh("webtx_workgroup_id");
+    local_id_ = names_.fresh("webtx_local_id");
+
+    std::ostringstream decls;
+    for (size_t i = 0; i < k_.buffers.size(); ++i) {
+      auto& kb = k_.buffers[i];
+      internal_assert(kb.buffer && kb.buffer->scope == MemScope::Global)
+          << "kernel " << k_.name << ": binding " << i << " is not a global buffer";
+      BufferInfo info{names_.fresh(kb.buffer->name), kb.buffer->type.is_bool(), kb.written};
+      decls << "@group(0) @binding(" << i << ") var<storage, " << wgsl_buffer_access(kb) << "> "
+            << info.name << ": array<" << stype(kb.buffer->type) << ">;\n";
+      internal_assert(buffers_.emplace(kb.buffer.get(), std::vector{info}).second)
+          << "kernel " << k_.name << " binds buffer " << kb.buffer->name << " twice";
+    }
+    std::ostringstream pre;  // start of main: scalars read from the uniform block
+    if (!k_.scalars.empty()) {
+      std::string st = names_.fresh("WebtxUniforms"), u = names_.fresh("webtx_uniforms");
+      decls << "struct " << st << " {\n";
+      std::vector<std::string> fields;
+      for (auto& s : k_.scalars) {
+        auto* v = s.as<Var>();
+        internal_assert(v && s.type() == DType::i32())
+            << "kernel " << k_.name << ": scalars must be i32 Vars";
+        // Fields live in the struct's own namespace, but fresh() keeps them unique anyway.
+        std::string f = names_.fresh(v->name);
+        decls << "  " << f << ": i32,\n";
+        std::string local = names_.fresh(v->name);
+        pre << "  let " << local << ": i32 = " << u << "." << f << ";\n";
+        bind(v, local);
+      }
+      for (size_t i = k_.scalars.size(); i % 4 != 0; ++i)
+        decls << "  " << names_.fresh("webtx_pad") << ": i32,\n";
+      decls << "}\n@group(0) @binding(" << k_.buffers.size() << ") var<uniform> " << u << ": " << st
+            << ";\n";
+    }
+
+    depth_ = 1;
+    visit(k_.body);
+
+    internal_assert(!uses_f16_ || k_.uses_f16)
+        << "kernel " << k_.name << " uses f16 but Kernel::uses_f16 is not set";
+    std::ostringstream out;
+    std::string title = k_.name;
+    for (char& c : title)
+      if (c == '\n' || c == '\r') c = ' ';
+    out << "// webtx kernel: " << title << "\n";
+    if (k_.uses_f16) out << "enable f16;\n";
+    out << "\n" << decls.str() << module_.str() << "\n";
+    out << "@compute @workgroup_size(" << k_.workgroup_size[0] << ", " << k_.workgroup_size[1]
+        << ", " << k_.workgroup_size[2] << ")\n";
+    out << "fn " << kWgslEntryPoint << "(@builtin(workgroup_id) " << wg_id_
+        << ": vec3<u32>, @builtin(local_invocation_id) " << local_id_ << ": vec3<u32>) {\n";
+    out << pre.str() << body_.str() << "}\n";
+    return out.str();
+  }
+
+ protected:
+  using IRVisitor::visit;
+
+  // ---- expressions: each sets e_ ----------------------------------------------------------
+  void visit_IntImm(const IntImm& op) override { e_ = int_literal(op.type, op.value); }
+  void visit_FloatImm(const FloatImm& op) override {
+    stype(op.type);
+    e_ = float_literal(op.type, op.value);
+    if (!e_.empty()) return;
+    // inf/NaN have no WGSL literal and would be a const-expression error: build them from a
+    // private variable's bits, which the compiler must treat as a run-time value.
+    if (zero_.empty()) {
+      zero_ = names_.fresh("webtx_runtime_zero");
+      module_ << "var<private> " << zero_ << ": u32;\n";
+    }
+    std::ostringstream s;
+    s << "0x" << std::hex << wgsl_detail::nonfinite_bits(op.type, op.value) << "u";
+    if (op.type.bits == 16) {
+      e_ = "bitcast<vec2<f16>>(" + zero_ + " | " + s.str() + ").x";
+    } else {
+      e_ = "bitcast<f32>(" + zero_ + " | " + s.str() + ")";
+    }
+  }
+  void visit_Var(const Var& op) override {
+    auto it = vars_.find(&op);
+    internal_assert(it != vars_.end() && !it->second.empty())
+        << "kernel " << k_.name << ": variable '" << op.name << "' is used but not bound";
+    e_ = it->second.back();
+  }
+#define WEBTX_BIN(N, SYM)                       \
+  void visit_##N(const N& op) override {        \
+    std::string a = expr(op.a), b = expr(op.b); \
+    e_ = "(" + a + " " SYM " " + b + ")";       \
+  }
+  // Integer / and % truncate toward zero like the IR's Div/Mod; WGSL defines x / 0 = x,
+  // x % 0 = 0 and INT_MIN / -1 = INT_MIN where C leaves them undefined. Float % is
+  // x - y * trunc(x / y), as in the IR.
+  WEBTX_BIN(Add, "+")
+  WEBTX_BIN(Sub, "-") WEBTX_BIN(Mul, "*") WEBTX_BIN(Div, "/") WEBTX_BIN(Mod, "%")
+      WEBTX_BIN(EQ, "==") WEBTX_BIN(NE, "!=") WEBTX_BIN(LT, "<") WEBTX_BIN(LE, "<=")
+          WEBTX_BIN(GT, ">") WEBTX_BIN(GE, ">=")
+#undef WEBTX_BIN
+              void visit_And(const And& op) override {
+    std::string a = expr(op.a), b = expr(op.b);
+    e_ = "(" + a + (op.type.is_bool() ? " && " : " & ") + b + ")";
+  }
+  void visit_Or(const Or& op) override {
+    std::string a = expr(op.a), b = expr(op.b);
+    e_ = "(" + a + (op.type.is_bool() ? " || " : " | ") + b + ")";
+  }
+  void visit_Min(const Min& op) override { e_ = call("min", {op.a, op.b}); }
+  void visit_Max(const Max& op) override { e_ = call("max", {op.a, op.b}); }
+  void visit_Not(const Not& op) override { e_ = "(!" + expr(op.a) + ")"; }
+  void visit_Select(const Select& op) override {
+    std::string c = expr(op.cond), t = expr(op.t), f = expr(op.f);
+    e_ = "select(" + f + ", " + t + ", " + c + ")";
+  }
+  void visit_Cast(const Cast& op) override {
+    // WGSL's conversions match the IR: float->int truncates toward zero (and saturates),
+    // bool->number is 0/1, number->bool is != 0, i32<->u32 keeps the bits.
+    e_ = vtype(op.type) + "(" + expr(op.value) + ")";
+  }
+  void visit_Call(const Call& op) override {
+    std::string t = vtype(op.type);
+    auto one = [&](const char* v) { return float_literal(op.type, std::stod(v)); };
+    switch (op.func) {
+      case Intrinsic::Exp:
+        e_ = call("exp", op.args);
+        return;
+      case Intrinsic::Log:
+        e_ = call("log", op.args);
+        return;
+      case Intrinsic::Sqrt:
+        e_ = call("sqrt", op.args);
+        return;
+      case Intrinsic::Rsqrt:
+        e_ = call("inverseSqrt", op.args);
+        return;
+      case Intrinsic::Pow:
+        e_ = call("pow", op.args);
+        return;
+      case Intrinsic::Abs:
+        e_ = call("abs", op.args);
+        return;
+      case Intrinsic::Floor:
+        e_ = call("floor", op.args);
+        return;
+      case Intrinsic::Ceil:
+        e_ = call("ceil", op.args);
+        return;
+      case Intrinsic::Sin:
+        e_ = call("sin", op.args);
+        return;
+      case Intrinsic::Cos:
+        e_ = call("cos", op.args);
+        return;
+      case Intrinsic::Tanh:
+        // tanh(+-15) is +-1 in f32 and f16; clamping first keeps drivers that compute tanh
+        // through exp() from returning inf/inf = NaN for large inputs.
+        e_ = "tanh(clamp(" + expr(op.args[0]) + ", " + one("-15") + ", " + one("15") + "))";
+        return;
+      case Intrinsic::Sigmoid:
+        e_ = "(" + one("1") + " / (" + one("1") + " + exp(-" + expr(op.args[0]) + ")))";
+        return;
+      case Intrinsic::Erf:
+        internal_error << "kernel " << k_.name
+                       << ": erf reached the WGSL backend; legalize_intrinsics must rewrite it";
+    }
+    internal_error << "unknown intrinsic";
+  }
+  void visit_Load(const Load& op) override {
+    const BufferInfo& b = buffer(op.buffer);
+    e_ = b.name + "[" + expr(op.index) + "]";
+    if (b.bool_as_u32) e_ = "(" + e_ + " != 0u)";
+  }
+  void visit_ThreadIndex(const ThreadIndex& op) override {
+    const std::string& v = op.axis == ThreadAxis::WorkgroupId ? wg_id_ : local_id_;
+    e_ = std::string("i32(") + v + "." + "xyz"[op.dim] + ")";
+  }
+  void visit_ProducerLoad(const ProducerLoad&) override {
+    internal_error << "kernel " << k_.name << ": ProducerLoad reached the WGSL backend";
+  }
+  void visit_Reduce(const Reduce&) override {
+    internal_error << "kernel " << k_.name << ": Reduce reached the WGSL backend";
+  }
+
+  // ---- statements ---------------------------------------------------------------------------
+  void visit_LetStmt(const LetStmt& op) override {
+    auto* v = op.var.as<Var>();
+    std::string value = expr(op.value), name = names_.fresh(v->name);
+    line("let " + name + ": " + vtype(op.var.type()) + " = " + value + ";");
+    bind(v, name);
+    visit(op.body);
+    unbind(v);
+  }
+  void visit_For(const For& op) override {
+    auto* v = op.var.as<Var>();
+    std::string t = vtype(op.var.type());
+    if (op.for_kind != ForKind::Serial) {
+      // Unrolled and Vectorized loops are both unrolled here (no vector types are emitted):
+      // one block per iteration binding the index to its value.
+      auto* ext = op.extent.as<IntImm>();
+      internal_assert(ext) << "kernel " << k_.name << ": " << for_kind_name(op.for_kind)
+                           << " loop over '" << v->name << "' needs a constant extent";
+      auto* mn = op.min.as<IntImm>();
+      std::string base = mn ? "" : expr(op.min);
+      std::string name = names_.fresh(v->name);
+      bind(v, name);
+      for (int64_t i = 0; i < ext->value; ++i) {
+        std::string value = mn ? int_literal(op.var.type(), mn->value + i)
+                               : "(" + base + " + " + int_literal(op.var.type(), i) + ")";
+        line("{");
+        ++depth_;
+        line("let " + name + ": " + t + " = " + value + ";");
+        visit(op.body);
+        --depth_;
+        line("}");
+      }
+      unbind(v);
+      return;
+    }
+    std::string lo = expr(op.min), hi;
+    auto* mn = op.min.as<IntImm>();
+    auto* ext = op.extent.as<IntImm>();
+    if (mn && ext) {
+      hi = int_literal(op.var.type(), mn->value + ext->value);
+    } else {
+      // Evaluated once, not on every iteration.
+      hi = names_.fresh(v->name + "_end");
+      std::string ex = expr(op.extent);
+      line("let " + hi + ": " + t + " = " +
+           (mn && mn->value == 0 ? ex : "(" + lo + " + " + ex + ")") + ";");
+    }
+    std::string name = names_.fresh(v->name);
+    line("for (var " + name + ": " + t + " = " + lo + "; " + name + " < " + hi + "; " + name +
+         "++) {");
+    bind(v, name);
+    nested(op.body);
+    unbind(v);
+    line("}");
+  }
+  void visit_Store(const Store& op) override {
+    const BufferInfo& b = buffer(op.buffer);
+    internal_assert(b.writable) << "kernel " << k_.name << " stores to buffer " << op.buffer->name
+                                << ", which is not marked written";
+    std::string idx = expr(op.index), value = expr(op.value);
+    if (b.bool_as_u32) value = "select(0u, 1u, " + value + ")";
+    line(b.name + "[" + idx + "] = " + value + ";");
+  }
+  void visit_IfThenElse(const IfThenElse& op) override {
+    line("if (" + expr(op.cond) + ") {");
+    nested(op.then_case);
+    if (op.else_case.defined()) {
+      line("} else {");
+      nested(op.else_case);
+    }
+    line("}");
+  }
+  void visit_Allocate(const Allocate& op) override {
+    const BufferNode* b = op.buffer.get();
+    int64_t n = 1;
+    for (auto& d : b->shape) {
+      auto* c = d.as<IntImm>();
+      internal_assert(c && c->value > 0) << "kernel " << k_.name << ": allocation " << b->name
+                                         << " needs a constant positive shape";
+      n *= c->value;
+    }
+    std::string type = "array<" + vtype(b->type) + ", " + std::to_string(n) + ">";
+    if (b->scope == MemScope::Workgroup) {
+      // WGSL only allows workgroup variables at module scope: one per buffer node, even if an
+      // unrolled loop visits its Allocate several times.
+      auto it = workgroup_.find(b);
+      if (it == workgroup_.end()) {
+        it = workgroup_.emplace(b, names_.fresh(b->name)).first;
+        module_ << "var<workgroup> " << it->second << ": " << type << ";\n";
+      }
+      buffers_[b].push_back(BufferInfo{it->second});
+    } else {
+      std::string name = names_.fresh(b->name);
+      line("var " + name + ": " + type + ";");
+      buffers_[b].push_back(BufferInfo{name});
+    }
+    visit(op.body);
+    buffers_[b].pop_back();
+  }
+  void visit_Seq(const Seq& op) override {
+    for (auto& s : op.stmts) visit(s);
+  }
+  void visit_Barrier(const Barrier&) override { line("workgroupBarrier();"); }
+  void visit_ProducerStore(const ProducerStore&) override {
+    internal_error << "kernel " << k_.name << ": ProducerStore reached the WGSL backend";
+  }
+
+ private:
+  std::string expr(const Expr& e) {
+    internal_assert(e.defined()) << "kernel " << k_.name << ": undefined expression";
+    visit(e);
+    return std::move(e_);
+  }
+  std::string call(const char* f, const std::vector<Expr>& args) {
+    std::string s = std::string(f) + "(";
+    for (size_t i = 0; i < args.size(); ++i) s += (i ? ", " : "") + expr(args[i]);
+    return s + ")";
+  }
+  std::string vtype(DType t) {
+    if (t.is_float() && t.bits == 16) uses_f16_ = true;
+    return value_type(t);
+  }
+  std::string stype(DType t) {
+    if (t.is_float() && t.bits == 16) uses_f16_ = true;
+    return storage_type(t);
+  }
+  const BufferInfo& buffer(const Buffer& b) {
+    auto it = buffers_.find(b.get());
+    internal_assert(it != buffers_.end() && !it->second.empty())
+        << "kernel " << k_.name << " accesses buffer " << b->name
+        << ", which is neither bound nor allocated";
+    return it->second.back();
+  }
+  void bind(const Var* v, std::string name) { vars_[v].push_back(std::move(name)); }
+  void unbind(const Var* v) { vars_[v].pop_back(); }
+  void line(const std::string& s) {
+    for (int i = 0; i < depth_; ++i) body_ << "  ";
+    body_ << s << "\n";
+  }
+  void nested(const Stmt& s) {
+    ++depth_;
+    visit(s);
+    --depth_;
+  }
+
+  const Kernel& k_;
+  wgsl_detail::Namer names_;
+  std::string wg_id_, local_id_, zero_;
+  std::unordered_map<const ExprNode*, std::vector<std::string>> vars_;
+  std::unordered_map<const BufferNode*, std::vector<BufferInfo>> buffers_;
+  std::unordered_map<const BufferNode*, std::string> workgroup_;
+  std::ostringstream body_, module_;
+  std::string e_;
+  int depth_ = 0;
+  bool uses_f16_ = false;
+};
+
+}  // namespace
+
+const char* wgsl_buffer_access(const ir::KernelBuffer& b) {
+  return b.written ? "read_write" : "read";
+}
+
+std::string emit_wgsl(const ir::Kernel& kernel) { return WgslPrinter(kernel).emit(); }
+
+}  // namespace webtx::codegen
