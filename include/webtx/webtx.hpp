@@ -1,0 +1,4 @@
+#pragma once
+// The one public header: the loop IR and the typed DSL that builds operation graphs.
+#include "webtx/dsl.hpp"
+#include "webtx/ir.hpp"

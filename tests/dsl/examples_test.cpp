@@ -1,0 +1,2 @@
+// placeholder until examples/ops exist
+#include <gtest/gtest.h>
