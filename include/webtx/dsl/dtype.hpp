@@ -45,27 +45,32 @@ inline constexpr auto dtype_table = hana::make_map(
 template <typename T>
 inline constexpr bool is_dtype = decltype(hana::contains(dtype_table, hana::type_c<T>))::value;
 
+// A non-dtype maps to empty traits rather than cascading into Hana's own errors: every entry
+// point static_asserts is_dtype first, with a message that says what to write instead.
 template <typename T>
-using traits_of = typename decltype(+hana::at_key(dtype_table, hana::type_c<T>))::type;
+constexpr auto traits_type() {
+  if constexpr (is_dtype<T>)
+    return hana::at_key(dtype_table, hana::type_c<T>);
+  else
+    return hana::type_c<dtype_traits<ir::TypeCode::Int, 0, void>>;
+}
+template <typename T>
+using traits_of = typename decltype(traits_type<T>())::type;
 
-// The runtime type of a tag (only instantiated for tags in the table).
+// The runtime type of a tag.
 template <typename T>
 inline constexpr ir::DType dtype_of = traits_of<T>::dtype;
 
-// Category queries that are simply false for a non-dtype (so static_asserts stay readable).
+// Category queries (false for a non-dtype, whose traits have 0 bits).
 template <typename T>
-constexpr ir::DType dtype_or_void() {
-  if constexpr (is_dtype<T>)
-    return dtype_of<T>;
-  else
-    return ir::DType{ir::TypeCode::Int, 0};
-}
+inline constexpr bool is_float_dtype =
+    (traits_of<T>::dtype.bits > 0) && traits_of<T>::dtype.is_float();
 template <typename T>
-inline constexpr bool is_float_dtype = is_dtype<T>&& dtype_or_void<T>().is_float();
+inline constexpr bool is_integer_dtype =
+    (traits_of<T>::dtype.bits > 0) && traits_of<T>::dtype.is_integer();
 template <typename T>
-inline constexpr bool is_integer_dtype = is_dtype<T>&& dtype_or_void<T>().is_integer();
-template <typename T>
-inline constexpr bool is_bool_dtype = is_dtype<T>&& dtype_or_void<T>().is_bool();
+inline constexpr bool is_bool_dtype =
+    (traits_of<T>::dtype.bits > 0) && traits_of<T>::dtype.is_bool();
 
 }  // namespace dsl
 

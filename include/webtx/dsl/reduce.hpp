@@ -77,7 +77,7 @@ auto make_reduce_list(const E& e, const Axis (&axes)[N]) {
   if constexpr (std::is_same_v<Axis, RVar>) {
     return make_reduce<Op>(e, std::vector<RVar>(axes, axes + N));
   } else {
-    return make_reduce<Op>(e, axes[0]);
+    return make_reduce<Op>(e, std::vector<RVar>{});  // after the static_assert above
   }
 }
 
