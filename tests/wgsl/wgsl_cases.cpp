@@ -15,6 +15,8 @@ int main(int argc, char** argv) {
     std::filesystem::create_directories(argv[1]);
     std::vector<wgsl_test::Case> cases;
     wgsl_test::add_basic_cases(cases);
+    wgsl_test::add_dtype_cases(cases);
+    wgsl_test::add_intrinsic_cases(cases);
     wgsl_test::write_cases(argv[1], cases);
     std::printf("wrote %zu cases to %s\n", cases.size(), argv[1]);
   } catch (const std::exception& e) {

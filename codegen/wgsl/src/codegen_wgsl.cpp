@@ -131,9 +131,10 @@ class WgslPrinter : public IRVisitor {
   // x % 0 = 0 and INT_MIN / -1 = INT_MIN where C leaves them undefined. Float % is
   // x - y * trunc(x / y), as in the IR.
   WEBTX_BIN(Add, "+")
-  WEBTX_BIN(Sub, "-") WEBTX_BIN(Mul, "*") WEBTX_BIN(Div, "/") WEBTX_BIN(Mod, "%")
-      WEBTX_BIN(EQ, "==") WEBTX_BIN(NE, "!=") WEBTX_BIN(LT, "<") WEBTX_BIN(LE, "<=")
-          WEBTX_BIN(GT, ">") WEBTX_BIN(GE, ">=")
+  WEBTX_BIN(Sub, "-")
+  WEBTX_BIN(Mul, "*") WEBTX_BIN(Div, "/") WEBTX_BIN(Mod, "%") WEBTX_BIN(EQ, "==")
+      WEBTX_BIN(NE, "!=") WEBTX_BIN(LT, "<") WEBTX_BIN(LE, "<=") WEBTX_BIN(GT, ">")
+          WEBTX_BIN(GE, ">=")
 #undef WEBTX_BIN
               void visit_And(const And& op) override {
     std::string a = expr(op.a), b = expr(op.b);
@@ -156,7 +157,7 @@ class WgslPrinter : public IRVisitor {
     e_ = vtype(op.type) + "(" + expr(op.value) + ")";
   }
   void visit_Call(const Call& op) override {
-    std::string t = vtype(op.type);
+    vtype(op.type);  // notes f16 use
     auto one = [&](const char* v) { return float_literal(op.type, std::stod(v)); };
     switch (op.func) {
       case Intrinsic::Exp:

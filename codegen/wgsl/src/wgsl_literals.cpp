@@ -3,6 +3,7 @@
 // WGSL compiler recovers exactly the constant the IR holds.
 #include <charconv>
 #include <cmath>
+#include <cstdio>
 #include <cstring>
 
 #include "wgsl_internal.hpp"
@@ -50,6 +51,15 @@ std::string shortest(float f) {
   return s;
 }
 
+// Exact hexadecimal text (e.g. 0x1.fffffep+127), for values near the ends of the range: WGSL
+// compilers reject a decimal literal whose exact value lies beyond the largest finite value,
+// even when it would round to it.
+std::string hex(float f) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%a", static_cast<double>(f));
+  return buf;
+}
+
 }  // namespace
 
 std::string float_literal(ir::DType t, double v) {
@@ -61,11 +71,15 @@ std::string float_literal(ir::DType t, double v) {
     if (!std::isfinite(static_cast<float>(h))) return "";
     // Every f16 is exactly an f32, and the shortest f32 text identifies it among f32s, hence
     // also among f16s.
-    text = shortest(static_cast<float>(h)) + "h";
+    float a = std::fabs(static_cast<float>(h));
+    text = (a >= 32768.0f || (a != 0 && a < 0x1p-14f) ? hex(static_cast<float>(h))
+                                                      : shortest(static_cast<float>(h))) +
+           "h";
   } else {
     auto f = static_cast<float>(v);
     if (!std::isfinite(f)) return "";
-    text = shortest(f) + "f";
+    float a = std::fabs(f);
+    text = (a >= 0x1p126f || (a != 0 && a < 0x1p-126f) ? hex(f) : shortest(f)) + "f";
   }
   if (text[0] == '-') return "(" + text + ")";
   return text;

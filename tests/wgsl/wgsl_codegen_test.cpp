@@ -1,0 +1,126 @@
+// Unit tests of the WGSL printer's text: literals, identifiers and the IR it must refuse.
+// (Whether the text compiles and computes the right numbers is checked through Dawn by the
+// run_cases_* scripts.)
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+#include <random>
+
+#include "ir_build.hpp"
+#include "webtx/codegen/wgsl.hpp"
+#include "wgsl_internal.hpp"
+
+namespace wgsl_test {
+namespace {
+
+using webtx::codegen::emit_wgsl;
+namespace d = webtx::codegen::wgsl_detail;
+
+// A one-buffer kernel storing `value` to out[0].
+Kernel store_kernel(Expr value, bool written = true) {
+  Kernel k;
+  k.name = "k";
+  Buffer out = global("out", value.type(), {i32(1)});
+  k.buffers = {{out, false, written}};
+  k.grid = {i32(1), i32(1), i32(1)};
+  k.body = store(out, value, i32(0));
+  return k;
+}
+
+float parse_f32_literal(std::string s) {
+  if (s.front() == '(') s = s.substr(1, s.size() - 2);
+  EXPECT_EQ(s.back(), 'f');
+  s.pop_back();
+  return std::strtof(s.c_str(), nullptr);  // strtof reads both decimal and hex floats
+}
+
+TEST(WgslLiterals, F32RoundTripsExactly) {
+  std::mt19937 rng(7);
+  std::uniform_int_distribution<uint32_t> bits;
+  int checked = 0;
+  while (checked < 20000) {
+    uint32_t b = bits(rng);
+    float f;
+    std::memcpy(&f, &b, 4);
+    if (!std::isfinite(f)) continue;
+    std::string lit = d::float_literal(DType::f32(), f);
+    float back = parse_f32_literal(lit);
+    ASSERT_EQ(std::memcmp(&back, &f, 4) == 0 || (f == 0 && back == 0), true) << lit << " vs " << f;
+    ++checked;
+  }
+}
+
+TEST(WgslLiterals, SpecialValues) {
+  EXPECT_EQ(d::float_literal(DType::f32(), 1.5), "1.5f");
+  EXPECT_EQ(d::float_literal(DType::f32(), 3), "3.0f");
+  EXPECT_EQ(d::float_literal(DType::f32(), -0.25), "(-0.25f)");
+  EXPECT_EQ(d::float_literal(DType::f32(), 3.4028234663852886e38), "0x1.fffffep+127f");
+  EXPECT_EQ(d::float_literal(DType::f32(), INFINITY), "");
+  EXPECT_EQ(d::float_literal(DType::f32(), 1e39), "");  // overflows f32
+  EXPECT_EQ(d::float_literal(DType::f16(), 0.1), "0.099975586h");
+  EXPECT_EQ(d::float_literal(DType::f16(), 65504), "0x1.ffcp+15h");
+  EXPECT_EQ(d::float_literal(DType::f16(), 70000), "");  // beyond f16
+  EXPECT_EQ(d::int_literal(DType::i32(), INT32_MIN), "(-2147483647i - 1i)");
+  EXPECT_EQ(d::int_literal(DType::i32(), -3), "(-3i)");
+  EXPECT_EQ(d::int_literal(DType::u32(), 4000000000u), "4000000000u");
+  EXPECT_EQ(d::int_literal(DType::boolean(), 1), "true");
+}
+
+TEST(WgslNames, ReservedDuplicateAndInvalid) {
+  d::Namer n;
+  EXPECT_EQ(n.fresh("x"), "x");
+  EXPECT_EQ(n.fresh("x"), "x_1");
+  EXPECT_EQ(n.fresh("let"), "let_");
+  EXPECT_EQ(n.fresh("exp"), "exp_");
+  EXPECT_EQ(n.fresh("__a"), "_a");
+  EXPECT_EQ(n.fresh("_"), "v_");
+  EXPECT_EQ(n.fresh("3d"), "v3d");
+  EXPECT_EQ(n.fresh("a.b-c"), "a_b_c");
+  EXPECT_EQ(n.fresh(""), "v");
+}
+
+TEST(WgslEmit, EntryPointAndLayout) {
+  std::string s = emit_wgsl(store_kernel(f32(2)));
+  EXPECT_NE(s.find("@group(0) @binding(0) var<storage, read_write> out: array<f32>;"),
+            std::string::npos)
+      << s;
+  EXPECT_NE(s.find("@compute @workgroup_size(1, 1, 1)"), std::string::npos);
+  EXPECT_NE(s.find("fn main("), std::string::npos);
+  EXPECT_EQ(s.find("enable f16"), std::string::npos);
+}
+
+TEST(WgslEmit, BoolStoredAsU32) {
+  std::string s = emit_wgsl(store_kernel(lt(i32(1), i32(2))));
+  EXPECT_NE(s.find("array<u32>"), std::string::npos) << s;
+  EXPECT_NE(s.find("select(0u, 1u, (1i < 2i))"), std::string::npos) << s;
+}
+
+TEST(WgslEmit, RefusesIRThatMustNotReachIt) {
+  EXPECT_THROW(emit_wgsl(store_kernel(Call::make(Intrinsic::Erf, {f32(1)}))), webtx::InternalError);
+  EXPECT_THROW(emit_wgsl(store_kernel(var("unbound"))), webtx::InternalError);
+  EXPECT_THROW(emit_wgsl(store_kernel(f32(1), /*written=*/false)), webtx::InternalError);
+  EXPECT_THROW(emit_wgsl(store_kernel(f16(1))), webtx::InternalError);  // uses_f16 not set
+  Kernel k = store_kernel(f16(1));
+  k.uses_f16 = true;
+  EXPECT_NE(emit_wgsl(k).find("enable f16;"), std::string::npos);
+  // An unrolled loop needs a constant extent.
+  Kernel u = store_kernel(f32(1));
+  Expr j = var("j");
+  u.body = for_(j, i32(0), var("n"), u.body, ForKind::Unrolled);
+  u.scalars = {};
+  EXPECT_THROW(emit_wgsl(u), webtx::InternalError);
+}
+
+TEST(WgslEmit, ErfMessageNamesThePass) {
+  try {
+    emit_wgsl(store_kernel(Call::make(Intrinsic::Erf, {f32(1)})));
+    FAIL();
+  } catch (const webtx::InternalError& e) {
+    EXPECT_NE(std::string(e.what()).find("legalize_intrinsics"), std::string::npos) << e.what();
+  }
+}
+
+}  // namespace
+}  // namespace wgsl_test
