@@ -1,0 +1,83 @@
+#pragma once
+// Shared helpers for the SPIR-V/Vulkan tests: one device for the process, compilation that
+// also writes every module into the build tree (checked by spirv-val from CTest).
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <random>
+
+#include "webtx/codegen/spirv.hpp"
+#include "webtx/runtime/vulkan/program_runner.hpp"
+
+namespace webtx::spirv_test {
+
+namespace rt = webtx::runtime::vulkan;
+
+inline rt::VulkanDevice& device() {
+  static rt::VulkanDevice d;
+  return d;
+}
+
+// Compiles every kernel; writes <dir>/<tag>_<kernel>.spv and .spvasm.
+inline std::vector<std::vector<uint32_t>> compile(const ir::Program& p, const std::string& tag) {
+  std::vector<std::vector<uint32_t>> out;
+  std::filesystem::create_directories(WEBTX_SPV_DIR);
+  for (auto& k : p.kernels) {
+    auto m = codegen::spirv::compile_kernel(k);
+    std::string base = std::string(WEBTX_SPV_DIR) + "/" + tag + "_" + k.name;
+    m.write_spv(base + ".spv");
+    std::ofstream(base + ".spvasm") << m.disassembly();
+    out.push_back(std::move(m.words));
+  }
+  return out;
+}
+
+inline rt::RunResult run(const ir::Program& p, const std::string& tag, rt::TensorMap& tensors,
+                         const rt::RunOptions& o = {}) {
+  return rt::run_program(device(), p, compile(p, tag), tensors, o);
+}
+
+template <typename T>
+std::vector<T> random_values(size_t n, double lo, double hi, unsigned seed) {
+  std::mt19937 gen(seed);
+  std::uniform_real_distribution<double> dist(lo, hi);
+  std::vector<T> v(n);
+  for (auto& x : v) x = static_cast<T>(dist(gen));
+  return v;
+}
+
+inline uint16_t f32_to_f16(float f) {
+  // Round to nearest even; inputs in tests are normal numbers in range.
+  uint32_t x;
+  std::memcpy(&x, &f, 4);
+  uint32_t sign = (x >> 16) & 0x8000u;
+  int e = static_cast<int>((x >> 23) & 0xff) - 127 + 15;
+  uint32_t mant = x & 0x7fffffu;
+  if (e <= 0) return static_cast<uint16_t>(sign);
+  uint32_t h = (static_cast<uint32_t>(e) << 10) | (mant >> 13);
+  uint32_t rem = mant & 0x1fffu;
+  if (rem > 0x1000u || (rem == 0x1000u && (h & 1u))) ++h;
+  return static_cast<uint16_t>(sign | h);
+}
+
+inline float f16_to_f32(uint16_t h) {
+  uint32_t sign = (h & 0x8000u) << 16, e = (h >> 10) & 0x1f, m = h & 0x3ffu;
+  uint32_t x;
+  if (e == 0) {
+    float v = std::ldexp(static_cast<float>(m), -24);
+    return sign ? -v : v;
+  }
+  if (e == 31) {
+    x = sign | 0x7f800000u | (m << 13);
+  } else {
+    x = sign | ((e - 15 + 127) << 23) | (m << 13);
+  }
+  float f;
+  std::memcpy(&f, &x, 4);
+  return f;
+}
+
+}  // namespace webtx::spirv_test
