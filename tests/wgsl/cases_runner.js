@@ -27,6 +27,11 @@ function typedFromBytes(dtype, bytes, count) {
 export async function compileCases(device, cases) {
   const results = [];
   for (const c of cases) {
+    const missing = c.features.filter((f) => !device.features.has(f));
+    if (missing.length) {
+      results.push({ name: c.name, status: 'skip', detail: `device lacks ${missing.join(', ')}` });
+      continue;
+    }
     const { messages } = await compileWGSL(device, c.wgsl);
     results.push(messages.length
       ? { name: c.name, status: 'fail', detail: formatMessages(c.wgsl, messages) }
