@@ -140,6 +140,14 @@ class Const : public ExprBase<Const<T>> {
   value_type value_;
 };
 
+// A constant of an explicit dtype, e.g. constant<T>(0) in generic code.
+template <typename T, dsl::Literal L>
+Const<T> constant(L v) {
+  static_assert(dsl::is_dtype<T>,
+                "THE_ELEMENT_TYPE_IS_NOT_A_DTYPE: use f32, f16, i32, u32 or boolean");
+  return Const<T>(v);
+}
+
 namespace dsl {
 
 // An operand as stored in an expression of dtype T: expressions as they are, literals as Const<T>.

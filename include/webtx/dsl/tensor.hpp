@@ -122,6 +122,15 @@ class Tensor {
   ir::Operation op_;
 };
 
+// For ops that need two extents to agree (matmul's K): an error naming `what` when both are
+// constants that differ. Symbolic extents can only be checked at run time, against real shapes.
+inline void check_same_extent(const Extent& a, const Extent& b, const std::string& what) {
+  const auto* ca = a.to_ir().as<ir::IntImm>();
+  const auto* cb = b.to_ir().as<ir::IntImm>();
+  user_assert(!(ca && cb && ca->value != cb->value))
+      << what << ": extents " << ca->value << " and " << cb->value << " differ";
+}
+
 // An input tensor: placeholder<f32>("x", {batch, 784}). Extents are Vars (bound at run time),
 // integer constants or i32 expressions of them.
 template <typename T, std::size_t N>
