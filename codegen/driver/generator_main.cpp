@@ -1,0 +1,170 @@
+// main() of every model generator: runs a WEBTX_MODEL function, lowers it, and writes the
+// kernels' WGSL and SPIR-V, the host-stub object and the manifest into an output directory.
+// Files are rewritten only when their content changes, so a rebuild that changes one kernel
+// does not relink models whose outputs stayed the same.
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "webtx/codegen/host.hpp"
+#include "webtx/codegen/manifest.hpp"
+#include "webtx/generator.hpp"
+#include "webtx/ir/printer.hpp"
+#ifdef WEBTX_HAVE_CODEGEN_WGSL
+#include "webtx/codegen/wgsl.hpp"
+#endif
+#ifdef WEBTX_HAVE_CODEGEN_SPIRV
+#include "webtx/codegen/spirv.hpp"
+#endif
+#ifdef WEBTX_HAVE_LOWER
+#include "webtx/lower.hpp"
+#endif
+
+namespace fs = std::filesystem;
+
+namespace webtx {
+namespace {
+
+struct Options {
+  fs::path out_dir;
+  std::string model;
+  bool dump_ir = false;
+  bool list = false;
+};
+
+const char* kUsage =
+    "usage: <generator> -o <output dir> [--model <name>] [--dump-ir] [--list]\n"
+    "Writes <model>.manifest.json, <model>.host.o, <model>_<i>_<kernel>.{wgsl,spv,spvasm}\n"
+    "and <model>.stamp into the output dir.\n";
+
+Options parse(int argc, char** argv) {
+  Options o;
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    auto value = [&]() -> std::string {
+      user_assert(i + 1 < argc) << a << " needs a value\n" << kUsage;
+      return argv[++i];
+    };
+    if (a == "-o" || a == "--output")
+      o.out_dir = value();
+    else if (a == "--model")
+      o.model = value();
+    else if (a == "--dump-ir")
+      o.dump_ir = true;
+    else if (a == "--list")
+      o.list = true;
+    else
+      user_error << "unknown argument '" << a << "'\n" << kUsage;
+  }
+  user_assert(o.list || !o.out_dir.empty()) << "no output directory (-o)\n" << kUsage;
+  return o;
+}
+
+// Writes `data` to `path` unless the file already holds exactly that. Returns true if written.
+bool write_if_changed(const fs::path& path, const std::string& data) {
+  std::ifstream in(path, std::ios::binary);
+  if (in) {
+    std::ostringstream old;
+    old << in.rdbuf();
+    if (old.str() == data) return false;
+  }
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out.write(data.data(), static_cast<std::streamsize>(data.size()));
+  user_assert(out.good()) << "cannot write " << path.string();
+  return true;
+}
+
+ir::Program lower_model(const ModelContext& ctx) {
+  if (ctx.has_program()) return ctx.program();
+  user_assert(!ctx.outputs().empty()) << "model " << ctx.name() << " declares no outputs";
+#ifdef WEBTX_HAVE_LOWER
+  return webtx::lower(ctx.name(), ctx.outputs());
+#else
+  user_error << "model " << ctx.name()
+             << ": this webtx build has no lowering yet (include/webtx/lower.hpp); hand the "
+                "generator a lowered program with ctx.set_program()";
+#endif
+}
+
+std::string program_text(const ir::Program& p) {
+  std::ostringstream os;
+  os << "// model " << p.name << "\n";
+  for (auto& t : p.tensors)
+    os << "// tensor " << t.buffer->name << " (" << ir::role_name(t.role) << ")\n";
+  for (auto& k : p.kernels) os << ir::to_string(k) << "\n";
+  return os.str();
+}
+
+int run(const Options& o) {
+  auto& models = registered_models();
+  if (o.list) {
+    for (auto& m : models) std::cout << m.name << "\n";
+    return 0;
+  }
+  user_assert(!models.empty()) << "this generator registers no model (WEBTX_MODEL)";
+  const RegisteredModel* chosen = nullptr;
+  if (o.model.empty()) {
+    user_assert(models.size() == 1)
+        << "this generator registers " << models.size() << " models: pick one with --model";
+    chosen = &models[0];
+  } else {
+    for (auto& m : models) {
+      if (m.name == o.model) chosen = &m;
+    }
+    user_assert(chosen) << "this generator registers no model named '" << o.model << "'";
+  }
+  ModelContext ctx(chosen->name);
+  chosen->fn(ctx);
+  ir::Program prog = lower_model(ctx);
+
+  fs::create_directories(o.out_dir);
+  const std::string base = prog.name;
+  std::vector<codegen::KernelArtifacts> arts(prog.kernels.size());
+  for (size_t i = 0; i < prog.kernels.size(); ++i) {
+    const auto& k = prog.kernels[i];
+    const std::string stem = base + "_" + std::to_string(i) + "_" + k.name;
+#ifdef WEBTX_HAVE_CODEGEN_WGSL
+    arts[i].wgsl = codegen::emit_wgsl(k);
+    write_if_changed(o.out_dir / (stem + ".wgsl"), arts[i].wgsl);
+#endif
+#ifdef WEBTX_HAVE_CODEGEN_SPIRV
+    auto spv = codegen::spirv::compile_kernel(k);
+    std::string bytes(reinterpret_cast<const char*>(spv.words.data()), spv.words.size() * 4);
+    write_if_changed(o.out_dir / (stem + ".spv"), bytes);
+    write_if_changed(o.out_dir / (stem + ".spvasm"), spv.disassembly());
+    arts[i].spirv_file = stem + ".spv";
+#endif
+  }
+  codegen::HostStubOptions hopts;
+  hopts.manifest_json = codegen::write_manifest(prog, arts);
+  std::string llvm_ir;
+  if (o.dump_ir) hopts.llvm_ir_out = &llvm_ir;
+  std::vector<char> obj = codegen::compile_host_stub(prog, hopts);
+  write_if_changed(o.out_dir / (base + ".manifest.json"), hopts.manifest_json);
+  write_if_changed(o.out_dir / (base + ".host.o"), std::string(obj.begin(), obj.end()));
+  if (o.dump_ir) {
+    write_if_changed(o.out_dir / (base + ".ir.txt"), program_text(prog));
+    write_if_changed(o.out_dir / (base + ".host.ll"), llvm_ir);
+  }
+  // The build's marker that this generator ran; always rewritten.
+  std::ofstream(o.out_dir / (base + ".stamp"), std::ios::trunc) << prog.kernels.size() << "\n";
+  return 0;
+}
+
+}  // namespace
+}  // namespace webtx
+
+int main(int argc, char** argv) {
+  try {
+    return webtx::run(webtx::parse(argc, argv));
+  } catch (const webtx::UserError& e) {
+    std::cerr << "webtx generator: error: " << e.what() << "\n";
+  } catch (const webtx::InternalError& e) {
+    std::cerr << "webtx generator: " << e.what() << "\n";
+  } catch (const std::exception& e) {
+    std::cerr << "webtx generator: " << e.what() << "\n";
+  }
+  return 1;
+}

@@ -1,0 +1,82 @@
+#pragma once
+// What a model generator writes (run at build time by add_webgpu_model()):
+//
+//   WEBTX_MODEL(mlp, ctx) {
+//     auto x = ctx.input("x", ir::DType::f32(), {batch, 784});   // or ctx.input<f32>(...)
+//     ...
+//     ctx.output("y", y);
+//   }
+//
+// The macro registers the function; webtx_generator_main's main() runs it, lowers the graph
+// and writes the shaders, the host-stub object and the manifest. A generator may also hand
+// over an already lowered program with ctx.set_program() (hand-written kernels, tests).
+#include <concepts>
+#include <functional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "webtx/ir/operation.hpp"
+#include "webtx/ir/program.hpp"
+
+namespace webtx {
+
+class ModelContext {
+ public:
+  explicit ModelContext(std::string name) : name_(std::move(name)) {}
+
+  const std::string& name() const { return name_; }
+
+  // An input tensor the caller provides at run time. Extents are constants or symbolic Vars.
+  ir::Operation input(const std::string& name, ir::DType t, std::vector<ir::Expr> shape);
+  // A trained parameter: also supplied by the caller (a packed-function argument).
+  ir::Operation weight(const std::string& name, ir::DType t, std::vector<ir::Expr> shape) {
+    return input(name, t, std::move(shape));
+  }
+  // A result the caller receives, in the order of these calls. Its tensor is named `name`.
+  void output(const std::string& name, ir::Operation op);
+
+  // Typed tensors (the DSL's Tensor<T, R>) are accepted through their operation.
+  template <typename TensorLike>
+  requires requires(const TensorLike& t) {
+    { t.op() } -> std::convertible_to<ir::Operation>;
+  }
+  void output(const std::string& name, const TensorLike& t) { output(name, ir::Operation(t.op())); }
+
+  // A program lowered by other means; replaces lowering of the declared graph.
+  void set_program(ir::Program p);
+
+  const std::vector<ir::Operation>& inputs() const { return inputs_; }
+  const std::vector<std::pair<std::string, ir::Operation>>& outputs() const { return outputs_; }
+  bool has_program() const { return has_program_; }
+  const ir::Program& program() const { return program_; }
+
+ private:
+  std::string name_;
+  std::vector<ir::Operation> inputs_;
+  std::vector<std::pair<std::string, ir::Operation>> outputs_;
+  ir::Program program_;
+  bool has_program_ = false;
+};
+
+using ModelFn = void (*)(ModelContext&);
+
+struct RegisteredModel {
+  std::string name;
+  ModelFn fn;
+};
+
+// Models registered by WEBTX_MODEL in this executable, in registration order.
+std::vector<RegisteredModel>& registered_models();
+
+struct ModelRegistrar {
+  ModelRegistrar(const char* name, ModelFn fn) { registered_models().push_back({name, fn}); }
+};
+
+}  // namespace webtx
+
+#define WEBTX_MODEL(model_name, ctx)                                                               \
+  static void webtx_model_fn_##model_name(::webtx::ModelContext& ctx);                             \
+  static const ::webtx::ModelRegistrar webtx_model_reg_##model_name(#model_name,                   \
+                                                                    &webtx_model_fn_##model_name); \
+  static void webtx_model_fn_##model_name(::webtx::ModelContext& ctx)

@@ -1,0 +1,399 @@
+#include "stub_builder.hpp"
+
+#include <algorithm>
+#include <map>
+#include <optional>
+#include <unordered_map>
+
+#include <llvm/IR/IRBuilder.h>
+#include <llvm/IR/Verifier.h>
+#include <llvm/Support/raw_ostream.h>
+
+#include "expr_emitter.hpp"
+#include "webtx/ir/printer.hpp"
+#include "webtx/wasm_abi.h"
+
+namespace webtx::codegen::host {
+namespace {
+
+// WebGPU's default (and near-universal) maxComputeWorkgroupsPerDimension.
+constexpr int64_t kMaxWorkgroupsPerDim = 65535;
+constexpr int64_t kMaxBufferBytes = 0x7fffffff;
+
+std::string c_identifier(const std::string& s) {
+  std::string out;
+  for (char c : s) out += (std::isalnum(static_cast<unsigned char>(c)) ? c : '_');
+  return out;
+}
+
+class StubBuilder {
+ public:
+  StubBuilder(llvm::LLVMContext& ctx, llvm::Module& m, const ir::Program& p)
+      : ctx_(ctx), m_(m), p_(p), b_(ctx), ex_(b_, [this](llvm::Value* ok, const std::string& w) {
+          check(ok, prefix_ + w);
+        }) {
+    prefix_ = p.name + ": ";
+  }
+
+  llvm::Function* build();
+
+ private:
+  struct Arg {
+    size_t tensor;  // index into p_.tensors
+    std::string name;
+  };
+
+  void declare_runtime();
+  // Continues in a fresh block when `ok` holds; otherwise reports `fmt` with {0}/{1} replaced
+  // by a and b, frees live intermediates and returns 1.
+  void check(llvm::Value* ok, const std::string& fmt, llvm::Value* a = nullptr,
+             llvm::Value* b = nullptr);
+  llvm::Value* str(const std::string& s);
+  llvm::Value* load_i32(llvm::Value* base, int offset);
+  llvm::Value* i64(llvm::Value* v) { return b_.CreateSExt(v, b_.getInt64Ty()); }
+  // Element count * element size, saturated at 2^31 so it cannot overflow.
+  llvm::Value* byte_size(const std::vector<llvm::Value*>& extents, ir::DType t);
+
+  void check_args(llvm::Value* args, llvm::Value* nargs);
+  void emit_kernels();
+  void emit_fail_block();
+
+  llvm::LLVMContext& ctx_;
+  llvm::Module& m_;
+  const ir::Program& p_;
+  llvm::IRBuilder<> b_;
+  ExprEmitter ex_;
+  std::string prefix_;
+
+  llvm::Function* fn_ = nullptr;
+  llvm::BasicBlock* fail_ = nullptr;
+  llvm::FunctionCallee rt_error_, rt_alloc_, rt_free_, rt_dispatch_;
+  std::vector<Arg> args_;
+  std::map<size_t, llvm::Value*> slots_;  // intermediate tensor index -> i32 handle slot
+  std::unordered_map<const ir::BufferNode*, size_t> tensor_of_;
+  std::unordered_map<size_t, llvm::Value*> arg_handle_;      // tensor index -> loaded handle
+  std::unordered_map<std::string, std::string> bound_from_;  // symbol -> "tensor 'x' axis 0"
+  llvm::Value* handles_ = nullptr;
+  llvm::Value* uniforms_ = nullptr;
+};
+
+void StubBuilder::declare_runtime() {
+  auto* i32 = b_.getInt32Ty();
+  auto* i64t = b_.getInt64Ty();
+  auto* ptr = b_.getInt8PtrTy();
+  auto* vd = b_.getVoidTy();
+  rt_error_ = m_.getOrInsertFunction("webtx_rt_error",
+                                     llvm::FunctionType::get(vd, {ptr, i64t, i64t}, false));
+  rt_alloc_ =
+      m_.getOrInsertFunction("webtx_rt_buffer_alloc", llvm::FunctionType::get(i32, {i32}, false));
+  rt_free_ =
+      m_.getOrInsertFunction("webtx_rt_buffer_free", llvm::FunctionType::get(vd, {i32}, false));
+  rt_dispatch_ = m_.getOrInsertFunction(
+      "webtx_rt_dispatch",
+      llvm::FunctionType::get(
+          i32, {i32, i32, i32, i32, b_.getInt32Ty()->getPointerTo(), i32, ptr, i32}, false));
+}
+
+llvm::Value* StubBuilder::str(const std::string& s) {
+  return b_.CreateGlobalStringPtr(s, ".str", 0, &m_);
+}
+
+void StubBuilder::check(llvm::Value* ok, const std::string& fmt, llvm::Value* a, llvm::Value* b) {
+  auto* err = llvm::BasicBlock::Create(ctx_, "err", fn_);
+  auto* cont = llvm::BasicBlock::Create(ctx_, "ok", fn_);
+  b_.CreateCondBr(ok, cont, err);
+  b_.SetInsertPoint(err);
+  auto widen = [&](llvm::Value* v) -> llvm::Value* {
+    if (!v) return b_.getInt64(0);
+    return v->getType()->isIntegerTy(64) ? v : i64(v);
+  };
+  b_.CreateCall(rt_error_, {str(fmt), widen(a), widen(b)});
+  b_.CreateBr(fail_);
+  b_.SetInsertPoint(cont);
+}
+
+llvm::Value* StubBuilder::load_i32(llvm::Value* base, int offset) {
+  llvm::Value* p = b_.CreateConstInBoundsGEP1_32(b_.getInt8Ty(), base, offset);
+  p = b_.CreateBitCast(p, b_.getInt32Ty()->getPointerTo());
+  return b_.CreateLoad(b_.getInt32Ty(), p);
+}
+
+llvm::Value* StubBuilder::byte_size(const std::vector<llvm::Value*>& extents, ir::DType t) {
+  llvm::Value* n = b_.getInt64(1);
+  llvm::Value* cap = b_.getInt64(int64_t{1} << 31);
+  for (auto* e : extents) {
+    n = b_.CreateMul(n, b_.CreateZExt(e, b_.getInt64Ty()));
+    n = b_.CreateSelect(b_.CreateICmpULT(n, cap), n, cap);
+  }
+  return b_.CreateMul(n, b_.getInt64(t.bytes()));
+}
+
+void StubBuilder::check_args(llvm::Value* args, llvm::Value* nargs) {
+  std::string names;
+  for (size_t i = 0; i < p_.tensors.size(); ++i) {
+    auto role = p_.tensors[i].role;
+    if (role == ir::TensorRole::Intermediate) continue;
+    args_.push_back({i, p_.tensors[i].buffer->name});
+    names += (names.empty() ? "" : ", ") + p_.tensors[i].buffer->name;
+  }
+  const int n = static_cast<int>(args_.size());
+  check(b_.CreateICmpEQ(nargs, b_.getInt32(n)),
+        prefix_ + "expected " + std::to_string(n) + " arguments (" + names + "), got {0}", nargs);
+
+  struct Deferred {
+    std::string where;
+    llvm::Value* extent;
+    ir::Expr expected;
+  };
+  std::vector<Deferred> deferred;
+  for (int i = 0; i < n; ++i) {
+    const auto& buf = *p_.tensors[args_[i].tensor].buffer;
+    const std::string tname = "tensor '" + buf.name + "'";
+    const std::string argname = "argument " + std::to_string(i) + " ('" + buf.name + "')";
+    user_assert(buf.shape.size() <= WEBTX_MAX_NDIM)
+        << "model " << p_.name << ": " << tname << " has rank " << buf.shape.size()
+        << ", more than the " << WEBTX_MAX_NDIM << " the wasm ABI carries";
+    llvm::Value* v = b_.CreateConstInBoundsGEP1_32(b_.getInt8Ty(), args, i * sizeof(WebtxValue));
+    llvm::Value* tc = load_i32(v, offsetof(WebtxValue, type_code));
+    check(b_.CreateICmpEQ(tc, b_.getInt32(WEBTX_TYPE_TENSOR)),
+          prefix_ + argname + " must be a tensor (type code 2), got type code {0}", tc);
+    llvm::Value* tp = load_i32(v, offsetof(WebtxValue, v_ptr));
+    check(b_.CreateICmpNE(tp, b_.getInt32(0)), prefix_ + argname + " is a null tensor pointer");
+    llvm::Value* t = b_.CreateIntToPtr(tp, b_.getInt8PtrTy());
+    llvm::Value* handle = load_i32(t, offsetof(WebtxTensor, handle));
+    check(b_.CreateICmpNE(handle, b_.getInt32(0)),
+          prefix_ + tname + " has no GPU buffer (handle 0)");
+    arg_handle_[args_[i].tensor] = handle;
+    llvm::Value* dt = load_i32(t, offsetof(WebtxTensor, dtype));
+    check(b_.CreateICmpEQ(dt, b_.getInt32(buf.type.code_id())),
+          prefix_ + tname + " must have dtype " + buf.type.str() + " (code " +
+              std::to_string(buf.type.code_id()) + "), got dtype code {0}",
+          dt);
+    const int rank = static_cast<int>(buf.shape.size());
+    llvm::Value* nd = load_i32(t, offsetof(WebtxTensor, ndim));
+    check(b_.CreateICmpEQ(nd, b_.getInt32(rank)),
+          prefix_ + tname + " must have rank " + std::to_string(rank) + ", got rank {0}", nd);
+    std::vector<llvm::Value*> extents;
+    for (int k = 0; k < rank; ++k) {
+      const std::string where = tname + " axis " + std::to_string(k);
+      llvm::Value* ext = load_i32(t, offsetof(WebtxTensor, shape) + 4 * k);
+      extents.push_back(ext);
+      check(b_.CreateICmpSGE(ext, b_.getInt32(0)), prefix_ + where + " has negative extent {0}",
+            ext);
+      const ir::Expr& want = buf.shape[k];
+      if (auto* c = want.as<ir::IntImm>()) {
+        check(b_.CreateICmpEQ(ext, b_.getInt32(static_cast<uint32_t>(c->value))),
+              prefix_ + where + " must have extent " + std::to_string(c->value) + ", got {0}", ext);
+      } else if (auto* var = want.as<ir::Var>(); var && !ex_.is_bound(want)) {
+        ex_.bind(want, ext);
+        bound_from_[var->name] = where;
+      } else if (var) {
+        llvm::Value* bound = ex_.emit(want, where);
+        check(b_.CreateICmpEQ(ext, bound),
+              prefix_ + where + " has extent {0}, but symbol '" + var->name + "' = {1} (from " +
+                  bound_from_[var->name] + ")",
+              ext, bound);
+      } else {
+        deferred.push_back({where, ext, want});
+      }
+    }
+    llvm::Value* need = byte_size(extents, buf.type);
+    llvm::Value* have = i64(load_i32(t, offsetof(WebtxTensor, nbytes)));
+    check(b_.CreateICmpSGE(have, need),
+          prefix_ + tname + " buffer has {0} bytes, needs {1} for its shape", have, need);
+  }
+  // Extents given by expressions over symbols: checked once every symbol is bound.
+  for (auto& d : deferred) {
+    llvm::Value* want = ex_.emit(d.expected, d.where);
+    check(b_.CreateICmpEQ(d.extent, want),
+          prefix_ + d.where + " has extent {0}, expected " + ir::to_string(d.expected) + " = {1}",
+          d.extent, want);
+  }
+  for (auto& s : p_.symbols) {
+    user_assert(ex_.is_bound(s)) << "model " << p_.name << ": symbol '" << ir::to_string(s)
+                                 << "' is not an extent of any input or output, so a call "
+                                    "cannot determine it";
+  }
+}
+
+void StubBuilder::emit_kernels() {
+  // Lifetimes of intermediates: allocated before their first kernel, freed after their last.
+  std::map<size_t, std::pair<size_t, size_t>> life;
+  size_t max_handles = 1, max_uniform_words = 4;
+  for (size_t k = 0; k < p_.kernels.size(); ++k) {
+    const auto& kern = p_.kernels[k];
+    max_handles = std::max(max_handles, kern.buffers.size());
+    max_uniform_words = std::max(max_uniform_words, (kern.scalars.size() + 3) / 4 * 4);
+    for (auto& kb : kern.buffers) {
+      auto it = tensor_of_.find(kb.buffer.get());
+      user_assert(it != tensor_of_.end())
+          << "model " << p_.name << ": kernel '" << kern.name << "' binds buffer '"
+          << kb.buffer->name << "', which is not one of the program's tensors";
+      if (p_.tensors[it->second].role != ir::TensorRole::Intermediate) continue;
+      auto [pos, fresh] = life.try_emplace(it->second, k, k);
+      if (!fresh) pos->second.second = k;
+    }
+  }
+  {
+    llvm::IRBuilder<>::InsertPointGuard g(b_);
+    b_.SetInsertPoint(&fn_->getEntryBlock(), fn_->getEntryBlock().begin());
+    handles_ = b_.CreateAlloca(b_.getInt32Ty(), b_.getInt32(max_handles), "handles");
+    uniforms_ = b_.CreateAlloca(b_.getInt32Ty(), b_.getInt32(max_uniform_words), "uniforms");
+    for (auto& [t, _] : life) {
+      slots_[t] = b_.CreateAlloca(b_.getInt32Ty(), nullptr, p_.tensors[t].buffer->name + ".slot");
+      b_.CreateStore(b_.getInt32(0), slots_[t]);
+    }
+  }
+  const char* axes = "xyz";
+  for (size_t k = 0; k < p_.kernels.size(); ++k) {
+    const auto& kern = p_.kernels[k];
+    const std::string kname = "kernel '" + kern.name + "'";
+    for (auto& [t, span] : life) {
+      if (span.first != k) continue;
+      const auto& buf = *p_.tensors[t].buffer;
+      const std::string tname = "intermediate '" + buf.name + "'";
+      std::vector<llvm::Value*> extents;
+      for (size_t a = 0; a < buf.shape.size(); ++a) {
+        const std::string where = tname + " axis " + std::to_string(a);
+        llvm::Value* e = ex_.emit(buf.shape[a], where);
+        check(b_.CreateICmpSGE(e, b_.getInt32(0)), prefix_ + where + " has negative extent {0}", e);
+        extents.push_back(e);
+      }
+      llvm::Value* bytes = byte_size(extents, buf.type);
+      check(b_.CreateICmpULE(bytes, b_.getInt64(kMaxBufferBytes)),
+            prefix_ + tname + " needs {0} bytes, more than a buffer can hold", bytes);
+      // Storage bindings must be non-empty and 4-byte sized.
+      bytes = b_.CreateAnd(b_.CreateAdd(bytes, b_.getInt64(3)), b_.getInt64(~int64_t{3}));
+      bytes = b_.CreateSelect(b_.CreateICmpEQ(bytes, b_.getInt64(0)), b_.getInt64(4), bytes);
+      llvm::Value* nb = b_.CreateTrunc(bytes, b_.getInt32Ty());
+      llvm::Value* h = b_.CreateCall(rt_alloc_, {nb});
+      check(b_.CreateICmpNE(h, b_.getInt32(0)),
+            prefix_ + "could not allocate {0} bytes for " + tname +
+                " (out of GPU memory or device lost)",
+            nb);
+      b_.CreateStore(h, slots_[t]);
+    }
+    llvm::Value* grid[3];
+    llvm::Value* nonempty = b_.getTrue();
+    for (int d = 0; d < 3; ++d) {
+      const std::string where = "grid " + std::string(1, axes[d]) + " of " + kname;
+      grid[d] = kern.grid[d].defined() ? ex_.emit(kern.grid[d], where) : b_.getInt32(1);
+      check(b_.CreateICmpULE(grid[d], b_.getInt32(kMaxWorkgroupsPerDim)),
+            prefix_ + where + " is {0} workgroups, outside [0, " +
+                std::to_string(kMaxWorkgroupsPerDim) + "]",
+            grid[d]);
+      nonempty = b_.CreateAnd(nonempty, b_.CreateICmpNE(grid[d], b_.getInt32(0)));
+    }
+    for (size_t i = 0; i < kern.buffers.size(); ++i) {
+      size_t t = tensor_of_.at(kern.buffers[i].buffer.get());
+      llvm::Value* h = p_.tensors[t].role == ir::TensorRole::Intermediate
+                           ? b_.CreateLoad(b_.getInt32Ty(), slots_.at(t))
+                           : arg_handle_.at(t);
+      b_.CreateStore(h, b_.CreateConstInBoundsGEP1_32(b_.getInt32Ty(), handles_, i));
+    }
+    const size_t words = (kern.scalars.size() + 3) / 4 * 4;
+    for (size_t i = 0; i < words; ++i) {
+      llvm::Value* v =
+          i < kern.scalars.size()
+              ? ex_.emit(kern.scalars[i], "uniform " + std::to_string(i) + " of " + kname)
+              : b_.getInt32(0);
+      if (v->getType()->isIntegerTy(1)) v = b_.CreateZExt(v, b_.getInt32Ty());
+      b_.CreateStore(v, b_.CreateConstInBoundsGEP1_32(b_.getInt32Ty(), uniforms_, i));
+    }
+    // An empty grid (a zero extent) is a successful no-op, not a dispatch.
+    auto* do_bb = llvm::BasicBlock::Create(ctx_, "dispatch", fn_);
+    auto* after = llvm::BasicBlock::Create(ctx_, "after", fn_);
+    b_.CreateCondBr(nonempty, do_bb, after);
+    b_.SetInsertPoint(do_bb);
+    llvm::Value* rc = b_.CreateCall(
+        rt_dispatch_,
+        {b_.getInt32(k), grid[0], grid[1], grid[2], handles_, b_.getInt32(kern.buffers.size()),
+         b_.CreateBitCast(uniforms_, b_.getInt8PtrTy()), b_.getInt32(words * 4)});
+    check(b_.CreateICmpEQ(rc, b_.getInt32(0)),
+          prefix_ + "dispatch of " + kname + " failed (code {0}); device lost?", rc);
+    b_.CreateBr(after);
+    b_.SetInsertPoint(after);
+    for (auto& [t, span] : life) {
+      if (span.second != k) continue;
+      b_.CreateCall(rt_free_, {b_.CreateLoad(b_.getInt32Ty(), slots_[t])});
+      b_.CreateStore(b_.getInt32(0), slots_[t]);
+    }
+  }
+}
+
+void StubBuilder::emit_fail_block() {
+  b_.SetInsertPoint(fail_);
+  for (auto& [t, slot] : slots_) {
+    llvm::Value* h = b_.CreateLoad(b_.getInt32Ty(), slot);
+    auto* do_free = llvm::BasicBlock::Create(ctx_, "free", fn_);
+    auto* next = llvm::BasicBlock::Create(ctx_, "next", fn_);
+    b_.CreateCondBr(b_.CreateICmpNE(h, b_.getInt32(0)), do_free, next);
+    b_.SetInsertPoint(do_free);
+    b_.CreateCall(rt_free_, {h});
+    b_.CreateBr(next);
+    b_.SetInsertPoint(next);
+  }
+  b_.CreateRet(b_.getInt32(1));
+}
+
+llvm::Function* StubBuilder::build() {
+  declare_runtime();
+  for (size_t i = 0; i < p_.tensors.size(); ++i) {
+    const auto& t = p_.tensors[i];
+    user_assert(t.buffer) << "model " << p_.name << ": tensor " << i << " has no buffer";
+    for (size_t j = 0; j < i; ++j) {
+      user_assert(p_.tensors[j].buffer->name != t.buffer->name)
+          << "model " << p_.name << ": two tensors are named '" << t.buffer->name << "'";
+    }
+    tensor_of_[t.buffer.get()] = i;
+  }
+  auto* fty = llvm::FunctionType::get(b_.getInt32Ty(), {b_.getInt8PtrTy(), b_.getInt32Ty()}, false);
+  fn_ = llvm::Function::Create(fty, llvm::Function::InternalLinkage,
+                               "webtx_model_" + c_identifier(p_.name), m_);
+  llvm::Value* args = fn_->getArg(0);
+  llvm::Value* nargs = fn_->getArg(1);
+  args->setName("args"), nargs->setName("nargs");
+  b_.SetInsertPoint(llvm::BasicBlock::Create(ctx_, "entry", fn_));
+  fail_ = llvm::BasicBlock::Create(ctx_, "fail", fn_);
+  check_args(args, nargs);
+  emit_kernels();
+  b_.CreateRet(b_.getInt32(0));
+  emit_fail_block();
+  return fn_;
+}
+
+}  // namespace
+
+std::unique_ptr<llvm::Module> build_stub_module(llvm::LLVMContext& ctx, const ir::Program& p,
+                                                const std::string& manifest_json) {
+  user_assert(!p.name.empty()) << "a model needs a name";
+  auto m = std::make_unique<llvm::Module>("webtx_model_" + c_identifier(p.name), ctx);
+  StubBuilder sb(ctx, *m, p);
+  llvm::Function* fn = sb.build();
+
+  // The table the runtime's registry reads: {const char* name; WebtxPackedFn fn;}[].
+  llvm::IRBuilder<> b(ctx);
+  auto* name_init = llvm::ConstantDataArray::getString(ctx, p.name);
+  auto* name_gv = new llvm::GlobalVariable(*m, name_init->getType(), true,
+                                           llvm::GlobalValue::PrivateLinkage, name_init, ".name");
+  auto* entry_ty = llvm::StructType::get(ctx, {b.getInt8PtrTy(), fn->getType()});
+  auto* entry = llvm::ConstantStruct::get(
+      entry_ty, {llvm::ConstantExpr::getPointerCast(name_gv, b.getInt8PtrTy()), fn});
+  auto* table_ty = llvm::ArrayType::get(entry_ty, 1);
+  new llvm::GlobalVariable(*m, table_ty, true, llvm::GlobalValue::ExternalLinkage,
+                           llvm::ConstantArray::get(table_ty, {entry}),
+                           "webtx_generated_functions");
+  new llvm::GlobalVariable(*m, b.getInt32Ty(), true, llvm::GlobalValue::ExternalLinkage,
+                           b.getInt32(1), "webtx_generated_function_count");
+  auto* man = llvm::ConstantDataArray::getString(ctx, manifest_json);
+  new llvm::GlobalVariable(*m, man->getType(), true, llvm::GlobalValue::ExternalLinkage, man,
+                           "webtx_generated_manifest");
+
+  std::string err;
+  llvm::raw_string_ostream os(err);
+  internal_assert(!llvm::verifyModule(*m, &os))
+      << "host stub of " << p.name << " is invalid: " << os.str();
+  return m;
+}
+
+}  // namespace webtx::codegen::host
