@@ -27,9 +27,11 @@ Tensor<T, 4> conv2d_3x3(const Tensor<T, 4>& X, const Tensor<T, 4>& W) {
 // out of bounds; select then replaces the border with zero.
 template <typename T>
 Tensor<T, 4> zero_pad_hw(const Tensor<T, 4>& X, int p) {
-  auto [N, C, H, Wd] = X.shape();
+  // Named extents, not a structured binding: Clang < 16 can't capture those in the lambda.
+  auto s = X.shape();
+  Extent H = s[2], Wd = s[3];
   return compute(
-      {N, C, H + 2 * p, Wd + 2 * p},
+      {s[0], s[1], H + 2 * p, Wd + 2 * p},
       [&](Var n, Var c, Var y, Var x) {
         auto inside = y >= p && y < H + p && x >= p && x < Wd + p;
         auto value = X(n, c, min(max(y - p, 0), H - 1), min(max(x - p, 0), Wd - 1));
