@@ -88,6 +88,7 @@ class CodeGenSpirv : public IRVisitor {
   struct BufferVar {
     Id var;
     SC storage;
+    bool writable;
   };
 
   Id eval(const Expr& e) {
@@ -179,7 +180,7 @@ std::vector<uint32_t> CodeGenSpirv::run() {
     b_.decorate(var, ::spv::Decoration::Binding, {i});
     if (!k_.buffers[i].written) b_.decorate(var, ::spv::Decoration::NonWritable);
     b_.name(var, buf->name);
-    buffers_[buf.get()] = {var, SC::StorageBuffer};
+    buffers_[buf.get()] = {var, SC::StorageBuffer, k_.buffers[i].written};
   }
 
   Id void_t = b_.type_void();
@@ -498,6 +499,10 @@ void CodeGenSpirv::visit_Store(const Store& op) {
   if (op.value.type().is_bool()) {
     v = b_.op(Op::OpSelect, b_.type_int(32, false), {v, b_.const_u32(1), b_.const_u32(0)});
   }
+  auto it = buffers_.find(op.buffer.get());
+  internal_assert(it == buffers_.end() || it->second.writable)
+      << "kernel '" << k_.name << "' stores to buffer '" << op.buffer->name
+      << "', which Kernel::buffers marks as not written (it would be bound NonWritable)";
   Id p = pointer_to(op.buffer, op.index);
   b_.op_void(Op::OpStore, {p, v});
 }
@@ -534,7 +539,7 @@ void CodeGenSpirv::visit_Allocate(const Allocate& op) {
   Id arr = b_.type_array(mem_type(buf->type), static_cast<uint32_t>(n));
   Id var = b_.global_variable(b_.type_pointer(sc, arr), sc);
   b_.name(var, buf->name);
-  buffers_[buf.get()] = {var, sc};
+  buffers_[buf.get()] = {var, sc, true};
   visit(op.body);
   buffers_.erase(buf.get());
 }
