@@ -1,0 +1,367 @@
+// loadModel(): instantiates a webtx model (<name>.wasm, docs/abi.md), creates its pipelines and
+// runs it on WebGPU. The wasm module checks and launches; this side owns the device, the
+// buffers and the command encoder (one per run, submitted once).
+import { readCString, readString, writeCString, writeTensor, writeTensorValue, TENSOR_BYTES, VALUE_BYTES } from './abi.js';
+import { acceptsTyped, allocTyped, dtypeInfo, toGpuBytes } from './dtype.js';
+import { concreteShape, parseManifest, resolveSymbols, splitInput } from './manifest.js';
+import { BufferTable, buildKernels, checkAdapter, requestDeviceFor } from './gpu.js';
+import { makeImports } from './imports.js';
+
+async function loadBytes(source) {
+  if (source instanceof WebAssembly.Module) return source;
+  if (source instanceof ArrayBuffer || ArrayBuffer.isView(source)) return source;
+  const url = String(source);
+  const isNode = typeof process !== 'undefined' && process.versions?.node;
+  if (isNode && !/^(https?|data|blob):/.test(url)) {
+    const { readFile } = await import('node:fs/promises');
+    const { fileURLToPath } = await import('node:url');
+    return readFile(url.startsWith('file:') ? fileURLToPath(url) : url);
+  }
+  const res = await fetch(url);
+  if (!res.ok) throw new Error(`webtx: cannot fetch model ${url}: HTTP ${res.status}`);
+  return res.arrayBuffer();
+}
+
+/**
+ * Loads a model. `source`: URL/path, bytes, or a compiled WebAssembly.Module.
+ * @param {string|URL|ArrayBuffer|ArrayBufferView|WebAssembly.Module} source
+ * @param {{gpu?: GPU, device?: GPUDevice, log?: (level: number, msg: string) => void}} [options]
+ */
+export async function loadModel(source, options = {}) {
+  const bytes = await loadBytes(source);
+  const module = bytes instanceof WebAssembly.Module ? bytes : await WebAssembly.compile(bytes);
+  const model = new Model(options);
+  await model._init(module);
+  return model;
+}
+
+export class Model {
+  constructor(options) {
+    this.options = options;
+    this.log = options.log ?? ((level, msg) => (level >= 2 ? console.error : console.log)(`[webtx] ${msg}`));
+    this._queue = Promise.resolve();
+    this._disposed = false;
+    this._lost = null;
+    this._jsError = '';
+    this._uniformPool = [];
+    this._bindGroups = new Map();
+    this._groupsOfHandle = new Map();
+    this._argBuffers = new Map();
+  }
+
+  async _init(module) {
+    const { imports, missing } = makeImports(module, {
+      buffer_alloc: (n) => this._bufferAlloc(n),
+      buffer_free: (h) => this._table.release(h),
+      dispatch: (...a) => this._dispatch(...a),
+      log: (level, ptr, len) => this.log(level, readString(this.memory, ptr, len)),
+    });
+    if (missing.length) throw new Error(`webtx: the model imports ${missing.join(', ')}, which the JS runtime does not provide`);
+    const instance = await WebAssembly.instantiate(module, imports);
+    this.exports = instance.exports;
+    for (const name of ['memory', 'webtx_alloc', 'webtx_free', 'webtx_manifest', 'webtx_get_function', 'webtx_call', 'webtx_last_error']) {
+      if (!(name in this.exports)) throw new Error(`webtx: the wasm module does not export '${name}' (is it a webtx model?)`);
+    }
+    this.exports._initialize?.();
+    this.manifest = parseManifest(readCString(this.memory, this.exports.webtx_manifest()));
+    const m = this.manifest;
+    const needs = { features: m.features, limits: m.limits };
+    const what = `model '${m.model}'`;
+    if (this.options.device) {
+      this.device = this.options.device;
+      checkAdapter(this.device, needs, what);
+      this._ownsDevice = false;
+    } else {
+      ({ device: this.device } = await requestDeviceFor(this.options.gpu ?? globalThis.navigator?.gpu, needs, { what, optionalFeatures: ['timestamp-query'] }));
+      this._ownsDevice = true;
+    }
+    const device = this.device;
+    device.lost.then((info) => {
+      this._lost = info;
+    });
+    this._lostPromise = device.lost.then((info) => {
+      throw new Error(`webtx: the WebGPU device was lost (${info.reason}: ${info.message}); load the model again`);
+    });
+    this._lostPromise.catch(() => {});
+    device.addEventListener?.('uncapturederror', (e) => this.log(2, `uncaptured WebGPU error: ${e.error?.message ?? e}`));
+    this._table = new BufferTable(device);
+    this._table.onRelease = (h) => this._dropBindGroups(h);
+    this.kernels = await buildKernels(device, m);
+    const namePtr = writeCString(this.memory, this.exports.webtx_alloc, m.function);
+    this._fn = this.exports.webtx_get_function(namePtr);
+    this.exports.webtx_free(namePtr);
+    if (!this._fn) throw new Error(`webtx: the wasm module has no function '${m.function}'`);
+  }
+
+  get memory() {
+    return this.exports.memory;
+  }
+
+  /** Tensors of the manifest with role 'input' / 'output'. */
+  get inputs() {
+    return this.manifest.tensors.filter((t) => t.role === 'input');
+  }
+  get outputs() {
+    return this.manifest.tensors.filter((t) => t.role === 'output');
+  }
+
+  // ---- imports --------------------------------------------------------------------------------
+  _bufferAlloc(nbytes) {
+    if (this._lost) return 0;
+    const h = this._table.alloc(nbytes);
+    if (!h) this._jsError = this._table.lastError;
+    return h;
+  }
+
+  _dispatch(kernel, gx, gy, gz, handlesPtr, nhandles, uniformsPtr, uniformBytes) {
+    try {
+      if (this._lost) return 1;
+      const k = this.kernels[kernel];
+      if (!k) throw new Error(`dispatch of unknown kernel ${kernel}`);
+      const lim = this.device.limits.maxComputeWorkgroupsPerDimension;
+      if (gx > lim || gy > lim || gz > lim) {
+        throw new Error(`kernel '${k.spec.name}': grid (${gx}, ${gy}, ${gz}) exceeds maxComputeWorkgroupsPerDimension ${lim}`);
+      }
+      const handles = new Int32Array(this.memory.buffer, handlesPtr, nhandles).slice();
+      for (const b of k.spec.bindings) {
+        if (b.binding >= nhandles) throw new Error(`kernel '${k.spec.name}': no buffer for binding ${b.binding} (got ${nhandles})`);
+      }
+      let uIndex = -1;
+      if (k.spec.uniforms.length) {
+        if (uniformBytes <= 0) throw new Error(`kernel '${k.spec.name}' needs its uniform block`);
+        uIndex = this._run.uniformCount++;
+        const bytes = new Uint8Array(this.memory.buffer, uniformsPtr, uniformBytes);
+        const size = Math.ceil(uniformBytes / 16) * 16;
+        let u = this._uniformPool[uIndex];
+        if (!u || u.size < size) {
+          u?.destroy();
+          u = this._uniformPool[uIndex] = this.device.createBuffer({ size, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
+          this._dropBindGroups(-1 - uIndex);
+        }
+        const padded = new Uint8Array(size);
+        padded.set(bytes);
+        this.device.queue.writeBuffer(u, 0, padded);  // ordered before this run's submit
+      }
+      const key = `${kernel}:${uIndex}:${k.spec.bindings.map((b) => handles[b.binding]).join(',')}`;
+      let group = this._bindGroups.get(key);
+      if (!group) {
+        const entries = k.spec.bindings.map((b) => ({ binding: b.binding, resource: { buffer: this._table.get(handles[b.binding]) } }));
+        if (uIndex >= 0) entries.push({ binding: k.spec.uniform_binding, resource: { buffer: this._uniformPool[uIndex] } });
+        group = this.device.createBindGroup({ layout: k.layout, entries });
+        this._bindGroups.set(key, group);
+        for (const h of [...k.spec.bindings.map((b) => handles[b.binding]), -1 - uIndex]) {
+          if (!this._groupsOfHandle.has(h)) this._groupsOfHandle.set(h, new Set());
+          this._groupsOfHandle.get(h).add(key);
+        }
+      }
+      const pass = this._pass();
+      pass.setPipeline(k.pipeline);
+      pass.setBindGroup(0, group);
+      if (gx > 0 && gy > 0 && gz > 0) pass.dispatchWorkgroups(gx, gy, gz);
+      return 0;
+    } catch (e) {
+      this._jsError = e.message;
+      return 1;
+    }
+  }
+
+  _dropBindGroups(h) {
+    const keys = this._groupsOfHandle.get(h);
+    if (!keys) return;
+    for (const k of keys) this._bindGroups.delete(k);
+    this._groupsOfHandle.delete(h);
+  }
+
+  _pass() {
+    const r = this._run;
+    if (!r.pass) {
+      const desc = {};
+      if (r.timestamps) desc.timestampWrites = { querySet: r.timestamps, beginningOfPassWriteIndex: 0, endOfPassWriteIndex: 1 };
+      r.pass = r.encoder.beginComputePass(desc);
+    }
+    return r.pass;
+  }
+
+  // ---- running ----------------------------------------------------------------------------------
+  _check() {
+    if (this._disposed) throw new Error('webtx: the model was disposed');
+    if (this._lost) throw new Error(`webtx: the WebGPU device was lost (${this._lost.reason}: ${this._lost.message}); load the model again`);
+  }
+
+  /** Runs calls one at a time: the encoder and uniform pool are per-model state. */
+  _serial(fn) {
+    const p = this._queue.then(fn);
+    this._queue = p.catch(() => {});
+    return p;
+  }
+
+  /**
+   * Runs the model. `inputs`: name -> typed array or {data, shape}. `symbols`: values of
+   * symbolic extents that no input shape gives. Resolves to name -> typed array.
+   */
+  run(inputs, symbols = {}, options = {}) {
+    return this._serial(() => this._execute(inputs, symbols, { read: true, check: options.check !== false }));
+  }
+
+  /**
+   * Times `iterations` runs (after one warm-up). Uses timestamp queries when the device has
+   * 'timestamp-query' (GPU time of the whole run), else wall-clock time per run including
+   * submission and waiting; `method` says which.
+   */
+  time(inputs, { iterations = 10, symbols = {} } = {}) {
+    return this._serial(async () => {
+      await this._execute(inputs, symbols, { read: false, check: true });
+      const gpuTime = this.device.features.has('timestamp-query');
+      const samples = [];
+      for (let i = 0; i < iterations; ++i) {
+        const t0 = performance.now();
+        const r = await this._execute(inputs, symbols, { read: false, check: true, timestamps: gpuTime });
+        samples.push(gpuTime ? r.gpuMs : performance.now() - t0);
+      }
+      const sorted = [...samples].sort((a, b) => a - b);
+      return { method: gpuTime ? 'timestamp-query' : 'wall-clock', medianMs: sorted[sorted.length >> 1], minMs: sorted[0], samples };
+    });
+  }
+
+  async _execute(inputs, symbols, { read, check, timestamps = false }) {
+    this._check();
+    const m = this.manifest;
+    const device = this.device;
+    inputs ??= {};
+    for (const name of Object.keys(inputs)) {
+      const t = m.tensorByName.get(name);
+      if (!t || t.role !== 'input') throw new Error(`webtx: model '${m.model}' has no input '${name}' (inputs: ${this.inputs.map((x) => x.name).join(', ')})`);
+    }
+    for (const t of this.inputs) {
+      if (!splitInput(inputs[t.name]).data) throw new Error(`webtx: missing input '${t.name}' (a ${t.dtype} tensor of shape [${t.shape}])`);
+    }
+    // check: false skips the JS-side shape checks (to exercise the module's own checks).
+    const env = resolveSymbols(m, inputs, symbols, check);
+    // Argument tensors: the caller's inputs (uploaded) and fresh outputs.
+    const args = [];
+    for (const name of m.args) {
+      const t = m.tensorByName.get(name);
+      const info = dtypeInfo(t.dtype);
+      let shape, data;
+      if (t.role === 'input') {
+        const v = splitInput(inputs[name]);
+        if (!v.data) throw new Error(`webtx: missing input '${name}' (a ${t.dtype} tensor of shape [${t.shape}])`);
+        if (check && !acceptsTyped(t.dtype, v.data)) {
+          throw new Error(`webtx: input '${name}' must be a ${info.accepts.map((c) => c.name).join(' or ')} (dtype ${t.dtype}), got ${v.data.constructor.name}`);
+        }
+        shape = v.shape ?? concreteShape(t, env);
+        data = toGpuBytes(t.dtype, v.data);
+        const count = shape.reduce((a, b) => a * b, 1);
+        if (check && v.data.length !== count) {
+          throw new Error(`webtx: input '${name}' has ${v.data.length} elements, but its shape [${shape}] needs ${count}`);
+        }
+      } else {
+        shape = concreteShape(t, env);
+        if (shape.some((d) => d === undefined)) throw new Error(`webtx: output '${name}' has an unbound extent`);
+      }
+      const nbytes = data ? data.byteLength : shape.reduce((a, b) => a * b, 1) * info.bytes;
+      args.push({ t, shape, data, nbytes, handle: this._argBuffer(name, nbytes) });
+    }
+    if (!args.every((a) => a.handle)) throw new Error(`webtx: cannot allocate argument buffers: ${this._jsError}`);
+    for (const a of args) {
+      if (a.data && a.data.byteLength) {
+        const src = new Uint8Array(a.data.buffer, a.data.byteOffset, a.data.byteLength);
+        const bytes = a.data.byteLength % 4 ? (() => { const p = new Uint8Array(Math.ceil(src.length / 4) * 4); p.set(src); return p; })() : src;
+        device.queue.writeBuffer(this._table.get(a.handle), 0, bytes);
+      }
+    }
+    // Arguments in wasm memory: WebtxValue[n] followed by WebtxTensor[n].
+    const n = args.length;
+    const mem = this.memory;
+    const base = this.exports.webtx_alloc(n * (VALUE_BYTES + TENSOR_BYTES));
+    if (!base) throw new Error('webtx: wasm allocation failed');
+    args.forEach((a, i) => {
+      const tp = base + n * VALUE_BYTES + i * TENSOR_BYTES;
+      writeTensor(mem, tp, { handle: a.handle, dtype: dtypeInfo(a.t.dtype).code, shape: a.shape, nbytes: a.nbytes });
+      writeTensorValue(mem, base + i * VALUE_BYTES, tp);
+    });
+    const querySet = timestamps ? (this._querySet ??= device.createQuerySet({ type: 'timestamp', count: 2 })) : null;
+    this._run = { encoder: device.createCommandEncoder(), pass: null, uniformCount: 0, timestamps: querySet };
+    this._jsError = '';
+    device.pushErrorScope('validation');
+    let rc;
+    try {
+      rc = this.exports.webtx_call(this._fn, base, n);
+    } finally {
+      this.exports.webtx_free(base);
+    }
+    const run = this._run;
+    this._run = null;
+    run.pass?.end();
+    if (rc !== 0) {
+      run.encoder.finish();  // discarded: nothing of a failed call is submitted
+      this._table.flushFrees();
+      await device.popErrorScope();
+      const msg = readCString(mem, this.exports.webtx_last_error());
+      throw new Error(`webtx: ${msg || 'call failed'}${this._jsError ? ` (${this._jsError})` : ''}`);
+    }
+    const reads = [];
+    if (read) {
+      for (const a of args.filter((x) => x.t.role === 'output')) {
+        const size = Math.max(4, Math.ceil(a.nbytes / 4) * 4);
+        const staging = device.createBuffer({ size, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+        run.encoder.copyBufferToBuffer(this._table.get(a.handle), 0, staging, 0, size);
+        reads.push({ a, staging });
+      }
+    }
+    let tsBuf;
+    if (querySet) {
+      const resolve = (this._tsResolve ??= device.createBuffer({ size: 16, usage: GPUBufferUsage.QUERY_RESOLVE | GPUBufferUsage.COPY_SRC }));
+      tsBuf = device.createBuffer({ size: 16, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+      run.encoder.resolveQuerySet(querySet, 0, 2, resolve, 0);
+      run.encoder.copyBufferToBuffer(resolve, 0, tsBuf, 0, 16);
+    }
+    device.queue.submit([run.encoder.finish()]);
+    this._table.flushFrees();  // destroy() after submit: WebGPU frees once the work is done
+    const err = await Promise.race([device.popErrorScope(), this._lostPromise]);
+    if (err) throw new Error(`webtx: WebGPU error while running model '${m.model}': ${err.message}`);
+    const outputs = {};
+    for (const { a, staging } of reads) {
+      await Promise.race([staging.mapAsync(GPUMapMode.READ), this._lostPromise]);
+      const count = a.shape.reduce((x, y) => x * y, 1);
+      const out = allocTyped(a.t.dtype, count);
+      new Uint8Array(out.buffer).set(new Uint8Array(staging.getMappedRange(), 0, out.byteLength));
+      staging.unmap();
+      staging.destroy();
+      outputs[a.t.name] = out;
+    }
+    const result = { outputs };
+    if (tsBuf) {
+      await Promise.race([tsBuf.mapAsync(GPUMapMode.READ), this._lostPromise]);
+      const [t0, t1] = new BigUint64Array(tsBuf.getMappedRange());
+      result.gpuMs = Number(t1 - t0) / 1e6;
+      tsBuf.unmap();
+      tsBuf.destroy();
+    } else if (!read) {
+      await Promise.race([device.queue.onSubmittedWorkDone(), this._lostPromise]);
+    }
+    return read ? outputs : result;
+  }
+
+  /** A persistent GPU buffer per argument, grown when a run needs more. */
+  _argBuffer(name, nbytes) {
+    const cur = this._argBuffers.get(name);
+    if (cur && this._table.sizes[cur] >= nbytes && this._table.buffers[cur]) return cur;
+    if (cur) this._table.release(cur);
+    const h = this._table.alloc(nbytes);
+    this._argBuffers.set(name, h);
+    return h;
+  }
+
+  /** Releases the GPU buffers, pipelines and (if the model created it) the device. */
+  dispose() {
+    if (this._disposed) return;
+    this._disposed = true;
+    this._table?.destroyAll();
+    for (const u of this._uniformPool) u?.destroy();
+    this._querySet?.destroy();
+    this._tsResolve?.destroy();
+    this._bindGroups.clear();
+    if (this._ownsDevice) this.device?.destroy();
+  }
+}
