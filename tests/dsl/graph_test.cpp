@@ -35,6 +35,10 @@ TEST(DslGraph, EveryDtypeMapsToItsIrType) {
   static_assert(std::is_same_v<host_type_t<f32>, float>);
   static_assert(std::is_same_v<host_type_t<i32>, int32_t>);
   static_assert(dsl::is_dtype<f16> && !dsl::is_dtype<float>);
+  static_assert(dsl::is_float_dtype<f32> && dsl::is_float_dtype<f16> && !dsl::is_float_dtype<i32>);
+  static_assert(dsl::is_integer_dtype<i32> && dsl::is_integer_dtype<u32>);
+  static_assert(!dsl::is_integer_dtype<boolean> && dsl::is_bool_dtype<boolean>);
+  static_assert(!dsl::is_float_dtype<float> && !dsl::is_integer_dtype<int>);
 }
 
 TEST(DslGraph, ComputeAddDeducesRankDtypeAndAxes) {
