@@ -1,0 +1,169 @@
+#pragma once
+// A host-side tensor for the CPU reference paths: dtype, shape, little-endian bytes laid out
+// row-major as on the GPU (f16 as IEEE half, bool as u32 0/1).
+#include <cmath>
+#include <cstdint>
+#include <cstring>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "webtx/ir.hpp"
+
+namespace webtx::eval {
+
+inline float half_to_float(uint16_t h) {
+  uint32_t sign = (h >> 15) & 1, exp = (h >> 10) & 0x1f, man = h & 0x3ff;
+  float v;
+  if (exp == 0) {
+    v = std::ldexp(static_cast<float>(man), -24);
+  } else if (exp == 31) {
+    v = man ? NAN : INFINITY;
+  } else {
+    v = std::ldexp(static_cast<float>(man | 0x400), static_cast<int>(exp) - 25);
+  }
+  return sign ? -v : v;
+}
+
+// Round to nearest even, with overflow to infinity and subnormals.
+inline uint16_t float_to_half(float f) {
+  uint32_t x;
+  std::memcpy(&x, &f, 4);
+  uint32_t sign = (x >> 16) & 0x8000;
+  uint32_t absx = x & 0x7fffffff;
+  if (absx > 0x7f800000) return static_cast<uint16_t>(sign | 0x7e00);   // NaN
+  if (absx >= 0x477ff000) return static_cast<uint16_t>(sign | 0x7c00);  // overflow -> inf
+  if (absx < 0x38800000) {                                              // subnormal half (or zero)
+    float a;
+    std::memcpy(&a, &absx, 4);
+    float scaled = a * 16777216.0f;  // 2^24: units of the smallest subnormal
+    return static_cast<uint16_t>(sign | static_cast<uint32_t>(std::nearbyint(scaled)));
+  }
+  uint32_t e = ((absx >> 23) - 112) << 10, m = (absx >> 13) & 0x3ff;
+  uint32_t h = e | m;
+  uint32_t rest = absx & 0x1fff;
+  if (rest > 0x1000 || (rest == 0x1000 && (h & 1))) ++h;
+  return static_cast<uint16_t>(sign | h);
+}
+inline float round_half(float f) { return half_to_float(float_to_half(f)); }
+
+struct HostTensor {
+  ir::DType dtype = ir::DType::f32();
+  std::vector<int64_t> shape;
+  std::vector<uint8_t> bytes;
+
+  HostTensor() = default;
+  HostTensor(ir::DType t, std::vector<int64_t> s) : dtype(t), shape(std::move(s)) {
+    bytes.assign(static_cast<size_t>(size()) * t.bytes(), 0);
+  }
+  int64_t size() const {
+    int64_t n = 1;
+    for (auto d : shape) n *= d;
+    return n;
+  }
+  int rank() const { return static_cast<int>(shape.size()); }
+
+  // Element i as a double (floats) ...
+  double get_f(int64_t i) const {
+    check(i);
+    if (dtype == ir::DType::f32()) return read<float>(i);
+    if (dtype == ir::DType::f16()) return half_to_float(read<uint16_t>(i));
+    return static_cast<double>(get_i(i));
+  }
+  // ... or an integer (ints, bools; floats truncate).
+  int64_t get_i(int64_t i) const {
+    check(i);
+    if (dtype.is_float()) return static_cast<int64_t>(get_f(i));
+    if (dtype.is_int()) return read<int32_t>(i);
+    return read<uint32_t>(i);  // u32, bool
+  }
+  void set_f(int64_t i, double v) {
+    check(i);
+    if (dtype == ir::DType::f32()) return write<float>(i, static_cast<float>(v));
+    if (dtype == ir::DType::f16()) return write<uint16_t>(i, float_to_half(static_cast<float>(v)));
+    set_i(i, static_cast<int64_t>(v));
+  }
+  void set_i(int64_t i, int64_t v) {
+    check(i);
+    if (dtype.is_float()) return set_f(i, static_cast<double>(v));
+    if (dtype.is_int()) return write<int32_t>(i, static_cast<int32_t>(v));
+    if (dtype.is_bool()) return write<uint32_t>(i, v != 0);
+    write<uint32_t>(i, static_cast<uint32_t>(v));
+  }
+  // Row-major flat index of a multi-index.
+  int64_t offset(const std::vector<int64_t>& idx) const {
+    internal_assert(idx.size() == shape.size()) << "rank mismatch";
+    int64_t o = 0;
+    for (size_t d = 0; d < idx.size(); ++d) o = o * shape[d] + idx[d];
+    return o;
+  }
+
+  static HostTensor from_floats(std::vector<int64_t> shape, const std::vector<float>& v,
+                                ir::DType t = ir::DType::f32()) {
+    HostTensor h(t, std::move(shape));
+    internal_assert(static_cast<int64_t>(v.size()) == h.size()) << "from_floats: size mismatch";
+    for (size_t i = 0; i < v.size(); ++i) h.set_f(static_cast<int64_t>(i), v[i]);
+    return h;
+  }
+  static HostTensor from_ints(std::vector<int64_t> shape, const std::vector<int64_t>& v,
+                              ir::DType t = ir::DType::i32()) {
+    HostTensor h(t, std::move(shape));
+    internal_assert(static_cast<int64_t>(v.size()) == h.size()) << "from_ints: size mismatch";
+    for (size_t i = 0; i < v.size(); ++i) h.set_i(static_cast<int64_t>(i), v[i]);
+    return h;
+  }
+
+ private:
+  void check(int64_t i) const {
+    internal_assert(i >= 0 && i < size()) << "host tensor index " << i << " out of " << size();
+  }
+  template <typename T>
+  T read(int64_t i) const {
+    T v;
+    std::memcpy(&v, bytes.data() + i * sizeof(T), sizeof(T));
+    return v;
+  }
+  template <typename T>
+  void write(int64_t i, T v) {
+    std::memcpy(bytes.data() + i * sizeof(T), &v, sizeof(T));
+  }
+};
+
+using TensorMap = std::map<std::string, HostTensor>;
+using SymbolMap = std::map<std::string, int64_t>;
+
+// Binds symbols (i32 Vars) from the shapes of named tensors (a dimension that is a bare Var)
+// and an explicit map by name, then checks every dimension agrees.
+inline ir::ScalarBindings bind_symbols(
+    const std::vector<std::pair<std::string, std::vector<ir::Expr>>>& declared,
+    const TensorMap& given, const std::vector<ir::Expr>& symbols, const SymbolMap& explicit_syms) {
+  ir::ScalarBindings b;
+  for (auto& s : symbols) {
+    auto it = explicit_syms.find(s.as<ir::Var>()->name);
+    if (it != explicit_syms.end()) b[s.get()] = it->second;
+  }
+  for (auto& [name, shape] : declared) {
+    auto t = given.find(name);
+    if (t == given.end()) continue;
+    user_assert(t->second.rank() == static_cast<int>(shape.size()))
+        << "tensor '" << name << "' has rank " << shape.size() << ", given rank "
+        << t->second.rank();
+    for (size_t d = 0; d < shape.size(); ++d) {
+      if (shape[d].as<ir::Var>() && !b.count(shape[d].get()))
+        b[shape[d].get()] = t->second.shape[d];
+    }
+  }
+  for (auto& [name, shape] : declared) {
+    auto t = given.find(name);
+    if (t == given.end()) continue;
+    for (size_t d = 0; d < shape.size(); ++d) {
+      int64_t want = ir::eval_scalar(shape[d], b);
+      user_assert(want == t->second.shape[d])
+          << "tensor '" << name << "' dimension " << d << " (" << ir::to_string(shape[d])
+          << ") should be " << want << ", given " << t->second.shape[d];
+    }
+  }
+  return b;
+}
+
+}  // namespace webtx::eval

@@ -1,0 +1,251 @@
+#pragma once
+// Bound inference: for each stage computed at another stage's loop, the region of its output
+// that one iteration of that loop needs (the union over every read of it, with the loops
+// inside the attach point free and those outside fixed; for workgroup memory, loops bound to
+// local invocations are free too, since the whole workgroup shares the buffer). Regions must
+// have constant extents (they become Allocate sizes). Also derives every axis's extent.
+#include <string>
+
+#include "webtx/lower/context.hpp"
+#include "webtx/lower/simplify.hpp"
+
+namespace webtx::lowering {
+
+// Values of the stage's root axes (data-parallel then reduction axes) in terms of its leaf
+// loop variables, by replaying splits and fuses backwards (each starting at 0).
+inline std::unordered_map<const ir::IterVarNode*, ir::Expr> root_values(const StageInfo& si) {
+  std::unordered_map<const ir::IterVarNode*, ir::Expr> v;
+  for (auto& l : si.stage->leaf_axes()) v[l.get()] = l->var;
+  auto& rels = si.stage->relations();
+  for (auto it = rels.rbegin(); it != rels.rend(); ++it) {
+    if (it->split) {
+      auto& s = *it->split;
+      v[s.parent.get()] = add(mul(v.at(s.outer.get()), make_int(s.factor)), v.at(s.inner.get()));
+    } else {
+      auto& f = *it->fuse;
+      ir::Expr inner_ext = si.extent.at(f.inner.get());
+      v[f.outer.get()] = div(v.at(f.fused.get()), inner_ext);
+      v[f.inner.get()] = mod(v.at(f.fused.get()), inner_ext);
+    }
+  }
+  return v;
+}
+
+// Index of each root axis of the stage: region min + value (data-parallel), min + value
+// (reduction). Keyed by the root axis Var.
+inline VarMap root_indices(const StageInfo& si) {
+  auto v = root_values(si);
+  VarMap m;
+  for (size_t d = 0; d < si.op->axis.size(); ++d) {
+    auto& a = si.op->axis[d];
+    m[a->var.get()] = add(si.dp_min[d], v.at(a.get()));
+  }
+  if (auto* r = si.op->reduce()) {
+    for (auto& a : r->axes) m[a->var.get()] = add(a->min, v.at(a.get()));
+  }
+  return m;
+}
+
+// Derives the extent of every axis from the root ranges.
+inline void infer_axis_extents(StageInfo& si) {
+  si.extent.clear();
+  for (size_t d = 0; d < si.op->axis.size(); ++d) si.extent[si.op->axis[d].get()] = si.dp_extent[d];
+  if (auto* r = si.op->reduce()) {
+    for (auto& a : r->axes) si.extent[a.get()] = simplify(a->extent);
+  }
+  for (auto& rel : si.stage->relations()) {
+    if (rel.split) {
+      auto& s = *rel.split;
+      si.extent[s.outer.get()] =
+          simplify(ceil_div(si.extent.at(s.parent.get()), make_int(s.factor)));
+      si.extent[s.inner.get()] = make_int(s.factor);
+    } else {
+      auto& f = *rel.fuse;
+      si.extent[f.fused.get()] =
+          simplify(mul(si.extent.at(f.outer.get()), si.extent.at(f.inner.get())));
+    }
+  }
+}
+
+namespace detail {
+
+// A set of integers [min, min + extent).
+struct Interval {
+  ir::Expr min, extent;
+  bool is_point() const { return is_const(extent, 1); }
+};
+using IntervalMap = std::unordered_map<const ir::ExprNode*, Interval>;
+
+inline bool mentions_any(const ir::Expr& e, const IntervalMap& env) {
+  struct U : ir::IRVisitor {
+    const IntervalMap* env;
+    bool found = false;
+    void visit_Var(const ir::Var& op) override { found |= env->count(&op) > 0; }
+  } u;
+  u.env = &env;
+  u.visit(e);
+  return u.found;
+}
+
+inline Interval eval_interval(const ir::Expr& e, const IntervalMap& env, const std::string& what) {
+  using namespace ir;
+  auto one = make_int(1);
+  if (auto* v = e.as<Var>()) {
+    auto it = env.find(v);
+    return it == env.end() ? Interval{e, one} : it->second;
+  }
+  if (!mentions_any(e, env)) return {e, one};
+  auto last = [](const Interval& x) { return sub(add(x.min, x.extent), make_int(1)); };
+  if (auto* a = e.as<Add>()) {
+    Interval x = eval_interval(a->a, env, what), y = eval_interval(a->b, env, what);
+    return {add(x.min, y.min), sub(add(x.extent, y.extent), one)};
+  }
+  if (auto* s = e.as<Sub>()) {
+    Interval x = eval_interval(s->a, env, what), y = eval_interval(s->b, env, what);
+    return {sub(x.min, last(y)), sub(add(x.extent, y.extent), one)};
+  }
+  if (auto* m = e.as<Mul>()) {
+    auto c = as_const(m->b) ? as_const(m->b) : as_const(m->a);
+    if (c) {
+      Interval x = eval_interval(as_const(m->b) ? m->a : m->b, env, what);
+      if (*c >= 0)
+        return {mul(x.min, make_int(*c)), add(mul(sub(x.extent, one), make_int(*c)), one)};
+      return {mul(last(x), make_int(*c)), add(mul(sub(x.extent, one), make_int(-*c)), one)};
+    }
+  }
+  if (auto* d = e.as<Div>()) {
+    if (auto c = as_const(d->b); c && *c > 0) {
+      Interval x = eval_interval(d->a, env, what);
+      ir::Expr lo = div(x.min, d->b), ext = simplify(add(sub(div(last(x), d->b), lo), one));
+      if (!as_const(ext) && as_const(x.extent)) ext = make_int((*as_const(x.extent) - 1) / *c + 2);
+      return {lo, ext};
+    }
+  }
+  if (auto* d = e.as<Mod>()) {
+    if (auto c = as_const(d->b); c && *c > 0) return {make_int(0), d->b};
+  }
+  if (e.as<Min>() || e.as<Max>()) {
+    auto* n = static_cast<const BinaryNode<Min, ExprKind::Min>*>(e.get());
+    Interval x = eval_interval(n->a, env, what), y = eval_interval(n->b, env, what);
+    ir::Expr lo = e.as<Min>() ? Min::make(x.min, y.min) : Max::make(x.min, y.min);
+    ir::Expr hi = e.as<Min>() ? Min::make(last(x), last(y)) : Max::make(last(x), last(y));
+    return {simplify(lo), simplify(add(sub(hi, lo), one))};
+  }
+  user_error << what << ": cannot infer the region read through index " << to_string(e);
+  return {};
+}
+
+inline Interval union_of(const Interval& a, const Interval& b) {
+  auto d = as_const(simplify(sub(b.min, a.min)));
+  auto ea = as_const(a.extent), eb = as_const(b.extent);
+  if (d && ea && eb) {
+    if (*d >= 0) return {a.min, make_int(std::max(*ea, *d + *eb))};
+    return {b.min, make_int(std::max(*ea - *d, *eb))};
+  }
+  ir::Expr lo = ir::Min::make(a.min, b.min);
+  ir::Expr hi = ir::Max::make(add(a.min, a.extent), add(b.min, b.extent));
+  return {simplify(lo), simplify(sub(hi, lo))};
+}
+
+// Intervals of the loop variables of `c` seen from inside its loop over `axis`: inner loops
+// free, outer fixed, local-invocation loops free when `relax_threads`; recursively for the
+// region origin of an attached `c`.
+inline void attach_env(LowerContext& ctx, const StageInfo& c, const ir::IterVar& axis,
+                       bool relax_threads, IntervalMap& env) {
+  auto& leaves = c.stage->leaf_axes();
+  bool inside = false;
+  for (auto& l : leaves) {
+    const AxisAttr* a = c.stage->attr_of(l);
+    bool thread = a && a->bound && a->thread == ir::ThreadAxis::LocalId;
+    if (inside || (relax_threads && thread))
+      env[l->var.get()] = {make_int(0), c.extent.at(l.get())};
+    if (l == axis) inside = true;
+  }
+  if (c.is_attached()) {
+    IntervalMap up;
+    auto& parent = ctx.info(c.stage->attach_stage());
+    attach_env(ctx, parent, c.stage->attach_axis(), relax_threads, up);
+    for (size_t d = 0; d < c.min_vars.size(); ++d) {
+      Interval r = eval_interval(c.region_min[d], up, "stage '" + c.stage->name() + "'");
+      if (!r.is_point()) env[c.min_vars[d].get()] = r;
+    }
+  }
+}
+
+inline void collect_reads(const ir::Expr& e, const ir::OperationNode* p,
+                          std::vector<std::vector<ir::Expr>>& out) {
+  struct C : ir::IRVisitor {
+    const ir::OperationNode* p;
+    std::vector<std::vector<ir::Expr>>* out;
+    void visit_ProducerLoad(const ir::ProducerLoad& op) override {
+      if (op.producer.get() == p) out->push_back(op.indices);
+      ir::IRVisitor::visit_ProducerLoad(op);
+    }
+  } c;
+  c.p = p, c.out = &out;
+  c.visit(e);
+}
+
+}  // namespace detail
+
+// Fills dp ranges, region origins and axis extents of every stage (consumers first).
+inline void infer_bounds(LowerContext& ctx) {
+  for (auto it = ctx.stages.rbegin(); it != ctx.stages.rend(); ++it) {
+    StageInfo& si = *it;
+    if (si.op->is_placeholder() || si.is_inline()) continue;
+    si.dp_min.clear(), si.dp_extent.clear(), si.min_vars.clear(), si.region_min.clear();
+    if (si.is_root()) {
+      for (auto& e : si.op->shape) si.dp_min.push_back(make_int(0)), si.dp_extent.push_back(e);
+      infer_axis_extents(si);
+      continue;
+    }
+    const std::string& name = si.stage->name();
+    StageInfo& c = ctx.info(si.stage->attach_stage());
+    const ir::IterVar& axis = si.stage->attach_axis();
+    for (const Stage* s = c.stage; s;
+         s = s->attach() == AttachKind::ComputeAt ? s->attach_stage() : nullptr)
+      user_assert(s != si.stage) << "stage '" << name << "' is computed at stage '"
+                                 << c.stage->name() << "', which is itself computed inside '"
+                                 << name << "'";
+    for (auto& other : ctx.stages) {
+      if (&other == &c || &other == &si || other.op->is_placeholder() || other.is_inline())
+        continue;
+      std::vector<std::vector<ir::Expr>> reads;
+      detail::collect_reads(other.body, si.op.get(), reads);
+      user_assert(reads.empty()) << "stage '" << name << "' is computed at stage '"
+                                 << c.stage->name() << "' but stage '" << other.stage->name()
+                                 << "' reads it too; only its attach stage may read it";
+    }
+    std::vector<std::vector<ir::Expr>> reads;
+    detail::collect_reads(c.body, si.op.get(), reads);
+    user_assert(!reads.empty()) << "stage '" << name << "' is computed at stage '"
+                                << c.stage->name() << "', which does not read it";
+    detail::IntervalMap env;
+    bool workgroup = si.stage->scope().value_or(ir::MemScope::Private) == ir::MemScope::Workgroup;
+    detail::attach_env(ctx, c, axis, workgroup, env);
+    VarMap roots = root_indices(c);
+    std::vector<detail::Interval> region;
+    std::string what = "stage '" + name + "' computed at stage '" + c.stage->name() + "' axis '" +
+                       axis_name(axis) + "'";
+    for (auto& idx : reads) {
+      for (size_t d = 0; d < idx.size(); ++d) {
+        detail::Interval r = detail::eval_interval(simplify(substitute(idx[d], roots)), env, what);
+        r = {simplify(r.min), simplify(r.extent)};
+        region.size() <= d ? region.push_back(r) : void(region[d] = detail::union_of(region[d], r));
+      }
+    }
+    for (size_t d = 0; d < region.size(); ++d) {
+      auto ext = as_const(region[d].extent);
+      user_assert(ext && *ext > 0)
+          << what << ": the region of dimension " << d << " (axis '" << axis_name(si.op->axis[d])
+          << "') has non-constant extent " << to_string(region[d].extent)
+          << "; workgroup/private buffers need a constant size";
+      ir::Expr v = ir::Var::make(ir::DType::i32(), name + "_min" + std::to_string(d));
+      si.min_vars.push_back(v), si.region_min.push_back(region[d].min);
+      si.dp_min.push_back(v), si.dp_extent.push_back(region[d].extent);
+    }
+    infer_axis_extents(si);
+  }
+}
+
+}  // namespace webtx::lowering

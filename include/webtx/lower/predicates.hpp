@@ -1,0 +1,49 @@
+#pragma once
+// Predicate insertion: the guard around one stage's store. Generated generously and pruned by
+// simplify, which proves the redundant ones away from loop and thread ranges:
+//  * each root index in range: tails of non-dividing splits, regions of attached stages that
+//    stick out of the tensor (cache tiles at the edge), symbolic extents;
+//  * loops bound to local invocations within their extent (the workgroup may be larger);
+//  * for results shared by the workgroup (global or workgroup memory), local-invocation
+//    dimensions the stage does not bind pinned to 0, so replicated work stores once.
+// Guards are IfThenElse around the innermost store, never Select, so the loads they protect
+// are not executed; and being innermost they never enclose a barrier.
+#include "webtx/lower/context.hpp"
+
+namespace webtx::lowering {
+
+// `roots`: root axis Var -> index in this nest; `subst`: replacements for leaf loop vars (the
+// reduction's init nest uses fresh copies). With `with_reduce` false, reduction axes are not
+// checked (the init store has none).
+inline ir::Expr make_predicate(const StageInfo& si, const VarMap& roots, const VarMap& subst,
+                               bool with_reduce) {
+  ir::Expr cond;
+  auto in = [&](ir::Expr c) { cond = logical_and(cond, c); };
+  for (size_t d = 0; d < si.op->axis.size(); ++d) {
+    ir::Expr idx = roots.at(si.op->axis[d]->var.get());
+    if (si.is_attached()) in(ir::GE::make(idx, make_int(0)));
+    in(ir::LT::make(idx, si.op->shape[d]));
+  }
+  if (auto* r = si.op->reduce(); r && with_reduce) {
+    for (auto& a : r->axes) in(ir::LT::make(roots.at(a->var.get()), add(a->min, a->extent)));
+  }
+  bool bound_local[3] = {false, false, false};
+  for (auto& a : si.stage->attrs()) {
+    if (!a.bound || a.thread != ir::ThreadAxis::LocalId) continue;
+    bound_local[a.dim] = true;
+    if (!with_reduce && a.axis->kind == ir::IterKind::Reduce) continue;
+    in(ir::LT::make(a.axis->var, si.extent.at(a.axis.get())));
+  }
+  if (si.scope != ir::MemScope::Private) {
+    for (int d = 0; d < 3; ++d)
+      if (!bound_local[d])
+        in(ir::EQ::make(ir::ThreadIndex::make(ir::ThreadAxis::LocalId, d), make_int(0)));
+  }
+  return substitute(cond, subst);
+}
+
+inline ir::Stmt guard(const ir::Expr& cond, ir::Stmt s) {
+  return cond.defined() ? ir::IfThenElse::make(cond, std::move(s)) : s;
+}
+
+}  // namespace webtx::lowering

@@ -1,0 +1,143 @@
+#pragma once
+// Schedule -> loop nest: one For per leaf axis of the stage (in leaf order, with its
+// unroll/vectorize kind; loops bound to hardware axes stay For here and are recorded in
+// ctx.bindings for bind_threads), root indices rebuilt from the leaves, and a guarded
+// ProducerStore innermost. A reduction gets an init nest (identity) just outside its
+// outermost reduction loop, then the update nest. Stages computed at a loop are built in
+// place inside it: region origins bound by LetStmt, their buffer allocated, produced before
+// the rest of the loop body.
+#include <string>
+
+#include "webtx/lower/bound_inference.hpp"
+#include "webtx/lower/predicates.hpp"
+#include "webtx/lower/storage_alloc.hpp"
+
+namespace webtx::lowering {
+
+namespace detail {
+
+inline ir::Expr combine(ir::ReduceOp op, const ir::Expr& acc, const ir::Expr& v) {
+  switch (op) {
+    case ir::ReduceOp::Sum:
+      return ir::Add::make(acc, v);
+    case ir::ReduceOp::Max:
+      return ir::Max::make(acc, v);
+    case ir::ReduceOp::Min:
+      return ir::Min::make(acc, v);
+  }
+  return acc;
+}
+
+class StageBuilder {
+ public:
+  explicit StageBuilder(LowerContext& ctx) : ctx_(ctx) {}
+
+  ir::Stmt build(StageInfo& si) {
+    check_bindings(si);
+    const auto& leaves = si.stage->leaf_axes();
+    const int n = static_cast<int>(leaves.size());
+    VarMap roots = root_indices(si);
+    std::vector<ir::Expr> idx;
+    for (auto& a : si.op->axis) idx.push_back(roots.at(a->var.get()));
+    auto* red = si.body.as<ir::Reduce>();
+    if (!red) {
+      ir::Stmt store = ir::ProducerStore::make(si.op, substitute(si.body, roots), idx);
+      return nest(si, 0, n, guard(make_predicate(si, roots, {}, true), store), {});
+    }
+    int k0 = 0;
+    while (k0 < n && leaves[k0]->kind != ir::IterKind::Reduce) ++k0;
+    internal_assert(k0 < n) << "reduction stage without reduction leaves";
+    // Init: fresh copies of the data-parallel loops inside the first reduction loop.
+    VarMap fresh;
+    for (int j = k0; j < n; ++j) {
+      if (leaves[j]->kind != ir::IterKind::DataPar) continue;
+      auto* v = leaves[j]->var.as<ir::Var>();
+      fresh[v] = ir::Var::make(v->type, v->name + "_init");
+    }
+    std::vector<ir::Expr> init_idx;
+    for (auto& e : idx) init_idx.push_back(substitute(e, fresh));
+    ir::Stmt init =
+        guard(make_predicate(si, roots, fresh, false),
+              ir::ProducerStore::make(si.op, ir::reduce_identity(red->op, red->type), init_idx));
+    for (int j = n - 1; j >= k0; --j) {
+      if (leaves[j]->kind != ir::IterKind::DataPar) continue;
+      init = loop(si, leaves[j], fresh.at(leaves[j]->var.get()), init);
+    }
+    ir::Expr src = substitute(red->source, roots);
+    ir::Stmt update = ir::ProducerStore::make(
+        si.op, combine(red->op, ir::ProducerLoad::make(si.op, idx), src), idx);
+    update = nest(si, k0, n, guard(make_predicate(si, roots, {}, true), update), {});
+    return nest(si, 0, k0, ir::Seq::make({init, update}), {});
+  }
+
+ private:
+  ir::Stmt loop(const StageInfo& si, const ir::IterVar& leaf, const ir::Expr& var, ir::Stmt body) {
+    const AxisAttr* a = si.stage->attr_of(leaf);
+    if (a && a->bound) {
+      ctx_.bindings[var.get()] = {a->thread, a->dim, si.stage->name(), axis_name(leaf)};
+    }
+    ir::ForKind k = a ? a->for_kind : ir::ForKind::Serial;
+    ir::Expr ext = si.extent.at(leaf.get());
+    user_assert(k == ir::ForKind::Serial || as_const(ext))
+        << "stage '" << si.stage->name() << "': cannot "
+        << (k == ir::ForKind::Unrolled ? "unroll" : "vectorize") << " axis '" << axis_name(leaf)
+        << "': its extent " << to_string(ext) << " is not a constant";
+    return ir::For::make(var, make_int(0), ext, k, std::move(body));
+  }
+
+  ir::Stmt nest(StageInfo& si, int from, int to, ir::Stmt body, const VarMap&) {
+    const auto& leaves = si.stage->leaf_axes();
+    for (int j = to - 1; j >= from; --j) {
+      body = attach_block(si, leaves[j], body);
+      body = loop(si, leaves[j], leaves[j]->var, body);
+    }
+    return body;
+  }
+
+  ir::Stmt attach_block(StageInfo& si, const ir::IterVar& leaf, ir::Stmt body) {
+    std::vector<StageInfo*> here;
+    for (auto& p : ctx_.stages) {
+      if (p.is_attached() && p.stage->attach_stage() == si.stage && p.stage->attach_axis() == leaf)
+        here.push_back(&p);
+    }
+    if (here.empty()) return body;
+    std::vector<ir::Stmt> seq;
+    for (auto* p : here) seq.push_back(build(*p));
+    seq.push_back(body);
+    ir::Stmt s = ir::Seq::make(seq);
+    for (auto it = here.rbegin(); it != here.rend(); ++it) {
+      StageInfo& p = **it;
+      s = allocate_stage(p, s);
+      for (size_t d = p.min_vars.size(); d-- > 0;)
+        s = ir::LetStmt::make(p.min_vars[d], p.region_min[d], s);
+    }
+    return s;
+  }
+
+  void check_bindings(const StageInfo& si) {
+    if (!si.is_attached()) return;
+    for (auto& a : si.stage->attrs()) {
+      if (!a.bound) continue;
+      user_assert(a.thread == ir::ThreadAxis::LocalId)
+          << "stage '" << si.stage->name() << "' is computed at stage '"
+          << si.stage->attach_stage()->name() << "': it cannot bind axis '" << axis_name(a.axis)
+          << "' to workgroup_id (only its root stage decides the workgroups)";
+      user_assert(si.scope == ir::MemScope::Workgroup)
+          << "stage '" << si.stage->name() << "' lives in " << scope_name(si.scope)
+          << " memory: binding its axis '" << axis_name(a.axis)
+          << "' to local invocations would leave each invocation's copy incomplete";
+    }
+  }
+
+  LowerContext& ctx_;
+};
+
+}  // namespace detail
+
+// The loop nest of one root stage (with every stage computed inside it).
+inline ir::Stmt schedule_ops(LowerContext& ctx, StageInfo& root) {
+  internal_assert(root.is_root()) << "schedule_ops of a non-root stage";
+  return detail::StageBuilder(ctx).build(root);
+}
+
+}  // namespace webtx::lowering

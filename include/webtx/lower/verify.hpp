@@ -1,0 +1,78 @@
+#pragma once
+// Checks a lowered kernel body against the contract in kernel.hpp before any backend sees it:
+// no ProducerLoad/ProducerStore/Reduce and no erf left, every variable defined (loop, let or
+// scalar), integer indices, Allocate of constant size and non-global scope, barriers only in
+// uniform control flow (outside branches), thread indices in range of the launch. Failures
+// are internal errors: lowering produced something it must not.
+#include <unordered_set>
+
+#include "webtx/ir.hpp"
+#include "webtx/lower/arith.hpp"
+
+namespace webtx::lowering {
+
+inline void verify_kernel(const ir::Kernel& k) {
+  struct V : ir::IRVisitor {
+    std::unordered_set<const ir::ExprNode*> defined;
+    int branches = 0;
+    std::string name;
+    using ir::IRVisitor::visit;
+    void visit_Var(const ir::Var& op) override {
+      internal_assert(defined.count(&op))
+          << "kernel " << name << ": variable '" << op.name << "' is used but never defined";
+    }
+    void visit_ProducerLoad(const ir::ProducerLoad& op) override {
+      internal_error << "kernel " << name << ": ProducerLoad of " << op.producer->name << " left";
+    }
+    void visit_Reduce(const ir::Reduce&) override {
+      internal_error << "kernel " << name << ": Reduce left";
+    }
+    void visit_ProducerStore(const ir::ProducerStore& op) override {
+      internal_error << "kernel " << name << ": ProducerStore of " << op.producer->name << " left";
+    }
+    void visit_Call(const ir::Call& op) override {
+      internal_assert(op.func != ir::Intrinsic::Erf) << "kernel " << name << ": erf not legalized";
+      ir::IRVisitor::visit_Call(op);
+    }
+    void visit_Load(const ir::Load& op) override {
+      internal_assert(op.index.type() == ir::DType::i32())
+          << "kernel " << name << ": non-i32 index";
+      ir::IRVisitor::visit_Load(op);
+    }
+    void visit_Store(const ir::Store& op) override {
+      internal_assert(op.index.type() == ir::DType::i32())
+          << "kernel " << name << ": non-i32 index";
+      ir::IRVisitor::visit_Store(op);
+    }
+    void visit_LetStmt(const ir::LetStmt& op) override {
+      visit(op.value);
+      defined.insert(op.var.get());
+      visit(op.body);
+    }
+    void visit_For(const ir::For& op) override {
+      visit(op.min), visit(op.extent);
+      defined.insert(op.var.get());
+      visit(op.body);
+    }
+    void visit_IfThenElse(const ir::IfThenElse& op) override {
+      visit(op.cond);
+      ++branches;
+      visit(op.then_case), visit(op.else_case);
+      --branches;
+    }
+    void visit_Allocate(const ir::Allocate& op) override {
+      for (auto& e : op.buffer->shape)
+        internal_assert(as_const(e)) << "kernel " << name << ": Allocate of non-constant size";
+      visit(op.body);
+    }
+    void visit_Barrier(const ir::Barrier&) override {
+      internal_assert(branches == 0) << "kernel " << name << ": barrier inside a branch";
+    }
+  } v;
+  v.name = k.name;
+  for (auto& s : k.scalars) v.defined.insert(s.get());
+  for (auto& g : k.grid) v.visit(g);
+  v.visit(k.body);
+}
+
+}  // namespace webtx::lowering

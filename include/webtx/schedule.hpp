@@ -1,0 +1,4 @@
+#pragma once
+// Schedules: TVM-style primitives over an operation graph (see docs/lowering.md).
+#include "webtx/schedule/schedule.hpp"
+#include "webtx/schedule/stage.hpp"

@@ -1,0 +1,95 @@
+#pragma once
+// Helpers that build operation graphs directly on the untyped ir:: API, and compare a lowered
+// program's results (run_program) with the unscheduled graph (evaluate_graph).
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <functional>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "webtx/eval.hpp"
+#include "webtx/lower.hpp"
+#include "webtx/schedule.hpp"
+
+namespace webtx::testing {
+
+using ir::Expr;
+using Vars = std::vector<Expr>;
+
+inline Expr sym(const std::string& n) { return ir::Var::make(ir::DType::i32(), n); }
+
+inline ir::Operation placeholder(const std::string& n, std::vector<Expr> shape,
+                                 ir::DType t = ir::DType::f32()) {
+  return ir::make_placeholder(n, t, std::move(shape));
+}
+
+inline ir::Operation compute(const std::string& name, std::vector<Expr> shape,
+                             const std::function<Expr(const Vars&)>& f,
+                             std::vector<std::string> axis_names = {}) {
+  std::vector<ir::IterVar> axes;
+  Vars vars;
+  for (size_t i = 0; i < shape.size(); ++i) {
+    std::string n = i < axis_names.size() ? axis_names[i] : std::string(1, "ijklmn"[i]);
+    auto v = ir::Var::make(ir::DType::i32(), n);
+    axes.push_back(ir::make_iter_var(v, 0, shape[i], ir::IterKind::DataPar));
+    vars.push_back(v);
+  }
+  return ir::make_compute(name, axes, f(vars));
+}
+
+inline ir::IterVar reduce_axis(Expr extent, const std::string& n, Expr min = 0) {
+  return ir::make_iter_var(ir::Var::make(ir::DType::i32(), n), min, extent, ir::IterKind::Reduce);
+}
+
+inline Expr at(const ir::Operation& op, Vars idx) {
+  return ir::ProducerLoad::make(op, std::move(idx));
+}
+inline Expr sum(Expr src, std::vector<ir::IterVar> axes) {
+  return ir::Reduce::make(ir::ReduceOp::Sum, std::move(src), std::move(axes));
+}
+inline Expr rmax(Expr src, std::vector<ir::IterVar> axes) {
+  return ir::Reduce::make(ir::ReduceOp::Max, std::move(src), std::move(axes));
+}
+
+inline eval::HostTensor random_tensor(std::vector<int64_t> shape, unsigned seed,
+                                      ir::DType t = ir::DType::f32()) {
+  eval::HostTensor h(t, std::move(shape));
+  std::mt19937 g(seed);
+  std::uniform_real_distribution<float> d(-1.0f, 1.0f);
+  std::uniform_int_distribution<int> di(-50, 50);
+  for (int64_t i = 0; i < h.size(); ++i) t.is_float() ? h.set_f(i, d(g)) : h.set_i(i, di(g));
+  return h;
+}
+
+inline void expect_close(const eval::HostTensor& got, const eval::HostTensor& want,
+                         const std::string& what, double tol = 1e-5) {
+  ASSERT_EQ(got.shape, want.shape) << what;
+  ASSERT_EQ(got.dtype, want.dtype) << what;
+  int bad = 0;
+  for (int64_t i = 0; i < got.size(); ++i) {
+    double g = got.get_f(i), w = want.get_f(i);
+    bool ok = std::abs(g - w) <= tol * (1 + std::abs(w));
+    if (!ok && ++bad <= 5) ADD_FAILURE() << what << "[" << i << "]: got " << g << ", want " << w;
+  }
+  EXPECT_EQ(bad, 0) << what << ": " << bad << " of " << got.size() << " elements differ";
+}
+
+// Lowers `s` and checks run_program against evaluate_graph for every output.
+inline ir::Program check_schedule(const Schedule& s, const std::vector<ir::Operation>& inputs,
+                                  const std::vector<ir::Operation>& outputs,
+                                  const eval::TensorMap& values, const eval::SymbolMap& syms = {},
+                                  double tol = 1e-5) {
+  ir::Program p = lower(s, "test", inputs, outputs);
+  auto got = eval::run_program(p, values, syms);
+  auto want = eval::evaluate_graph(outputs, values, syms);
+  for (auto& o : outputs) expect_close(got.at(o->name), want.at(o->name), o->name, tol);
+  return p;
+}
+
+inline std::string kernel_text(const ir::Program& p, size_t i = 0) {
+  return ir::to_string(p.kernels.at(i));
+}
+
+}  // namespace webtx::testing
