@@ -1,0 +1,65 @@
+// Pure-JS unit tests of web/src (no GPU): extents, f16 conversion, manifest checks, symbol
+// resolution errors.
+import assert from 'node:assert/strict';
+import { compileExtent } from '../src/extent.js';
+import { f32ToF16Bits, f16BitsToF32 } from '../src/dtype.js';
+import { parseManifest, resolveSymbols, concreteShape } from '../src/manifest.js';
+
+let n = 0;
+const test = (name, fn) => {
+  fn();
+  n++;
+  console.log(`PASS ${name}`);
+};
+
+test('extent expressions', () => {
+  const env = { batch: 7, n: -7 };
+  assert.equal(compileExtent(5)(env), 5);
+  assert.equal(compileExtent('batch')(env), 7);
+  assert.equal(compileExtent('(batch + 1)')(env), 8);
+  assert.equal(compileExtent('((batch * 2) - 3)')(env), 11);
+  assert.equal(compileExtent('(n / 2)')(env), -3);  // truncates toward zero
+  assert.equal(compileExtent('(n % 2)')(env), -1);
+  assert.equal(compileExtent('max(min(batch, 3), 1)')(env), 3);
+  assert.throws(() => compileExtent('batch +'), /cannot read extent/);
+  assert.throws(() => compileExtent('zz')({}), /symbol 'zz' is not bound/);
+});
+
+test('f16 round trip', () => {
+  for (const [x, bits] of [[0, 0], [1, 0x3c00], [-2, 0xc000], [65504, 0x7bff], [1e6, 0x7c00], [2 ** -24, 1], [0.1, 0x2e66]]) {
+    assert.equal(f32ToF16Bits(x), bits, `bits of ${x}`);
+  }
+  for (let h = 0; h < 0x7c00; h += 7) assert.equal(f32ToF16Bits(f16BitsToF32(h)), h);
+  assert.ok(Number.isNaN(f16BitsToF32(f32ToF16Bits(NaN))));
+});
+
+const manifest = () => JSON.stringify({
+  webtx_manifest: 1, model: 'm', function: 'm', symbols: ['b'],
+  tensors: [
+    { name: 'x', dtype: 'f32', shape: ['b', 4], role: 'input' },
+    { name: 'y', dtype: 'i32', shape: ['(b + 1)'], role: 'output' },
+  ],
+  args: ['x', 'y'], kernels: [],
+});
+
+test('manifest checks', () => {
+  const m = parseManifest(manifest());
+  assert.deepEqual(concreteShape(m.tensorByName.get('y'), { b: 2 }), [3]);
+  assert.throws(() => parseManifest('{'), /not valid JSON/);
+  assert.throws(() => parseManifest(manifest().replace('"f32"', '"f64"')), /tensor 'x' has unknown dtype 'f64'/);
+  assert.throws(() => parseManifest(manifest().replace('(b + 1)', '(c + 1)')), /unknown symbol 'c'/);
+  assert.throws(() => parseManifest(manifest().replace('"args":["x","y"]', '"args":["x","z"]')), /argument 'z'/);
+});
+
+test('symbol resolution', () => {
+  const m = parseManifest(manifest());
+  assert.deepEqual(resolveSymbols(m, { x: new Float32Array(12) }), { b: 3 });
+  assert.deepEqual(resolveSymbols(m, { x: { data: new Float32Array(8), shape: [2, 4] } }), { b: 2 });
+  assert.throws(() => resolveSymbols(m, { x: new Float32Array(10) }), /tensor 'x' has 10 elements/);
+  assert.throws(() => resolveSymbols(m, { x: { data: new Float32Array(8), shape: [2, 5] } }), /tensor 'x' axis 1 must be 4, got 5/);
+  assert.throws(() => resolveSymbols(m, { x: { data: new Float32Array(8), shape: [2, 4] } }, { b: 3 }), /axis 0 has extent 2, but symbol 'b' is 3/);
+  assert.throws(() => resolveSymbols(m, {}, {}), /symbol 'b' of model 'm' is not bound/);
+  assert.throws(() => resolveSymbols(m, {}, { q: 1 }), /has no symbol 'q'/);
+});
+
+console.log(`all ${n} passed`);
