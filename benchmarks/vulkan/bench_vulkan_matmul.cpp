@@ -42,6 +42,7 @@ struct Variant {
 // is the usual sweet spot for fp32 SIMT matmul; 64x64 / 4x4 for smaller problems.
 const Variant kVariants[] = {
     {"t128x128x8_r8x8", {128, 128, 8, 8, 8, true, true}},
+    {"t128x128x16_r8x8", {128, 128, 16, 8, 8, true, true}},
     {"t64x64x16_r4x4", {64, 64, 16, 4, 4, true, true}},
 };
 
@@ -96,7 +97,8 @@ void BM_VulkanMatmul(benchmark::State& state, Variant v) {
     const double flops = 2.0 * n * static_cast<double>(n) * n;
     state.counters["TFLOP/s"] = flops * static_cast<double>(state.iterations()) / total_s / 1e12;
     state.counters["guarded"] = v.tiling.guard ? 1 : 0;
-    state.SetLabel(device().info().name + (gpu_time ? " (GPU timestamps)" : " (wall clock)"));
+    state.SetLabel(device().info().name + (gpu_time ? " (GPU timestamps" : " (wall clock") +
+                   (device().info().staged ? ", staged)" : ", mapped)"));
   } catch (const std::exception& e) {
     state.SkipWithError(e.what());
   }

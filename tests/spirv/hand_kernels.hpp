@@ -95,6 +95,7 @@ struct MatmulTiling {
   int bm = 64, bn = 64, bk = 16, rm = 4, rn = 4;
   bool guard = true;
   bool unroll_k = true;
+  int pad_a = 4;  // extra words per row of the transposed A tile: conflict-free stores
 };
 
 inline Program tiled_matmul(const MatmulTiling& t, const std::string& name = "matmul") {
@@ -105,7 +106,8 @@ inline Program tiled_matmul(const MatmulTiling& t, const std::string& name = "ma
   const int tx_n = t.bn / t.rn, ty_n = t.bm / t.rm, threads = tx_n * ty_n;
   internal_assert((t.bm * t.bk) % threads == 0 && (t.bk * t.bn) % threads == 0)
       << "tile loads must divide among the invocations";
-  Buffer As = make_buffer("As", DType::f32(), MemScope::Workgroup, {Expr(t.bk * t.bm)});
+  const int lda = t.bm + t.pad_a;  // row stride of As
+  Buffer As = make_buffer("As", DType::f32(), MemScope::Workgroup, {Expr(t.bk * lda)});
   Buffer Bs = make_buffer("Bs", DType::f32(), MemScope::Workgroup, {Expr(t.bk * t.bn)});
   Buffer acc = make_buffer("acc", DType::f32(), MemScope::Private, {Expr(t.rm * t.rn)});
   Buffer ar = make_buffer("a_reg", DType::f32(), MemScope::Private, {Expr(t.rm)});
@@ -119,17 +121,17 @@ inline Program tiled_matmul(const MatmulTiling& t, const std::string& name = "ma
   };
   const auto unroll = ForKind::Unrolled;
 
-  // A tile: BM rows x BK columns, stored transposed as As[c * BM + r].
-  Stmt load_a =
-      loop(l, 0, (t.bm * t.bk) / threads, unroll,
-           LetStmt::make(
-               idx, l * threads + tid,
-               LetStmt::make(r, idx / t.bk,
-                             LetStmt::make(c, idx % t.bk,
-                                           guarded((row0 + r < M) && (kt * t.bk + c < K),
-                                                   store(As, c * t.bm + r,
-                                                         load(A, (row0 + r) * K + kt * t.bk + c)),
-                                                   store(As, c * t.bm + r, f32c(0)))))));
+  // A tile: BM rows x BK columns, stored transposed as As[c * lda + r].
+  Stmt load_a = loop(
+      l, 0, (t.bm * t.bk) / threads, unroll,
+      LetStmt::make(
+          idx, l * threads + tid,
+          LetStmt::make(
+              r, idx / t.bk,
+              LetStmt::make(c, idx % t.bk,
+                            guarded((row0 + r < M) && (kt * t.bk + c < K),
+                                    store(As, c * lda + r, load(A, (row0 + r) * K + kt * t.bk + c)),
+                                    store(As, c * lda + r, f32c(0)))))));
   Stmt load_b =
       loop(l, 0, (t.bk * t.bn) / threads, unroll,
            LetStmt::make(
@@ -142,7 +144,7 @@ inline Program tiled_matmul(const MatmulTiling& t, const std::string& name = "ma
                                                    store(Bs, r * t.bn + c, f32c(0)))))));
   Stmt compute =
       loop(kk, 0, t.bk, t.unroll_k ? unroll : ForKind::Serial,
-           seq({loop(i, 0, t.rm, unroll, store(ar, i, load(As, kk * t.bm + ty + i * ty_n))),
+           seq({loop(i, 0, t.rm, unroll, store(ar, i, load(As, kk * lda + ty + i * ty_n))),
                 loop(j, 0, t.rn, unroll, store(br, j, load(Bs, kk * t.bn + tx + j * tx_n))),
                 loop(i, 0, t.rm, unroll,
                      loop(j, 0, t.rn, unroll,
@@ -174,7 +176,7 @@ inline Program tiled_matmul(const MatmulTiling& t, const std::string& name = "ma
   k.workgroup_size = {tx_n, ty_n, 1};
   k.grid = {(N + (t.bn - 1)) / t.bn, (M + (t.bm - 1)) / t.bm, Expr(1)};
   k.body = body;
-  k.workgroup_bytes = 4LL * t.bk * (t.bm + t.bn);
+  k.workgroup_bytes = 4LL * t.bk * (lda + t.bn);
   return single_kernel_program(std::move(k), {M, N, K});
 }
 
