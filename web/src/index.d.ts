@@ -49,6 +49,10 @@ export interface TimeResult {
   medianMs: number;
   minMs: number;
   samples: number[];
+  /** Dispatches one run records. */
+  dispatches: number;
+  /** Median CPU time of one run's wasm stub + dispatch closures + encoding, per dispatch. */
+  hostUsPerDispatch: number;
 }
 
 export declare class Model {
