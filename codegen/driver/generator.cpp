@@ -22,6 +22,14 @@ ir::Operation ModelContext::input(const std::string& name, ir::DType t,
   return op;
 }
 
+void ModelContext::record_input(const ir::Operation& op) {
+  for (auto& in : inputs_) {
+    user_assert(in->name != op->name)
+        << "model " << name_ << ": input '" << op->name << "' declared twice";
+  }
+  inputs_.push_back(op);
+}
+
 void ModelContext::output(const std::string& name, ir::Operation op) {
   user_assert(op != nullptr) << "model " << name_ << ": output '" << name << "' is empty";
   for (auto& [n, _] : outputs_) {

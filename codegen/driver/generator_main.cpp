@@ -8,6 +8,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "rename_tensor.hpp"
 #include "webtx/codegen/host.hpp"
 #include "webtx/codegen/manifest.hpp"
 #include "webtx/generator.hpp"
@@ -76,14 +77,24 @@ bool write_if_changed(const fs::path& path, const std::string& data) {
   return true;
 }
 
-ir::Program lower_model(const ModelContext& ctx) {
+ir::Program lower_model(const ModelContext& ctx, bool dump_ir) {
   if (ctx.has_program()) return ctx.program();
   user_assert(!ctx.outputs().empty()) << "model " << ctx.name() << " declares no outputs";
 #ifdef WEBTX_HAVE_LOWER
-  return webtx::lower(ctx.name(), ctx.outputs());
+  std::vector<ir::Operation> outs;
+  for (auto& [name, op] : ctx.outputs()) outs.push_back(op);
+  std::unique_ptr<Schedule> own;
+  const Schedule* sched = ctx.schedule_if_any();
+  if (!sched) sched = (own = std::make_unique<Schedule>(outs)).get();
+  LowerOptions lo;
+  lo.dump_ir = dump_ir;
+  ir::Program p = webtx::lower(*sched, ctx.name(), ctx.inputs(), outs, lo);
+  for (auto& [name, op] : ctx.outputs()) codegen::rename_tensor(p, op->name, name);
+  return p;
 #else
+  (void)dump_ir;
   user_error << "model " << ctx.name()
-             << ": this webtx build has no lowering yet (include/webtx/lower.hpp); hand the "
+             << ": this webtx build has no lowering (include/webtx/lower.hpp); hand the "
                 "generator a lowered program with ctx.set_program()";
 #endif
 }
@@ -117,7 +128,7 @@ int run(const Options& o) {
   }
   ModelContext ctx(chosen->name);
   chosen->fn(ctx);
-  ir::Program prog = lower_model(ctx);
+  ir::Program prog = lower_model(ctx, false);
 
   fs::create_directories(o.out_dir);
   const std::string base = prog.name;

@@ -77,6 +77,7 @@ const fnName = allocStr(manifest.function);
 const fn = ex.webtx_get_function(fnName);
 assert.ok(fn > 0, 'model function registered');
 assert.equal(ex.webtx_get_function(allocStr('no_such_model')), 0);
+assert.deepEqual(dev.logs, [[0, 'webtx: 1 packed function(s) registered']]);
 
 // ---- argument building -------------------------------------------------------------------------
 const DT = { f32: 0, i32: 1 };

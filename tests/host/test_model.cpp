@@ -5,8 +5,8 @@
 #include "webtx/generator.hpp"
 #include "webtx/ir.hpp"
 
-using namespace webtx;
 using namespace webtx::ir;
+using webtx::ir::Var;
 
 namespace {
 

@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <cstring>
 
+#include "device_api.hpp"
 #include "error.hpp"
 #include "ndarray.hpp"
 
@@ -26,6 +27,10 @@ Registry& Registry::global() {
     for (int32_t i = 0; i < webtx_generated_function_count; ++i) {
       r.add(webtx_generated_functions[i].name, webtx_generated_functions[i].fn);
     }
+    char msg[64];
+    int len = std::snprintf(msg, sizeof msg, "webtx: %d packed function(s) registered",
+                            static_cast<int>(r.size()));
+    webgpu_device().log(0, msg, len);  // level 0: debug
   }
   return r;
 }

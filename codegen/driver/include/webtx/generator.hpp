@@ -16,8 +16,12 @@
 #include <utility>
 #include <vector>
 
+#include <memory>
+
 #include "webtx/ir/operation.hpp"
 #include "webtx/ir/program.hpp"
+#include "webtx/schedule.hpp"
+#include "webtx/webtx.hpp"
 
 namespace webtx {
 
@@ -33,6 +37,18 @@ class ModelContext {
   ir::Operation weight(const std::string& name, ir::DType t, std::vector<ir::Expr> shape) {
     return input(name, t, std::move(shape));
   }
+  // Typed inputs and weights: ctx.input<f32>("x", {batch, 784}) is a Tensor<f32, 2>.
+  template <typename T, std::size_t N>
+  Tensor<T, N> input(std::string name, const Extent (&shape)[N]) {
+    auto t = placeholder<T>(std::move(name), shape);
+    record_input(t.op());
+    return t;
+  }
+  template <typename T, std::size_t N>
+  Tensor<T, N> weight(std::string name, const Extent (&shape)[N]) {
+    return input<T>(std::move(name), shape);
+  }
+
   // A result the caller receives, in the order of these calls. Its tensor is named `name`.
   void output(const std::string& name, ir::Operation op);
 
@@ -43,6 +59,17 @@ class ModelContext {
   }
   void output(const std::string& name, const TensorLike& t) { output(name, ir::Operation(t.op())); }
 
+  // The schedule of `outs` (tensors or operations), created on first call; lowering uses
+  // it. Keep a reference: `auto& s = ctx.schedule(y);`. Without a call, the outputs get the
+  // default schedule.
+  template <typename... Ts>
+  Schedule& schedule(const Ts&... outs) {
+    if (!schedule_)
+      schedule_ = std::make_unique<Schedule>(std::vector<ir::Operation>{op_of(outs)...});
+    return *schedule_;
+  }
+  Schedule* schedule_if_any() const { return schedule_.get(); }
+
   // A program lowered by other means; replaces lowering of the declared graph.
   void set_program(ir::Program p);
 
@@ -52,7 +79,15 @@ class ModelContext {
   const ir::Program& program() const { return program_; }
 
  private:
+  void record_input(const ir::Operation& op);
+  static ir::Operation op_of(const ir::Operation& op) { return op; }
+  template <typename TensorLike>
+  static ir::Operation op_of(const TensorLike& t) {
+    return t.op();
+  }
+
   std::string name_;
+  std::unique_ptr<Schedule> schedule_;
   std::vector<ir::Operation> inputs_;
   std::vector<std::pair<std::string, ir::Operation>> outputs_;
   ir::Program program_;

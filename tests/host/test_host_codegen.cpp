@@ -1,0 +1,170 @@
+// Native tests of the host-stub emitter, the manifest writer and the generator driver. The
+// stub's run-time behaviour is tested from Node (host_stub_test.mjs).
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "rename_tensor.hpp"
+#include "webtx/codegen/host.hpp"
+#include "webtx/codegen/manifest.hpp"
+#include "webtx/ir.hpp"
+
+namespace ir = webtx::ir;
+namespace fs = std::filesystem;
+using webtx::codegen::compile_host_stub;
+using webtx::codegen::host_stub_llvm_ir;
+
+namespace {
+
+ir::Buffer global(const std::string& name, std::vector<ir::Expr> shape,
+                  ir::DType t = ir::DType::f32()) {
+  return ir::make_buffer(name, t, ir::MemScope::Global, std::move(shape));
+}
+
+// out[i] = in[i] over n, one kernel.
+ir::Program copy_program(ir::Expr n, std::vector<ir::Expr> in_shape,
+                         std::vector<ir::Expr> out_shape) {
+  ir::Buffer in = global("in", std::move(in_shape)), out = global("out", std::move(out_shape));
+  ir::Expr i = ir::ThreadIndex::make(ir::ThreadAxis::WorkgroupId, 0);
+  ir::Kernel k;
+  k.name = "copy";
+  k.buffers = {{in, true, false}, {out, false, true}};
+  k.scalars = {n};
+  k.grid = {n, ir::Expr(1), ir::Expr(1)};
+  k.body = ir::Store::make(out, ir::Load::make(in, i), i);
+  ir::Program p;
+  p.name = "copy";
+  p.tensors = {{in, ir::TensorRole::Input}, {out, ir::TensorRole::Output}};
+  p.symbols = {n};
+  p.kernels = {k};
+  return p;
+}
+
+std::string user_error_of(const ir::Program& p) {
+  try {
+    compile_host_stub(p, {});
+  } catch (const webtx::UserError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+}  // namespace
+
+TEST(HostCodegen, ObjectIsWasmWithTableAndManifest) {
+  ir::Expr n = ir::Var::make(ir::DType::i32(), "n");
+  auto p = copy_program(n, {n}, {n});
+  std::string ll;
+  webtx::codegen::HostStubOptions o;
+  o.manifest_json = "{\"model\": \"copy\"}";
+  o.llvm_ir_out = &ll;
+  std::vector<char> obj = compile_host_stub(p, o);
+  ASSERT_GE(obj.size(), 8u);
+  EXPECT_EQ(std::string(obj.data(), 4), std::string("\0asm", 4));
+  EXPECT_NE(ll.find("target triple = \"wasm32-unknown-emscripten\""), std::string::npos);
+  EXPECT_NE(ll.find("define internal i32 @webtx_model_copy(i8* %args, i32 %nargs)"),
+            std::string::npos);
+  EXPECT_NE(ll.find("@webtx_generated_functions = constant"), std::string::npos);
+  EXPECT_NE(ll.find("@webtx_generated_function_count = constant i32 1"), std::string::npos);
+  EXPECT_NE(ll.find("{\\22model\\22: \\22copy\\22}\\00"), std::string::npos);
+  EXPECT_NE(ll.find("call i32 @webtx_rt_dispatch(i32 0"), std::string::npos);
+  EXPECT_EQ(ll, host_stub_llvm_ir(p, o));
+}
+
+TEST(HostCodegen, SymbolBoundByNoArgumentIsAUserError) {
+  ir::Expr n = ir::Var::make(ir::DType::i32(), "n");
+  ir::Expr m = ir::Var::make(ir::DType::i32(), "m");
+  auto p = copy_program(n, {n}, {n});
+  p.symbols.push_back(m);
+  EXPECT_NE(user_error_of(p).find("symbol 'm' is not an extent of any input or output"),
+            std::string::npos);
+  // ...also when only a grid uses it.
+  auto q = copy_program(n, {n}, {n});
+  q.kernels[0].grid[1] = m;
+  EXPECT_NE(user_error_of(q).find("symbol 'm' in grid y of kernel 'copy' is not bound"),
+            std::string::npos);
+}
+
+TEST(HostCodegen, ProgramsTheAbiCannotCarryAreUserErrors) {
+  ir::Expr n = ir::Var::make(ir::DType::i32(), "n");
+  std::vector<ir::Expr> rank7(7, ir::Expr(2));
+  rank7[0] = n;
+  EXPECT_NE(
+      user_error_of(copy_program(n, rank7, {n})).find("tensor 'in' has rank 7, more than the 6"),
+      std::string::npos);
+
+  auto dup = copy_program(n, {n}, {n});
+  dup.tensors[1].buffer = global("in", {n});
+  dup.kernels[0].buffers[1].buffer = dup.tensors[1].buffer;
+  EXPECT_NE(user_error_of(dup).find("two tensors are named 'in'"), std::string::npos);
+
+  auto stray = copy_program(n, {n}, {n});
+  stray.kernels[0].buffers.push_back({global("stray", {n}), true, false});
+  EXPECT_NE(user_error_of(stray).find("kernel 'copy' binds buffer 'stray', which is not one"),
+            std::string::npos);
+
+  auto flt = copy_program(n, {n}, {n});
+  flt.kernels[0].grid[0] =
+      ir::Cast::make(ir::DType::i32(), ir::FloatImm::make(ir::DType::f32(), 2.5));
+  EXPECT_NE(user_error_of(flt).find("grid x of kernel 'copy'"), std::string::npos);
+}
+
+TEST(HostCodegen, ExtentExpressionsAreCheckedNotBound) {
+  // out's extent n + 1 is an expression: checked against n from `in` (deferred), not bound.
+  ir::Expr n = ir::Var::make(ir::DType::i32(), "n");
+  auto p = copy_program(n, {n}, {ir::Add::make(n, ir::Expr(1))});
+  std::string ll = host_stub_llvm_ir(p, {});
+  EXPECT_NE(ll.find("tensor 'out' axis 0 has extent {0}, expected (n + 1) = {1}"),
+            std::string::npos);
+}
+
+TEST(Manifest, DescribesTensorsKernelsAndEscapes) {
+  ir::Expr n = ir::Var::make(ir::DType::i32(), "n");
+  auto p = copy_program(n, {n, 3}, {n});
+  p.kernels[0].workgroup_size = {8, 4, 2};
+  p.kernels[0].workgroup_bytes = 1024;
+  std::string m = webtx::codegen::write_manifest(p, {{"fn main() {\n \"q\" }", "copy_0.spv"}});
+  for (const char* want :
+       {"\"model\": \"copy\"", "\"symbols\": [\"n\"]",
+        "{ \"name\": \"in\", \"dtype\": \"f32\", \"shape\": [\"n\", 3], \"role\": \"input\" }",
+        "\"args\": [\"in\", \"out\"]", "\"workgroup_size\": [8, 4, 2]",
+        "\"maxComputeWorkgroupStorageSize\": 1024", "\"maxComputeInvocationsPerWorkgroup\": 64",
+        "{ \"binding\": 1, \"tensor\": \"out\", \"access\": \"read_write\" }",
+        "\"uniforms\": [\"n\"], \"uniform_binding\": 2", "\"spirv\": \"copy_0.spv\""}) {
+    EXPECT_NE(m.find(want), std::string::npos) << want << "\n" << m;
+  }
+  EXPECT_EQ(webtx::codegen::json_quote("a\"b\\c\n\x01"), "\"a\\\"b\\\\c\\n\\u0001\"");
+}
+
+TEST(Driver, RenameTensorReplacesEveryUse) {
+  ir::Expr n = ir::Var::make(ir::DType::i32(), "n");
+  auto p = copy_program(n, {n}, {n});
+  webtx::codegen::rename_tensor(p, "out", "result");
+  EXPECT_EQ(p.tensors[1].buffer->name, "result");
+  EXPECT_EQ(p.kernels[0].buffers[1].buffer, p.tensors[1].buffer);
+  EXPECT_EQ(p.kernels[0].body.as<ir::Store>()->buffer, p.tensors[1].buffer);
+  EXPECT_THROW(webtx::codegen::rename_tensor(p, "result", "in"), webtx::UserError);
+}
+
+// The generator rewrites outputs only when their content changes; the stamp always.
+TEST(Driver, GeneratorRewritesOnlyChangedFiles) {
+  fs::path dir = fs::temp_directory_path() / "webtx_host_gen_test";
+  fs::remove_all(dir);
+  std::string cmd = std::string(WEBTX_TEST_GENERATOR) + " -o " + dir.string();
+  ASSERT_EQ(std::system(cmd.c_str()), 0);
+  fs::path obj = dir / "host_test_model.host.o", stamp = dir / "host_test_model.stamp";
+  ASSERT_TRUE(fs::exists(obj));
+  auto old_time = fs::file_time_type::clock::now() - std::chrono::hours(1);
+  fs::last_write_time(obj, old_time);
+  fs::last_write_time(stamp, old_time);
+  ASSERT_EQ(std::system(cmd.c_str()), 0);
+  EXPECT_EQ(fs::last_write_time(obj), old_time) << "unchanged object rewritten";
+  EXPECT_GT(fs::last_write_time(stamp), old_time) << "stamp not touched";
+  // Bad command lines are errors with a usage line, not crashes.
+  EXPECT_NE(std::system((std::string(WEBTX_TEST_GENERATOR) + " --bogus 2>/dev/null").c_str()), 0);
+  EXPECT_NE(std::system((cmd + " --model nope 2>/dev/null").c_str()), 0);
+  fs::remove_all(dir);
+}
