@@ -21,7 +21,7 @@ export function anchorMatmul(sizes) {
   if (ok.length === 0) return [];
   // It loads Dawn from $WEBGPU_NODE_MODULES (set on the GPU machine); elsewhere, ours.
   const here = path.dirname(fileURLToPath(import.meta.url));
-  const env = { WEBGPU_NODE_MODULES: path.join(here, 'node_modules'), ...process.env };
+  const env = { WEBGPU_NODE_MODULES: path.join(here, '../../web/node_modules'), ...process.env };
   const r = spawnSync(process.execPath, [script, ...ok.map(String)], { env, encoding: 'utf8', timeout: 600_000,
     cwd: here });
   if (r.status !== 0) throw new Error(`anchor-matmul failed (${r.status}): ${r.stderr.slice(-2000)}`);

@@ -1,19 +1,9 @@
-// Dawn (the `webgpu` npm package) for Node: from $WEBGPU_NODE_MODULES on the GPU machine
-// (see NOTES.md / .gpu/env.sh), else from this package's node_modules.
-import { pathToFileURL } from 'node:url';
+// Dawn for Node, through the webtx JS runtime's loader (one copy of dawn.node per process:
+// web/node_modules/webgpu; on the GPU machine link it to $WEBGPU_NODE_MODULES/webgpu, see
+// NOTES.md). The runtime keeps every instance reachable (dawn.node's GC trap).
+import { createNodeGPU } from '../../web/src/node.js';
 
-const base = process.env.WEBGPU_NODE_MODULES;
-const dawn = await import(base ? pathToFileURL(`${base}/webgpu/index.js`).href : 'webgpu');
-Object.assign(globalThis, dawn.globals);
-
-// Keep every instance reachable for the life of the process: dawn.node's polling holds only a
-// raw pointer to it, and a collected instance crashes the process at a random later wait.
-const instances = [];
-export function createGPU(flags = []) {
-  const gpu = dawn.create(flags);
-  instances.push(gpu);
-  return gpu;
-}
+export const createGPU = createNodeGPU;
 
 export async function requestDevice(gpu, { features = [] } = {}) {
   const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });

@@ -25,16 +25,16 @@ export function sampleError(a, b, c, N) {
 }
 
 let navigatorSet = false;
-function exposeNavigatorGPU() {
+async function exposeNavigatorGPU() {
   if (navigatorSet) return;
-  const gpu = createGPU([]);
+  const gpu = await createGPU([]);
   Object.defineProperty(globalThis, 'navigator', { value: { gpu }, configurable: true, writable: true });
   navigatorSet = true;
 }
 
 // TF.js registers its WebGPU backend at import time, and only if navigator.gpu exists.
 export async function tfjsMatmul(sizes) {
-  exposeNavigatorGPU();
+  await exposeNavigatorGPU();
   const tf = await import('@tensorflow/tfjs-core');
   await import('@tensorflow/tfjs-backend-webgpu');
   if (!(await tf.setBackend('webgpu'))) throw new Error('TF.js WebGPU backend did not initialise');
@@ -76,7 +76,7 @@ function matmulModel() {
 }
 
 export async function ortMatmul(sizes) {
-  exposeNavigatorGPU();
+  await exposeNavigatorGPU();
   // dawn.node's writeBuffer rejects views of shared memory (ORT's wasm heap): copy them first.
   const wb = GPUQueue.prototype.writeBuffer;
   if (!wb.webtxWrapped) {
