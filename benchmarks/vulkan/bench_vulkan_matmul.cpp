@@ -60,14 +60,14 @@ void BM_VulkanMatmul(benchmark::State& state, Variant v) {
     std::vector<float> a(static_cast<size_t>(n) * n), b(a.size());
     for (auto& x : a) x = dist(gen);
     for (auto& x : b) x = dist(gen);
-    rt::TensorMap tm{{"A", rt::HostTensor::from(ir::DType::f32(), {n, n}, a)},
-                     {"B", rt::HostTensor::from(ir::DType::f32(), {n, n}, b)}};
+    rt::TensorMap tm{{"A", rt::tensor_from(ir::DType::f32(), {n, n}, a)},
+                     {"B", rt::tensor_from(ir::DType::f32(), {n, n}, b)}};
     auto bound = prog.bind(tm);
 
     // Correctness on sampled entries before timing.
     bound->execute();
     bound->read_outputs(tm);
-    auto c = tm.at("C").to<float>();
+    auto c = rt::tensor_values<float>(tm.at("C"));
     for (int s = 0; s < 64; ++s) {
       int i = static_cast<int>(gen() % n), j = static_cast<int>(gen() % n);
       double ref = 0;

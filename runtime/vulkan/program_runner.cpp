@@ -115,7 +115,7 @@ std::unique_ptr<VulkanProgram::Bound> VulkanProgram::bind(const TensorMap& tenso
             << " has extent " << h.shape[a] << ", expected " << shape[a] << " ("
             << to_string(t.buffer->shape[a]) << ")";
       }
-      const size_t need = static_cast<size_t>(h.numel() * h.dtype.bytes());
+      const size_t need = static_cast<size_t>(h.size() * h.dtype.bytes());
       user_assert(h.bytes.size() == need)
           << "program '" << p.name << "': tensor '" << t.buffer->name << "' of shape "
           << shape_str(h.shape) << " and dtype " << h.dtype.str() << " needs " << need
@@ -196,7 +196,7 @@ void VulkanProgram::Bound::read_outputs(TensorMap& tensors) {
     auto it = tensors.find(t.buffer->name);
     if (t.role != TensorRole::Output && it == tensors.end()) continue;
     if (t.role == TensorRole::Input) continue;
-    HostTensor h = HostTensor::zeros(t.buffer->type, shapes_[i]);
+    HostTensor h(t.buffer->type, shapes_[i]);
     program_->device_.download(buffers_[i], h.bytes.data(), h.bytes.size());
     tensors[t.buffer->name] = std::move(h);
   }

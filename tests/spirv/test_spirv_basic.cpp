@@ -12,11 +12,11 @@ TEST(SpirvBasic, VectorAddSymbolicN) {
   rt::VulkanProgram prog(device(), p, spirv);
   for (int n : {1, 63, 64, 1000}) {  // partial and whole workgroups
     auto a = random_values<float>(n, -10, 10, 1), b = random_values<float>(n, -10, 10, 2);
-    rt::TensorMap t{{"in0", rt::HostTensor::from(DType::f32(), {n}, a)},
-                    {"in1", rt::HostTensor::from(DType::f32(), {n}, b)}};
+    rt::TensorMap t{{"in0", rt::tensor_from(DType::f32(), {n}, a)},
+                    {"in1", rt::tensor_from(DType::f32(), {n}, b)}};
     auto r = prog.run(t);
     EXPECT_EQ(r.symbols.at("n"), n);
-    auto c = t.at("out").to<float>();
+    auto c = rt::tensor_values<float>(t.at("out"));
     ASSERT_EQ(c.size(), static_cast<size_t>(n));
     for (int i = 0; i < n; ++i) ASSERT_EQ(c[i], a[i] + b[i]) << "i=" << i;  // exact in f32
   }

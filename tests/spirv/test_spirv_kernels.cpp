@@ -25,10 +25,10 @@ void check_matmul(const MatmulTiling& t, const std::string& tag,
   for (auto [M, N, K] : shapes) {
     auto a = random_values<float>(static_cast<size_t>(M) * K, -1, 1, 3);
     auto b = random_values<float>(static_cast<size_t>(K) * N, -1, 1, 4);
-    rt::TensorMap tm{{"A", rt::HostTensor::from(DType::f32(), {M, K}, a)},
-                     {"B", rt::HostTensor::from(DType::f32(), {K, N}, b)}};
+    rt::TensorMap tm{{"A", rt::tensor_from(DType::f32(), {M, K}, a)},
+                     {"B", rt::tensor_from(DType::f32(), {K, N}, b)}};
     prog.run(tm);
-    auto c = tm.at("C").to<float>();
+    auto c = rt::tensor_values<float>(tm.at("C"));
     auto ref = ref_matmul(a, b, M, N, K);
     // f32 accumulation over K terms of magnitude <= 1: error well under 1e-4 * K.
     const float tol = 1e-5f * static_cast<float>(K) + 1e-5f;
@@ -81,11 +81,11 @@ TEST(SpirvKernels, WorkgroupReduction) {
   Program p = single_kernel_program(k, {n, groups});
   const int N = 1000, G = (N + 63) / 64;
   auto v = random_values<float>(N, -1, 1, 7);
-  rt::TensorMap tm{{"x", rt::HostTensor::from(DType::f32(), {N}, v)}};
+  rt::TensorMap tm{{"x", rt::tensor_from(DType::f32(), {N}, v)}};
   rt::RunOptions o;
   o.symbols["groups"] = G;  // not an axis of any input: bound explicitly
   run(p, "wg_reduce", tm, o);
-  auto part = tm.at("partial").to<float>();
+  auto part = rt::tensor_values<float>(tm.at("partial"));
   ASSERT_EQ(part.size(), static_cast<size_t>(G));
   for (int g = 0; g < G; ++g) {
     double ref = 0;
@@ -123,9 +123,9 @@ TEST(SpirvKernels, LoopKinds) {
   const int N = 50, M = 7;
   std::vector<int32_t> xv(N * M);
   for (int i = 0; i < N * M; ++i) xv[i] = (i * 37) % 101 - 50;
-  rt::TensorMap tm{{"x", rt::HostTensor::from(DType::i32(), {N, M}, xv)}};
+  rt::TensorMap tm{{"x", rt::tensor_from(DType::i32(), {N, M}, xv)}};
   run(p, "loops", tm);
-  auto yv = tm.at("y").to<int32_t>();
+  auto yv = rt::tensor_values<int32_t>(tm.at("y"));
   for (int row = 0; row < N; ++row) {
     int32_t a0 = 0, a1 = 0, a2 = 0;
     for (int jj = 0; jj < M; ++jj) a0 += xv[row * M + jj] * (jj % 3);

@@ -16,8 +16,6 @@
 
 namespace webtx::runtime::vulkan {
 
-using TensorMap = std::map<std::string, HostTensor>;
-
 struct RunOptions {
   // Explicit symbol values (checked against the tensors' shapes); symbols that appear as a
   // whole axis of a given tensor are inferred and need not be listed.
