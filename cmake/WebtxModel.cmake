@@ -102,8 +102,10 @@ import * as webtx from '@js_runtime@';
 export const wasmUrl = new URL('./@name@.wasm', import.meta.url);
 export const manifestUrl = new URL('./@model@.manifest.json', import.meta.url);
 
+// opts are web/'s loadModel options (gpu, log, ...); opts.wasm overrides the module source.
 export function loadModel(opts = {}) {
-  return webtx.loadModel({ wasm: wasmUrl, ...opts });
+  const { wasm = wasmUrl, ...options } = opts;
+  return webtx.loadModel(wasm, options);
 }
 ]=] @ONLY)
 

@@ -2,6 +2,12 @@
 // kernels' WGSL and SPIR-V, the host-stub object and the manifest into an output directory.
 // Files are rewritten only when their content changes, so a rebuild that changes one kernel
 // does not relink models whose outputs stayed the same.
+// Lowering first: its headers name ir::Var unqualified under `using namespace ir`, which is
+// ambiguous once the DSL's webtx::Var (via generator.hpp) is declared.
+#ifdef WEBTX_HAVE_LOWER
+#include "webtx/lower.hpp"
+#endif
+
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -18,9 +24,6 @@
 #endif
 #ifdef WEBTX_HAVE_CODEGEN_SPIRV
 #include "webtx/codegen/spirv.hpp"
-#endif
-#ifdef WEBTX_HAVE_LOWER
-#include "webtx/lower.hpp"
 #endif
 
 namespace fs = std::filesystem;
