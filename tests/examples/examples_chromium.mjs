@@ -1,0 +1,40 @@
+// node examples_chromium.mjs <cases.json>: every example model in headless Chromium (WebGPU
+// on SwiftShader), loaded by web/src from a localhost page, against its CPU reference; then
+// the bad-input checks. One browser for all of it.
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startServer } from '../../web/test/harness/server.js';
+import { withChromiumPage } from '../../web/test/harness/chromium.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const cases = JSON.parse(readFileSync(process.argv[2], 'utf8'));
+// Each model folder is mounted under its own prefix; only these folders are served.
+const mounts = { '/web/': resolve(here, '../../web'), '/tests/': here };
+const pageCases = cases.map((c, i) => {
+  mounts[`/m${i}/`] = dirname(c.wasm);
+  return {
+    model: c.model,
+    wasm: `/m${i}/${c.wasm.split('/').pop()}`,
+    refs: c.refs.map((r) => ({ label: r.label, ref: JSON.parse(readFileSync(r.path, 'utf8')) })),
+  };
+});
+const server = await startServer({ mounts });
+let failures = 1;
+try {
+  failures = await withChromiumPage(`${server.url}/__blank`, (page) =>
+    page.evaluate(async (cs) => {
+      const { loadModel } = await import('/web/src/index.js');
+      const { checkExamples, checkBadInputs } = await import('/tests/example_checks.js');
+      const { BAD_INPUT_MODEL, badInputCases } = await import('/tests/bad_inputs.js');
+      const print = (s) => console.log(s);
+      let n = await checkExamples(loadModel, navigator.gpu, cs, print);
+      const c = cs.find((x) => x.model === BAD_INPUT_MODEL);
+      if (c) n += await checkBadInputs(loadModel, navigator.gpu, c.wasm, c.refs[0].ref, badInputCases(c.refs[0].ref), print);
+      return n;
+    }, pageCases));
+} finally {
+  await server.close();
+}
+console.log(failures ? `${failures} failed` : 'all passed');
+process.exit(failures ? 1 : 0);
