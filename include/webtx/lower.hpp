@@ -129,11 +129,11 @@ inline ir::Program lower(const Schedule& s, std::string name, std::vector<ir::Op
     body = bind_threads(body, ctx, lc);
     for (auto& g : lc.grid) g = simplify(g);
     step("bind_threads", body);
+    body = storage_flatten(body, ctx);
+    step("storage_flatten", body);
     SimplifyOptions so = thread_ranges(lc);
     body = simplify(body, so);
     step("simplify", body);
-    body = storage_flatten(body, ctx);
-    step("storage_flatten", body);
     body = insert_barriers(body);
     step("insert_barriers", body);
     body = legalize_intrinsics(body);

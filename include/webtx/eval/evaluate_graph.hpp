@@ -29,6 +29,7 @@ inline void collect_vars(const ir::Expr& e, std::vector<ir::Expr>& out) {
 }
 
 struct GraphCtx {
+  static constexpr bool kLazySelect = true;
   ir::ScalarBindings vars;
   std::unordered_map<const ir::OperationNode*, HostTensor>* tensors;
 

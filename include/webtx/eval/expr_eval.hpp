@@ -5,7 +5,8 @@
 // context object:
 //   Value var(const ir::Var&), Value load(const ir::Load&, int64_t index),
 //   Value producer_load(const ir::ProducerLoad&, const std::vector<int64_t>&),
-//   int64_t thread(ir::ThreadAxis, int dim), Value reduce(const ir::Reduce&).
+//   int64_t thread(ir::ThreadAxis, int dim), Value reduce(const ir::Reduce&),
+//   static constexpr bool kLazySelect (the graph reference evaluates only the chosen side).
 #include <cmath>
 #include <vector>
 
@@ -151,7 +152,9 @@ Value eval_expr(const ir::Expr& e, Ctx& ctx) {
       return Value::of_int(!rec(e.as<Not>()->a).i);
     case ExprKind::Select: {
       auto* s = e.as<Select>();
-      Value c = rec(s->cond), a = rec(s->t), b = rec(s->f);  // both sides evaluated, as on GPUs
+      Value c = rec(s->cond);
+      if constexpr (Ctx::kLazySelect) return c.i ? rec(s->t) : rec(s->f);
+      Value a = rec(s->t), b = rec(s->f);  // both sides evaluated, as on GPUs
       return c.i ? a : b;
     }
     case ExprKind::Cast: {

@@ -54,6 +54,7 @@ class KernelRunner {
 
   // ---- the context eval_expr calls back into -------------------------------------------------
   struct Lane {
+    static constexpr bool kLazySelect = false;
     KernelRunner* r;
     int lane;
     Value var(const ir::Var& v) {

@@ -21,7 +21,11 @@ inline ir::Expr make_predicate(const StageInfo& si, const VarMap& roots, const V
   auto in = [&](ir::Expr c) { cond = logical_and(cond, c); };
   for (size_t d = 0; d < si.op->axis.size(); ++d) {
     ir::Expr idx = roots.at(si.op->axis[d]->var.get());
-    if (si.is_attached()) in(ir::GE::make(idx, make_int(0)));
+    if (si.is_attached()) {
+      // Inside the region (split tails), and inside the tensor (regions at its edge).
+      in(ir::LT::make(idx, add(si.dp_min[d], si.dp_extent[d])));
+      in(ir::GE::make(idx, make_int(0)));
+    }
     in(ir::LT::make(idx, si.op->shape[d]));
   }
   if (auto* r = si.op->reduce(); r && with_reduce) {

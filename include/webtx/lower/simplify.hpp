@@ -92,6 +92,22 @@ class Simplifier : public ir::IRMutator {
   Expr linear(const Expr& e) {
     Linear l;
     to_linear(e, 1, l);
+    // (x / c) * c + x % c == x (truncating division, any sign).
+    for (size_t i = 0; i < l.terms.size(); ++i) {
+      auto* m = l.terms[i].first.as<ir::Mod>();
+      auto c = m ? as_const(m->b) : std::nullopt;
+      if (!c || l.terms[i].second == 0) continue;
+      for (size_t j = 0; j < l.terms.size(); ++j) {
+        auto* d = l.terms[j].first.as<ir::Div>();
+        if (!d || !deep_equal(d->a, m->a) || !deep_equal(d->b, m->b)) continue;
+        if (l.terms[j].second != l.terms[i].second * *c) continue;
+        int64_t k = l.terms[i].second;
+        Expr x = m->a;
+        l.terms[i].second = 0, l.terms[j].second = 0;
+        to_linear(x, k, l);
+        break;
+      }
+    }
     std::erase_if(l.terms, [](auto& t) { return t.second == 0; });
     return from_linear(l, e.type());
   }
@@ -307,6 +323,30 @@ class Simplifier : public ir::IRMutator {
 
   // ---- statements ---------------------------------------------------------------------------
 
+  // Integer arithmetic of variables and constants only: substituting it lets the linear form
+  // cancel terms (region origins against loop indices) and costs nothing a GPU compiler's
+  // CSE would not recover.
+  static bool is_index_arith(const Expr& e) {
+    using K = ir::ExprKind;
+    if (!e.type().is_int()) return false;
+    switch (e.kind()) {
+      case K::IntImm:
+      case K::Var:
+        return true;
+      case K::Add:
+      case K::Sub:
+      case K::Mul:
+      case K::Div:
+      case K::Mod:
+      case K::Min:
+      case K::Max: {
+        auto* n = static_cast<const ir::BinaryNode<ir::Add, K::Add>*>(e.get());
+        return is_index_arith(n->a) && is_index_arith(n->b);
+      }
+      default:
+        return false;
+    }
+  }
   static Stmt no_op() { return ir::Seq::make({}); }
   static bool is_no_op(const Stmt& s) {
     auto* q = s.as<ir::Seq>();
@@ -337,7 +377,7 @@ class Simplifier : public ir::IRMutator {
   }
   Stmt mutate_LetStmt(const Stmt& s, const ir::LetStmt& op) override {
     Expr v = mutate(op.value);
-    if (v.as<ir::IntImm>() || v.as<ir::Var>() || v.as<ir::FloatImm>()) {
+    if (v.as<ir::IntImm>() || v.as<ir::Var>() || v.as<ir::FloatImm>() || is_index_arith(v)) {
       VarMap m{{op.var.get(), v}};
       return mutate(substitute(op.body, m));
     }

@@ -2,6 +2,9 @@
 // Storage flattening: multi-dimensional ProducerLoad/ProducerStore become Load/Store on flat
 // buffers, row-major: index = ((i0 - o0) * e1 + (i1 - o1)) * e2 + ... where o are the region
 // origins of a stage computed at another (0 for global tensors) and e the buffer's extents.
+// Both sides of a Select are evaluated, so a global read inside one (padding written as
+// select(in_bounds, A(y - 1), 0)) gets its indices clamped into the tensor; reads of a
+// workgroup/private region are always inside it (bound inference covered them).
 #include "webtx/lower/context.hpp"
 
 namespace webtx::lowering {
@@ -13,9 +16,21 @@ class StorageFlatten : public ir::IRMutator {
   using ir::IRMutator::mutate;
 
  protected:
+  ir::Expr mutate_Select(const ir::Expr& e, const ir::Select& op) override {
+    ++in_select_;
+    ir::Expr r = ir::IRMutator::mutate_Select(e, op);
+    --in_select_;
+    return r;
+  }
   ir::Expr mutate_ProducerLoad(const ir::Expr&, const ir::ProducerLoad& op) override {
     auto idx = mutate_all(op.indices).first;
     StageInfo& si = ctx_.info(op.producer);
+    if (in_select_ > 0 && !si.is_attached()) {
+      for (size_t d = 0; d < idx.size(); ++d) {
+        idx[d] = ir::Max::make(make_int(0),
+                               ir::Min::make(idx[d], sub(si.buffer->shape[d], make_int(1))));
+      }
+    }
     return ir::Load::make(buffer(si), flat(si, idx));
   }
   ir::Stmt mutate_ProducerStore(const ir::Stmt&, const ir::ProducerStore& op) override {
@@ -41,6 +56,7 @@ class StorageFlatten : public ir::IRMutator {
     return r;
   }
   LowerContext& ctx_;
+  int in_select_ = 0;
 };
 }  // namespace detail
 

@@ -2,6 +2,7 @@
 // A schedule: one Stage per operation reachable from the outputs, producers first, plus the
 // stages cache_read/cache_write add. `s[op]` finds a stage by any operation it has had
 // (cache_read rewrites readers into new operations; the old handles keep working).
+#include <functional>
 #include <memory>
 #include <string>
 #include <unordered_map>
@@ -33,6 +34,39 @@ class ReplaceProducer : public ir::IRMutator {
  private:
   const ir::OperationNode* from_;
   ir::Operation to_;
+};
+
+// Substitutes the expressions of stages already marked compute_inline (so cache_read can
+// redirect a read that only happens through them, e.g. padding inlined into a convolution).
+class InlineMarked : public ir::IRMutator {
+ public:
+  explicit InlineMarked(std::function<const Stage*(const ir::Operation&)> find) : find_(find) {}
+  using ir::IRMutator::mutate;
+
+ protected:
+  ir::Expr mutate_ProducerLoad(const ir::Expr& e, const ir::ProducerLoad& op) override {
+    auto idx = mutate_all(op.indices);
+    const Stage* st = find_(op.producer);
+    if (st && st->attach() == AttachKind::Inline) {
+      std::unordered_map<const ir::ExprNode*, ir::Expr> m;
+      const auto& p = st->op();
+      for (size_t i = 0; i < idx.first.size(); ++i) m[p->axis[i]->var.get()] = idx.first[i];
+      struct Sub : ir::IRMutator {
+        std::unordered_map<const ir::ExprNode*, ir::Expr>* m;
+        using ir::IRMutator::mutate;
+        ir::Expr mutate_Var(const ir::Expr& v, const ir::Var&) override {
+          auto it = m->find(v.get());
+          return it == m->end() ? v : it->second;
+        }
+      } sub;
+      sub.m = &m;
+      return mutate(sub.mutate(p->body));
+    }
+    return idx.second ? ir::ProducerLoad::make(op.producer, std::move(idx.first)) : e;
+  }
+
+ private:
+  std::function<const Stage*(const ir::Operation&)> find_;
 };
 
 inline std::vector<ir::IterVar> fresh_axes(const ir::Operation& like) {
@@ -72,7 +106,8 @@ class Schedule {
   const std::vector<ir::Operation>& outputs() const { return outputs_; }
 
   // A stage that copies `tensor` into `scope` memory; `readers` read the copy instead.
-  // Place it with compute_at (e.g. in a workgroup's reduction loop).
+  // Place it with compute_at (e.g. in a workgroup's reduction loop). A reader that reads
+  // `tensor` only through stages already marked compute_inline gets them substituted first.
   Stage& cache_read(const ir::Operation& tensor, ir::MemScope scope,
                     const std::vector<ir::Operation>& readers) {
     Stage& src = (*this)[tensor];
@@ -87,6 +122,13 @@ class Schedule {
       Stage& rs = (*this)[r];
       detail::ReplaceProducer rp(src.op().get(), copy);
       ir::Expr body = rp.mutate(rs.op()->body);
+      if (!rp.replaced) {
+        detail::InlineMarked inl([this](const ir::Operation& o) -> const Stage* {
+          auto it = by_op_.find(o.get());
+          return it == by_op_.end() ? nullptr : it->second;
+        });
+        body = rp.mutate(inl.mutate(rs.op()->body));
+      }
       user_assert(rp.replaced) << "cache_read of '" << src.name() << "': stage '" << rs.name()
                                << "' does not read it";
       replace_op(rs, ir::make_compute(rs.name(), rs.op()->axis, body));

@@ -1,0 +1,218 @@
+// Whole schedules: tiled matmul with workgroup caches, register blocking with cache_write,
+// softmax, conv2d. Each lowered program runs on the CPU (with race and bounds checks) and is
+// compared with the unscheduled graph.
+#include "test_util.hpp"
+
+namespace webtx::testing {
+namespace {
+
+using ir::MemScope;
+using ir::ThreadAxis;
+using ::testing::HasSubstr;
+
+struct Matmul {
+  ir::Operation a, b, c;
+  ir::IterVar k;
+  Matmul(Expr m, Expr n, Expr kk) {
+    a = placeholder("A", {m, kk});
+    b = placeholder("B", {kk, n});
+    k = reduce_axis(kk, "k");
+    c = compute("C", {m, n}, [&](const Vars& v) {
+      return sum(ir::Mul::make(at(a, {v[0], k->var}), at(b, {k->var, v[1]})), {k});
+    });
+  }
+  eval::TensorMap inputs(int64_t m, int64_t n, int64_t kk) {
+    return {{"A", random_tensor({m, kk}, 21)}, {"B", random_tensor({kk, n}, 22)}};
+  }
+};
+
+// A workgroup computes an 8x8 tile of C; each K step of 4 stages an 8x4 tile of A and a 4x8
+// tile of B in workgroup memory, fetched cooperatively by the 64 invocations.
+void schedule_shared_matmul(Schedule& s, const Matmul& g) {
+  auto& aa = s.cache_read(g.a, MemScope::Workgroup, {g.c});
+  auto& bb = s.cache_read(g.b, MemScope::Workgroup, {g.c});
+  auto& st = s[g.c];
+  auto t = st.tile(st.axis(0), st.axis(1), 8, 8);
+  st.bind(t.xo, ThreadAxis::WorkgroupId, 1).bind(t.yo, ThreadAxis::WorkgroupId, 0);
+  st.bind(t.xi, ThreadAxis::LocalId, 1).bind(t.yi, ThreadAxis::LocalId, 0);
+  auto [ko, ki] = st.split(st.reduce_axis(0), 4);
+  st.unroll(ki);
+  for (Stage* c : {&aa, &bb}) {
+    c->compute_at(st, ko);
+    auto f = c->fuse(c->axis(0), c->axis(1));
+    auto [fo, fi] = c->split(f, 8);
+    c->bind(fi, ThreadAxis::LocalId, 0).bind(fo, ThreadAxis::LocalId, 1);
+  }
+}
+
+TEST(LowerAdvanced, SharedMemoryMatmulDividing) {
+  Matmul g(16, 16, 8);
+  auto s = create_schedule({g.c});
+  schedule_shared_matmul(s, g);
+  auto p = check_schedule(s, {g.a, g.b}, {g.c}, g.inputs(16, 16, 8), {}, 1e-5);
+  auto& k = p.kernels[0];
+  EXPECT_EQ(k.workgroup_size, (std::array<int64_t, 3>{8, 8, 1}));
+  EXPECT_EQ(k.workgroup_bytes, 2 * 8 * 4 * 4);
+  EXPECT_THAT(ir::to_string(k), HasSubstr("barrier()"));
+}
+
+TEST(LowerAdvanced, SharedMemoryMatmulNonDividing) {
+  Matmul g(13, 19, 11);
+  auto s = create_schedule({g.c});
+  schedule_shared_matmul(s, g);
+  check_schedule(s, {g.a, g.b}, {g.c}, g.inputs(13, 19, 11), {}, 1e-5);
+}
+
+TEST(LowerAdvanced, SharedMemoryMatmulSymbolic) {
+  Matmul g(sym("M"), sym("N"), sym("K"));
+  auto s = create_schedule({g.c});
+  schedule_shared_matmul(s, g);
+  check_schedule(s, {g.a, g.b}, {g.c}, g.inputs(9, 17, 6), {}, 1e-5);
+  check_schedule(s, {g.a, g.b}, {g.c}, g.inputs(16, 8, 12), {}, 1e-5);
+}
+
+// Register blocking: each invocation accumulates a 2x2 block in private memory (cache_write),
+// A and B tiles staged in workgroup memory inside the private stage's K loop.
+TEST(LowerAdvanced, RegisterBlockedMatmul) {
+  for (auto [m, n, kk] : {std::tuple{16, 16, 8}, std::tuple{15, 10, 7}}) {
+    Matmul g(m, n, kk);
+    auto s = create_schedule({g.c});
+    auto& cl = s.cache_write(g.c, MemScope::Private);
+    auto& st = s[g.c];
+    auto t = st.tile(st.axis(0), st.axis(1), 8, 8);
+    auto [it, ir_] = st.split(t.xi, 2);
+    auto [jt, jr] = st.split(t.yi, 2);
+    st.reorder({it, jt, ir_, jr});
+    st.bind(t.xo, ThreadAxis::WorkgroupId, 1).bind(t.yo, ThreadAxis::WorkgroupId, 0);
+    st.bind(it, ThreadAxis::LocalId, 1).bind(jt, ThreadAxis::LocalId, 0);
+    cl.compute_at(st, jt);
+    auto [ko, ki] = cl.split(cl.reduce_axis(0), 4);
+    cl.reorder({ko, ki, cl.axis(0), cl.axis(1)});
+    cl.unroll(cl.axis(0)).unroll(cl.axis(1));
+    auto& aa = s.cache_read(g.a, MemScope::Workgroup, {cl.op()});
+    auto& bb = s.cache_read(g.b, MemScope::Workgroup, {cl.op()});
+    for (Stage* c : {&aa, &bb}) {
+      c->compute_at(cl, ko);
+      auto f = c->fuse(c->axis(0), c->axis(1));
+      auto [fo, fi] = c->split(f, 4);
+      auto [foo, foi] = c->split(fo, 4);
+      c->bind(fi, ThreadAxis::LocalId, 0).bind(foi, ThreadAxis::LocalId, 1);
+    }
+    auto p = check_schedule(s, {g.a, g.b}, {g.c}, g.inputs(m, n, kk), {}, 1e-5);
+    auto text = kernel_text(p);
+    EXPECT_THAT(text, HasSubstr("allocate C_private: private f32[2 * 2]"));
+    EXPECT_THAT(text, HasSubstr("allocate A_workgroup: workgroup f32[8 * 4]"));
+    EXPECT_EQ(p.kernels[0].workgroup_size, (std::array<int64_t, 3>{4, 4, 1}));
+  }
+}
+
+struct Softmax {
+  ir::Operation a, mx, e, sm, out;
+  Softmax(Expr n, Expr m) {
+    a = placeholder("A", {n, m});
+    auto k1 = reduce_axis(m, "k1"), k2 = reduce_axis(m, "k2");
+    mx = compute("mx", {n}, [&](const Vars& v) { return rmax(at(a, {v[0], k1->var}), {k1}); });
+    e = compute("e", {n, m}, [&](const Vars& v) {
+      return ir::Call::make(ir::Intrinsic::Exp,
+                            {ir::Sub::make(at(a, {v[0], v[1]}), at(mx, {v[0]}))});
+    });
+    sm = compute("sm", {n}, [&](const Vars& v) { return sum(at(e, {v[0], k2->var}), {k2}); });
+    out = compute("softmax", {n, m}, [&](const Vars& v) {
+      return ir::Div::make(at(e, {v[0], v[1]}), at(sm, {v[0]}));
+    });
+  }
+};
+
+TEST(LowerAdvanced, SoftmaxInlineAndComputeAt) {
+  Softmax g(sym("n"), 13);
+  auto s = create_schedule({g.out});
+  s[g.e].compute_inline();
+  // Max: one row per invocation.
+  auto [mo, mi] = s[g.mx].split(s[g.mx].axis(0), 4);
+  s[g.mx].bind(mo, ThreadAxis::WorkgroupId, 0).bind(mi, ThreadAxis::LocalId, 0);
+  // Output: a workgroup per row, the sum computed privately by each invocation for its row.
+  auto& o = s[g.out];
+  auto [jo, ji] = o.split(o.axis(1), 8);
+  o.bind(o.axis(0), ThreadAxis::WorkgroupId, 0).bind(ji, ThreadAxis::LocalId, 0);
+  s[g.sm].compute_at(o, o.axis(0));
+  auto p = check_schedule(s, {g.a}, {g.out}, {{"A", random_tensor({5, 13}, 31)}}, {}, 1e-5);
+  EXPECT_EQ(p.kernels.size(), 2u);  // mx, softmax (sm inside it, e inlined)
+}
+
+TEST(LowerAdvanced, SoftmaxAllRoot) {
+  Softmax g(6, 10);
+  auto s = create_schedule({g.out});
+  s[g.e].compute_inline();
+  for (auto op : {g.mx, g.sm}) s[op].bind(s[op].axis(0), ThreadAxis::LocalId, 0);
+  auto t = s[g.out].tile(s[g.out].axis(0), s[g.out].axis(1), 2, 4);
+  s[g.out].bind(t.xi, ThreadAxis::LocalId, 1).bind(t.yi, ThreadAxis::LocalId, 0);
+  s[g.out].bind(t.xo, ThreadAxis::WorkgroupId, 1).bind(t.yo, ThreadAxis::WorkgroupId, 0);
+  auto p = check_schedule(s, {g.a}, {g.out}, {{"A", random_tensor({6, 10}, 32)}}, {}, 1e-5);
+  EXPECT_EQ(p.kernels.size(), 3u);
+}
+
+struct Conv2d {
+  ir::Operation a, w, pad, out;
+  Conv2d(int c, int h, int wd, int k) {
+    a = placeholder("A", {c, h, wd});
+    w = placeholder("W", {k, c, 3, 3});
+    pad = compute(
+        "pad", {c, h + 2, wd + 2},
+        [&](const Vars& v) {
+          Expr y = v[1], x = v[2];
+          Expr in = ir::And::make(
+              ir::And::make(ir::GE::make(y, Expr(1)), ir::LT::make(y, Expr(int(h + 1)))),
+              ir::And::make(ir::GE::make(x, Expr(1)), ir::LT::make(x, Expr(int(wd + 1)))));
+          return ir::Select::make(
+              in, at(a, {v[0], ir::Sub::make(y, Expr(1)), ir::Sub::make(x, Expr(1))}), Expr(0.0f));
+        },
+        {"c", "y", "x"});
+    auto rc = reduce_axis(c, "rc"), ry = reduce_axis(3, "ry"), rx = reduce_axis(3, "rx");
+    out = compute(
+        "conv", {k, h, wd},
+        [&](const Vars& v) {
+          Expr pv = at(pad, {rc->var, ir::Add::make(v[1], ry->var), ir::Add::make(v[2], rx->var)});
+          return sum(ir::Mul::make(pv, at(w, {v[0], rc->var, ry->var, rx->var})), {rc, ry, rx});
+        },
+        {"k", "y", "x"});
+  }
+  eval::TensorMap inputs(int64_t c, int64_t h, int64_t wd, int64_t k) {
+    return {{"A", random_tensor({c, h, wd}, 41)}, {"W", random_tensor({k, c, 3, 3}, 42)}};
+  }
+};
+
+TEST(LowerAdvanced, Conv2dPaddingInlined) {
+  Conv2d g(3, 7, 6, 4);
+  auto s = create_schedule({g.out});
+  s[g.pad].compute_inline();
+  auto& o = s[g.out];
+  auto t = o.tile(o.axis(1), o.axis(2), 4, 4);
+  o.bind(o.axis(0), ThreadAxis::WorkgroupId, 2);
+  o.bind(t.xo, ThreadAxis::WorkgroupId, 1).bind(t.yo, ThreadAxis::WorkgroupId, 0);
+  o.bind(t.xi, ThreadAxis::LocalId, 1).bind(t.yi, ThreadAxis::LocalId, 0);
+  auto p = check_schedule(s, {g.a, g.w}, {g.out}, g.inputs(3, 7, 6, 4), {}, 1e-5);
+  EXPECT_EQ(p.kernels.size(), 1u);
+}
+
+TEST(LowerAdvanced, Conv2dSharedInputTile) {
+  Conv2d g(2, 7, 7, 3);
+  auto s = create_schedule({g.out});
+  s[g.pad].compute_inline();
+  auto& pp = s.cache_read(g.a, MemScope::Workgroup, {g.out});
+  auto& o = s[g.out];
+  auto t = o.tile(o.axis(1), o.axis(2), 4, 4);
+  o.bind(t.xo, ThreadAxis::WorkgroupId, 1).bind(t.yo, ThreadAxis::WorkgroupId, 0);
+  o.bind(t.xi, ThreadAxis::LocalId, 1).bind(t.yi, ThreadAxis::LocalId, 0);
+  o.reorder({t.xo, t.yo, t.xi, t.yi, o.axis(0)});
+  pp.compute_at(o, o.reduce_axis(0));
+  auto f = pp.fuse(pp.axis(1), pp.axis(2));
+  auto [fo, fi] = pp.split(f, 4);
+  auto [foo, foi] = pp.split(fo, 4);
+  pp.bind(fi, ThreadAxis::LocalId, 0).bind(foi, ThreadAxis::LocalId, 1);
+  auto p = check_schedule(s, {g.a, g.w}, {g.out}, g.inputs(2, 7, 7, 3), {}, 1e-5);
+  // The staged tile is the 4x4 output tile plus the 3x3 halo: 1 x 6 x 6.
+  EXPECT_THAT(kernel_text(p), HasSubstr("allocate A_workgroup: workgroup f32[1 * 6 * 6]"));
+}
+
+}  // namespace
+}  // namespace webtx::testing
