@@ -86,6 +86,67 @@ TEST(SpirvLowered, MatmulTileBindUnrolledReduction) {
   }
 }
 
+// Workgroup-cached tiles (cache_read + compute_at), fetched cooperatively, with barriers.
+TEST(SpirvLowered, MatmulWorkgroupCached) {
+  Var M("M"), K("K"), N("N");
+  auto A = placeholder<f32>("A", {M, K}), B = placeholder<f32>("B", {K, N});
+  auto C = ops::matmul(A, B);
+  auto s = create_schedule({C.op()});
+  auto& aa = s.cache_read(A.op(), ir::MemScope::Workgroup, {C.op()});
+  auto& bb = s.cache_read(B.op(), ir::MemScope::Workgroup, {C.op()});
+  auto& st = s[C.op()];
+  auto t = st.tile(st.axis(0), st.axis(1), 8, 8);
+  st.bind(t.xo, ThreadAxis::WorkgroupId, 1).bind(t.yo, ThreadAxis::WorkgroupId, 0);
+  st.bind(t.xi, ThreadAxis::LocalId, 1).bind(t.yi, ThreadAxis::LocalId, 0);
+  auto [ko, ki] = st.split(st.reduce_axis(0), 4);
+  st.unroll(ki);
+  for (Stage* c : {&aa, &bb}) {
+    c->compute_at(st, ko);
+    auto f = c->fuse(c->axis(0), c->axis(1));
+    auto [fo, fi] = c->split(f, 8);
+    c->bind(fi, ThreadAxis::LocalId, 0).bind(fo, ThreadAxis::LocalId, 1);
+  }
+  for (auto [m, k, nn] : std::vector<std::array<int64_t, 3>>{{16, 8, 16}, {13, 11, 19}}) {
+    check_on_vulkan(s, "lowered_matmul_wg", {A.op(), B.op()}, {C.op()},
+                    {{"A", random_tensor({m, k}, 15)}, {"B", random_tensor({k, nn}, 16)}}, {},
+                    1e-4);
+  }
+}
+
+// Register blocking: a 2x2 private accumulator per invocation (cache_write), A/B tiles in
+// workgroup memory inside its K loop.
+TEST(SpirvLowered, MatmulRegisterBlocked) {
+  for (auto [m, k, nn] : std::vector<std::array<int64_t, 3>>{{16, 8, 16}, {15, 7, 10}}) {
+    auto A = placeholder<f32>("A", {m, k}), B = placeholder<f32>("B", {k, nn});
+    auto C = ops::matmul(A, B);
+    auto s = create_schedule({C.op()});
+    auto& cl = s.cache_write(C.op(), ir::MemScope::Private);
+    auto& st = s[C.op()];
+    auto t = st.tile(st.axis(0), st.axis(1), 8, 8);
+    auto [it, ir_] = st.split(t.xi, 2);
+    auto [jt, jr] = st.split(t.yi, 2);
+    st.reorder({it, jt, ir_, jr});
+    st.bind(t.xo, ThreadAxis::WorkgroupId, 1).bind(t.yo, ThreadAxis::WorkgroupId, 0);
+    st.bind(it, ThreadAxis::LocalId, 1).bind(jt, ThreadAxis::LocalId, 0);
+    cl.compute_at(st, jt);
+    auto [ko, ki] = cl.split(cl.reduce_axis(0), 4);
+    cl.reorder({ko, ki, cl.axis(0), cl.axis(1)});
+    cl.unroll(cl.axis(0)).unroll(cl.axis(1));
+    auto& aa = s.cache_read(A.op(), ir::MemScope::Workgroup, {cl.op()});
+    auto& bb = s.cache_read(B.op(), ir::MemScope::Workgroup, {cl.op()});
+    for (Stage* c : {&aa, &bb}) {
+      c->compute_at(cl, ko);
+      auto f = c->fuse(c->axis(0), c->axis(1));
+      auto [fo, fi] = c->split(f, 4);
+      auto [foo, foi] = c->split(fo, 4);
+      c->bind(fi, ThreadAxis::LocalId, 0).bind(foi, ThreadAxis::LocalId, 1);
+    }
+    check_on_vulkan(s, "lowered_matmul_regblock", {A.op(), B.op()}, {C.op()},
+                    {{"A", random_tensor({m, k}, 17)}, {"B", random_tensor({k, nn}, 18)}}, {},
+                    1e-4);
+  }
+}
+
 TEST(SpirvLowered, VectorizedAndUnrolledInnerAxes) {
   // Rows symbolic (bound to workgroups); columns constant (bound to invocations): the
   // workgroup size must be a constant.
