@@ -214,5 +214,29 @@ TEST(LowerAdvanced, Conv2dSharedInputTile) {
   EXPECT_THAT(kernel_text(p), HasSubstr("allocate A_workgroup: workgroup f32[1 * 6 * 6]"));
 }
 
+// Nested compute_at with a symbolic extent: for each block of 4 rows of D, C (a reduction) is
+// computed privately, and for each row of C, the row of B it reads.
+TEST(LowerAdvanced, NestedComputeAtSymbolic) {
+  Expr n = sym("n");
+  auto a = placeholder("A", {n, 8});
+  auto b = compute("B", {n, 8}, [&](const Vars& v) {
+    return ir::Mul::make(at(a, {v[0], v[1]}), Expr(2.0f));
+  });
+  auto k = reduce_axis(8, "k");
+  auto c = compute("C", {n}, [&](const Vars& v) { return sum(at(b, {v[0], k->var}), {k}); });
+  auto d =
+      compute("D", {n}, [&](const Vars& v) { return ir::Add::make(at(c, {v[0]}), Expr(1.0f)); });
+  auto s = create_schedule({d});
+  auto [o, i] = s[d].split(s[d].axis(0), 4);
+  s[d].bind(o, ThreadAxis::WorkgroupId, 0);
+  s[c].compute_at(s[d], o);
+  s[b].compute_at(s[c], s[c].axis(0));
+  for (int64_t rows : {3, 8, 10}) {
+    auto p = check_schedule(s, {a}, {d}, {{"A", random_tensor({rows, 8}, 51)}}, {}, 1e-5);
+    EXPECT_THAT(kernel_text(p), HasSubstr("allocate C: private f32[4]"));
+    EXPECT_THAT(kernel_text(p), HasSubstr("allocate B: private f32[1 * 8]"));
+  }
+}
+
 }  // namespace
 }  // namespace webtx::testing
