@@ -2,3 +2,6 @@
 // The one public header: the loop IR and the typed DSL that builds operation graphs.
 #include "webtx/dsl.hpp"
 #include "webtx/ir.hpp"
+#include "webtx/schedule.hpp"
+#include "webtx/lower.hpp"
+#include "webtx/eval.hpp"

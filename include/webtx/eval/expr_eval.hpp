@@ -34,7 +34,11 @@ inline int64_t wrap(ir::DType t, int64_t v) {
 
 template <typename Ctx>
 Value eval_expr(const ir::Expr& e, Ctx& ctx) {
-  using namespace ir;
+  // Declarations, not a directive: webtx::Var (the DSL) would make `Var` ambiguous.
+  using ir::Add, ir::And, ir::BinaryNode, ir::Call, ir::Cast, ir::DType, ir::Div, ir::EQ, ir::Expr,
+      ir::ExprKind, ir::FloatImm, ir::GE, ir::GT, ir::IntImm, ir::Intrinsic, ir::LE, ir::Load,
+      ir::LT, ir::Max, ir::Min, ir::Mod, ir::Mul, ir::NE, ir::Not, ir::Or, ir::ProducerLoad,
+      ir::Reduce, ir::Select, ir::Sub, ir::ThreadAxis, ir::ThreadIndex, ir::Var;
   const DType t = e.type();
   auto rec = [&](const Expr& x) { return eval_expr(x, ctx); };
   switch (e.kind()) {

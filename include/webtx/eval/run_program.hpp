@@ -183,7 +183,13 @@ class KernelRunner {
   static Value garbage() { return Value{0xffffffffLL, std::numeric_limits<double>::quiet_NaN()}; }
 
   void exec(const ir::Stmt& s, const std::vector<char>& mask) {
-    using namespace ir;
+    // Declarations, not a directive: webtx::Var (the DSL) would make `Var` ambiguous.
+    using ir::Add, ir::And, ir::BinaryNode, ir::Call, ir::Cast, ir::DType, ir::Div, ir::EQ,
+        ir::Expr, ir::ExprKind, ir::FloatImm, ir::GE, ir::GT, ir::IntImm, ir::Intrinsic, ir::LE,
+        ir::Load, ir::LT, ir::Max, ir::Min, ir::Mod, ir::Mul, ir::NE, ir::Not, ir::Or,
+        ir::ProducerLoad, ir::Reduce, ir::Select, ir::Sub, ir::ThreadAxis, ir::ThreadIndex, ir::Var,
+        ir::Allocate, ir::Barrier, ir::For, ir::IfThenElse, ir::LetStmt, ir::MemScope,
+        ir::ProducerStore, ir::Seq, ir::Store, ir::StmtKind;
     switch (s.kind()) {
       case StmtKind::Seq:
         for (auto& c : s.as<Seq>()->stmts) exec(c, mask);

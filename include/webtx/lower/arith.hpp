@@ -26,7 +26,11 @@ inline ir::Expr make_bool(bool v) { return ir::IntImm::make(ir::DType::boolean()
 
 // Structural equality (same kinds, same leaves; Vars and buffers by identity).
 inline bool deep_equal(const ir::Expr& a, const ir::Expr& b) {
-  using namespace ir;
+  // Declarations, not a directive: webtx::Var (the DSL) would make `Var` ambiguous.
+  using ir::Add, ir::And, ir::BinaryNode, ir::Call, ir::Cast, ir::DType, ir::Div, ir::EQ, ir::Expr,
+      ir::ExprKind, ir::FloatImm, ir::GE, ir::GT, ir::IntImm, ir::Intrinsic, ir::LE, ir::Load,
+      ir::LT, ir::Max, ir::Min, ir::Mod, ir::Mul, ir::NE, ir::Not, ir::Or, ir::ProducerLoad,
+      ir::Reduce, ir::Select, ir::Sub, ir::ThreadAxis, ir::ThreadIndex, ir::Var;
   if (a.same_as(b)) return true;
   if (!a.defined() || !b.defined() || a.kind() != b.kind() || !(a.type() == b.type())) return false;
   switch (a.kind()) {
@@ -44,8 +48,9 @@ inline bool deep_equal(const ir::Expr& a, const ir::Expr& b) {
       WEBTX_BIN(Add)
       WEBTX_BIN(Sub)
       WEBTX_BIN(Mul)
-      WEBTX_BIN(Div) WEBTX_BIN(Mod) WEBTX_BIN(Min) WEBTX_BIN(Max) WEBTX_BIN(EQ) WEBTX_BIN(NE)
-          WEBTX_BIN(LT) WEBTX_BIN(LE) WEBTX_BIN(GT) WEBTX_BIN(GE) WEBTX_BIN(And) WEBTX_BIN(Or)
+      WEBTX_BIN(Div)
+      WEBTX_BIN(Mod) WEBTX_BIN(Min) WEBTX_BIN(Max) WEBTX_BIN(EQ) WEBTX_BIN(NE) WEBTX_BIN(LT)
+          WEBTX_BIN(LE) WEBTX_BIN(GT) WEBTX_BIN(GE) WEBTX_BIN(And) WEBTX_BIN(Or)
 #undef WEBTX_BIN
               case ExprKind::Not : return deep_equal(a.as<Not>()->a, b.as<Not>()->a);
     case ExprKind::Select: {
@@ -188,7 +193,11 @@ constexpr int64_t kUnknownHi = int64_t{1} << 31;
 // `threads` (optional): invocations per workgroup x,y,z then workgroups x,y,z (0 = unknown).
 inline std::optional<ConstRange> const_bounds(const ir::Expr& e, const RangeMap& vars,
                                               const std::array<int64_t, 6>* threads = nullptr) {
-  using namespace ir;
+  // Declarations, not a directive: webtx::Var (the DSL) would make `Var` ambiguous.
+  using ir::Add, ir::And, ir::BinaryNode, ir::Call, ir::Cast, ir::DType, ir::Div, ir::EQ, ir::Expr,
+      ir::ExprKind, ir::FloatImm, ir::GE, ir::GT, ir::IntImm, ir::Intrinsic, ir::LE, ir::Load,
+      ir::LT, ir::Max, ir::Min, ir::Mod, ir::Mul, ir::NE, ir::Not, ir::Or, ir::ProducerLoad,
+      ir::Reduce, ir::Select, ir::Sub, ir::ThreadAxis, ir::ThreadIndex, ir::Var;
   using R = std::optional<ConstRange>;
   if (!e.defined() || !e.type().is_int()) return std::nullopt;
   switch (e.kind()) {

@@ -88,7 +88,11 @@ inline bool mentions_any(const ir::Expr& e, const IntervalMap& env) {
 }
 
 inline Interval eval_interval(const ir::Expr& e, const IntervalMap& env, const std::string& what) {
-  using namespace ir;
+  // Declarations, not a directive: webtx::Var (the DSL) would make `Var` ambiguous.
+  using ir::Add, ir::And, ir::BinaryNode, ir::Call, ir::Cast, ir::DType, ir::Div, ir::EQ, ir::Expr,
+      ir::ExprKind, ir::FloatImm, ir::GE, ir::GT, ir::IntImm, ir::Intrinsic, ir::LE, ir::Load,
+      ir::LT, ir::Max, ir::Min, ir::Mod, ir::Mul, ir::NE, ir::Not, ir::Or, ir::ProducerLoad,
+      ir::Reduce, ir::Select, ir::Sub, ir::ThreadAxis, ir::ThreadIndex, ir::Var;
   auto one = make_int(1);
   if (auto* v = e.as<Var>()) {
     auto it = env.find(v);

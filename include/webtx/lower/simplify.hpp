@@ -36,7 +36,11 @@ struct Linear {
 };
 
 inline void to_linear(const ir::Expr& e, int64_t scale, Linear& out) {
-  using namespace ir;
+  // Declarations, not a directive: webtx::Var (the DSL) would make `Var` ambiguous.
+  using ir::Add, ir::And, ir::BinaryNode, ir::Call, ir::Cast, ir::DType, ir::Div, ir::EQ, ir::Expr,
+      ir::ExprKind, ir::FloatImm, ir::GE, ir::GT, ir::IntImm, ir::Intrinsic, ir::LE, ir::Load,
+      ir::LT, ir::Max, ir::Min, ir::Mod, ir::Mul, ir::NE, ir::Not, ir::Or, ir::ProducerLoad,
+      ir::Reduce, ir::Select, ir::Sub, ir::ThreadAxis, ir::ThreadIndex, ir::Var;
   if (auto* c = e.as<IntImm>()) {
     out.c += scale * c->value;
   } else if (auto* a = e.as<Add>()) {
@@ -55,7 +59,11 @@ inline void to_linear(const ir::Expr& e, int64_t scale, Linear& out) {
 }
 
 inline ir::Expr from_linear(const Linear& l, ir::DType t) {
-  using namespace ir;
+  // Declarations, not a directive: webtx::Var (the DSL) would make `Var` ambiguous.
+  using ir::Add, ir::And, ir::BinaryNode, ir::Call, ir::Cast, ir::DType, ir::Div, ir::EQ, ir::Expr,
+      ir::ExprKind, ir::FloatImm, ir::GE, ir::GT, ir::IntImm, ir::Intrinsic, ir::LE, ir::Load,
+      ir::LT, ir::Max, ir::Min, ir::Mod, ir::Mul, ir::NE, ir::Not, ir::Or, ir::ProducerLoad,
+      ir::Reduce, ir::Select, ir::Sub, ir::ThreadAxis, ir::ThreadIndex, ir::Var;
   Expr r;
   auto term = [&](const Expr& a, int64_t k) {
     return k == 1 ? a : Mul::make(a, IntImm::make(t, k));
