@@ -2,19 +2,12 @@
 // kernels' WGSL and SPIR-V, the host-stub object and the manifest into an output directory.
 // Files are rewritten only when their content changes, so a rebuild that changes one kernel
 // does not relink models whose outputs stayed the same.
-// Lowering first: its headers name ir::Var unqualified under `using namespace ir`, which is
-// ambiguous once the DSL's webtx::Var (via generator.hpp) is declared.
-#ifdef WEBTX_HAVE_LOWER
-#include "webtx/lower.hpp"
-#endif
-
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <sstream>
 
-#include "rename_tensor.hpp"
 #include "webtx/codegen/host.hpp"
 #include "webtx/codegen/manifest.hpp"
 #include "webtx/generator.hpp"
@@ -78,28 +71,6 @@ bool write_if_changed(const fs::path& path, const std::string& data) {
   out.write(data.data(), static_cast<std::streamsize>(data.size()));
   user_assert(out.good()) << "cannot write " << path.string();
   return true;
-}
-
-ir::Program lower_model(const ModelContext& ctx, bool dump_ir) {
-  if (ctx.has_program()) return ctx.program();
-  user_assert(!ctx.outputs().empty()) << "model " << ctx.name() << " declares no outputs";
-#ifdef WEBTX_HAVE_LOWER
-  std::vector<ir::Operation> outs;
-  for (auto& [name, op] : ctx.outputs()) outs.push_back(op);
-  std::unique_ptr<Schedule> own;
-  const Schedule* sched = ctx.schedule_if_any();
-  if (!sched) sched = (own = std::make_unique<Schedule>(outs)).get();
-  LowerOptions lo;
-  lo.dump_ir = dump_ir;
-  ir::Program p = webtx::lower(*sched, ctx.name(), ctx.inputs(), outs, lo);
-  for (auto& [name, op] : ctx.outputs()) codegen::rename_tensor(p, op->name, name);
-  return p;
-#else
-  (void)dump_ir;
-  user_error << "model " << ctx.name()
-             << ": this webtx build has no lowering (include/webtx/lower.hpp); hand the "
-                "generator a lowered program with ctx.set_program()";
-#endif
 }
 
 std::string program_text(const ir::Program& p) {

@@ -96,6 +96,10 @@ class ModelContext {
 
 using ModelFn = void (*)(ModelContext&);
 
+// The lowered program of a model: ctx's program if it set one, else its outputs lowered with
+// its schedule (or the default schedule), tensors renamed to the names given to output().
+ir::Program lower_model(const ModelContext& ctx, bool dump_ir = false);
+
 struct RegisteredModel {
   std::string name;
   ModelFn fn;

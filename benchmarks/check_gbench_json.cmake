@@ -1,0 +1,32 @@
+# Smoke check of a Google Benchmark binary: run it briefly with JSON output and require valid
+# JSON whose benchmark names include each prefix in EXPECT and report no errors.
+#   cmake -DBENCH=<exe> -DOUT=<json> -DEXPECT=<prefix;...> [-DARGS=<extra;args>] -P this
+execute_process(COMMAND ${BENCH} --benchmark_min_time=0.01 --benchmark_out=${OUT}
+                        --benchmark_out_format=json ${ARGS}
+                RESULT_VARIABLE rc OUTPUT_QUIET)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "${BENCH} exited with ${rc}")
+endif()
+file(READ ${OUT} json)
+string(JSON n LENGTH "${json}" benchmarks)
+if(n EQUAL 0)
+  message(FATAL_ERROR "${OUT}: no benchmarks")
+endif()
+set(names "")
+math(EXPR last "${n} - 1")
+foreach(i RANGE ${last})
+  string(JSON name GET "${json}" benchmarks ${i} name)
+  string(JSON err ERROR_VARIABLE noerr GET "${json}" benchmarks ${i} error_occurred)
+  if(err STREQUAL "ON" OR err STREQUAL "true")
+    string(JSON msg GET "${json}" benchmarks ${i} error_message)
+    message(FATAL_ERROR "${name}: ${msg}")
+  endif()
+  string(APPEND names "${name}\n")
+endforeach()
+foreach(prefix IN LISTS EXPECT)
+  string(FIND "${names}" "${prefix}" at)
+  if(at EQUAL -1)
+    message(FATAL_ERROR "${OUT}: no benchmark named ${prefix}*; have:\n${names}")
+  endif()
+endforeach()
+message(STATUS "${n} benchmarks, all expected names present")

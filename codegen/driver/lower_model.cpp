@@ -1,0 +1,36 @@
+// Lowers a model's declared graph with its schedule (or the default one): the step every
+// generator, the CPU-reference tool and the generator benchmark share.
+// Lowering first: its headers name ir::Var unqualified under `using namespace ir`, which is
+// ambiguous once the DSL's webtx::Var (via generator.hpp) is declared.
+#ifdef WEBTX_HAVE_LOWER
+#include "webtx/lower.hpp"
+#endif
+
+#include "rename_tensor.hpp"
+#include "webtx/generator.hpp"
+
+namespace webtx {
+
+ir::Program lower_model(const ModelContext& ctx, bool dump_ir) {
+  if (ctx.has_program()) return ctx.program();
+  user_assert(!ctx.outputs().empty()) << "model " << ctx.name() << " declares no outputs";
+#ifdef WEBTX_HAVE_LOWER
+  std::vector<ir::Operation> outs;
+  for (auto& [name, op] : ctx.outputs()) outs.push_back(op);
+  std::unique_ptr<Schedule> own;
+  const Schedule* sched = ctx.schedule_if_any();
+  if (!sched) sched = (own = std::make_unique<Schedule>(outs)).get();
+  LowerOptions lo;
+  lo.dump_ir = dump_ir;
+  ir::Program p = webtx::lower(*sched, ctx.name(), ctx.inputs(), outs, lo);
+  for (auto& [name, op] : ctx.outputs()) codegen::rename_tensor(p, op->name, name);
+  return p;
+#else
+  (void)dump_ir;
+  user_error << "model " << ctx.name()
+             << ": this webtx build has no lowering (include/webtx/lower.hpp); hand the "
+                "generator a lowered program with ctx.set_program()";
+#endif
+}
+
+}  // namespace webtx
