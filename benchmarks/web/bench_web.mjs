@@ -1,0 +1,129 @@
+// The WebGPU benchmark runner (Node + Dawn): webtx models, the hand-written anchor kernel, and
+// the peers (TF.js, ONNX Runtime Web) on one adapter, fp32 N×N×N matmul, plus webtx models of
+// other shapes. Prints a table and writes Google Benchmark JSON.
+//
+//   node benchmarks/web/bench_web.mjs [--sizes 1024,2048] [--suites webtx,anchor,tfjs,ort]
+//        [--matmul 'path/matmul.wasm'] [--matmul-const 'path/matmul_{N}.wasm']
+//        [--model name=path.wasm:SYM=V,SYM=V:flops] [--iterations 10] [--out results.json]
+//
+// --matmul: a model with symbolic M, N, K (inputs A, B; output C); --matmul-const: one model
+// per size ({N} replaced). Sizes a model or peer cannot run are recorded as skipped.
+import { writeFileSync, existsSync } from 'node:fs';
+import { GBenchReport } from './gbench_json.mjs';
+import { createGPU } from './dawn.mjs';
+import { anchorMatmul } from './anchor.mjs';
+import { loadWebtxModel, timeWebtxModel, matmulCheck } from './webtx_models.mjs';
+
+function parseArgs(argv) {
+  const o = { sizes: [256], suites: ['webtx', 'anchor', 'tfjs', 'ort'], matmul: [], matmulConst: [],
+    models: [], iterations: 10, out: null };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i], v = () => argv[++i];
+    if (a === '--sizes') o.sizes = v().split(',').map(Number);
+    else if (a === '--suites') o.suites = v().split(',');
+    else if (a === '--matmul') o.matmul.push(v());
+    else if (a === '--matmul-const') o.matmulConst.push(v());
+    else if (a === '--model') o.models.push(v());
+    else if (a === '--iterations') o.iterations = Number(v());
+    else if (a === '--out') o.out = v();
+    else throw new Error(`unknown argument ${a}`);
+  }
+  return o;
+}
+
+const tflops = (flops, ms) => flops / ms / 1e9;
+const label = (p) => p.replace(/^.*\//, '').replace(/\.wasm$/, '');
+
+async function main() {
+  const o = parseArgs(process.argv.slice(2));
+  const report = new GBenchReport('benchmarks/web/bench_web.mjs');
+  const rows = [];  // {impl, N, tflops, ms, err, method}
+  const record = (impl, shape, flops, r, extra = {}) => {
+    const name = `BM_${impl}/${shape}`;
+    const tf = tflops(flops, r.ms);
+    report.add(name, { ms: r.ms, iterations: r.iterations ?? 0, label: r.method,
+      counters: { TFLOPS: tf, max_abs_err: r.maxAbsErr ?? 0, ...extra } });
+    rows.push({ impl, shape, tflops: tf, ms: r.ms, err: r.maxAbsErr, method: r.method, ...extra });
+  };
+  const gpu = await createGPU([]);
+  const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
+  const info = adapter.info ?? {};
+  report.context.webgpu_adapter = `${info.vendor ?? ''} ${info.architecture ?? ''} ${info.device ?? ''} ${info.description ?? ''}`.replace(/\s+/g, ' ').trim();
+  console.log(`adapter: ${report.context.webgpu_adapter}`);
+
+  if (o.suites.includes('webtx')) {
+    const specs = [...o.matmul.map((p) => ({ path: p, sym: true })),
+      ...o.matmulConst.map((p) => ({ path: p, sym: false }))];
+    for (const spec of specs) {
+      const impl = `webtx_wgsl_${label(spec.path).replace(/_\{N\}$/, '')}`;
+      let model = spec.sym ? await loadWebtxModel(spec.path, gpu) : null;
+      for (const N of o.sizes) {
+        const name = `BM_${impl}/${N}`;
+        try {
+          if (!spec.sym) {
+            const p = spec.path.replace('{N}', String(N));
+            if (!existsSync(p)) { report.skip(name, `no model ${p}`); continue; }
+            model = await loadWebtxModel(p, gpu);
+          }
+          const r = await timeWebtxModel(model, { M: N, N, K: N },
+            { iterations: o.iterations, check: matmulCheck('A', 'B', 'C') });
+          record(impl, N, 2 * N ** 3, r, { host_us_per_dispatch: r.hostUsPerDispatch });
+        } catch (e) {
+          report.skip(name, e.message);
+          console.error(`${name}: ${e.message}`);
+        } finally {
+          if (!spec.sym) model?.dispose();
+        }
+      }
+      if (spec.sym) model.dispose();
+    }
+    for (const m of o.models) {
+      // name=path.wasm:SYM=V,SYM=V:flops
+      const [name, rest] = m.split('=', 2).length === 2 ? [m.slice(0, m.indexOf('=')), m.slice(m.indexOf('=') + 1)] : [m, ''];
+      const [path, syms = '', flops = '0'] = rest.split(':');
+      const symbols = Object.fromEntries(syms.split(',').filter(Boolean).map((kv) => kv.split('=')).map(([k, v]) => [k, Number(v)]));
+      try {
+        const model = await loadWebtxModel(path, gpu);
+        const r = await timeWebtxModel(model, symbols, { iterations: o.iterations });
+        record(`webtx_wgsl_${name}`, syms || 'const', Number(flops) || 1, r, { host_us_per_dispatch: r.hostUsPerDispatch });
+        model.dispose();
+      } catch (e) {
+        report.skip(`BM_webtx_wgsl_${name}`, e.message);
+        console.error(`${name}: ${e.message}`);
+      }
+    }
+  }
+  if (o.suites.includes('anchor')) {
+    try {
+      for (const r of anchorMatmul(o.sizes)) record('anchor_wgsl', r.N, 2 * r.N ** 3, { ms: r.ms, maxAbsErr: r.maxAbsErr, method: 'wall-batched', iterations: r.reps * 7 });
+    } catch (e) {
+      report.skip('BM_anchor_wgsl', e.message);
+      console.error(`anchor: ${e.message}`);
+    }
+  }
+  for (const [suite, fn] of [['tfjs', 'tfjsMatmul'], ['ort', 'ortMatmul']]) {
+    if (!o.suites.includes(suite)) continue;
+    try {
+      const peers = await import('./peers.mjs');
+      for (const r of await peers[fn](o.sizes)) record(`${suite}_webgpu`, r.N, 2 * r.N ** 3, r);
+    } catch (e) {
+      report.skip(`BM_${suite}_webgpu`, e.message);
+      console.error(`${suite}: ${e.message}`);
+    }
+  }
+
+  // Table: one row per implementation and shape, with the ratio to webtx's best at that shape.
+  const best = {};
+  for (const r of rows.filter((x) => x.impl.startsWith('webtx_wgsl_matmul'))) best[r.shape] = Math.max(best[r.shape] ?? 0, r.tflops);
+  console.log('\n| implementation | shape | ms | TFLOP/s | vs webtx | max abs err | timing |');
+  console.log('| --- | --- | --- | --- | --- | --- | --- |');
+  for (const r of rows) {
+    const ratio = best[r.shape] ? (r.tflops / best[r.shape]).toFixed(2) : '';
+    console.log(`| ${r.impl} | ${r.shape} | ${r.ms.toFixed(3)} | ${r.tflops.toPrecision(3)} | ${ratio} | ${r.err?.toExponential(1) ?? ''} | ${r.method ?? ''} |`);
+  }
+  for (const b of report.benchmarks.filter((x) => x.error_occurred)) console.log(`skipped ${b.name}: ${b.error_message}`);
+  if (o.out) writeFileSync(o.out, JSON.stringify(report, null, 1));
+}
+
+await main();
+process.exit(0);

@@ -1,0 +1,46 @@
+// webtx models on WebGPU: load a module built by add_webgpu_model(), bind its symbols, fill its
+// inputs deterministically, check one run against a CPU matmul sample when asked, and time it.
+import { readFile } from 'node:fs/promises';
+import { loadModel } from '../../web/src/index.js';
+import { compileExtent } from '../../web/src/extent.js';
+
+const typed = { f32: Float32Array, i32: Int32Array, u32: Uint32Array, f16: Uint16Array, bool: Uint32Array };
+
+function fill(t, env) {
+  const shape = t.shape.map((e) => compileExtent(e)(env));
+  const n = shape.reduce((a, b) => a * b, 1);
+  const data = new typed[t.dtype](n);
+  for (let i = 0; i < n; i++) data[i] = t.dtype === 'f32' ? ((i * 7) % 13) / 13 - 0.5 : (i * 7) % 13;
+  return { data, shape };
+}
+
+export async function loadWebtxModel(wasmPath, gpu) {
+  return loadModel(await readFile(wasmPath), { gpu });
+}
+
+// Times `model` at the given symbol values. `check(inputs, outputs)` returns a max abs error.
+export async function timeWebtxModel(model, symbols, { iterations = 10, check } = {}) {
+  const inputs = {};
+  for (const t of model.inputs) inputs[t.name] = fill(t, symbols);
+  let maxAbsErr;
+  if (check) maxAbsErr = check(inputs, await model.run(inputs, symbols));
+  const t = await model.time(inputs, { iterations, symbols });
+  return { ms: t.medianMs, method: t.method, hostUsPerDispatch: t.hostUsPerDispatch,
+    dispatches: t.dispatches, maxAbsErr, iterations };
+}
+
+// Sampled check of C = A·B (row-major, A: M×K, B: K×N) for matmul-shaped models.
+export function matmulCheck(aName, bName, cName) {
+  return (inputs, outputs) => {
+    const A = inputs[aName], B = inputs[bName], C = outputs[cName];
+    const [M, K] = A.shape, N = B.shape[1];
+    let err = 0;
+    for (let s = 0; s < 32; s++) {
+      const i = (s * 2654435761) % M, j = (s * 40503 + 17) % N;
+      let ref = 0;
+      for (let k = 0; k < K; k++) ref += A.data[i * K + k] * B.data[k * N + j];
+      err = Math.max(err, Math.abs(ref - C[i * N + j]));
+    }
+    return err;
+  };
+}
