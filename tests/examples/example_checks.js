@@ -77,6 +77,7 @@ export async function checkBadInputs(loadModel, gpu, wasm, ref, badCases, print 
       if (!r.ok) failures++;
     }
   };
+  print(`bad inputs to ${ref.model}`);
   await again('before bad inputs');
   for (const b of badCases) {
     try {

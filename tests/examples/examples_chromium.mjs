@@ -26,11 +26,12 @@ try {
     page.evaluate(async (cs) => {
       const { loadModel } = await import('/web/src/index.js');
       const { checkExamples, checkBadInputs } = await import('/tests/example_checks.js');
-      const { BAD_INPUT_MODEL, badInputCases } = await import('/tests/bad_inputs.js');
+      const { BAD_INPUTS } = await import('/tests/bad_inputs.js');
       const print = (s) => console.log(s);
       let n = await checkExamples(loadModel, navigator.gpu, cs, print);
-      const c = cs.find((x) => x.model === BAD_INPUT_MODEL);
-      if (c) n += await checkBadInputs(loadModel, navigator.gpu, c.wasm, c.refs[0].ref, badInputCases(c.refs[0].ref), print);
+      for (const c of cs.filter((x) => BAD_INPUTS[x.model])) {
+        n += await checkBadInputs(loadModel, navigator.gpu, c.wasm, c.refs[0].ref, BAD_INPUTS[c.model](c.refs[0].ref), print);
+      }
       return n;
     }, pageCases));
 } finally {

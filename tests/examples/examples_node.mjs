@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { createNodeGPU } from '../../web/src/node.js';
 import { loadModel } from '../../web/src/index.js';
 import { checkExamples, checkBadInputs } from './example_checks.js';
-import { BAD_INPUT_MODEL, badInputCases } from './bad_inputs.js';
+import { BAD_INPUTS } from './bad_inputs.js';
 
 const args = process.argv.slice(2);
 const flag = (name) => args.indexOf(name);
@@ -18,9 +18,11 @@ if (models && cases.length !== models.length) throw new Error(`unknown model in 
 const gpu = await createNodeGPU();
 let failures;
 if (flag('--bad-inputs') >= 0) {
-  const c = cases.find((x) => x.model === BAD_INPUT_MODEL);
-  const ref = c.refs[0].ref;
-  failures = await checkBadInputs(loadModel, gpu, c.wasm, ref, badInputCases(ref));
+  failures = 0;
+  for (const c of cases.filter((x) => BAD_INPUTS[x.model])) {
+    const ref = c.refs[0].ref;
+    failures += await checkBadInputs(loadModel, gpu, c.wasm, ref, BAD_INPUTS[c.model](ref));
+  }
 } else {
   failures = await checkExamples(loadModel, gpu, cases);
 }
