@@ -2,3 +2,4 @@
 // Schedules: TVM-style primitives over an operation graph (see docs/lowering.md).
 #include "webtx/schedule/schedule.hpp"
 #include "webtx/schedule/stage.hpp"
+#include "webtx/schedule/helpers.hpp"

@@ -1,0 +1,99 @@
+// The ready-made schedules (parallelize, tile_2d) on matmul, batched matmul, conv2d,
+// elementwise ops and softmax, against the unscheduled graph.
+#include "test_util.hpp"
+
+namespace webtx::testing {
+namespace {
+
+using ::testing::HasSubstr;
+
+ir::Operation matmul(const ir::Operation& a, const ir::Operation& b, Expr m, Expr n, Expr kk) {
+  auto k = reduce_axis(kk, "k");
+  return compute("C", {m, n}, [&](const Vars& v) {
+    return sum(ir::Mul::make(at(a, {v[0], k->var}), at(b, {k->var, v[1]})), {k});
+  });
+}
+
+TEST(ScheduleHelpers, Tile2DMatmul) {
+  struct Case {
+    Expr m, n, k;
+    int64_t vm, vn, vk;
+  };
+  Tile2D cfg{16, 16, 2, 4, 4};
+  for (auto c : {Case{32, 32, 16, 32, 32, 16}, Case{21, 13, 10, 21, 13, 10},
+                 Case{sym("M"), sym("N"), sym("K"), 18, 7, 9}}) {
+    auto a = placeholder("A", {c.m, c.k}), b = placeholder("B", {c.k, c.n});
+    auto mm = matmul(a, b, c.m, c.n, c.k);
+    auto s = create_schedule({mm});
+    tile_2d(s, mm, cfg);
+    auto p = check_schedule(
+        s, {a, b}, {mm},
+        {{"A", random_tensor({c.vm, c.vk}, 1)}, {"B", random_tensor({c.vk, c.vn}, 2)}});
+    auto& k = p.kernels.at(0);
+    EXPECT_EQ(k.workgroup_size, (std::array<int64_t, 3>{4, 8, 1}));
+    EXPECT_EQ(k.workgroup_bytes, (16 * 4 + 4 * 16) * 4);
+  }
+}
+
+TEST(ScheduleHelpers, Tile2DBatchedMatmulAndElementwise) {
+  auto a = placeholder("A", {3, 10, 6}), b = placeholder("B", {3, 6, 9});
+  auto k = reduce_axis(6, "k");
+  auto c = compute("C", {3, 10, 9}, [&](const Vars& v) {
+    return sum(ir::Mul::make(at(a, {v[0], v[1], k->var}), at(b, {v[0], k->var, v[2]})), {k});
+  });
+  auto d =
+      compute("D", {3, 10, 9}, [&](const Vars& v) { return ir::Max::make(at(c, v), Expr(0.0f)); });
+  auto s = create_schedule({d});
+  tile_2d(s, c, {8, 8, 2, 2, 4});
+  tile_2d(s, d, {8, 8, 2, 2, 4});
+  auto p = check_schedule(
+      s, {a, b}, {d}, {{"A", random_tensor({3, 10, 6}, 3)}, {"B", random_tensor({3, 6, 9}, 4)}});
+  ASSERT_EQ(p.kernels.size(), 2u);
+  EXPECT_EQ(ir::to_string(p.kernels[0].grid[2]), "3");
+  EXPECT_THAT(kernel_text(p, 1), HasSubstr("unrolled"));
+}
+
+TEST(ScheduleHelpers, Tile2DConvWithInlinedPadding) {
+  const int c = 3, h = 9, w = 7, kf = 5;
+  auto a = placeholder("A", {c, h, w});
+  auto wt = placeholder("W", {kf, c, 3, 3});
+  auto pad = compute("pad", {c, h + 2, w + 2}, [&](const Vars& v) {
+    Expr in =
+        ir::And::make(ir::And::make(ir::GE::make(v[1], Expr(1)), ir::LT::make(v[1], Expr(h + 1))),
+                      ir::And::make(ir::GE::make(v[2], Expr(1)), ir::LT::make(v[2], Expr(w + 1))));
+    return ir::Select::make(
+        in, at(a, {v[0], ir::Sub::make(v[1], Expr(1)), ir::Sub::make(v[2], Expr(1))}), Expr(0.0f));
+  });
+  auto rc = reduce_axis(c, "rc"), ry = reduce_axis(3, "ry"), rx = reduce_axis(3, "rx");
+  auto conv = compute("conv", {kf, h, w}, [&](const Vars& v) {
+    Expr pv = at(pad, {rc->var, ir::Add::make(v[1], ry->var), ir::Add::make(v[2], rx->var)});
+    return sum(ir::Mul::make(pv, at(wt, {v[0], rc->var, ry->var, rx->var})), {rc, ry, rx});
+  });
+  auto s = create_schedule({conv});
+  s[pad].compute_inline();
+  tile_2d(s, conv, {4, 4, 2, 2, 1});
+  check_schedule(s, {a, wt}, {conv},
+                 {{"A", random_tensor({c, h, w}, 5)}, {"W", random_tensor({kf, c, 3, 3}, 6)}});
+}
+
+TEST(ScheduleHelpers, ParallelizeUnscheduledSoftmax) {
+  Expr n = sym("n");
+  auto a = placeholder("A", {n, 11});
+  auto k1 = reduce_axis(11, "k1"), k2 = reduce_axis(11, "k2");
+  auto mx = compute("mx", {n}, [&](const Vars& v) { return rmax(at(a, {v[0], k1->var}), {k1}); });
+  auto e = compute("e", {n, 11}, [&](const Vars& v) {
+    return ir::Call::make(ir::Intrinsic::Exp, {ir::Sub::make(at(a, {v[0], v[1]}), at(mx, {v[0]}))});
+  });
+  auto sm = compute("sm", {n}, [&](const Vars& v) { return sum(at(e, {v[0], k2->var}), {k2}); });
+  auto out = compute("softmax", {n, 11}, [&](const Vars& v) {
+    return ir::Div::make(at(e, {v[0], v[1]}), at(sm, {v[0]}));
+  });
+  auto s = create_schedule({out});
+  parallelize_unscheduled(s, 16);
+  auto p = check_schedule(s, {a}, {out}, {{"A", random_tensor({7, 11}, 7)}});
+  ASSERT_EQ(p.kernels.size(), 4u);
+  for (auto& k : p.kernels) EXPECT_EQ(k.workgroup_size[0], 16);
+}
+
+}  // namespace
+}  // namespace webtx::testing
