@@ -1,6 +1,7 @@
 // Peer libraries on the same WebGPU adapter: TensorFlow.js's WebGPU backend and ONNX Runtime
 // Web's WebGPU execution provider, fp32 N×N×N matmul. Recipes and traps: NOTES.md.
 import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import { createGPU } from './dawn.mjs';
 import { timeBatches } from './gbench_json.mjs';
 
@@ -64,7 +65,8 @@ export async function tfjsMatmul(sizes) {
 
 // A one-MatMul ONNX model with symbolic dims, built with the protobufjs schema ORT ships.
 function matmulModel() {
-  const onnx = require(require.resolve('onnxruntime-web').replace(/dist\/.*$/, 'lib/onnxjs/ort-schema/protobuf/onnx.js')).onnx;
+  // By path: the package's exports map hides lib/ (and resolves to the Node build).
+  const onnx = require(fileURLToPath(new URL('./node_modules/onnxruntime-web/lib/onnxjs/ort-schema/protobuf/onnx.js', import.meta.url))).onnx;
   const T = onnx.TensorProto.DataType.FLOAT;
   const vi = (name, d0, d1) => ({ name, type: { tensorType: { elemType: T, shape: { dim: [{ dimParam: d0 }, { dimParam: d1 }] } } } });
   const model = onnx.ModelProto.create({
