@@ -51,7 +51,7 @@ export interface TimeResult {
   samples: number[];
   /** Dispatches one run records. */
   dispatches: number;
-  /** Median CPU time of one run's wasm stub + dispatch closures + encoding, per dispatch. */
+  /** Mean CPU time of one run's wasm stub + dispatch closures + encoding, per dispatch. */
   hostUsPerDispatch: number;
 }
 
