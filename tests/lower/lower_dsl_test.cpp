@@ -22,7 +22,7 @@ TEST(LowerDsl, DenseReluTiledShared) {
 
   auto s = create_schedule({y.op()});
   // matmul into private accumulators inside relu's tiles, x and w staged in workgroup memory.
-  auto& ml = s[mm.op()];
+  auto& ml = s[mm];  // a Tensor finds its stage
   auto& st = s[y.op()];
   auto t = st.tile(st.axis(0), st.axis(1), 4, 4);
   st.bind(t.xo, ir::ThreadAxis::WorkgroupId, 1).bind(t.yo, ir::ThreadAxis::WorkgroupId, 0);

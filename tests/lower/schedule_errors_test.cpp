@@ -208,6 +208,15 @@ TEST(ScheduleErrors, LowerLocalBindingNonConstant) {
                           HasSubstr("not a constant")));
 }
 
+TEST(ScheduleErrors, LowerTooManyWorkgroups) {
+  Graph g(70000);
+  auto s = create_schedule({g.d});
+  s[g.d].bind(s[g.d].axis(0), ThreadAxis::WorkgroupId, 0);
+  EXPECT_USER_ERROR(
+      lower(s, "m", {g.a}, {g.d}),
+      AllOf(HasSubstr("stage 'D'"), HasSubstr("axis 'i'"), HasSubstr("extent 70000")));
+}
+
 TEST(ScheduleErrors, LowerMissingInput) {
   Graph g;
   auto s = create_schedule({g.d});

@@ -68,7 +68,7 @@ inline bool deep_equal(const ir::Expr& a, const ir::Expr& b) {
     }
     case ExprKind::Load: {
       auto *x = a.as<Load>(), *y = b.as<Load>();
-      return x->buffer == y->buffer && deep_equal(x->index, y->index);
+      return x->buffer == y->buffer && x->lanes == y->lanes && deep_equal(x->index, y->index);
     }
     case ExprKind::ProducerLoad: {
       auto *x = a.as<ProducerLoad>(), *y = b.as<ProducerLoad>();

@@ -35,6 +35,11 @@ class BindThreads : public ir::IRMutator {
                      << " is not a constant (the workgroup size must be)";
       lc_.workgroup_size[b.dim] = std::max(lc_.workgroup_size[b.dim], *c);
     } else {
+      auto c = as_const(ext);
+      user_assert(!c || *c <= 65535)
+          << "stage '" << b.stage << "': axis '" << b.axis << "' is bound to workgroup_id."
+          << "xyz"[b.dim] << " with extent " << *c
+          << ", more than the 65535 workgroups a dimension may have; split it further";
       if (!grid_set_[b.dim]) {
         lc_.grid[b.dim] = ext, grid_set_[b.dim] = true;
       } else {

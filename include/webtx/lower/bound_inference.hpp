@@ -4,6 +4,7 @@
 // inside the attach point free and those outside fixed; for workgroup memory, loops bound to
 // local invocations are free too, since the whole workgroup shares the buffer). Regions must
 // have constant extents (they become Allocate sizes). Also derives every axis's extent.
+#include <algorithm>
 #include <string>
 
 #include "webtx/lower/context.hpp"
@@ -211,32 +212,62 @@ inline void infer_bounds(LowerContext& ctx) {
       user_assert(s != si.stage) << "stage '" << name << "' is computed at stage '"
                                  << c.stage->name() << "', which is itself computed inside '"
                                  << name << "'";
+    // Readers: the attach stage, and stages computed at the same stage at `axis` or inside it
+    // (e.g. a register cache of a workgroup tile); their regions are already known.
+    auto& pleaves = c.stage->leaf_axes();
+    auto leaf_pos = [&](const ir::IterVar& v) {
+      return std::find(pleaves.begin(), pleaves.end(), v) - pleaves.begin();
+    };
+    std::vector<StageInfo*> siblings;
     for (auto& other : ctx.stages) {
       if (&other == &c || &other == &si || other.op->is_placeholder() || other.is_inline())
         continue;
       std::vector<std::vector<ir::Expr>> reads;
       detail::collect_reads(other.body, si.op.get(), reads);
-      user_assert(reads.empty()) << "stage '" << name << "' is computed at stage '"
-                                 << c.stage->name() << "' but stage '" << other.stage->name()
-                                 << "' reads it too; only its attach stage may read it";
+      if (reads.empty()) continue;
+      bool sibling = other.is_attached() && other.stage->attach_stage() == c.stage &&
+                     leaf_pos(other.stage->attach_axis()) >= leaf_pos(axis) &&
+                     !other.min_vars.empty();
+      user_assert(sibling) << "stage '" << name << "' is computed at stage '" << c.stage->name()
+                           << "' but stage '" << other.stage->name()
+                           << "' reads it too; only its attach stage (or a stage computed "
+                              "at that stage, at the same loop or inside it) may read it";
+      siblings.push_back(&other);
     }
     std::vector<std::vector<ir::Expr>> reads;
     detail::collect_reads(c.body, si.op.get(), reads);
-    user_assert(!reads.empty()) << "stage '" << name << "' is computed at stage '"
-                                << c.stage->name() << "', which does not read it";
+    user_assert(!reads.empty() || !siblings.empty())
+        << "stage '" << name << "' is computed at stage '" << c.stage->name()
+        << "', which does not read it";
     detail::IntervalMap env;
     bool workgroup = si.stage->scope().value_or(ir::MemScope::Private) == ir::MemScope::Workgroup;
     detail::attach_env(ctx, c, axis, workgroup, env);
-    VarMap roots = root_indices(c);
     std::vector<detail::Interval> region;
     std::string what = "stage '" + name + "' computed at stage '" + c.stage->name() + "' axis '" +
                        axis_name(axis) + "'";
-    for (auto& idx : reads) {
-      for (size_t d = 0; d < idx.size(); ++d) {
-        detail::Interval r = detail::eval_interval(simplify(substitute(idx[d], roots)), env, what);
-        r = {simplify(r.min), simplify(r.extent)};
-        region.size() <= d ? region.push_back(r) : void(region[d] = detail::union_of(region[d], r));
+    auto add_reads = [&](const std::vector<std::vector<ir::Expr>>& rs, const VarMap& roots,
+                         const detail::IntervalMap& e) {
+      for (auto& idx : rs) {
+        for (size_t d = 0; d < idx.size(); ++d) {
+          detail::Interval r = detail::eval_interval(simplify(substitute(idx[d], roots)), e, what);
+          r = {simplify(r.min), simplify(r.extent)};
+          region.size() <= d ? region.push_back(r)
+                             : void(region[d] = detail::union_of(region[d], r));
+        }
       }
+    };
+    add_reads(reads, root_indices(c), env);
+    for (StageInfo* r : siblings) {
+      // All of the sibling's own loops free; its region origin over the loops `env` frees.
+      detail::IntervalMap renv = env;
+      for (auto& l : r->stage->leaf_axes()) renv[l->var.get()] = {make_int(0), r->extent.at(l.get())};
+      for (size_t d = 0; d < r->min_vars.size(); ++d) {
+        detail::Interval m = detail::eval_interval(r->region_min[d], env, what);
+        renv[r->min_vars[d].get()] = m;
+      }
+      std::vector<std::vector<ir::Expr>> rr;
+      detail::collect_reads(r->body, si.op.get(), rr);
+      add_reads(rr, root_indices(*r), renv);
     }
     for (size_t d = 0; d < region.size(); ++d) {
       auto ext = as_const(region[d].extent);

@@ -2,6 +2,7 @@
 // A schedule: one Stage per operation reachable from the outputs, producers first, plus the
 // stages cache_read/cache_write add. `s[op]` finds a stage by any operation it has had
 // (cache_read rewrites readers into new operations; the old handles keep working).
+#include <concepts>
 #include <functional>
 #include <memory>
 #include <string>
@@ -99,6 +100,12 @@ class Schedule {
 
   Stage& operator[](const ir::Operation& op) { return *stage_ptr(op); }
   const Stage& operator[](const ir::Operation& op) const { return *stage_ptr(op); }
+  // Anything with an op() (the DSL's Tensor<T, N>).
+  template <typename T>
+  requires requires(const T& t) {
+    { t.op() } -> std::convertible_to<ir::Operation>;
+  }
+  Stage& operator[](const T& t) { return *stage_ptr(t.op()); }
   bool has_stage(const ir::Operation& op) const { return by_op_.count(op.get()) > 0; }
 
   // Stages in dependency order (producers first).
