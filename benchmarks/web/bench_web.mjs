@@ -11,7 +11,7 @@
 import { writeFileSync, existsSync } from 'node:fs';
 import { GBenchReport } from './gbench_json.mjs';
 import { createGPU } from './dawn.mjs';
-import { anchorMatmul } from './anchor.mjs';
+import { anchorMatmul, findAnchor } from './anchor.mjs';
 import { loadWebtxModel, timeWebtxModel, matmulCheck } from './webtx_models.mjs';
 
 function parseArgs(argv) {
@@ -79,7 +79,8 @@ async function main() {
     }
     for (const m of o.models) {
       // name=path.wasm:SYM=V,SYM=V:flops
-      const [name, rest] = m.split('=', 2).length === 2 ? [m.slice(0, m.indexOf('=')), m.slice(m.indexOf('=') + 1)] : [m, ''];
+      const eq = m.indexOf('=');
+      const name = m.slice(0, eq), rest = m.slice(eq + 1);
       const [path, syms = '', flops = '0'] = rest.split(':');
       const symbols = Object.fromEntries(syms.split(',').filter(Boolean).map((kv) => kv.split('=')).map(([k, v]) => [k, Number(v)]));
       try {
@@ -93,7 +94,9 @@ async function main() {
       }
     }
   }
-  if (o.suites.includes('anchor')) {
+  if (o.suites.includes('anchor') && !findAnchor()) {
+    console.log('anchor: anchor-matmul.mjs not found (set WEBTX_ANCHOR, or keep ../shared/tools beside the repo); not run');
+  } else if (o.suites.includes('anchor')) {
     try {
       for (const r of anchorMatmul(o.sizes)) record('anchor_wgsl', r.N, 2 * r.N ** 3, { ms: r.ms, maxAbsErr: r.maxAbsErr, method: 'wall-batched', iterations: r.reps * 7 });
     } catch (e) {
