@@ -172,7 +172,8 @@ inline void attach_env(LowerContext& ctx, const StageInfo& c, const ir::IterVar&
     attach_env(ctx, parent, c.stage->attach_axis(), relax_threads, up);
     for (size_t d = 0; d < c.min_vars.size(); ++d) {
       Interval r = eval_interval(c.region_min[d], up, "stage '" + c.stage->name() + "'");
-      if (!r.is_point()) env[c.min_vars[d].get()] = r;
+      // Even a point may differ from the variable: its relaxed loops sit at their minimum.
+      env[c.min_vars[d].get()] = r;
     }
   }
 }
@@ -257,12 +258,18 @@ inline void infer_bounds(LowerContext& ctx) {
       }
     };
     add_reads(reads, root_indices(c), env);
+    // A sibling's region origin may name the loops of `c`'s own parents (bound inference
+    // substitutes point origins): relax those the same way.
+    detail::IntervalMap penv = env;
+    if (!siblings.empty() && c.is_attached())
+      detail::attach_env(ctx, ctx.info(c.stage->attach_stage()), c.stage->attach_axis(),
+                         workgroup, penv);
     for (StageInfo* r : siblings) {
       // All of the sibling's own loops free; its region origin over the loops `env` frees.
       detail::IntervalMap renv = env;
       for (auto& l : r->stage->leaf_axes()) renv[l->var.get()] = {make_int(0), r->extent.at(l.get())};
       for (size_t d = 0; d < r->min_vars.size(); ++d) {
-        detail::Interval m = detail::eval_interval(r->region_min[d], env, what);
+        detail::Interval m = detail::eval_interval(r->region_min[d], penv, what);
         renv[r->min_vars[d].get()] = m;
       }
       std::vector<std::vector<ir::Expr>> rr;

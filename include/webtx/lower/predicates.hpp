@@ -8,15 +8,17 @@
 //    dimensions the stage does not bind pinned to 0, so replicated work stores once.
 // Guards are IfThenElse around the innermost store, never Select, so the loads they protect
 // are not executed; and being innermost they never enclose a barrier.
-#include "webtx/lower/context.hpp"
+#include <algorithm>
+
+#include "webtx/lower/bound_inference.hpp"
 
 namespace webtx::lowering {
 
 // `roots`: root axis Var -> index in this nest; `subst`: replacements for leaf loop vars (the
 // reduction's init nest uses fresh copies). With `with_reduce` false, reduction axes are not
 // checked (the init store has none).
-inline ir::Expr make_predicate(const StageInfo& si, const VarMap& roots, const VarMap& subst,
-                               bool with_reduce) {
+inline ir::Expr make_predicate(LowerContext& ctx, const StageInfo& si, const VarMap& roots,
+                               const VarMap& subst, bool with_reduce) {
   ir::Expr cond;
   auto in = [&](ir::Expr c) { cond = logical_and(cond, c); };
   for (size_t d = 0; d < si.op->axis.size(); ++d) {
@@ -30,6 +32,31 @@ inline ir::Expr make_predicate(const StageInfo& si, const VarMap& roots, const V
   }
   if (auto* r = si.op->reduce(); r && with_reduce) {
     for (auto& a : r->axes) in(ir::LT::make(roots.at(a->var.get()), add(a->min, a->extent)));
+  }
+  // Invocations past a local_id-bound loop's extent still run what is computed inside that
+  // loop; a private stage there must not act for them (its region would be out of range).
+  for (const StageInfo* cur = &si; cur->is_attached() && cur->scope == ir::MemScope::Private;) {
+    const Stage* parent = cur->stage->attach_stage();
+    for (auto& l : parent->leaf_axes()) {
+      const AxisAttr* a = parent->attr_of(l);
+      if (a && a->bound && a->thread == ir::ThreadAxis::LocalId)
+        in(ir::LT::make(l->var, ctx.info(parent).extent.at(l.get())));
+      if (l == cur->stage->attach_axis()) break;
+    }
+    cur = &ctx.info(parent);
+  }
+  // A split of a split's inner part can overshoot the inner extent while the root index stays
+  // in range (landing on another outer iteration's element): bound every non-root parent.
+  auto values = root_values(si);
+  for (auto& rel : si.stage->relations()) {
+    if (!rel.split) continue;
+    const ir::IterVar& p = rel.split->parent;
+    bool is_root =
+        std::find(si.op->axis.begin(), si.op->axis.end(), p) != si.op->axis.end() ||
+        (si.op->reduce() && std::find(si.op->reduce()->axes.begin(), si.op->reduce()->axes.end(),
+                                      p) != si.op->reduce()->axes.end());
+    if (is_root || (!with_reduce && p->kind == ir::IterKind::Reduce)) continue;
+    in(ir::LT::make(values.at(p.get()), si.extent.at(p.get())));
   }
   bool bound_local[3] = {false, false, false};
   for (auto& a : si.stage->attrs()) {

@@ -42,7 +42,7 @@ class StageBuilder {
     auto* red = si.body.as<ir::Reduce>();
     if (!red) {
       ir::Stmt store = ir::ProducerStore::make(si.op, substitute(si.body, roots), idx);
-      return nest(si, 0, n, guard(make_predicate(si, roots, {}, true), store), {});
+      return nest(si, 0, n, guard(make_predicate(ctx_, si, roots, {}, true), store), {});
     }
     int k0 = 0;
     while (k0 < n && leaves[k0]->kind != ir::IterKind::Reduce) ++k0;
@@ -57,7 +57,7 @@ class StageBuilder {
     std::vector<ir::Expr> init_idx;
     for (auto& e : idx) init_idx.push_back(substitute(e, fresh));
     ir::Stmt init =
-        guard(make_predicate(si, roots, fresh, false),
+        guard(make_predicate(ctx_, si, roots, fresh, false),
               ir::ProducerStore::make(si.op, ir::reduce_identity(red->op, red->type), init_idx));
     for (int j = n - 1; j >= k0; --j) {
       if (leaves[j]->kind != ir::IterKind::DataPar) continue;
@@ -66,7 +66,7 @@ class StageBuilder {
     ir::Expr src = substitute(red->source, roots);
     ir::Stmt update = ir::ProducerStore::make(
         si.op, combine(red->op, ir::ProducerLoad::make(si.op, idx), src), idx);
-    update = nest(si, k0, n, guard(make_predicate(si, roots, {}, true), update), {});
+    update = nest(si, k0, n, guard(make_predicate(ctx_, si, roots, {}, true), update), {});
     return nest(si, 0, k0, ir::Seq::make({init, update}), {});
   }
 

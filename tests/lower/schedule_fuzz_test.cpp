@@ -1,0 +1,141 @@
+// Random schedules on a small graph (a reduction feeding an elementwise op, optionally through
+// workgroup/private caches): whatever the primitives accept must lower to a program that
+// computes the same numbers as the unscheduled graph (run_program also checks races, bounds
+// and barrier uniformity). Schedules rejected with a UserError are skipped.
+#include "test_util.hpp"
+
+namespace webtx::testing {
+namespace {
+
+using ir::MemScope;
+using ir::ThreadAxis;
+
+struct Rng {
+  std::mt19937 g;
+  int operator()(int n) { return std::uniform_int_distribution<int>(0, n - 1)(g); }
+};
+
+void random_loop_shape(Stage& st, Rng& r) {
+  for (int n = r(4); n > 0; --n) {
+    auto& leaves = st.leaf_axes();
+    auto ax = leaves[r(static_cast<int>(leaves.size()))];
+    int op = r(3);
+    if (op == 0) {
+      st.split(ax, 1 + r(5));
+    } else if (op == 1 && leaves.size() > 1) {
+      size_t p = r(static_cast<int>(leaves.size()) - 1);
+      if (leaves[p]->kind == leaves[p + 1]->kind) st.fuse(leaves[p], leaves[p + 1]);
+    } else {
+      auto order = leaves;
+      std::shuffle(order.begin(), order.end(), r.g);
+      st.reorder(order);
+    }
+  }
+}
+
+void random_binds(Stage& st, Rng& r, bool allow_workgroup, bool allow_local) {
+  bool used[2][3] = {};
+  for (auto& l : st.leaf_axes()) {
+    if (l->kind != ir::IterKind::DataPar || r(3) == 0) continue;
+    int t = allow_workgroup && (!allow_local || r(2)) ? 0 : 1;
+    if (t == 1 && !allow_local) continue;
+    int d = r(3);
+    if (used[t][d]) continue;
+    if (t == 1 && !l->extent.as<ir::IntImm>()) continue;
+    used[t][d] = true;
+    st.bind(l, t == 0 ? ThreadAxis::WorkgroupId : ThreadAxis::LocalId, d);
+  }
+  for (auto& l : st.leaf_axes()) {
+    if (st.attr_of(l) || !l->extent.as<ir::IntImm>() || r(4) != 0) continue;
+    if (l->kind == ir::IterKind::DataPar && r(2)) {
+      st.vectorize(l);
+    } else {
+      st.unroll(l);
+    }
+  }
+}
+
+TEST(ScheduleFuzz, RandomSchedulesComputeTheSameNumbers) {
+  int lowered = 0, rejected = 0;
+  for (unsigned seed = 0; seed < 400; ++seed) {
+    Rng r{std::mt19937(seed)};
+    const int m = 3 + r(6), n = 2 + r(6), kk = 1 + r(7);
+    const bool symbolic = r(3) == 0;
+    Expr em = symbolic ? sym("M") : Expr(m), en = symbolic ? sym("N") : Expr(n);
+    auto a = placeholder("A", {em, kk}), b = placeholder("B", {kk, en});
+    auto k = reduce_axis(kk, "k");
+    auto c = compute("C", {em, en}, [&](const Vars& v) {
+      return sum(ir::Mul::make(at(a, {v[0], k->var}), at(b, {k->var, v[1]})), {k});
+    });
+    auto d = compute("D", {em, en}, [&](const Vars& v) {
+      return ir::Sub::make(at(c, v), ir::Mul::make(at(a, {v[0], Expr(0)}), Expr(0.5f)));
+    });
+    eval::TensorMap in{{"A", random_tensor({m, kk}, seed)},
+                       {"B", random_tensor({kk, n}, seed + 1000)}};
+    try {
+      auto s = create_schedule({d});
+      Stage& ds = s[d];
+      random_loop_shape(ds, r);
+      random_binds(ds, r, true, true);
+      Stage& cs = s[c];
+      const int variant = r(4);
+      if (variant == 3) {
+        // Accumulate C in private or workgroup memory, computed inside C's copy-out stage.
+        auto& cl = s.cache_write(c, r(2) ? MemScope::Private : MemScope::Workgroup);
+        random_loop_shape(cs, r);
+        random_binds(cs, r, true, true);
+        random_loop_shape(cl, r);
+        auto& leaves = cs.leaf_axes();
+        cl.compute_at(cs, leaves[r(static_cast<int>(leaves.size()))]);
+        if (cl.scope() == MemScope::Workgroup) random_binds(cl, r, false, true);
+      } else if (variant >= 1) {
+        // C computed inside D (private or workgroup), maybe with A cached in workgroup memory.
+        random_loop_shape(cs, r);
+        auto& leaves = ds.leaf_axes();
+        cs.compute_at(ds, leaves[r(static_cast<int>(leaves.size()))]);
+        if (variant == 2) {
+          cs.set_scope(MemScope::Workgroup);
+          random_binds(cs, r, false, true);
+        }
+        if (r(2)) {
+          auto& ac = s.cache_read(a, MemScope::Workgroup, {cs.op()});
+          auto& cl = cs.leaf_axes();
+          ac.compute_at(cs, cl[r(static_cast<int>(cl.size()))]);
+          random_loop_shape(ac, r);
+          random_binds(ac, r, false, true);
+        }
+      } else {
+        random_loop_shape(cs, r);
+        random_binds(cs, r, true, true);
+        if (r(2)) {
+          auto& bc = s.cache_read(b, r(2) ? MemScope::Workgroup : MemScope::Private, {c});
+          auto& cl = cs.leaf_axes();
+          bc.compute_at(cs, cl[r(static_cast<int>(cl.size()))]);
+          random_loop_shape(bc, r);
+          if (bc.scope() == MemScope::Workgroup) random_binds(bc, r, false, true);
+        }
+      }
+      ir::Program p = lower(s, "fuzz", {a, b}, {d});
+      ++lowered;
+      eval::TensorMap got;
+      try {
+        got = eval::run_program(p, in);
+      } catch (const InternalError& e) {
+        std::string text;
+        for (auto& kn : p.kernels) text += ir::to_string(kn);
+        ADD_FAILURE() << "seed " << seed << ": " << e.what() << "\n" << text;
+        continue;
+      }
+      auto want = eval::evaluate_graph({d}, in);
+      SCOPED_TRACE("seed " + std::to_string(seed) + "\n" + ir::to_string(p.kernels.back()));
+      expect_close(got.at("D"), want.at("D"), "D", 1e-5);
+    } catch (const UserError&) {
+      ++rejected;
+    }
+  }
+  std::printf("%d lowered, %d rejected\n", lowered, rejected);
+  EXPECT_GT(lowered, 250) << "too few random schedules were accepted (" << rejected << " rejected)";
+}
+
+}  // namespace
+}  // namespace webtx::testing
