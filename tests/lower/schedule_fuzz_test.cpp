@@ -137,5 +137,80 @@ TEST(ScheduleFuzz, RandomSchedulesComputeTheSameNumbers) {
   EXPECT_GT(lowered, 250) << "too few random schedules were accepted (" << rejected << " rejected)";
 }
 
+// A stencil: C(i) = sum over r < 3 of P(i + r) * W(r), with P = A * 2 + 1 inlined, its own
+// kernel, or computed inside C (private or workgroup, with a halo); max-reduced into E.
+TEST(ScheduleFuzz, RandomStencilSchedules) {
+  int lowered = 0, rejected = 0;
+  for (unsigned seed = 0; seed < 300; ++seed) {
+    Rng r{std::mt19937(seed + 7919)};
+    const int n = 2 + r(12);
+    const bool symbolic = r(3) == 0;
+    Expr en = symbolic ? sym("n") : Expr(n);
+    auto a = placeholder("A", {ir::Add::make(en, Expr(2))}), w = placeholder("W", {Expr(3)});
+    auto p = compute("P", {ir::Add::make(en, Expr(2))}, [&](const Vars& v) {
+      return ir::Add::make(ir::Mul::make(at(a, v), Expr(2.0f)), Expr(1.0f));
+    });
+    auto rr = reduce_axis(3, "r");
+    auto c = compute("C", {en}, [&](const Vars& v) {
+      return sum(ir::Mul::make(at(p, {ir::Add::make(v[0], rr->var)}), at(w, {rr->var})), {rr});
+    });
+    auto q = reduce_axis(2, "q", 1);
+    auto e = compute("E", {en, 2}, [&](const Vars& v) {
+      return rmax(ir::Mul::make(at(c, {v[0]}),
+                                ir::Cast::make(ir::DType::f32(), ir::Sub::make(q->var, v[1]))),
+                  {q});
+    });
+    eval::TensorMap in{{"A", random_tensor({n + 2}, seed)}, {"W", random_tensor({3}, seed + 1)}};
+    try {
+      auto s = create_schedule({e});
+      Stage& es = s[e];
+      random_loop_shape(es, r);
+      random_binds(es, r, true, true);
+      Stage& cs = s[c];
+      random_loop_shape(cs, r);
+      if (r(2)) {
+        auto& leaves = es.leaf_axes();
+        cs.compute_at(es, leaves[r(static_cast<int>(leaves.size()))]);
+      } else {
+        random_binds(cs, r, true, true);
+      }
+      Stage& ps = s[p];
+      int where = r(3);
+      if (where == 0) {
+        ps.compute_inline();
+      } else if (where == 1) {
+        random_loop_shape(ps, r);
+        auto& leaves = cs.leaf_axes();
+        ps.compute_at(cs, leaves[r(static_cast<int>(leaves.size()))]);
+        if (r(2)) {
+          ps.set_scope(MemScope::Workgroup);
+          random_binds(ps, r, false, true);
+        }
+      } else {
+        random_loop_shape(ps, r);
+        random_binds(ps, r, true, true);
+      }
+      ir::Program prog = lower(s, "stencil", {a, w}, {e});
+      ++lowered;
+      eval::TensorMap got;
+      try {
+        got = eval::run_program(prog, in, {{"n", n}});
+      } catch (const InternalError& err) {
+        std::string text;
+        for (auto& kn : prog.kernels) text += ir::to_string(kn);
+        ADD_FAILURE() << "seed " << seed << ": " << err.what() << "\n" << text;
+        continue;
+      }
+      auto want = eval::evaluate_graph({e}, in, {{"n", n}});
+      SCOPED_TRACE("seed " + std::to_string(seed) + "\n" + ir::to_string(prog.kernels.back()));
+      expect_close(got.at("E"), want.at("E"), "E", 1e-5);
+    } catch (const UserError&) {
+      ++rejected;
+    }
+  }
+  std::printf("%d lowered, %d rejected\n", lowered, rejected);
+  EXPECT_GT(lowered, 150) << "too few random schedules were accepted";
+}
+
 }  // namespace
 }  // namespace webtx::testing
