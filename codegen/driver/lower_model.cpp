@@ -1,7 +1,5 @@
 // Lowers a model's declared graph with its schedule (or the default one): the step every
 // generator, the CPU-reference tool and the generator benchmark share.
-// Lowering first: its headers name ir::Var unqualified under `using namespace ir`, which is
-// ambiguous once the DSL's webtx::Var (via generator.hpp) is declared.
 #ifdef WEBTX_HAVE_LOWER
 #include "webtx/lower.hpp"
 #endif
@@ -19,7 +17,13 @@ ir::Program lower_model(const ModelContext& ctx, bool dump_ir) {
   for (auto& [name, op] : ctx.outputs()) outs.push_back(op);
   std::unique_ptr<Schedule> own;
   const Schedule* sched = ctx.schedule_if_any();
-  if (!sched) sched = (own = std::make_unique<Schedule>(outs)).get();
+  if (!sched) {
+    // The default schedule: one invocation per output element (an unscheduled stage would
+    // otherwise lower to a correct but single-invocation kernel).
+    own = std::make_unique<Schedule>(outs);
+    parallelize_unscheduled(*own);
+    sched = own.get();
+  }
   LowerOptions lo;
   lo.dump_ir = dump_ir;
   ir::Program p = webtx::lower(*sched, ctx.name(), ctx.inputs(), outs, lo);
