@@ -5,10 +5,14 @@
 // Sizes also come from WEBTX_BENCH_SIZES; default 128,256 (a smoke run on CPU drivers).
 // WEBTX_VK_DEVICE picks the Vulkan device by name substring.
 //
-// The kernel is the hand-built register-blocked tiled matmul from tests/spirv/hand_kernels.hpp
-// (workgroup-memory tiles, RM x RN outputs per invocation); bounds checks are dropped when N
-// divides the tile sizes. Each size is checked once against a double-precision reference on
-// sampled entries before timing.
+// Kernels: `generated_fast` is what webtx generates from the DSL matmul and the example
+// schedule examples/matmul_fast/fast_matmul.hpp through lower() (constant shapes, so guards
+// vanish and copies become vec4; `generated_fast_scalar` is the same with vectorize off,
+// `generated_fast_row` reads A into registers one row at a time).
+// The `t...` variants are the hand-built register-blocked tiled matmul from
+// tests/spirv/hand_kernels.hpp (workgroup-memory tiles, RM x RN outputs per invocation; bounds
+// checks dropped when N divides the tiles). Each size is checked once against a
+// double-precision reference on sampled entries before timing.
 #include <benchmark/benchmark.h>
 
 #include <chrono>
@@ -33,10 +37,19 @@ rt::VulkanDevice& device() {
   return d;
 }
 
+enum class Source { Hand, Generated, GeneratedScalar, GeneratedRow };
 struct Variant {
   const char* name;
   spirv_test::MatmulTiling tiling;
+  Source source = Source::Hand;
 };
+
+}  // namespace
+// generated_matmul.cpp (its own file: the DSL's Var and hand_kernels.hpp's ir::Var clash).
+namespace webtx {
+ir::Program generated_matmul(int64_t n, bool vectorize, bool a_by_row);
+}
+namespace {
 
 // Tile shapes: (BM, BN, BK, RM, RN). 128x128 tiles with 8x8 per invocation (256 invocations)
 // is the usual sweet spot for fp32 SIMT matmul; 64x64 / 4x4 for smaller problems.
@@ -44,13 +57,20 @@ const Variant kVariants[] = {
     {"t128x128x8_r8x8", {128, 128, 8, 8, 8, true, true}},
     {"t128x128x16_r8x8", {128, 128, 16, 8, 8, true, true}},
     {"t64x64x16_r4x4", {64, 64, 16, 4, 4, true, true}},
+    {"generated_fast", {128, 128, 16, 8, 8, true, true}, Source::Generated},
+    {"generated_fast_scalar", {128, 128, 16, 8, 8, true, true}, Source::GeneratedScalar},
+    {"generated_fast_row", {128, 128, 16, 8, 8, true, true}, Source::GeneratedRow},
 };
 
 void BM_VulkanMatmul(benchmark::State& state, Variant v) {
   const int n = static_cast<int>(state.range(0));
   v.tiling.guard = (n % v.tiling.bm) || (n % v.tiling.bn) || (n % v.tiling.bk);
   try {
-    ir::Program p = spirv_test::tiled_matmul(v.tiling, "matmul");
+    ir::Program p = v.source == Source::Hand
+                        ? spirv_test::tiled_matmul(v.tiling, "matmul")
+                        : generated_matmul(n, v.source != Source::GeneratedScalar,
+                                           v.source == Source::GeneratedRow);
+    const std::string c_name = p.tensors.at(2).buffer->name;  // A, B, then the output
     std::vector<std::vector<uint32_t>> spirv;
     for (auto& k : p.kernels) spirv.push_back(codegen::spirv::compile_kernel(k).words);
     rt::VulkanProgram prog(device(), p, spirv);
@@ -67,7 +87,7 @@ void BM_VulkanMatmul(benchmark::State& state, Variant v) {
     // Correctness on sampled entries before timing.
     bound->execute();
     bound->read_outputs(tm);
-    auto c = rt::tensor_values<float>(tm.at("C"));
+    auto c = rt::tensor_values<float>(tm.at(c_name));
     for (int s = 0; s < 64; ++s) {
       int i = static_cast<int>(gen() % n), j = static_cast<int>(gen() % n);
       double ref = 0;

@@ -13,12 +13,12 @@ class Replace : public ir::IRMutator {
   ir::Expr mutate_Load(const ir::Expr& e, const ir::Load& op) override {
     ir::Expr i = mutate(op.index);
     if (op.buffer != from_ && i.same_as(op.index)) return e;
-    return ir::Load::make(op.buffer == from_ ? to_ : op.buffer, i);
+    return ir::Load::make(op.buffer == from_ ? to_ : op.buffer, i, op.lanes);
   }
   ir::Stmt mutate_Store(const ir::Stmt& s, const ir::Store& op) override {
     ir::Expr v = mutate(op.value), i = mutate(op.index);
     if (op.buffer != from_ && v.same_as(op.value) && i.same_as(op.index)) return s;
-    return ir::Store::make(op.buffer == from_ ? to_ : op.buffer, v, i);
+    return ir::Store::make(op.buffer == from_ ? to_ : op.buffer, v, i, op.lanes);
   }
 
  private:

@@ -12,6 +12,7 @@
 #include "webtx/codegen/spirv.hpp"
 #include "webtx/ir/functor.hpp"
 #include "webtx/ir/printer.hpp"
+#include "webtx/ir/vector_access.hpp"
 
 namespace webtx::codegen::spirv {
 namespace {
@@ -89,7 +90,15 @@ class CodeGenSpirv : public IRVisitor {
     Id var;
     SC storage;
     bool writable;
+    uint32_t lanes = 1;  // > 1: an array of vectors (vector copies; ir/vector_access.hpp)
   };
+  uint32_t lanes_of(const BufferNode* b) const {
+    auto it = lanes_.find(b);
+    return it == lanes_.end() ? 1 : static_cast<uint32_t>(it->second);
+  }
+  Id elem_type(DType t, uint32_t lanes) {
+    return lanes == 1 ? mem_type(t) : b_.type_vector(mem_type(t), lanes);
+  }
 
   Id eval(const Expr& e) {
     value_ = 0;
@@ -101,7 +110,7 @@ class CodeGenSpirv : public IRVisitor {
   Id value_type(DType t);
   Id mem_type(DType t) { return t.is_bool() ? b_.type_int(32, false) : value_type(t); }
   Id glsl(GLSLstd450 inst, Id type, std::vector<uint32_t> args);
-  Id pointer_to(const Buffer& buf, const Expr& index);
+  Id pointer_to(const Buffer& buf, const Expr& index, int lanes = 1);
   void bind(const Expr& var, Id value);
   void emit_loop(const For& op, uint32_t loop_control);
   [[noreturn]] void not_lowered(const std::string& what) {
@@ -123,6 +132,7 @@ class CodeGenSpirv : public IRVisitor {
   Id value_ = 0;
   std::unordered_map<const ExprNode*, Id> vars_;
   std::unordered_map<const BufferNode*, BufferVar> buffers_;
+  std::unordered_map<const BufferNode*, int> lanes_;
   std::unordered_map<uint32_t, Id> builtins_;  // BuiltIn -> Input variable
   std::vector<uint32_t> interface_;
 };
@@ -169,18 +179,21 @@ std::vector<uint32_t> CodeGenSpirv::run() {
            static_cast<uint32_t>(::spv::MemoryModel::GLSL450)});
 
   // Storage buffers: binding i, set 0, a Block struct holding one runtime array.
+  lanes_ = ir::buffer_lanes(k_.body);
   for (uint32_t i = 0; i < k_.buffers.size(); ++i) {
     const Buffer& buf = k_.buffers[i].buffer;
     internal_assert(buf && buf->scope == MemScope::Global)
         << "kernel '" << k_.name << "' binding " << i << " is not a global buffer";
-    Id rta = b_.type_runtime_array(mem_type(buf->type), static_cast<uint32_t>(buf->type.bytes()));
+    uint32_t lanes = lanes_of(buf.get());
+    Id rta = b_.type_runtime_array(elem_type(buf->type, lanes),
+                                   static_cast<uint32_t>(buf->type.bytes()) * lanes);
     Id block = b_.type_block_struct({rta}, {0});
     Id var = b_.global_variable(b_.type_pointer(SC::StorageBuffer, block), SC::StorageBuffer);
     b_.decorate(var, ::spv::Decoration::DescriptorSet, {0});
     b_.decorate(var, ::spv::Decoration::Binding, {i});
     if (!k_.buffers[i].written) b_.decorate(var, ::spv::Decoration::NonWritable);
     b_.name(var, buf->name);
-    buffers_[buf.get()] = {var, SC::StorageBuffer, k_.buffers[i].written};
+    buffers_[buf.get()] = {var, SC::StorageBuffer, k_.buffers[i].written, lanes};
   }
 
   Id void_t = b_.type_void();
@@ -395,22 +408,34 @@ void CodeGenSpirv::visit_Call(const Call& op) {
   internal_error << "unknown intrinsic";
 }
 
-Id CodeGenSpirv::pointer_to(const Buffer& buf, const Expr& index) {
+// A pointer to `lanes` elements at `index` (vector accesses count in vectors; a scalar access
+// to a vector array chains to component index % L of vector index / L).
+Id CodeGenSpirv::pointer_to(const Buffer& buf, const Expr& index, int lanes) {
   auto it = buffers_.find(buf.get());
   internal_assert(it != buffers_.end())
       << "kernel '" << k_.name << "' accesses buffer '" << buf->name
       << "' that is neither bound nor allocated in scope";
+  const BufferVar& bv = it->second;
+  internal_assert(lanes == 1 || static_cast<uint32_t>(lanes) == bv.lanes)
+      << "kernel '" << k_.name << "': " << lanes << "-lane access to '" << buf->name << "'";
   Id idx = eval(index);
-  Id ptr_t = b_.type_pointer(it->second.storage, mem_type(buf->type));
-  if (it->second.storage == SC::StorageBuffer) {
-    return b_.op(Op::OpAccessChain, ptr_t, {it->second.var, b_.const_u32(0), idx});
+  std::vector<uint32_t> chain{bv.var};
+  if (bv.storage == SC::StorageBuffer) chain.push_back(b_.const_u32(0));
+  if (lanes == 1 && bv.lanes > 1) {
+    Id i32 = b_.type_int(32, true);
+    uint32_t shift = bv.lanes == 4 ? 2 : 1;
+    chain.push_back(b_.op(Op::OpShiftRightArithmetic, i32, {idx, b_.const_i32(shift)}));
+    chain.push_back(b_.op(Op::OpBitwiseAnd, i32, {idx, b_.const_i32(bv.lanes - 1)}));
+  } else {
+    chain.push_back(idx);
   }
-  return b_.op(Op::OpAccessChain, ptr_t, {it->second.var, idx});
+  Id ptr_t = b_.type_pointer(bv.storage, elem_type(buf->type, static_cast<uint32_t>(lanes)));
+  return b_.op(Op::OpAccessChain, ptr_t, chain);
 }
 
 void CodeGenSpirv::visit_Load(const Load& op) {
-  Id p = pointer_to(op.buffer, op.index);
-  Id v = b_.op(Op::OpLoad, mem_type(op.type), {p});
+  Id p = pointer_to(op.buffer, op.index, op.lanes);
+  Id v = b_.op(Op::OpLoad, elem_type(op.type, static_cast<uint32_t>(op.lanes)), {p});
   if (op.type.is_bool()) v = b_.op(Op::OpINotEqual, b_.type_bool(), {v, b_.const_u32(0)});
   value_ = v;
 }
@@ -503,7 +528,7 @@ void CodeGenSpirv::visit_Store(const Store& op) {
   internal_assert(it == buffers_.end() || it->second.writable)
       << "kernel '" << k_.name << "' stores to buffer '" << op.buffer->name
       << "', which Kernel::buffers marks as not written (it would be bound NonWritable)";
-  Id p = pointer_to(op.buffer, op.index);
+  Id p = pointer_to(op.buffer, op.index, op.lanes);
   b_.op_void(Op::OpStore, {p, v});
 }
 
@@ -536,10 +561,11 @@ void CodeGenSpirv::visit_Allocate(const Allocate& op) {
   }
   internal_assert(n > 0 && n < (int64_t{1} << 31)) << "allocation '" << buf->name << "' of " << n;
   SC sc = buf->scope == MemScope::Workgroup ? SC::Workgroup : SC::Private;
-  Id arr = b_.type_array(mem_type(buf->type), static_cast<uint32_t>(n));
+  uint32_t lanes = lanes_of(buf.get());
+  Id arr = b_.type_array(elem_type(buf->type, lanes), static_cast<uint32_t>(n / lanes));
   Id var = b_.global_variable(b_.type_pointer(sc, arr), sc);
   b_.name(var, buf->name);
-  buffers_[buf.get()] = {var, sc, true};
+  buffers_[buf.get()] = {var, sc, true, lanes};
   visit(op.body);
   buffers_.erase(buf.get());
 }

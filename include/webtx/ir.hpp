@@ -11,3 +11,4 @@
 #include "webtx/ir/program.hpp"
 #include "webtx/ir/printer.hpp"
 #include "webtx/ir/scalar_eval.hpp"
+#include "webtx/ir/vector_access.hpp"

@@ -17,6 +17,7 @@
 #include "webtx/lower/schedule_ops.hpp"
 #include "webtx/lower/simplify.hpp"
 #include "webtx/lower/storage_flatten.hpp"
+#include "webtx/lower/vectorize.hpp"
 #include "webtx/lower/verify.hpp"
 #include "webtx/schedule.hpp"
 
@@ -25,6 +26,7 @@ namespace webtx {
 struct LowerOptions {
   bool dump_ir = false;          // also on when the environment has WEBTX_DUMP_IR set
   std::ostream* dump = nullptr;  // where dumps go (default std::cerr)
+  bool vectorize = true;         // turn aligned `Vectorized` copies into vec4 copies
 };
 
 namespace lowering::detail {
@@ -140,6 +142,10 @@ inline ir::Program lower(const Schedule& s, std::string name, std::vector<ir::Op
     step("legalize_intrinsics", body);
     body = simplify(body, so);
     step("simplify", body);
+    if (opt.vectorize) {
+      body = vectorize(body);
+      step("vectorize", body);
+    }
     for (auto& v : free_vars(body)) lowering::detail::collect_symbols(v, prog.symbols);
     ir::Kernel k = make_kernel(kname, body, lc, prog.tensors, prog.symbols);
     verify_kernel(k);

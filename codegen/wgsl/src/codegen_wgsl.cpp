@@ -9,6 +9,7 @@
 #include "webtx/codegen/wgsl.hpp"
 #include "webtx/ir/functor.hpp"
 #include "webtx/ir/printer.hpp"
+#include "webtx/ir/vector_access.hpp"
 #include "wgsl_internal.hpp"
 
 namespace webtx::codegen {
@@ -24,6 +25,7 @@ struct BufferInfo {
   std::string name;
   bool bool_as_u32 = false;  // a Global bool buffer: stored as u32 0/1
   bool writable = true;
+  int lanes = 1;  // > 1: declared as array<vecN<T>> (vector copies; see ir/vector_access.hpp)
 };
 
 class WgslPrinter : public IRVisitor {
@@ -40,14 +42,16 @@ class WgslPrinter : public IRVisitor {
     wg_id_ = names_.fresh("webtx_workgroup_id");
     local_id_ = names_.fresh("webtx_local_id");
 
+    lanes_ = buffer_lanes(k_.body);
     std::ostringstream decls;
     for (size_t i = 0; i < k_.buffers.size(); ++i) {
       auto& kb = k_.buffers[i];
       internal_assert(kb.buffer && kb.buffer->scope == MemScope::Global)
           << "kernel " << k_.name << ": binding " << i << " is not a global buffer";
-      BufferInfo info{names_.fresh(kb.buffer->name), kb.buffer->type.is_bool(), kb.written};
+      BufferInfo info{names_.fresh(kb.buffer->name), kb.buffer->type.is_bool(), kb.written,
+                      lanes_of(kb.buffer.get())};
       decls << "@group(0) @binding(" << i << ") var<storage, " << wgsl_buffer_access(kb) << "> "
-            << info.name << ": array<" << stype(kb.buffer->type) << ">;\n";
+            << info.name << ": array<" << vec(stype(kb.buffer->type), info.lanes) << ">;\n";
       internal_assert(buffers_.emplace(kb.buffer.get(), std::vector{info}).second)
           << "kernel " << k_.name << " binds buffer " << kb.buffer->name << " twice";
     }
@@ -206,7 +210,7 @@ class WgslPrinter : public IRVisitor {
   }
   void visit_Load(const Load& op) override {
     const BufferInfo& b = buffer(op.buffer);
-    e_ = b.name + "[" + expr(op.index) + "]";
+    e_ = element(b, expr(op.index), op.lanes);
     if (b.bool_as_u32) e_ = "(" + e_ + " != 0u)";
   }
   void visit_ThreadIndex(const ThreadIndex& op) override {
@@ -233,8 +237,8 @@ class WgslPrinter : public IRVisitor {
     auto* v = op.var.as<Var>();
     std::string t = vtype(op.var.type());
     if (op.for_kind != ForKind::Serial) {
-      // Unrolled and Vectorized loops are both unrolled here (no vector types are emitted):
-      // one block per iteration binding the index to its value.
+      // Unrolled and Vectorized loops (not turned into vector copies) are both unrolled here:
+      // one block per iteration with the index bound to its value.
       auto* ext = op.extent.as<IntImm>();
       internal_assert(ext) << "kernel " << k_.name << ": " << for_kind_name(op.for_kind)
                            << " loop over '" << v->name << "' needs a constant extent";
@@ -247,7 +251,14 @@ class WgslPrinter : public IRVisitor {
                                : "(" + base + " + " + int_literal(op.var.type(), i) + ")";
         line("{");
         ++depth_;
-        line("let " + name + ": " + t + " = " + value + ";");
+        if (mn) {
+          // The literal itself: indices built from it are const-expressions, which Tint folds
+          // and bounds-checks at compile time (no run-time clamps), so register arrays
+          // indexed by unrolled loops stay in registers.
+          vars_[v].back() = value;
+        } else {
+          line("let " + name + ": " + t + " = " + value + ";");
+        }
         visit(op.body);
         --depth_;
         line("}");
@@ -281,7 +292,7 @@ class WgslPrinter : public IRVisitor {
                                 << ", which is not marked written";
     std::string idx = expr(op.index), value = expr(op.value);
     if (b.bool_as_u32) value = "select(0u, 1u, " + value + ")";
-    line(b.name + "[" + idx + "] = " + value + ";");
+    line(element(b, idx, op.lanes) + " = " + value + ";");
   }
   void visit_IfThenElse(const IfThenElse& op) override {
     line("if (" + expr(op.cond) + ") {");
@@ -301,7 +312,9 @@ class WgslPrinter : public IRVisitor {
                                          << " needs a constant positive shape";
       n *= c->value;
     }
-    std::string type = "array<" + vtype(b->type) + ", " + std::to_string(n) + ">";
+    int lanes = lanes_of(b);
+    std::string type =
+        "array<" + vec(vtype(b->type), lanes) + ", " + std::to_string(n / lanes) + ">";
     if (b->scope == MemScope::Workgroup) {
       // WGSL only allows workgroup variables at module scope: one per buffer node, even if an
       // unrolled loop visits its Allocate several times.
@@ -310,11 +323,11 @@ class WgslPrinter : public IRVisitor {
         it = workgroup_.emplace(b, names_.fresh(b->name)).first;
         module_ << "var<workgroup> " << it->second << ": " << type << ";\n";
       }
-      buffers_[b].push_back(BufferInfo{it->second});
+      buffers_[b].push_back(BufferInfo{it->second, false, true, lanes});
     } else {
       std::string name = names_.fresh(b->name);
       line("var " + name + ": " + type + ";");
-      buffers_[b].push_back(BufferInfo{name});
+      buffers_[b].push_back(BufferInfo{name, false, true, lanes});
     }
     visit(op.body);
     buffers_[b].pop_back();
@@ -341,6 +354,21 @@ class WgslPrinter : public IRVisitor {
   std::string vtype(DType t) {
     if (t.is_float() && t.bits == 16) uses_f16_ = true;
     return value_type(t);
+  }
+  int lanes_of(const BufferNode* b) const {
+    auto it = lanes_.find(b);
+    return it == lanes_.end() ? 1 : it->second;
+  }
+  static std::string vec(const std::string& t, int lanes) {
+    return lanes == 1 ? t : "vec" + std::to_string(lanes) + "<" + t + ">";
+  }
+  // An access of `lanes` elements at `index` (vectors count in vectors; a scalar access to a
+  // vector-declared buffer picks its component).
+  static std::string element(const BufferInfo& b, const std::string& index, int lanes) {
+    if (lanes > 1 || b.lanes == 1) return b.name + "[" + index + "]";
+    int shift = b.lanes == 4 ? 2 : 1;
+    return b.name + "[(" + index + ") >> " + std::to_string(shift) + "u][(" + index + ") & " +
+           std::to_string(b.lanes - 1) + "]";
   }
   std::string stype(DType t) {
     if (t.is_float() && t.bits == 16) uses_f16_ = true;
@@ -369,6 +397,7 @@ class WgslPrinter : public IRVisitor {
   wgsl_detail::Namer names_;
   std::string wg_id_, local_id_, zero_;
   std::unordered_map<const ExprNode*, std::vector<std::string>> vars_;
+  std::unordered_map<const BufferNode*, int> lanes_;  // buffers accessed as vectors
   std::unordered_map<const BufferNode*, std::vector<BufferInfo>> buffers_;
   std::unordered_map<const BufferNode*, std::string> workgroup_;
   std::ostringstream body_, module_;

@@ -69,7 +69,11 @@ class KernelRunner {
       int64_t x = lane % ws[0], y = (lane / ws[0]) % ws[1], z = lane / (ws[0] * ws[1]);
       return d == 0 ? x : d == 1 ? y : z;
     }
-    Value load(const ir::Load& l, int64_t i) { return r->load(lane, l.buffer, i); }
+    Value load(const ir::Load& l, int64_t i) {
+      internal_assert(l.lanes == 1)
+          << "run_program: vector load of " << l.buffer->name << " outside a vector copy";
+      return r->load(lane, l.buffer, i);
+    }
     Value producer_load(const ir::ProducerLoad& p, const std::vector<int64_t>&) {
       internal_error << "run_program: ProducerLoad of " << p.producer->name
                      << " in a lowered kernel";
@@ -182,6 +186,24 @@ class KernelRunner {
 
   static Value garbage() { return Value{0xffffffffLL, std::numeric_limits<double>::quiet_NaN()}; }
 
+  // dst[index*L .. +L) = src[index*L .. +L): every lane reads its vector, then all write.
+  void vector_copy(const ir::Store& st, const std::vector<char>& mask) {
+    auto* ld = st.value.as<ir::Load>();
+    internal_assert(ld && ld->lanes == st.lanes)
+        << "run_program: vector store to " << st.buffer->name << " is not a vector copy";
+    const int L = st.lanes;
+    std::vector<std::pair<int64_t, std::vector<Value>>> w(nlanes_);
+    for (int i = 0; i < nlanes_; ++i) {
+      if (!mask[i]) continue;
+      int64_t src = eval(i, ld->index).i * L;
+      w[i].first = eval(i, st.index).i * L;
+      for (int l = 0; l < L; ++l) w[i].second.push_back(load(i, ld->buffer, src + l));
+    }
+    for (int i = 0; i < nlanes_; ++i)
+      if (mask[i])
+        for (int l = 0; l < L; ++l) store(i, st.buffer, w[i].first + l, w[i].second[l]);
+  }
+
   void exec(const ir::Stmt& s, const std::vector<char>& mask) {
     // Declarations, not a directive: webtx::Var (the DSL) would make `Var` ambiguous.
     using ir::Add, ir::And, ir::BinaryNode, ir::Call, ir::Cast, ir::DType, ir::Div, ir::EQ,
@@ -235,6 +257,7 @@ class KernelRunner {
       }
       case StmtKind::Store: {
         auto* st = s.as<Store>();
+        if (st->lanes > 1) return vector_copy(*st, mask);
         std::vector<std::pair<int64_t, Value>> w(nlanes_);
         for (int i = 0; i < nlanes_; ++i)
           if (mask[i]) w[i] = {eval(i, st->index).i, eval(i, st->value)};

@@ -227,13 +227,22 @@ inline Buffer make_buffer(std::string name, DType t, MemScope s, std::vector<Exp
 }
 
 // buffer[index], flattened. Reading out of bounds is undefined: lowering guards every access.
+//
+// Vector copies: `lanes` > 1 (2 or 4) reads elements index .. index + lanes - 1 at once. Such a
+// Load appears only as the value of a Store with the same lanes (a vector copy; no arithmetic
+// on vectors), `index` is a multiple of `lanes` (lowering proves it: the vectorize pass), and
+// its type is still the scalar element type. The buffer's element count is a multiple of
+// `lanes`, so a backend may declare it as an array of vectors (see vector_access.hpp).
 struct Load : ExprNodeBase<Load, ExprKind::Load> {
   Buffer buffer;
   Expr index;
-  Load(Buffer b, Expr i) : ExprNodeBase(b->type), buffer(std::move(b)), index(std::move(i)) {}
-  static Expr make(Buffer b, Expr i) {
+  int lanes = 1;
+  Load(Buffer b, Expr i, int l = 1)
+      : ExprNodeBase(b->type), buffer(std::move(b)), index(std::move(i)), lanes(l) {}
+  static Expr make(Buffer b, Expr i, int lanes = 1) {
     internal_assert(b && i.defined() && i.type().is_integer()) << "Load needs a buffer and int index";
-    return Expr(std::make_shared<Load>(std::move(b), std::move(i)));
+    internal_assert(lanes == 1 || lanes == 2 || lanes == 4) << "Load of " << lanes << " lanes";
+    return Expr(std::make_shared<Load>(std::move(b), std::move(i), lanes));
   }
 };
 

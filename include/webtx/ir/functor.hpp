@@ -143,7 +143,7 @@ class IRMutator {
   }
   virtual Expr mutate_Load(const Expr& e, const Load& op) {
     Expr i = mutate(op.index);
-    return i.same_as(op.index) ? e : Load::make(op.buffer, i);
+    return i.same_as(op.index) ? e : Load::make(op.buffer, i, op.lanes);
   }
   virtual Expr mutate_ProducerLoad(const Expr& e, const ProducerLoad& op) {
     auto idx = mutate_all(op.indices);
@@ -170,7 +170,7 @@ class IRMutator {
   virtual Stmt mutate_Store(const Stmt& s, const Store& op) {
     Expr v = mutate(op.value), i = mutate(op.index);
     if (v.same_as(op.value) && i.same_as(op.index)) return s;
-    return Store::make(op.buffer, v, i);
+    return Store::make(op.buffer, v, i, op.lanes);
   }
   virtual Stmt mutate_ProducerStore(const Stmt& s, const ProducerStore& op) {
     Expr v = mutate(op.value);

@@ -70,7 +70,7 @@ class IRPrinter : public IRVisitor {
   void visit_Load(const Load& op) override {
     os_ << name_of(op.buffer.get(), op.buffer->name) << "[";
     visit(op.index);
-    os_ << "]";
+    os_ << (op.lanes > 1 ? " +: " + std::to_string(op.lanes) : std::string()) << "]";
   }
   void visit_ProducerLoad(const ProducerLoad& op) override {
     call(name_of(op.producer.get(), op.producer->name), op.indices);
@@ -120,7 +120,7 @@ class IRPrinter : public IRVisitor {
     indent();
     os_ << name_of(op.buffer.get(), op.buffer->name) << "[";
     visit(op.index);
-    os_ << "] = ";
+    os_ << (op.lanes > 1 ? " +: " + std::to_string(op.lanes) : std::string()) << "] = ";
     visit(op.value);
     os_ << "\n";
   }

@@ -80,16 +80,19 @@ struct For : StmtNodeBase<StmtKind::For> {
   }
 };
 
-// buffer[index] = value (flattened).
+// buffer[index] = value (flattened). With `lanes` > 1 a vector copy: `value` is a Load of the
+// same lanes, and elements index .. index + lanes - 1 are written (index a multiple of lanes).
 struct Store : StmtNodeBase<StmtKind::Store> {
   Buffer buffer;
   Expr value, index;
-  static Stmt make(Buffer b, Expr value, Expr index) {
+  int lanes = 1;
+  static Stmt make(Buffer b, Expr value, Expr index, int lanes = 1) {
     internal_assert(b && value.defined() && index.defined()) << "bad Store";
     internal_assert(value.type() == b->type) << "Store of " << value.type().str() << " into "
                                              << b->type.str() << " buffer " << b->name;
     auto n = std::make_shared<Store>();
     n->buffer = std::move(b), n->value = std::move(value), n->index = std::move(index);
+    n->lanes = lanes;
     return Stmt(n);
   }
 };

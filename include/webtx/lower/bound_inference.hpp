@@ -262,12 +262,13 @@ inline void infer_bounds(LowerContext& ctx) {
     // substitutes point origins): relax those the same way.
     detail::IntervalMap penv = env;
     if (!siblings.empty() && c.is_attached())
-      detail::attach_env(ctx, ctx.info(c.stage->attach_stage()), c.stage->attach_axis(),
-                         workgroup, penv);
+      detail::attach_env(ctx, ctx.info(c.stage->attach_stage()), c.stage->attach_axis(), workgroup,
+                         penv);
     for (StageInfo* r : siblings) {
       // All of the sibling's own loops free; its region origin over the loops `env` frees.
       detail::IntervalMap renv = env;
-      for (auto& l : r->stage->leaf_axes()) renv[l->var.get()] = {make_int(0), r->extent.at(l.get())};
+      for (auto& l : r->stage->leaf_axes())
+        renv[l->var.get()] = {make_int(0), r->extent.at(l.get())};
       for (size_t d = 0; d < r->min_vars.size(); ++d) {
         detail::Interval m = detail::eval_interval(r->region_min[d], penv, what);
         renv[r->min_vars[d].get()] = m;

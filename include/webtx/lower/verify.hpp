@@ -37,11 +37,21 @@ inline void verify_kernel(const ir::Kernel& k) {
     void visit_Load(const ir::Load& op) override {
       internal_assert(op.index.type() == ir::DType::i32())
           << "kernel " << name << ": non-i32 index";
+      internal_assert(op.lanes == 1) << "kernel " << name << ": a vector load of "
+                                     << op.buffer->name << " outside a vector copy";
       ir::IRVisitor::visit_Load(op);
     }
     void visit_Store(const ir::Store& op) override {
       internal_assert(op.index.type() == ir::DType::i32())
           << "kernel " << name << ": non-i32 index";
+      if (op.lanes > 1) {
+        auto* ld = op.value.as<ir::Load>();
+        internal_assert(ld && ld->lanes == op.lanes)
+            << "kernel " << name << ": a vector store to " << op.buffer->name
+            << " whose value is not a vector load of the same lanes";
+        visit(op.index), visit(ld->index);
+        return;
+      }
       ir::IRVisitor::visit_Store(op);
     }
     void visit_LetStmt(const ir::LetStmt& op) override {
@@ -73,6 +83,7 @@ inline void verify_kernel(const ir::Kernel& k) {
   for (auto& s : k.scalars) v.defined.insert(s.get());
   for (auto& g : k.grid) v.visit(g);
   v.visit(k.body);
+  (void)ir::buffer_lanes(k.body);  // one vector width per buffer
 }
 
 }  // namespace webtx::lowering
