@@ -22,6 +22,7 @@ for (const f of files) {
   const j = JSON.parse(readFileSync(f, 'utf8'));
   contexts.push(j.context ?? {});
   for (const b of j.benchmarks ?? []) {
+    if (b.run_type === 'aggregate') continue;  // with repetitions, the last repetition counts
     if (b.error_occurred) { other.push({ name: b.name, note: `skipped: ${b.error_message}` }); continue; }
     // "<impl>/<N>" (optionally "BM_" before and "/manual_time" after): one series per impl.
     const m = /^(?:BM_)?(.+)\/(\d+)(?:\/manual_time)?$/.exec(b.name);

@@ -19,7 +19,9 @@ export async function loadWebtxModel(wasmPath, gpu) {
 }
 
 // Times `model` at the given symbol values. `check(inputs, outputs)` returns a max abs error.
-export async function timeWebtxModel(model, symbols, { iterations = 10, check } = {}) {
+export async function timeWebtxModel(model, allSymbols, { iterations = 10, check } = {}) {
+  // Constant-shape models have no symbols: bind only those the model declares.
+  const symbols = Object.fromEntries(Object.entries(allSymbols).filter(([k]) => model.manifest.symbols.includes(k)));
   const inputs = {};
   for (const t of model.inputs) inputs[t.name] = fill(t, symbols);
   let maxAbsErr;
