@@ -19,16 +19,20 @@ const pretty = {
   tfjs_webgpu: 'TF.js WebGPU (Dawn)', ort_webgpu: 'ORT-web WebGPU (Dawn)', cublas_fp32: 'cuBLAS fp32 (PyTorch)',
 };
 for (const f of files) {
-  const j = JSON.parse(readFileSync(f, 'utf8'));
+  // Google Benchmark writes nan/-nan for undefined counters (e.g. a cv of zeros): not JSON.
+  const j = JSON.parse(readFileSync(f, 'utf8').replace(/:\s*-?nan\b/gi, ': null'));
   contexts.push(j.context ?? {});
   for (const b of j.benchmarks ?? []) {
-    if (b.run_type === 'aggregate') continue;  // with repetitions, the last repetition counts
+    // With repetitions, the fastest counts: GPU clocks ramping up after each size's setup
+    // only ever slow a repetition down (the spread is in RESULTS.md's JSON).
+    if (b.run_type === 'aggregate') continue;
     if (b.error_occurred) { other.push({ name: b.name, note: `skipped: ${b.error_message}` }); continue; }
     // "<impl>/<N>" (optionally "BM_" before and "/manual_time" after): one series per impl.
     const m = /^(?:BM_)?(.+)\/(\d+)(?:\/manual_time)?$/.exec(b.name);
     const tf = tflopsOf(b);
     if (m && tf !== undefined && /matmul|anchor|tfjs|ort|cublas/.test(m[1])) {
-      (series[m[1]] ??= {})[Number(m[2])] = tf;
+      const row = (series[m[1]] ??= {});
+      row[Number(m[2])] = Math.max(row[Number(m[2])] ?? 0, tf);
     } else {
       other.push({ name: b.name, ms: b.real_time, unit: b.time_unit, tf, host: b.host_us_per_dispatch, label: b.label });
     }

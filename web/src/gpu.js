@@ -14,6 +14,11 @@ export async function requestDeviceFor(gpu, needs, { what = 'model', optionalFea
   const requiredFeatures = [...needs.features, ...optionalFeatures.filter((f) => adapter.features.has(f) && !needs.features.includes(f))];
   const requiredLimits = {};
   for (const [k, v] of Object.entries(needs.limits)) if (v > 0) requiredLimits[k] = v;
+  // Tensor sizes are known only at run time (symbolic shapes): ask for the adapter's largest
+  // buffers rather than WebGPU's defaults (256 MiB buffers, 128 MiB storage bindings).
+  for (const k of ['maxBufferSize', 'maxStorageBufferBindingSize']) {
+    requiredLimits[k] = Math.max(requiredLimits[k] ?? 0, adapter.limits[k]);
+  }
   const device = await adapter.requestDevice({ requiredFeatures, requiredLimits });
   return { adapter, device };
 }
@@ -44,9 +49,10 @@ export class BufferTable {
     this.lastError = '';
   }
   alloc(nbytes) {
-    const max = this.device.limits.maxBufferSize;
+    // Every tensor buffer is bound as a storage buffer: both limits apply.
+    const max = Math.min(this.device.limits.maxBufferSize, this.device.limits.maxStorageBufferBindingSize);
     if (nbytes < 0 || nbytes > max) {
-      this.lastError = `buffer of ${nbytes} bytes exceeds the device's maxBufferSize (${max})`;
+      this.lastError = `buffer of ${nbytes} bytes exceeds the device's maxBufferSize / maxStorageBufferBindingSize (${max})`;
       return 0;
     }
     const buf = this.device.createBuffer({
