@@ -15,8 +15,14 @@ for (let i = 0; i < args.length; i++) {
 const series = {}, other = [], contexts = [];
 const tflopsOf = (b) => b['TFLOP/s'] ?? b.TFLOPS;
 const pretty = {
-  webtx_wgsl_matmul: 'webtx WGSL (Dawn), examples/matmul', anchor_wgsl: 'hand-written WGSL (Dawn)',
-  tfjs_webgpu: 'TF.js WebGPU (Dawn)', ort_webgpu: 'ORT-web WebGPU (Dawn)', cublas_fp32: 'cuBLAS fp32 (PyTorch)',
+  webtx_wgsl_matmul_fast: 'webtx WGSL (Dawn), matmul_fast',
+  webtx_wgsl_matmul: 'webtx WGSL (Dawn), examples/matmul, symbolic',
+  'vulkan_matmul/generated_fast': 'webtx SPIR-V (Vulkan), matmul_fast',
+  'vulkan_matmul/generated_fast_scalar': 'webtx SPIR-V (Vulkan), matmul_fast, no vec4',
+  'vulkan_matmul/generated_fast_row': 'webtx SPIR-V (Vulkan), matmul_fast, A by row',
+  'vulkan_matmul/t128x128x16_r8x8': 'hand-built IR kernel, SPIR-V (Vulkan)',
+  anchor_wgsl: 'hand-written WGSL (Dawn)', tfjs_webgpu: 'TF.js WebGPU (Dawn)',
+  ort_webgpu: 'ORT-web WebGPU (Dawn)', cublas_fp32: 'cuBLAS fp32 (PyTorch)',
 };
 for (const f of files) {
   // Google Benchmark writes nan/-nan for undefined counters (e.g. a cv of zeros): not JSON.
@@ -56,19 +62,19 @@ md += '\nTFLOP/s; in parentheses, the ratio to webtx\'s best WebGPU kernel at th
 if (other.length) {
   md += '\n| other benchmark | time | TFLOP/s | host µs/dispatch | note |\n| --- | --- | --- | --- | --- |\n';
   for (const o of other) {
-    md += `| ${o.name} | ${o.ms !== undefined ? `${o.ms.toFixed(3)} ${o.unit}` : ''} | ${o.tf !== undefined ? o.tf.toPrecision(3) : ''} | ${o.host !== undefined ? o.host.toFixed(1) : ''} | ${o.note ?? o.label ?? ''} |\n`;
+    md += `| ${o.name} | ${o.ms != null ? `${o.ms.toFixed(3)} ${o.unit}` : ''} | ${o.tf != null && Number.isFinite(o.tf) ? o.tf.toPrecision(3) : ''} | ${o.host != null ? o.host.toFixed(1) : ''} | ${o.note ?? o.label ?? ''} |\n`;
   }
 }
 console.log(md);
 if (opt.md) writeFileSync(opt.md, md);
 
 if (opt.svg && Ns.length) {
-  const W = 720, H = 440, L = 60, R = 250, T = 40, B = 50;
+  const W = 960, H = 460, L = 60, R = 330, T = 40, B = 50;
   const ymax = Math.ceil(Math.max(...impls.flatMap((i) => Object.values(series[i]))) / 10) * 10 || 1;
   const lx = (N) => Math.log2(N), x0 = lx(Ns[0]), x1 = lx(Ns[Ns.length - 1]) || x0 + 1;
   const X = (N) => L + ((lx(N) - x0) / ((x1 - x0) || 1)) * (W - L - R);
   const Y = (v) => H - B - (v / ymax) * (H - T - B);
-  const colors = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#17becf', '#7f7f7f'];
+  const colors = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#17becf', '#7f7f7f', '#bcbd22', '#e377c2', '#000000', '#aec7e8'];
   let svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" font-family="sans-serif" font-size="12">\n`;
   svg += `<rect width="${W}" height="${H}" fill="white"/>\n<text x="${L}" y="22" font-size="14">${opt.title ?? 'fp32 matmul, TFLOP/s against N'}</text>\n`;
   for (let v = 0; v <= ymax; v += ymax / 5) {
@@ -79,9 +85,10 @@ if (opt.svg && Ns.length) {
   impls.forEach((impl, k) => {
     const pts = Ns.filter((N) => series[impl][N] !== undefined).map((N) => `${X(N)},${Y(series[impl][N])}`);
     const c = colors[k % colors.length];
-    svg += `<polyline fill="none" stroke="${c}" stroke-width="2" points="${pts.join(' ')}"/>\n`;
+    const dash = /vulkan|cublas/.test(impl) ? ' stroke-dasharray="6 4"' : '';  // native: dashed
+    svg += `<polyline fill="none" stroke="${c}" stroke-width="2"${dash} points="${pts.join(' ')}"/>\n`;
     for (const p of pts) svg += `<circle cx="${p.split(',')[0]}" cy="${p.split(',')[1]}" r="3" fill="${c}"/>\n`;
-    svg += `<line x1="${W - R + 15}" x2="${W - R + 35}" y1="${T + 18 * k}" y2="${T + 18 * k}" stroke="${c}" stroke-width="2"/><text x="${W - R + 40}" y="${T + 18 * k + 4}">${pretty[impl] ?? impl}</text>\n`;
+    svg += `<line x1="${W - R + 15}" x2="${W - R + 35}" y1="${T + 18 * k}" y2="${T + 18 * k}" stroke="${c}" stroke-width="2"${dash}/><text x="${W - R + 40}" y="${T + 18 * k + 4}">${pretty[impl] ?? impl}</text>\n`;
   });
   svg += '</svg>\n';
   writeFileSync(opt.svg, svg);

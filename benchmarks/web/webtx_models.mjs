@@ -27,6 +27,7 @@ export async function timeWebtxModel(model, allSymbols, { iterations = 10, check
   let maxAbsErr;
   if (check) maxAbsErr = check(inputs, await model.run(inputs, symbols));
   const t = await model.time(inputs, { iterations, symbols });
+  if (!(t.medianMs > 0)) throw new Error(`GPU time of one run (${t.medianMs} ms) is below the timer's resolution`);
   return { ms: t.medianMs, method: t.method, hostUsPerDispatch: t.hostUsPerDispatch,
     dispatches: t.dispatches, maxAbsErr, iterations };
 }
