@@ -27,8 +27,8 @@ if [ -x .benchpack/bin/bench_vulkan_matmul ]; then
   echo "== webtx SPIR-V on native Vulkan"
   # The generated kernels (through lower()) and the best hand-built one; three repetitions,
   # the report takes the fastest (the first after each size's setup runs while clocks ramp).
-  LD_LIBRARY_PATH=$PWD/.benchpack/lib timeout 180 .benchpack/bin/bench_vulkan_matmul --sizes="$SIZES" \
-    --benchmark_filter='generated|t128x128x16' --benchmark_min_time=0.3 --benchmark_repetitions=3 \
+  LD_LIBRARY_PATH=$PWD/.benchpack/lib timeout 240 .benchpack/bin/bench_vulkan_matmul --sizes="$SIZES" \
+    --benchmark_filter='t128x128x16|generated_fast/|generated_fast_scalar' --benchmark_min_time=0.3 --benchmark_repetitions=3 \
     --benchmark_out="$OUT/vulkan.json" --benchmark_out_format=json
 fi
 
@@ -40,7 +40,7 @@ ls $M/matmul_fast_*.wasm >/dev/null 2>&1 && webtx_args+=(--matmul-const "$M/matm
 # conv: N=1, 32->32 channels, 256x256, 3x3: 2*N*K*C*9*H*W flops. MLP: batch 4096, 64-48-10.
 [ -f $M/conv_bench.wasm ] && webtx_args+=(--model "conv3x3_32ch_256px=$M/conv_bench.wasm:N=1,H=256,W=256:$((2*32*32*9*256*256))")
 [ -f $M/mlp.wasm ] && webtx_args+=(--model "mlp_batch4096=$M/mlp.wasm:batch=4096:$((2*4096*(64*48+48*10)))")
-timeout 270 node --liftoff-only benchmarks/web/bench_web.mjs --sizes "$SIZES" "${webtx_args[@]}" \
+timeout 200 node --liftoff-only benchmarks/web/bench_web.mjs --sizes "$SIZES" "${webtx_args[@]}" \
   --out "$OUT/webgpu.json"
 
 echo "== report"

@@ -45,7 +45,7 @@ async function main() {
       counters: { TFLOPS: tf, max_abs_err: r.maxAbsErr ?? 0, ...extra } });
     rows.push({ impl, shape, tflops: tf, ms: r.ms, err: r.maxAbsErr, method: r.method, ...extra });
   };
-  const gpu = await createGPU([]);
+  const gpu = await createGPU();
   const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
   const info = adapter.info ?? {};
   report.context.webgpu_adapter = `${info.vendor ?? ''} ${info.architecture ?? ''} ${info.device ?? ''} ${info.description ?? ''}`.replace(/\s+/g, ' ').trim();

@@ -3,7 +3,10 @@
 // NOTES.md). The runtime keeps every instance reachable (dawn.node's GC trap).
 import { createNodeGPU } from '../../web/src/node.js';
 
-export const createGPU = createNodeGPU;
+// Dawn rounds timestamp-query results to multiples of 65.536 µs unless told not to (a
+// fingerprinting mitigation browsers keep); a benchmark needs the real GPU times.
+export const BENCH_DAWN_FLAGS = ['disable-dawn-features=timestamp_quantization'];
+export const createGPU = (flags = BENCH_DAWN_FLAGS) => createNodeGPU(flags);
 
 export async function requestDevice(gpu, { features = [] } = {}) {
   const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });

@@ -28,7 +28,7 @@ export function sampleError(a, b, c, N) {
 let navigatorSet = false;
 async function exposeNavigatorGPU() {
   if (navigatorSet) return;
-  const gpu = await createGPU([]);
+  const gpu = await createGPU();
   Object.defineProperty(globalThis, 'navigator', { value: { gpu }, configurable: true, writable: true });
   navigatorSet = true;
 }
