@@ -58,12 +58,11 @@ struct Voidify {
 #define user_error ::webtx::detail::ErrorStream<::webtx::UserError>("")
 
 // internal_assert(cond) << "detail": throws webtx::InternalError naming file, line and cond.
-#define internal_assert(cond)                                                        \
-  (cond) ? (void)0                                                                   \
-         : ::webtx::detail::Voidify() &                                              \
-               ::webtx::detail::ErrorStream<::webtx::InternalError>(                 \
-                   "internal error at " __FILE__ ":" WEBTX_STR(__LINE__) ": (" #cond \
-                   ") failed. ")
-#define internal_error                           \
-  ::webtx::detail::ErrorStream<::webtx::InternalError>( \
-      "internal error at " __FILE__ ":" WEBTX_STR(__LINE__) ": ")
+#define internal_assert(cond)                                                                 \
+  (cond) ? (void)0                                                                            \
+         : ::webtx::detail::Voidify() & ::webtx::detail::ErrorStream<::webtx::InternalError>( \
+                                            "internal error at " __FILE__                     \
+                                            ":" WEBTX_STR(__LINE__) ": (" #cond ") failed. ")
+#define internal_error                                                               \
+  ::webtx::detail::ErrorStream<::webtx::InternalError>("internal error at " __FILE__ \
+                                                       ":" WEBTX_STR(__LINE__) ": ")

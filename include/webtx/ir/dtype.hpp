@@ -31,10 +31,14 @@ struct DType {
 
   std::string str() const {
     switch (code) {
-      case TypeCode::Int: return "i" + std::to_string(bits);
-      case TypeCode::UInt: return "u" + std::to_string(bits);
-      case TypeCode::Float: return "f" + std::to_string(bits);
-      case TypeCode::Bool: return "bool";
+      case TypeCode::Int:
+        return "i" + std::to_string(bits);
+      case TypeCode::UInt:
+        return "u" + std::to_string(bits);
+      case TypeCode::Float:
+        return "f" + std::to_string(bits);
+      case TypeCode::Bool:
+        return "bool";
     }
     return "?";
   }
@@ -46,11 +50,16 @@ struct DType {
   }
   static DType from_code_id(int id) {
     switch (id) {
-      case 0: return f32();
-      case 1: return i32();
-      case 2: return u32();
-      case 3: return f16();
-      case 4: return boolean();
+      case 0:
+        return f32();
+      case 1:
+        return i32();
+      case 2:
+        return u32();
+      case 3:
+        return f16();
+      case 4:
+        return boolean();
     }
     user_error << "unknown dtype code " << id;
   }

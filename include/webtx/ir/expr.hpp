@@ -100,29 +100,30 @@ inline Expr::Expr(float v) : Expr(FloatImm::make(DType::f32(), v)) {}
 template <typename T, ExprKind K>
 struct BinaryNode : ExprNodeBase<T, K> {
   Expr a, b;
-  BinaryNode(DType t, Expr a_, Expr b_) : ExprNodeBase<T, K>(t), a(std::move(a_)), b(std::move(b_)) {}
+  BinaryNode(DType t, Expr a_, Expr b_)
+      : ExprNodeBase<T, K>(t), a(std::move(a_)), b(std::move(b_)) {}
 };
 
-#define WEBTX_ARITH_NODE(N)                                                             \
-  struct N : BinaryNode<N, ExprKind::N> {                                               \
-    using BinaryNode::BinaryNode;                                                       \
-    static Expr make(Expr a, Expr b) {                                                  \
-      internal_assert(a.defined() && b.defined()) << #N " of undefined operand";        \
-      internal_assert(a.type() == b.type())                                            \
+#define WEBTX_ARITH_NODE(N)                                                              \
+  struct N : BinaryNode<N, ExprKind::N> {                                                \
+    using BinaryNode::BinaryNode;                                                        \
+    static Expr make(Expr a, Expr b) {                                                   \
+      internal_assert(a.defined() && b.defined()) << #N " of undefined operand";         \
+      internal_assert(a.type() == b.type())                                              \
           << #N " operand types differ: " << a.type().str() << " vs " << b.type().str(); \
-      DType t = a.type();                                                               \
-      return Expr(std::make_shared<N>(t, std::move(a), std::move(b)));                  \
-    }                                                                                   \
+      DType t = a.type();                                                                \
+      return Expr(std::make_shared<N>(t, std::move(a), std::move(b)));                   \
+    }                                                                                    \
   };
-#define WEBTX_CMP_NODE(N)                                                               \
-  struct N : BinaryNode<N, ExprKind::N> {                                               \
-    using BinaryNode::BinaryNode;                                                       \
-    static Expr make(Expr a, Expr b) {                                                  \
-      internal_assert(a.defined() && b.defined()) << #N " of undefined operand";        \
-      internal_assert(a.type() == b.type())                                            \
+#define WEBTX_CMP_NODE(N)                                                                \
+  struct N : BinaryNode<N, ExprKind::N> {                                                \
+    using BinaryNode::BinaryNode;                                                        \
+    static Expr make(Expr a, Expr b) {                                                   \
+      internal_assert(a.defined() && b.defined()) << #N " of undefined operand";         \
+      internal_assert(a.type() == b.type())                                              \
           << #N " operand types differ: " << a.type().str() << " vs " << b.type().str(); \
-      return Expr(std::make_shared<N>(DType::boolean(), std::move(a), std::move(b)));   \
-    }                                                                                   \
+      return Expr(std::make_shared<N>(DType::boolean(), std::move(a), std::move(b)));    \
+    }                                                                                    \
   };
 WEBTX_ARITH_NODE(Add)
 WEBTX_ARITH_NODE(Sub)
@@ -179,11 +180,23 @@ struct Cast : ExprNodeBase<Cast, ExprKind::Cast> {
 // Pure math functions on floats (Abs also on ints). Erf has no GPU instruction: the
 // legalize_intrinsics pass rewrites it to arithmetic before any backend sees it.
 enum class Intrinsic : uint8_t {
-  Exp, Log, Sqrt, Rsqrt, Tanh, Erf, Pow, Abs, Floor, Ceil, Sin, Cos, Sigmoid
+  Exp,
+  Log,
+  Sqrt,
+  Rsqrt,
+  Tanh,
+  Erf,
+  Pow,
+  Abs,
+  Floor,
+  Ceil,
+  Sin,
+  Cos,
+  Sigmoid
 };
 inline const char* intrinsic_name(Intrinsic f) {
-  static const char* names[] = {"exp",  "log",   "sqrt",  "rsqrt", "tanh", "erf",    "pow",
-                                "abs",  "floor", "ceil",  "sin",   "cos",  "sigmoid"};
+  static const char* names[] = {"exp", "log",   "sqrt", "rsqrt", "tanh", "erf",    "pow",
+                                "abs", "floor", "ceil", "sin",   "cos",  "sigmoid"};
   return names[static_cast<int>(f)];
 }
 inline int intrinsic_arity(Intrinsic f) { return f == Intrinsic::Pow ? 2 : 1; }
@@ -240,7 +253,8 @@ struct Load : ExprNodeBase<Load, ExprKind::Load> {
   Load(Buffer b, Expr i, int l = 1)
       : ExprNodeBase(b->type), buffer(std::move(b)), index(std::move(i)), lanes(l) {}
   static Expr make(Buffer b, Expr i, int lanes = 1) {
-    internal_assert(b && i.defined() && i.type().is_integer()) << "Load needs a buffer and int index";
+    internal_assert(b && i.defined() && i.type().is_integer())
+        << "Load needs a buffer and int index";
     internal_assert(lanes == 1 || lanes == 2 || lanes == 4) << "Load of " << lanes << " lanes";
     return Expr(std::make_shared<Load>(std::move(b), std::move(i), lanes));
   }

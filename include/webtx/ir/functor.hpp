@@ -16,8 +16,8 @@ class IRVisitor {
   virtual void visit(const Expr& e) {
     if (!e.defined()) return;
     switch (e.kind()) {
-#define WEBTX_X(n)    \
-  case ExprKind::n:   \
+#define WEBTX_X(n)                              \
+  case ExprKind::n:                             \
     visit_##n(*static_cast<const n*>(e.get())); \
     return;
       WEBTX_FOR_EACH_EXPR(WEBTX_X)
@@ -27,8 +27,8 @@ class IRVisitor {
   virtual void visit(const Stmt& s) {
     if (!s.defined()) return;
     switch (s.kind()) {
-#define WEBTX_X(n)    \
-  case StmtKind::n:   \
+#define WEBTX_X(n)                              \
+  case StmtKind::n:                             \
     visit_##n(*static_cast<const n*>(s.get())); \
     return;
       WEBTX_FOR_EACH_STMT(WEBTX_X)
@@ -42,11 +42,14 @@ class IRVisitor {
   virtual void visit_Var(const Var&) {}
 #define WEBTX_BIN(n) \
   virtual void visit_##n(const n& op) { visit(op.a), visit(op.b); }
-  WEBTX_BIN(Add) WEBTX_BIN(Sub) WEBTX_BIN(Mul) WEBTX_BIN(Div) WEBTX_BIN(Mod) WEBTX_BIN(Min)
-  WEBTX_BIN(Max) WEBTX_BIN(EQ) WEBTX_BIN(NE) WEBTX_BIN(LT) WEBTX_BIN(LE) WEBTX_BIN(GT)
-  WEBTX_BIN(GE) WEBTX_BIN(And) WEBTX_BIN(Or)
+  WEBTX_BIN(Add)
+  WEBTX_BIN(Sub) WEBTX_BIN(Mul) WEBTX_BIN(Div) WEBTX_BIN(Mod) WEBTX_BIN(Min) WEBTX_BIN(Max)
+      WEBTX_BIN(EQ) WEBTX_BIN(NE) WEBTX_BIN(LT) WEBTX_BIN(LE) WEBTX_BIN(GT) WEBTX_BIN(GE)
+          WEBTX_BIN(And) WEBTX_BIN(Or)
 #undef WEBTX_BIN
-  virtual void visit_Not(const Not& op) { visit(op.a); }
+              virtual void visit_Not(const Not& op) {
+    visit(op.a);
+  }
   virtual void visit_Select(const Select& op) { visit(op.cond), visit(op.t), visit(op.f); }
   virtual void visit_Cast(const Cast& op) { visit(op.value); }
   virtual void visit_Call(const Call& op) {
@@ -114,17 +117,18 @@ class IRMutator {
   virtual Expr mutate_IntImm(const Expr& e, const IntImm&) { return e; }
   virtual Expr mutate_FloatImm(const Expr& e, const FloatImm&) { return e; }
   virtual Expr mutate_Var(const Expr& e, const Var&) { return e; }
-#define WEBTX_BIN(n)                                          \
-  virtual Expr mutate_##n(const Expr& e, const n& op) {       \
-    Expr a = mutate(op.a), b = mutate(op.b);                  \
-    if (a.same_as(op.a) && b.same_as(op.b)) return e;         \
-    return n::make(std::move(a), std::move(b));               \
+#define WEBTX_BIN(n)                                    \
+  virtual Expr mutate_##n(const Expr& e, const n& op) { \
+    Expr a = mutate(op.a), b = mutate(op.b);            \
+    if (a.same_as(op.a) && b.same_as(op.b)) return e;   \
+    return n::make(std::move(a), std::move(b));         \
   }
-  WEBTX_BIN(Add) WEBTX_BIN(Sub) WEBTX_BIN(Mul) WEBTX_BIN(Div) WEBTX_BIN(Mod) WEBTX_BIN(Min)
-  WEBTX_BIN(Max) WEBTX_BIN(EQ) WEBTX_BIN(NE) WEBTX_BIN(LT) WEBTX_BIN(LE) WEBTX_BIN(GT)
-  WEBTX_BIN(GE) WEBTX_BIN(And) WEBTX_BIN(Or)
+  WEBTX_BIN(Add)
+  WEBTX_BIN(Sub) WEBTX_BIN(Mul) WEBTX_BIN(Div) WEBTX_BIN(Mod) WEBTX_BIN(Min) WEBTX_BIN(Max)
+      WEBTX_BIN(EQ) WEBTX_BIN(NE) WEBTX_BIN(LT) WEBTX_BIN(LE) WEBTX_BIN(GT) WEBTX_BIN(GE)
+          WEBTX_BIN(And) WEBTX_BIN(Or)
 #undef WEBTX_BIN
-  virtual Expr mutate_Not(const Expr& e, const Not& op) {
+              virtual Expr mutate_Not(const Expr& e, const Not& op) {
     Expr a = mutate(op.a);
     return a.same_as(op.a) ? e : Not::make(a);
   }

@@ -16,7 +16,7 @@ struct OperationNode {
   OpKind kind;
   std::string name;
   DType type;
-  std::vector<Expr> shape;   // one extent per dimension: constants or symbolic Vars
+  std::vector<Expr> shape;  // one extent per dimension: constants or symbolic Vars
   // Compute only: one DataPar axis per dimension (axis[i] ranges over [0, shape[i])), and the
   // element's value (may be a Reduce at the top).
   std::vector<IterVar> axis;
@@ -46,8 +46,7 @@ inline Operation make_compute(std::string name, std::vector<IterVar> axis, Expr 
 inline Expr ProducerLoad::make(Operation p, std::vector<Expr> indices) {
   internal_assert(p) << "ProducerLoad of null operation";
   internal_assert(static_cast<int>(indices.size()) == p->ndim())
-      << "tensor " << p->name << " has rank " << p->ndim() << ", indexed with "
-      << indices.size();
+      << "tensor " << p->name << " has rank " << p->ndim() << ", indexed with " << indices.size();
   DType t = p->type;
   return Expr(std::make_shared<ProducerLoad>(t, std::move(p), std::move(indices)));
 }

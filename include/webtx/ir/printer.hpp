@@ -45,20 +45,22 @@ class IRPrinter : public IRVisitor {
     os_ << t << (op.type.bits == 16 ? "h" : "f");
   }
   void visit_Var(const Var& op) override { os_ << name_of(&op, op.name); }
-#define WEBTX_BIN(n, sym)                  \
-  void visit_##n(const n& op) override {   \
-    os_ << "(";                            \
-    visit(op.a);                           \
-    os_ << " " sym " ";                    \
-    visit(op.b);                           \
-    os_ << ")";                            \
+#define WEBTX_BIN(n, sym)                \
+  void visit_##n(const n& op) override { \
+    os_ << "(";                          \
+    visit(op.a);                         \
+    os_ << " " sym " ";                  \
+    visit(op.b);                         \
+    os_ << ")";                          \
   }
-  WEBTX_BIN(Add, "+") WEBTX_BIN(Sub, "-") WEBTX_BIN(Mul, "*") WEBTX_BIN(Div, "/")
-  WEBTX_BIN(Mod, "%") WEBTX_BIN(EQ, "==") WEBTX_BIN(NE, "!=") WEBTX_BIN(LT, "<")
-  WEBTX_BIN(LE, "<=") WEBTX_BIN(GT, ">") WEBTX_BIN(GE, ">=") WEBTX_BIN(And, "&&")
-  WEBTX_BIN(Or, "||")
+  WEBTX_BIN(Add, "+")
+  WEBTX_BIN(Sub, "-") WEBTX_BIN(Mul, "*") WEBTX_BIN(Div, "/") WEBTX_BIN(Mod, "%")
+      WEBTX_BIN(EQ, "==") WEBTX_BIN(NE, "!=") WEBTX_BIN(LT, "<") WEBTX_BIN(LE, "<=")
+          WEBTX_BIN(GT, ">") WEBTX_BIN(GE, ">=") WEBTX_BIN(And, "&&") WEBTX_BIN(Or, "||")
 #undef WEBTX_BIN
-  void visit_Min(const Min& op) override { call("min", {op.a, op.b}); }
+              void visit_Min(const Min& op) override {
+    call("min", {op.a, op.b});
+  }
   void visit_Max(const Max& op) override { call("max", {op.a, op.b}); }
   void visit_Not(const Not& op) override {
     os_ << "!";

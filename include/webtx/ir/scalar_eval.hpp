@@ -22,31 +22,32 @@ inline int64_t eval_scalar(const Expr& e, const ScalarBindings& vars) {
     return static_cast<int64_t>(static_cast<int32_t>(v));
   };
   switch (e.kind()) {
-    case ExprKind::IntImm: return e.as<IntImm>()->value;
+    case ExprKind::IntImm:
+      return e.as<IntImm>()->value;
     case ExprKind::Var: {
       auto it = vars.find(e.get());
       user_assert(it != vars.end()) << "symbol '" << e.as<Var>()->name << "' is not bound";
       return it->second;
     }
-#define WEBTX_BIN(N, OP)          \
-  case ExprKind::N: {             \
-    auto* n = e.as<N>();          \
+#define WEBTX_BIN(N, OP)                  \
+  case ExprKind::N: {                     \
+    auto* n = e.as<N>();                  \
     int64_t a = rec(n->a), b = rec(n->b); \
-    return wrap(OP);              \
+    return wrap(OP);                      \
   }
-    WEBTX_BIN(Add, a + b)
-    WEBTX_BIN(Sub, a - b)
-    WEBTX_BIN(Mul, a * b)
-    WEBTX_BIN(Min, a < b ? a : b)
-    WEBTX_BIN(Max, a > b ? a : b)
-    WEBTX_BIN(EQ, a == b)
-    WEBTX_BIN(NE, a != b)
-    WEBTX_BIN(LT, a < b)
-    WEBTX_BIN(LE, a <= b)
-    WEBTX_BIN(GT, a > b)
-    WEBTX_BIN(GE, a >= b)
-    WEBTX_BIN(And, a && b)
-    WEBTX_BIN(Or, a || b)
+      WEBTX_BIN(Add, a + b)
+      WEBTX_BIN(Sub, a - b)
+      WEBTX_BIN(Mul, a * b)
+      WEBTX_BIN(Min, a < b ? a : b)
+      WEBTX_BIN(Max, a > b ? a : b)
+      WEBTX_BIN(EQ, a == b)
+      WEBTX_BIN(NE, a != b)
+      WEBTX_BIN(LT, a < b)
+      WEBTX_BIN(LE, a <= b)
+      WEBTX_BIN(GT, a > b)
+      WEBTX_BIN(GE, a >= b)
+      WEBTX_BIN(And, a && b)
+      WEBTX_BIN(Or, a || b)
 #undef WEBTX_BIN
     case ExprKind::Div:
     case ExprKind::Mod: {
@@ -55,7 +56,8 @@ inline int64_t eval_scalar(const Expr& e, const ScalarBindings& vars) {
       user_assert(b != 0) << "division by zero in " << to_string(e);
       return wrap(e.kind() == ExprKind::Div ? a / b : a % b);
     }
-    case ExprKind::Not: return !rec(e.as<Not>()->a);
+    case ExprKind::Not:
+      return !rec(e.as<Not>()->a);
     case ExprKind::Select: {
       auto* s = e.as<Select>();
       return rec(s->cond) ? rec(s->t) : rec(s->f);
@@ -65,7 +67,8 @@ inline int64_t eval_scalar(const Expr& e, const ScalarBindings& vars) {
       internal_assert(!c->value.type().is_float()) << "eval_scalar of a float cast";
       return wrap(rec(c->value));
     }
-    default: break;
+    default:
+      break;
   }
   internal_error << "eval_scalar: not a scalar integer expression: " << to_string(e);
 }

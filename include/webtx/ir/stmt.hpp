@@ -88,8 +88,8 @@ struct Store : StmtNodeBase<StmtKind::Store> {
   int lanes = 1;
   static Stmt make(Buffer b, Expr value, Expr index, int lanes = 1) {
     internal_assert(b && value.defined() && index.defined()) << "bad Store";
-    internal_assert(value.type() == b->type) << "Store of " << value.type().str() << " into "
-                                             << b->type.str() << " buffer " << b->name;
+    internal_assert(value.type() == b->type)
+        << "Store of " << value.type().str() << " into " << b->type.str() << " buffer " << b->name;
     auto n = std::make_shared<Store>();
     n->buffer = std::move(b), n->value = std::move(value), n->index = std::move(index);
     n->lanes = lanes;

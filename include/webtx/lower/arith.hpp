@@ -49,8 +49,9 @@ inline bool deep_equal(const ir::Expr& a, const ir::Expr& b) {
       WEBTX_BIN(Sub)
       WEBTX_BIN(Mul)
       WEBTX_BIN(Div)
-      WEBTX_BIN(Mod) WEBTX_BIN(Min) WEBTX_BIN(Max) WEBTX_BIN(EQ) WEBTX_BIN(NE) WEBTX_BIN(LT)
-          WEBTX_BIN(LE) WEBTX_BIN(GT) WEBTX_BIN(GE) WEBTX_BIN(And) WEBTX_BIN(Or)
+      WEBTX_BIN(Mod)
+      WEBTX_BIN(Min) WEBTX_BIN(Max) WEBTX_BIN(EQ) WEBTX_BIN(NE) WEBTX_BIN(LT) WEBTX_BIN(LE)
+          WEBTX_BIN(GT) WEBTX_BIN(GE) WEBTX_BIN(And) WEBTX_BIN(Or)
 #undef WEBTX_BIN
               case ExprKind::Not : return deep_equal(a.as<Not>()->a, b.as<Not>()->a);
     case ExprKind::Select: {

@@ -53,7 +53,8 @@ class LegalizeIntrinsics : public ir::IRMutator {
     ir::Expr v = mutate(op.value);
     collecting_ = false;
     ir::Expr i = mutate(op.index);
-    ir::Stmt r = v.same_as(op.value) && i.same_as(op.index) ? s : ir::Store::make(op.buffer, v, i, op.lanes);
+    ir::Stmt r =
+        v.same_as(op.value) && i.same_as(op.index) ? s : ir::Store::make(op.buffer, v, i, op.lanes);
     for (auto it = lets_.rbegin(); it != lets_.rend(); ++it)
       r = ir::LetStmt::make(it->first, it->second, r);
     lets_ = std::move(saved);
