@@ -176,7 +176,7 @@ void StubBuilder::check_args(llvm::Value* args, llvm::Value* nargs) {
     std::vector<llvm::Value*> extents;
     for (int k = 0; k < rank; ++k) {
       const std::string where = tname + " axis " + std::to_string(k);
-      llvm::Value* ext = load_i32(t, offsetof(WebtxTensor, shape) + 4 * k);
+      llvm::Value* ext = load_i32(t, offsetof(WebtxTensor, shape) + sizeof(int32_t) * k);
       extents.push_back(ext);
       check(b_.CreateICmpSGE(ext, b_.getInt32(0)), prefix_ + where + " has negative extent {0}",
             ext);

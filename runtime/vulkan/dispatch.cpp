@@ -207,12 +207,12 @@ std::vector<double> VulkanDevice::run(const std::vector<Dispatch>& dispatches, b
 
   std::vector<double> ns;
   if (timed) {
-    std::vector<uint64_t> stamps(2 * n);
+    std::vector<uint64_t> stamps(size_t{2} * n);
     check(vkGetQueryPoolResults(device_, scope.queries, 0, 2 * n, stamps.size() * 8, stamps.data(),
                                 8, VK_QUERY_RESULT_64_BIT | VK_QUERY_RESULT_WAIT_BIT),
           "vkGetQueryPoolResults");
     for (uint32_t k = 0; k < n; ++k) {
-      ns.push_back(static_cast<double>(stamps[2 * k + 1] - stamps[2 * k]) *
+      ns.push_back(static_cast<double>(stamps[size_t{2} * k + 1] - stamps[size_t{2} * k]) *
                    info_.timestamp_period_ns);
     }
   }

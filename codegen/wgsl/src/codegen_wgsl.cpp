@@ -257,7 +257,9 @@ class WgslPrinter : public IRVisitor {
           // indexed by unrolled loops stay in registers.
           vars_[v].back() = value;
         } else {
-          line("let " + name + ": " + t + " = " + value + ";");
+          std::string decl = "let ";
+          decl.append(name).append(": ").append(t).append(" = ").append(value).append(";");
+          line(decl);
         }
         visit(op.body);
         --depth_;
@@ -344,7 +346,9 @@ class WgslPrinter : public IRVisitor {
   std::string expr(const Expr& e) {
     internal_assert(e.defined()) << "kernel " << k_.name << ": undefined expression";
     visit(e);
-    return std::move(e_);
+    std::string out = std::move(e_);
+    e_.clear();  // leave the moved-from buffer in a known state for the next visit
+    return out;
   }
   std::string call(const char* f, const std::vector<Expr>& args) {
     std::string s = std::string(f) + "(";

@@ -130,7 +130,7 @@ struct Seq : StmtNodeBase<StmtKind::Seq> {
       if (auto q = x.as<Seq>()) {
         flat.insert(flat.end(), q->stmts.begin(), q->stmts.end());
       } else {
-        flat.push_back(x);
+        flat.push_back(std::move(x));
       }
     }
     if (flat.size() == 1) return flat[0];
