@@ -4,6 +4,7 @@
 // lavapipe. Also the vectorize pass on its own: aligned copies become vector copies, others
 // stay scalar.
 // clang-format off
+#include "tests/lower/test_util.hpp"
 #include "webtx/eval.hpp"
 #include "webtx/lower.hpp"
 #include <examples/matmul_fast/fast_matmul.hpp>
@@ -20,13 +21,7 @@ namespace {
 
 using spirv_test::rt::RunOptions;
 
-eval::HostTensor random_tensor(std::vector<int64_t> shape, unsigned seed) {
-  eval::HostTensor h(ir::DType::f32(), std::move(shape));
-  std::mt19937 g(seed);
-  std::uniform_real_distribution<float> d(-1.0f, 1.0f);
-  for (int64_t i = 0; i < h.size(); ++i) h.set_f(i, d(g));
-  return h;
-}
+using webtx::testing::random_tensor;  // tests/lower/test_util.hpp
 
 struct Counts {
   int branches = 0, vector_copies = 0, scalar_stores = 0;

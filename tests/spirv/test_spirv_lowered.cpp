@@ -4,6 +4,7 @@
 // eval/lower first: their unqualified `Var` (ir::Var) is ambiguous once the DSL's webtx::Var
 // is declared.
 // clang-format off
+#include "tests/lower/test_util.hpp"
 #include "webtx/eval.hpp"
 #include "webtx/lower.hpp"
 #include <examples/ops/conv2d.hpp>
@@ -21,13 +22,7 @@ namespace {
 
 using ir::ThreadAxis;
 
-eval::HostTensor random_tensor(std::vector<int64_t> shape, unsigned seed) {
-  eval::HostTensor h(ir::DType::f32(), std::move(shape));
-  std::mt19937 g(seed);
-  std::uniform_real_distribution<float> d(-1.0f, 1.0f);
-  for (int64_t i = 0; i < h.size(); ++i) h.set_f(i, d(g));
-  return h;
-}
+using webtx::testing::random_tensor;  // tests/lower/test_util.hpp
 
 // Lowers, runs on Vulkan and compares every output with evaluate_graph.
 void check_on_vulkan(const Schedule& s, const std::string& tag,
