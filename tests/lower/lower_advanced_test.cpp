@@ -26,29 +26,10 @@ struct Matmul {
   }
 };
 
-// A workgroup computes an 8x8 tile of C; each K step of 4 stages an 8x4 tile of A and a 4x8
-// tile of B in workgroup memory, fetched cooperatively by the 64 invocations.
-void schedule_shared_matmul(Schedule& s, const Matmul& g) {
-  auto& aa = s.cache_read(g.a, MemScope::Workgroup, {g.c});
-  auto& bb = s.cache_read(g.b, MemScope::Workgroup, {g.c});
-  auto& st = s[g.c];
-  auto t = st.tile(st.axis(0), st.axis(1), 8, 8);
-  st.bind(t.xo, ThreadAxis::WorkgroupId, 1).bind(t.yo, ThreadAxis::WorkgroupId, 0);
-  st.bind(t.xi, ThreadAxis::LocalId, 1).bind(t.yi, ThreadAxis::LocalId, 0);
-  auto [ko, ki] = st.split(st.reduce_axis(0), 4);
-  st.unroll(ki);
-  for (Stage* c : {&aa, &bb}) {
-    c->compute_at(st, ko);
-    auto f = c->fuse(c->axis(0), c->axis(1));
-    auto [fo, fi] = c->split(f, 8);
-    c->bind(fi, ThreadAxis::LocalId, 0).bind(fo, ThreadAxis::LocalId, 1);
-  }
-}
-
 TEST(LowerAdvanced, SharedMemoryMatmulDividing) {
   Matmul g(16, 16, 8);
   auto s = create_schedule({g.c});
-  schedule_shared_matmul(s, g);
+  schedule_shared_matmul(s, g.a, g.b, g.c);
   auto p = check_schedule(s, {g.a, g.b}, {g.c}, g.inputs(16, 16, 8), {}, 1e-5);
   auto& k = p.kernels[0];
   EXPECT_EQ(k.workgroup_size, (std::array<int64_t, 3>{8, 8, 1}));
@@ -59,14 +40,14 @@ TEST(LowerAdvanced, SharedMemoryMatmulDividing) {
 TEST(LowerAdvanced, SharedMemoryMatmulNonDividing) {
   Matmul g(13, 19, 11);
   auto s = create_schedule({g.c});
-  schedule_shared_matmul(s, g);
+  schedule_shared_matmul(s, g.a, g.b, g.c);
   check_schedule(s, {g.a, g.b}, {g.c}, g.inputs(13, 19, 11), {}, 1e-5);
 }
 
 TEST(LowerAdvanced, SharedMemoryMatmulSymbolic) {
   Matmul g(sym("M"), sym("N"), sym("K"));
   auto s = create_schedule({g.c});
-  schedule_shared_matmul(s, g);
+  schedule_shared_matmul(s, g.a, g.b, g.c);
   check_schedule(s, {g.a, g.b}, {g.c}, g.inputs(9, 17, 6), {}, 1e-5);
   check_schedule(s, {g.a, g.b}, {g.c}, g.inputs(16, 8, 12), {}, 1e-5);
 }

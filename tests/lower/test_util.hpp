@@ -92,4 +92,24 @@ inline std::string kernel_text(const ir::Program& p, size_t i = 0) {
   return ir::to_string(p.kernels.at(i));
 }
 
+// C = A·B with a workgroup per 8x8 tile of C; each K step of 4 stages an 8x4 tile of A and a
+// 4x8 tile of B in workgroup memory, fetched cooperatively by the 64 invocations.
+inline void schedule_shared_matmul(Schedule& s, const ir::Operation& a, const ir::Operation& b,
+                                   const ir::Operation& c) {
+  auto& aa = s.cache_read(a, ir::MemScope::Workgroup, {c});
+  auto& bb = s.cache_read(b, ir::MemScope::Workgroup, {c});
+  auto& st = s[c];
+  auto t = st.tile(st.axis(0), st.axis(1), 8, 8);
+  st.bind(t.xo, ir::ThreadAxis::WorkgroupId, 1).bind(t.yo, ir::ThreadAxis::WorkgroupId, 0);
+  st.bind(t.xi, ir::ThreadAxis::LocalId, 1).bind(t.yi, ir::ThreadAxis::LocalId, 0);
+  auto [ko, ki] = st.split(st.reduce_axis(0), 4);
+  st.unroll(ki);
+  for (Stage* cache : {&aa, &bb}) {
+    cache->compute_at(st, ko);
+    auto f = cache->fuse(cache->axis(0), cache->axis(1));
+    auto [fo, fi] = cache->split(f, 8);
+    cache->bind(fi, ir::ThreadAxis::LocalId, 0).bind(fo, ir::ThreadAxis::LocalId, 1);
+  }
+}
+
 }  // namespace webtx::testing

@@ -87,20 +87,7 @@ TEST(SpirvLowered, MatmulWorkgroupCached) {
   auto A = placeholder<f32>("A", {M, K}), B = placeholder<f32>("B", {K, N});
   auto C = ops::matmul(A, B);
   auto s = create_schedule({C.op()});
-  auto& aa = s.cache_read(A.op(), ir::MemScope::Workgroup, {C.op()});
-  auto& bb = s.cache_read(B.op(), ir::MemScope::Workgroup, {C.op()});
-  auto& st = s[C.op()];
-  auto t = st.tile(st.axis(0), st.axis(1), 8, 8);
-  st.bind(t.xo, ThreadAxis::WorkgroupId, 1).bind(t.yo, ThreadAxis::WorkgroupId, 0);
-  st.bind(t.xi, ThreadAxis::LocalId, 1).bind(t.yi, ThreadAxis::LocalId, 0);
-  auto [ko, ki] = st.split(st.reduce_axis(0), 4);
-  st.unroll(ki);
-  for (Stage* c : {&aa, &bb}) {
-    c->compute_at(st, ko);
-    auto f = c->fuse(c->axis(0), c->axis(1));
-    auto [fo, fi] = c->split(f, 8);
-    c->bind(fi, ThreadAxis::LocalId, 0).bind(fo, ThreadAxis::LocalId, 1);
-  }
+  webtx::testing::schedule_shared_matmul(s, A.op(), B.op(), C.op());
   for (auto [m, k, nn] : std::vector<std::array<int64_t, 3>>{{16, 8, 16}, {13, 11, 19}}) {
     check_on_vulkan(s, "lowered_matmul_wg", {A.op(), B.op()}, {C.op()},
                     {{"A", random_tensor({m, k}, 15)}, {"B", random_tensor({k, nn}, 16)}}, {},

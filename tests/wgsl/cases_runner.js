@@ -23,13 +23,19 @@ function typedFromBytes(dtype, bytes, count) {
     : Uint16Array)(bytes, 0, count);
 }
 
+/** A 'skip' result when the device lacks a feature the case needs, else null. */
+function skipIfUnsupported(device, c) {
+  const missing = c.features.filter((f) => !device.features.has(f));
+  return missing.length ? { name: c.name, status: 'skip', detail: `device lacks ${missing.join(', ')}` } : null;
+}
+
 /** Compile-only check: every case must compile with no message at all. */
 export async function compileCases(device, cases) {
   const results = [];
   for (const c of cases) {
-    const missing = c.features.filter((f) => !device.features.has(f));
-    if (missing.length) {
-      results.push({ name: c.name, status: 'skip', detail: `device lacks ${missing.join(', ')}` });
+    const skip = skipIfUnsupported(device, c);
+    if (skip) {
+      results.push(skip);
       continue;
     }
     const { messages } = await compileWGSL(device, c.wgsl);
@@ -44,9 +50,9 @@ export async function compileCases(device, cases) {
 export async function runCases(device, cases) {
   const results = [];
   for (const c of cases) {
-    const missing = c.features.filter((f) => !device.features.has(f));
-    if (missing.length) {
-      results.push({ name: c.name, status: 'skip', detail: `device lacks ${missing.join(', ')}` });
+    const skip = skipIfUnsupported(device, c);
+    if (skip) {
+      results.push(skip);
       continue;
     }
     try {
