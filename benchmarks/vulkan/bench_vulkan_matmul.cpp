@@ -45,7 +45,7 @@ struct Variant {
 };
 
 }  // namespace
-// generated_matmul.cpp (its own file: the DSL's Var and hand_kernels.hpp's ir::Var clash).
+// generated_matmul.cpp (its own file: the DSL's Var and hand_kernels.hpp's ir::Variable clash).
 namespace webtx {
 ir::Program generated_matmul(int64_t n, bool vectorize, bool a_by_row);
 }

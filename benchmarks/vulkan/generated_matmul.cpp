@@ -1,7 +1,7 @@
 // C = A B (N x N x N) from the DSL with the example's fast schedule
 // (examples/matmul_fast/fast_matmul.hpp), through lower(): the kernel webtx generates.
 // clang-format off
-#include "webtx/lower.hpp"  // before the DSL: its unqualified Var is ir::Var
+#include "webtx/lower.hpp"  // before the DSL: its unqualified Var is ir::Variable
 #include <examples/matmul_fast/fast_matmul.hpp>
 #include <examples/ops/matmul.hpp>
 // clang-format on

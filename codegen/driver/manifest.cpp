@@ -45,7 +45,7 @@ namespace {
 // Constants as numbers, symbols by name; other symbolic extents as their expression text.
 std::string extent_json(const ir::Expr& e) {
   if (auto* c = e.as<ir::IntImm>()) return std::to_string(c->value);
-  if (auto* v = e.as<ir::Var>()) return json_quote(v->name);
+  if (auto* v = e.as<ir::Variable>()) return json_quote(v->name);
   return json_quote(ir::to_string(e));
 }
 
@@ -66,8 +66,9 @@ std::string write_manifest(const ir::Program& p, const std::vector<KernelArtifac
   os << "{\n  \"webtx_manifest\": 1,\n  \"model\": " << json_quote(p.name)
      << ",\n  \"function\": " << json_quote(p.name) << ",\n";
   os << "  \"symbols\": " << json_list(p.symbols, [](const ir::Expr& s) {
-    user_assert(s.as<ir::Var>()) << "program symbol " << ir::to_string(s) << " is not a Var";
-    return json_quote(s.as<ir::Var>()->name);
+    user_assert(s.as<ir::Variable>())
+        << "program symbol " << ir::to_string(s) << " is not a Variable";
+    return json_quote(s.as<ir::Variable>()->name);
   }) << ",\n";
   bool f16 = false;
   int64_t wg_bytes = 0, invocations = 1;
@@ -108,9 +109,9 @@ std::string write_manifest(const ir::Program& p, const std::vector<KernelArtifac
     os << "],\n      \"uniforms\": "
        << json_list(kern.scalars,
                     [&](const ir::Expr& s) {
-                      user_assert(s.as<ir::Var>()) << "kernel " << kern.name << ": uniform "
-                                                   << ir::to_string(s) << " is not a symbol";
-                      return json_quote(s.as<ir::Var>()->name);
+                      user_assert(s.as<ir::Variable>()) << "kernel " << kern.name << ": uniform "
+                                                        << ir::to_string(s) << " is not a symbol";
+                      return json_quote(s.as<ir::Variable>()->name);
                     })
        << ", \"uniform_binding\": " << kern.buffers.size() << " }"
        << (k + 1 < p.kernels.size() ? "," : "") << "\n";

@@ -25,10 +25,10 @@ llvm::Value* ExprEmitter::rec(const ir::Expr& e) {
       auto v = e.as<ir::IntImm>()->value;
       return t.is_bool() ? b_.getInt1(v != 0) : b_.getInt32(static_cast<uint32_t>(v));
     }
-    case ExprKind::Var: {
+    case ExprKind::Variable: {
       auto it = vars_.find(e.get());
-      user_assert(it != vars_.end()) << "symbol '" << e.as<ir::Var>()->name << "' in " << context_
-                                     << " is not bound by any argument's shape";
+      user_assert(it != vars_.end()) << "symbol '" << e.as<ir::Variable>()->name << "' in "
+                                     << context_ << " is not bound by any argument's shape";
       return it->second;
     }
     case ExprKind::Add:

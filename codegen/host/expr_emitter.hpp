@@ -19,7 +19,7 @@ class ExprEmitter {
 
   ExprEmitter(llvm::IRBuilder<>& b, CheckFn check) : b_(b), check_(std::move(check)) {}
 
-  // Binds a Var node (by identity) to an i32 value.
+  // Binds a Variable node (by identity) to an i32 value.
   void bind(const ir::Expr& var, llvm::Value* v) { vars_[var.get()] = v; }
   bool is_bound(const ir::Expr& var) const { return vars_.count(var.get()) != 0; }
 

@@ -184,7 +184,7 @@ void StubBuilder::check_args(llvm::Value* args, llvm::Value* nargs) {
       if (auto* c = want.as<ir::IntImm>()) {
         check(b_.CreateICmpEQ(ext, b_.getInt32(static_cast<uint32_t>(c->value))),
               prefix_ + where + " must have extent " + std::to_string(c->value) + ", got {0}", ext);
-      } else if (auto* var = want.as<ir::Var>(); var && !ex_.is_bound(want)) {
+      } else if (auto* var = want.as<ir::Variable>(); var && !ex_.is_bound(want)) {
         ex_.bind(want, ext);
         bound_from_[var->name] = where;
       } else if (var) {

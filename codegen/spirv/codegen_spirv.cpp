@@ -34,7 +34,7 @@ class CodeGenSpirv : public IRVisitor {
   using IRVisitor::visit;
   void visit_IntImm(const IntImm& op) override;
   void visit_FloatImm(const FloatImm& op) override;
-  void visit_Var(const Var& op) override;
+  void visit_Variable(const Variable& op) override;
   void visit_Add(const Add& op) override { arith(op, Op::OpIAdd, Op::OpIAdd, Op::OpFAdd); }
   void visit_Sub(const Sub& op) override { arith(op, Op::OpISub, Op::OpISub, Op::OpFSub); }
   void visit_Mul(const Mul& op) override { arith(op, Op::OpIMul, Op::OpIMul, Op::OpFMul); }
@@ -218,8 +218,8 @@ std::vector<uint32_t> CodeGenSpirv::run() {
     Id ptr_t = b_.type_pointer(SC::Uniform, i32);
     for (uint32_t j = 0; j < members.size(); ++j) {
       const Expr& s = k_.scalars[j];
-      internal_assert(s.as<Var>() && s.type() == DType::i32())
-          << "kernel '" << k_.name << "' scalar " << j << " is not an i32 Var";
+      internal_assert(s.as<Variable>() && s.type() == DType::i32())
+          << "kernel '" << k_.name << "' scalar " << j << " is not an i32 Variable";
       Id p = b_.op(Op::OpAccessChain, ptr_t, {var, b_.const_u32(j)});
       bind(s, b_.op(Op::OpLoad, i32, {p}));
     }
@@ -261,7 +261,7 @@ void CodeGenSpirv::visit_FloatImm(const FloatImm& op) {
   value_ = b_.const_bits(value_type(op.type), bits);
 }
 
-void CodeGenSpirv::visit_Var(const Var& op) {
+void CodeGenSpirv::visit_Variable(const Variable& op) {
   auto it = vars_.find(&op);
   internal_assert(it != vars_.end())
       << "kernel '" << k_.name << "' uses variable '" << op.name

@@ -87,7 +87,7 @@ int run(int argc, char** argv) {
   ir::ScalarBindings vars;
   for (auto& in : ctx.inputs())
     for (auto& e : in->shape)
-      if (auto* v = e.as<ir::Var>()) {
+      if (auto* v = e.as<ir::Variable>()) {
         auto it = symbols.find(v->name);
         user_assert(it != symbols.end()) << "model " << model << ": input '" << in->name
                                          << "' needs symbol '" << v->name << "' (--set)";

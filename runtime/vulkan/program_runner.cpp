@@ -57,7 +57,7 @@ std::unique_ptr<VulkanProgram::Bound> VulkanProgram::bind(const TensorMap& tenso
   for (auto& [name, value] : options.symbols) {
     const ExprNode* sym = nullptr;
     for (auto& s : p.symbols) {
-      if (s.as<Var>()->name == name) sym = s.get();
+      if (s.as<Variable>()->name == name) sym = s.get();
     }
     user_assert(sym) << "program '" << p.name << "' has no symbol '" << name << "'";
     vars[sym] = value;
@@ -80,7 +80,7 @@ std::unique_ptr<VulkanProgram::Bound> VulkanProgram::bind(const TensorMap& tenso
     for (size_t a = 0; a < h.shape.size(); ++a) {
       user_assert(h.shape[a] >= 0) << "program '" << p.name << "': tensor '" << t.buffer->name
                                    << "' axis " << a << " has negative extent " << h.shape[a];
-      auto* v = t.buffer->shape[a].as<Var>();
+      auto* v = t.buffer->shape[a].as<Variable>();
       if (!v) continue;
       std::string here = "tensor '" + t.buffer->name + "' axis " + std::to_string(a);
       auto o = origin.find(v);
@@ -94,12 +94,12 @@ std::unique_ptr<VulkanProgram::Bound> VulkanProgram::bind(const TensorMap& tenso
   }
   for (auto& s : p.symbols) {
     user_assert(vars.count(s.get()))
-        << "program '" << p.name << "': symbol '" << s.as<Var>()->name
+        << "program '" << p.name << "': symbol '" << s.as<Variable>()->name
         << "' is not bound by any tensor's shape; pass it in RunOptions::symbols";
     user_assert(vars[s.get()] <= std::numeric_limits<int32_t>::max())
-        << "program '" << p.name << "': symbol '" << s.as<Var>()->name << "' = " << vars[s.get()]
-        << " does not fit in i32";
-    bound->symbols_[s.as<Var>()->name] = vars[s.get()];
+        << "program '" << p.name << "': symbol '" << s.as<Variable>()->name
+        << "' = " << vars[s.get()] << " does not fit in i32";
+    bound->symbols_[s.as<Variable>()->name] = vars[s.get()];
   }
 
   // 2. Every tensor's shape, checked against what the caller gave.

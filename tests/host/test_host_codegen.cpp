@@ -55,7 +55,7 @@ std::string user_error_of(const ir::Program& p) {
 }  // namespace
 
 TEST(HostCodegen, ObjectIsWasmWithTableAndManifest) {
-  ir::Expr n = ir::Var::make(ir::DType::i32(), "n");
+  ir::Expr n = ir::Variable::make(ir::DType::i32(), "n");
   auto p = copy_program(n, {n}, {n});
   std::string ll;
   webtx::codegen::HostStubOptions o;
@@ -75,8 +75,8 @@ TEST(HostCodegen, ObjectIsWasmWithTableAndManifest) {
 }
 
 TEST(HostCodegen, SymbolBoundByNoArgumentIsAUserError) {
-  ir::Expr n = ir::Var::make(ir::DType::i32(), "n");
-  ir::Expr m = ir::Var::make(ir::DType::i32(), "m");
+  ir::Expr n = ir::Variable::make(ir::DType::i32(), "n");
+  ir::Expr m = ir::Variable::make(ir::DType::i32(), "m");
   auto p = copy_program(n, {n}, {n});
   p.symbols.push_back(m);
   EXPECT_NE(user_error_of(p).find("symbol 'm' is not an extent of any input or output"),
@@ -89,7 +89,7 @@ TEST(HostCodegen, SymbolBoundByNoArgumentIsAUserError) {
 }
 
 TEST(HostCodegen, ProgramsTheAbiCannotCarryAreUserErrors) {
-  ir::Expr n = ir::Var::make(ir::DType::i32(), "n");
+  ir::Expr n = ir::Variable::make(ir::DType::i32(), "n");
   std::vector<ir::Expr> rank7(7, ir::Expr(2));
   rank7[0] = n;
   EXPECT_NE(
@@ -114,7 +114,7 @@ TEST(HostCodegen, ProgramsTheAbiCannotCarryAreUserErrors) {
 
 TEST(HostCodegen, ExtentExpressionsAreCheckedNotBound) {
   // out's extent n + 1 is an expression: checked against n from `in` (deferred), not bound.
-  ir::Expr n = ir::Var::make(ir::DType::i32(), "n");
+  ir::Expr n = ir::Variable::make(ir::DType::i32(), "n");
   auto p = copy_program(n, {n}, {ir::Add::make(n, ir::Expr(1))});
   std::string ll = host_stub_llvm_ir(p, {});
   EXPECT_NE(ll.find("tensor 'out' axis 0 has extent {0}, expected (n + 1) = {1}"),
@@ -122,7 +122,7 @@ TEST(HostCodegen, ExtentExpressionsAreCheckedNotBound) {
 }
 
 TEST(Manifest, DescribesTensorsKernelsAndEscapes) {
-  ir::Expr n = ir::Var::make(ir::DType::i32(), "n");
+  ir::Expr n = ir::Variable::make(ir::DType::i32(), "n");
   auto p = copy_program(n, {n, 3}, {n});
   p.kernels[0].workgroup_size = {8, 4, 2};
   p.kernels[0].workgroup_bytes = 1024;
@@ -140,7 +140,7 @@ TEST(Manifest, DescribesTensorsKernelsAndEscapes) {
 }
 
 TEST(Driver, RenameTensorReplacesEveryUse) {
-  ir::Expr n = ir::Var::make(ir::DType::i32(), "n");
+  ir::Expr n = ir::Variable::make(ir::DType::i32(), "n");
   auto p = copy_program(n, {n}, {n});
   webtx::codegen::rename_tensor(p, "out", "result");
   EXPECT_EQ(p.tensors[1].buffer->name, "result");

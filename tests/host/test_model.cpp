@@ -6,7 +6,7 @@
 #include "webtx/ir.hpp"
 
 using namespace webtx::ir;
-using webtx::ir::Var;
+using webtx::ir::Variable;
 
 namespace {
 
@@ -21,8 +21,8 @@ Stmt elementwise(const Buffer& src, const Expr& src_n, const Buffer& dst, const 
 }
 
 Program build(const std::string& name) {
-  Expr batch = Var::make(DType::i32(), "batch");
-  Expr heads = Var::make(DType::i32(), "heads");
+  Expr batch = Variable::make(DType::i32(), "batch");
+  Expr heads = Variable::make(DType::i32(), "heads");
   auto g = [](std::string n, DType t, std::vector<Expr> s) {
     return make_buffer(std::move(n), t, MemScope::Global, std::move(s));
   };

@@ -37,7 +37,7 @@ TEST(LowerDsl, DenseReluTiledShared) {
                            {"b", random_tensor({10}, 3)}});
   ASSERT_EQ(p.kernels.size(), 1u);
   ASSERT_EQ(p.symbols.size(), 1u);
-  EXPECT_EQ(p.symbols[0].as<ir::Var>()->name, "batch");
+  EXPECT_EQ(p.symbols[0].as<ir::Variable>()->name, "batch");
 }
 
 }  // namespace

@@ -37,7 +37,7 @@ TEST(LowerGolden, VectorAddNonDividingAndSymbolic) {
   EXPECT_THAT(kernel_text(p), HasSubstr("if ((((i_outer * 16) + i_inner) < n)) {"));
   EXPECT_EQ(ir::to_string(p.kernels[0].grid[0]), "((n + 15) / 16)");
   ASSERT_EQ(p.kernels[0].scalars.size(), 1u);
-  EXPECT_EQ(p.kernels[0].scalars[0].as<ir::Var>()->name, "n");
+  EXPECT_EQ(p.kernels[0].scalars[0].as<ir::Variable>()->name, "n");
   ASSERT_EQ(p.symbols.size(), 1u);
   // Contract: inputs first, then outputs; buffers in that order with access flags.
   ASSERT_EQ(p.tensors.size(), 3u);

@@ -13,7 +13,7 @@ Program reverse_blocks(bool with_barrier, bool divergent_barrier = false) {
   auto in = make_buffer("in", DType::f32(), MemScope::Global, {Expr(8)});
   auto out = make_buffer("out", DType::f32(), MemScope::Global, {Expr(8)});
   auto tile = make_buffer("tile", DType::f32(), MemScope::Workgroup, {Expr(4)});
-  Expr g = Var::make(DType::i32(), "g"), l = Var::make(DType::i32(), "l");
+  Expr g = Variable::make(DType::i32(), "g"), l = Variable::make(DType::i32(), "l");
   Expr base = Mul::make(g, Expr(4));
   std::vector<Stmt> body = {Store::make(tile, Load::make(in, Add::make(base, l)), l)};
   Stmt bar = Barrier::make();
@@ -66,7 +66,7 @@ TEST(RunProgram, DivergentBarrier) {
 
 TEST(RunProgram, GlobalWriteRaceAndBounds) {
   auto out = make_buffer("out", DType::i32(), MemScope::Global, {Expr(4)});
-  Expr l = Var::make(DType::i32(), "l");
+  Expr l = Variable::make(DType::i32(), "l");
   Kernel k;
   k.name = "race";
   k.buffers = {{out, false, true}};
@@ -90,7 +90,7 @@ TEST(RunProgram, GlobalWriteRaceAndBounds) {
 
 struct ConstCtx {
   static constexpr bool kLazySelect = false;
-  eval::Value var(const Var&) { return {}; }
+  eval::Value var(const Variable&) { return {}; }
   eval::Value load(const Load&, int64_t) { return {}; }
   eval::Value producer_load(const ProducerLoad&, const std::vector<int64_t>&) { return {}; }
   int64_t thread(ThreadAxis, int) { return 0; }

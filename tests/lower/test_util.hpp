@@ -18,7 +18,7 @@ namespace webtx::testing {
 using ir::Expr;
 using Vars = std::vector<Expr>;
 
-inline Expr sym(const std::string& n) { return ir::Var::make(ir::DType::i32(), n); }
+inline Expr sym(const std::string& n) { return ir::Variable::make(ir::DType::i32(), n); }
 
 inline ir::Operation placeholder(const std::string& n, std::vector<Expr> shape,
                                  ir::DType t = ir::DType::f32()) {
@@ -32,7 +32,7 @@ inline ir::Operation compute(const std::string& name, std::vector<Expr> shape,
   Vars vars;
   for (size_t i = 0; i < shape.size(); ++i) {
     std::string n = i < axis_names.size() ? axis_names[i] : std::string(1, "ijklmn"[i]);
-    auto v = ir::Var::make(ir::DType::i32(), n);
+    auto v = ir::Variable::make(ir::DType::i32(), n);
     axes.push_back(ir::make_iter_var(v, 0, shape[i], ir::IterKind::DataPar));
     vars.push_back(v);
   }
@@ -40,7 +40,8 @@ inline ir::Operation compute(const std::string& name, std::vector<Expr> shape,
 }
 
 inline ir::IterVar reduce_axis(Expr extent, const std::string& n, Expr min = 0) {
-  return ir::make_iter_var(ir::Var::make(ir::DType::i32(), n), min, extent, ir::IterKind::Reduce);
+  return ir::make_iter_var(ir::Variable::make(ir::DType::i32(), n), min, extent,
+                           ir::IterKind::Reduce);
 }
 
 inline Expr at(const ir::Operation& op, Vars idx) {

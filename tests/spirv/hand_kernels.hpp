@@ -28,7 +28,7 @@ inline Expr operator!(Expr a) { return Not::make(a); }
 }  // namespace ops
 using namespace ops;
 
-inline Expr i32v(const std::string& name) { return Var::make(DType::i32(), name); }
+inline Expr i32v(const std::string& name) { return Variable::make(DType::i32(), name); }
 inline Expr wid(int d) { return ThreadIndex::make(ThreadAxis::WorkgroupId, d); }
 inline Expr lid(int d) { return ThreadIndex::make(ThreadAxis::LocalId, d); }
 inline Expr f32c(double v) { return FloatImm::make(DType::f32(), v); }

@@ -1,7 +1,7 @@
 // The example ops through schedule -> lower() -> SPIR-V -> lavapipe, compared with the CPU
 // reference evaluator on the unscheduled graph (evaluate_graph), for shapes that divide the
 // tiles and shapes that don't, with symbolic extents bound at run time.
-// eval/lower first: their unqualified `Var` (ir::Var) is ambiguous once the DSL's webtx::Var
+// eval/lower first: their unqualified `Var` (ir::Variable) is ambiguous once the DSL's webtx::Var
 // is declared.
 // clang-format off
 #include "tests/lower/test_util.hpp"

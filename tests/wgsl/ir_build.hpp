@@ -13,7 +13,7 @@ inline Expr i32(int64_t v) { return IntImm::make(DType::i32(), v); }
 inline Expr u32(int64_t v) { return IntImm::make(DType::u32(), v); }
 inline Expr f32(double v) { return FloatImm::make(DType::f32(), v); }
 inline Expr f16(double v) { return FloatImm::make(DType::f16(), v); }
-inline Expr var(const std::string& n, DType t = DType::i32()) { return Var::make(t, n); }
+inline Expr var(const std::string& n, DType t = DType::i32()) { return Variable::make(t, n); }
 inline Expr add(Expr a, Expr b) { return Add::make(a, b); }
 inline Expr sub(Expr a, Expr b) { return Sub::make(a, b); }
 inline Expr mul(Expr a, Expr b) { return Mul::make(a, b); }

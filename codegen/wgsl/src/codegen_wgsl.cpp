@@ -61,7 +61,7 @@ class WgslPrinter : public IRVisitor {
       decls << "struct " << st << " {\n";
       std::vector<std::string> fields;
       for (auto& s : k_.scalars) {
-        auto* v = s.as<Var>();
+        auto* v = s.as<Variable>();
         internal_assert(v && s.type() == DType::i32())
             << "kernel " << k_.name << ": scalars must be i32 Vars";
         // Fields live in the struct's own namespace, but fresh() keeps them unique anyway.
@@ -120,7 +120,7 @@ class WgslPrinter : public IRVisitor {
       e_ = "bitcast<f32>(" + zero_ + " | " + s.str() + ")";
     }
   }
-  void visit_Var(const Var& op) override {
+  void visit_Variable(const Variable& op) override {
     auto it = vars_.find(&op);
     internal_assert(it != vars_.end() && !it->second.empty())
         << "kernel " << k_.name << ": variable '" << op.name << "' is used but not bound";
@@ -137,8 +137,9 @@ class WgslPrinter : public IRVisitor {
   WEBTX_BIN(Add, "+")
   WEBTX_BIN(Sub, "-")
   WEBTX_BIN(Mul, "*")
-  WEBTX_BIN(Div, "/") WEBTX_BIN(Mod, "%") WEBTX_BIN(EQ, "==") WEBTX_BIN(NE, "!=") WEBTX_BIN(LT, "<")
-      WEBTX_BIN(LE, "<=") WEBTX_BIN(GT, ">") WEBTX_BIN(GE, ">=")
+  WEBTX_BIN(Div, "/")
+  WEBTX_BIN(Mod, "%") WEBTX_BIN(EQ, "==") WEBTX_BIN(NE, "!=") WEBTX_BIN(LT, "<") WEBTX_BIN(LE, "<=")
+      WEBTX_BIN(GT, ">") WEBTX_BIN(GE, ">=")
 #undef WEBTX_BIN
           void visit_And(const And& op) override {
     std::string a = expr(op.a), b = expr(op.b);
@@ -226,7 +227,7 @@ class WgslPrinter : public IRVisitor {
 
   // ---- statements ---------------------------------------------------------------------------
   void visit_LetStmt(const LetStmt& op) override {
-    auto* v = op.var.as<Var>();
+    auto* v = op.var.as<Variable>();
     std::string value = expr(op.value), name = names_.fresh(v->name);
     line("let " + name + ": " + vtype(op.var.type()) + " = " + value + ";");
     bind(v, name);
@@ -234,7 +235,7 @@ class WgslPrinter : public IRVisitor {
     unbind(v);
   }
   void visit_For(const For& op) override {
-    auto* v = op.var.as<Var>();
+    auto* v = op.var.as<Variable>();
     std::string t = vtype(op.var.type());
     if (op.for_kind != ForKind::Serial) {
       // Unrolled and Vectorized loops (not turned into vector copies) are both unrolled here:
@@ -385,8 +386,8 @@ class WgslPrinter : public IRVisitor {
         << ", which is neither bound nor allocated";
     return it->second.back();
   }
-  void bind(const Var* v, std::string name) { vars_[v].push_back(std::move(name)); }
-  void unbind(const Var* v) { vars_[v].pop_back(); }
+  void bind(const Variable* v, std::string name) { vars_[v].push_back(std::move(name)); }
+  void unbind(const Variable* v) { vars_[v].pop_back(); }
   void line(const std::string& s) {
     for (int i = 0; i < depth_; ++i) body_ << "  ";
     body_ << s << "\n";

@@ -63,8 +63,9 @@ using Extent = TypedExpr<i32>;
 class Var : public ExprBase<Var> {
  public:
   using dtype = i32;
-  explicit Var(std::string name = "v") : expr_(ir::Var::make(ir::DType::i32(), std::move(name))) {}
-  const std::string& name() const { return expr_.as<ir::Var>()->name; }
+  explicit Var(std::string name = "v")
+      : expr_(ir::Variable::make(ir::DType::i32(), std::move(name))) {}
+  const std::string& name() const { return expr_.as<ir::Variable>()->name; }
   ir::Expr to_ir() const { return expr_; }
 
  private:
@@ -78,7 +79,7 @@ class RVar : public ExprBase<RVar> {
   using dtype = i32;
   static constexpr bool uses_rvar = true;
   RVar(Extent extent, std::string name = "r")
-      : iv_(ir::make_iter_var(ir::Var::make(ir::DType::i32(), name),
+      : iv_(ir::make_iter_var(ir::Variable::make(ir::DType::i32(), name),
                               ir::IntImm::make(ir::DType::i32(), 0), extent.to_ir(),
                               ir::IterKind::Reduce)) {
     if (auto* c = iv_->extent.as<ir::IntImm>()) {
@@ -86,7 +87,7 @@ class RVar : public ExprBase<RVar> {
                                 << "; extents must be positive";
     }
   }
-  const std::string& name() const { return iv_->var.as<ir::Var>()->name; }
+  const std::string& name() const { return iv_->var.as<ir::Variable>()->name; }
   Extent extent() const { return Extent(iv_->extent); }
   const ir::IterVar& iter_var() const { return iv_; }
   ir::Expr to_ir() const { return iv_->var; }

@@ -14,7 +14,7 @@ inline void collect_vars(const ir::Expr& e, std::vector<ir::Expr>& out) {
   struct V : ir::IRVisitor {
     std::vector<ir::Expr>* out;
     void visit(const ir::Expr& x) override {
-      if (x.defined() && x.as<ir::Var>()) {
+      if (x.defined() && x.as<ir::Variable>()) {
         for (auto& o : *out)
           if (o.same_as(x)) return;
         out->push_back(x);
@@ -33,7 +33,7 @@ struct GraphCtx {
   ir::ScalarBindings vars;
   std::unordered_map<const ir::OperationNode*, HostTensor>* tensors;
 
-  Value var(const ir::Var& v) {
+  Value var(const ir::Variable& v) {
     auto it = vars.find(&v);
     user_assert(it != vars.end()) << "evaluate_graph: variable '" << v.name << "' is not bound";
     return Value::of_int(it->second);

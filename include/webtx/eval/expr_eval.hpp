@@ -3,7 +3,7 @@
 // rounded to half after each operation, i32/u32 wrapping, truncating integer division (x / 0
 // gives x, as WGSL defines), bools as 0/1. Variables, memory and thread indices come from a
 // context object:
-//   Value var(const ir::Var&), Value load(const ir::Load&, int64_t index),
+//   Value var(const ir::Variable&), Value load(const ir::Load&, int64_t index),
 //   Value producer_load(const ir::ProducerLoad&, const std::vector<int64_t>&),
 //   int64_t thread(ir::ThreadAxis, int dim), Value reduce(const ir::Reduce&),
 //   static constexpr bool kLazySelect (the graph reference evaluates only the chosen side).
@@ -38,7 +38,7 @@ Value eval_expr(const ir::Expr& e, Ctx& ctx) {
   using ir::Add, ir::And, ir::BinaryNode, ir::Call, ir::Cast, ir::DType, ir::Div, ir::EQ, ir::Expr,
       ir::ExprKind, ir::FloatImm, ir::GE, ir::GT, ir::IntImm, ir::Intrinsic, ir::LE, ir::Load,
       ir::LT, ir::Max, ir::Min, ir::Mod, ir::Mul, ir::NE, ir::Not, ir::Or, ir::ProducerLoad,
-      ir::Reduce, ir::Select, ir::Sub, ir::ThreadAxis, ir::ThreadIndex, ir::Var;
+      ir::Reduce, ir::Select, ir::Sub, ir::ThreadAxis, ir::ThreadIndex, ir::Variable;
   const DType t = e.type();
   auto rec = [&](const Expr& x) { return eval_expr(x, ctx); };
   switch (e.kind()) {
@@ -46,8 +46,8 @@ Value eval_expr(const ir::Expr& e, Ctx& ctx) {
       return Value::of_int(e.as<IntImm>()->value);
     case ExprKind::FloatImm:
       return normalize(t, e.as<FloatImm>()->value);
-    case ExprKind::Var:
-      return ctx.var(*e.as<Var>());
+    case ExprKind::Variable:
+      return ctx.var(*e.as<Variable>());
     case ExprKind::ThreadIndex: {
       auto* ti = e.as<ThreadIndex>();
       return Value::of_int(ctx.thread(ti->axis, ti->dim));

@@ -139,7 +139,7 @@ inline ir::ScalarBindings bind_symbols(
     const TensorMap& given, const std::vector<ir::Expr>& symbols, const SymbolMap& explicit_syms) {
   ir::ScalarBindings b;
   for (auto& s : symbols) {
-    auto it = explicit_syms.find(s.as<ir::Var>()->name);
+    auto it = explicit_syms.find(s.as<ir::Variable>()->name);
     if (it != explicit_syms.end()) b[s.get()] = it->second;
   }
   for (auto& [name, shape] : declared) {
@@ -149,7 +149,7 @@ inline ir::ScalarBindings bind_symbols(
         << "tensor '" << name << "' has rank " << shape.size() << ", given rank "
         << t->second.rank();
     for (size_t d = 0; d < shape.size(); ++d) {
-      if (shape[d].as<ir::Var>() && !b.count(shape[d].get()))
+      if (shape[d].as<ir::Variable>() && !b.count(shape[d].get()))
         b[shape[d].get()] = t->second.shape[d];
     }
   }

@@ -31,7 +31,7 @@ class KernelRunner {
     for (auto& s : k.scalars) {
       auto it = syms.find(s.get());
       user_assert(it != syms.end())
-          << "kernel " << k.name << ": symbol '" << s.as<ir::Var>()->name << "' is not bound";
+          << "kernel " << k.name << ": symbol '" << s.as<ir::Variable>()->name << "' is not bound";
       scalars_.push_back({slot(s.get()), it->second});
     }
     for (auto& b : k.buffers) {
@@ -57,7 +57,7 @@ class KernelRunner {
     static constexpr bool kLazySelect = false;
     KernelRunner* r;
     int lane;
-    Value var(const ir::Var& v) {
+    Value var(const ir::Variable& v) {
       auto it = r->slots_.find(&v);
       internal_assert(it != r->slots_.end() && it->second < static_cast<int>(r->env_[lane].size()))
           << "kernel " << r->k_.name << ": variable '" << v.name << "' read before it is defined";
@@ -209,8 +209,8 @@ class KernelRunner {
     using ir::Add, ir::And, ir::BinaryNode, ir::Call, ir::Cast, ir::DType, ir::Div, ir::EQ,
         ir::Expr, ir::ExprKind, ir::FloatImm, ir::GE, ir::GT, ir::IntImm, ir::Intrinsic, ir::LE,
         ir::Load, ir::LT, ir::Max, ir::Min, ir::Mod, ir::Mul, ir::NE, ir::Not, ir::Or,
-        ir::ProducerLoad, ir::Reduce, ir::Select, ir::Sub, ir::ThreadAxis, ir::ThreadIndex, ir::Var,
-        ir::Allocate, ir::Barrier, ir::For, ir::IfThenElse, ir::LetStmt, ir::MemScope,
+        ir::ProducerLoad, ir::Reduce, ir::Select, ir::Sub, ir::ThreadAxis, ir::ThreadIndex,
+        ir::Variable, ir::Allocate, ir::Barrier, ir::For, ir::IfThenElse, ir::LetStmt, ir::MemScope,
         ir::ProducerStore, ir::Seq, ir::Store, ir::StmtKind;
     switch (s.kind()) {
       case StmtKind::Seq:
@@ -318,7 +318,7 @@ inline TensorMap run_program(const ir::Program& prog, const TensorMap& inputs,
   ir::ScalarBindings syms = bind_symbols(declared, inputs, prog.symbols, symbols);
   for (auto& s : prog.symbols) {
     user_assert(syms.count(s.get()))
-        << "run_program: symbol '" << s.as<ir::Var>()->name
+        << "run_program: symbol '" << s.as<ir::Variable>()->name
         << "' is not bound (pass it, or an input whose shape names it)";
   }
   TensorMap store;

@@ -1,6 +1,6 @@
 #pragma once
 // Expression nodes of the loop IR. Nodes are immutable, shared, and identified by address
-// (a Var is the same variable only if it is the same node). Each node's make() checks its
+// (a Variable is the same variable only if it is the same node). Each node's make() checks its
 // operands. Semantics that backends must agree on are written above each node.
 #include <cstdint>
 #include <memory>
@@ -82,10 +82,12 @@ struct FloatImm : ExprNodeBase<FloatImm, ExprKind::FloatImm> {
 
 // A scalar variable: a loop index, a let-bound value, or a symbolic extent bound at run time.
 // Identity is the node's address; the name is for printing only (printers uniquify it).
-struct Var : ExprNodeBase<Var, ExprKind::Var> {
+struct Variable : ExprNodeBase<Variable, ExprKind::Variable> {
   std::string name;
-  Var(DType t, std::string n) : ExprNodeBase(t), name(std::move(n)) {}
-  static Expr make(DType t, std::string n) { return Expr(std::make_shared<Var>(t, std::move(n))); }
+  Variable(DType t, std::string n) : ExprNodeBase(t), name(std::move(n)) {}
+  static Expr make(DType t, std::string n) {
+    return Expr(std::make_shared<Variable>(t, std::move(n)));
+  }
 };
 
 inline Expr::Expr(int v) : Expr(IntImm::make(DType::i32(), v)) {}
@@ -278,13 +280,13 @@ struct ProducerLoad : ExprNodeBase<ProducerLoad, ExprKind::ProducerLoad> {
 // An iteration axis: a variable with a range [min, min + extent).
 enum class IterKind : uint8_t { DataPar, Reduce };
 struct IterVarNode {
-  Expr var;  // a Var
+  Expr var;  // a Variable
   Expr min, extent;
   IterKind kind;
 };
 using IterVar = std::shared_ptr<const IterVarNode>;
 inline IterVar make_iter_var(Expr var, Expr min, Expr extent, IterKind kind) {
-  internal_assert(var.as<Var>()) << "IterVar needs a Var";
+  internal_assert(var.as<Variable>()) << "IterVar needs a Variable";
   return std::make_shared<const IterVarNode>(
       IterVarNode{std::move(var), std::move(min), std::move(extent), kind});
 }

@@ -39,13 +39,14 @@ class IRVisitor {
  protected:
   virtual void visit_IntImm(const IntImm&) {}
   virtual void visit_FloatImm(const FloatImm&) {}
-  virtual void visit_Var(const Var&) {}
+  virtual void visit_Variable(const Variable&) {}
 #define WEBTX_BIN(n) \
   virtual void visit_##n(const n& op) { visit(op.a), visit(op.b); }
   WEBTX_BIN(Add)
-  WEBTX_BIN(Sub) WEBTX_BIN(Mul) WEBTX_BIN(Div) WEBTX_BIN(Mod) WEBTX_BIN(Min) WEBTX_BIN(Max)
-      WEBTX_BIN(EQ) WEBTX_BIN(NE) WEBTX_BIN(LT) WEBTX_BIN(LE) WEBTX_BIN(GT) WEBTX_BIN(GE)
-          WEBTX_BIN(And) WEBTX_BIN(Or)
+  WEBTX_BIN(Sub)
+  WEBTX_BIN(Mul) WEBTX_BIN(Div) WEBTX_BIN(Mod) WEBTX_BIN(Min) WEBTX_BIN(Max) WEBTX_BIN(EQ)
+      WEBTX_BIN(NE) WEBTX_BIN(LT) WEBTX_BIN(LE) WEBTX_BIN(GT) WEBTX_BIN(GE) WEBTX_BIN(And)
+          WEBTX_BIN(Or)
 #undef WEBTX_BIN
               virtual void visit_Not(const Not& op) {
     visit(op.a);
@@ -116,7 +117,7 @@ class IRMutator {
   // Each takes the handle (to return unchanged) and the node.
   virtual Expr mutate_IntImm(const Expr& e, const IntImm&) { return e; }
   virtual Expr mutate_FloatImm(const Expr& e, const FloatImm&) { return e; }
-  virtual Expr mutate_Var(const Expr& e, const Var&) { return e; }
+  virtual Expr mutate_Variable(const Expr& e, const Variable&) { return e; }
 #define WEBTX_BIN(n)                                    \
   virtual Expr mutate_##n(const Expr& e, const n& op) { \
     Expr a = mutate(op.a), b = mutate(op.b);            \
@@ -124,9 +125,10 @@ class IRMutator {
     return n::make(std::move(a), std::move(b));         \
   }
   WEBTX_BIN(Add)
-  WEBTX_BIN(Sub) WEBTX_BIN(Mul) WEBTX_BIN(Div) WEBTX_BIN(Mod) WEBTX_BIN(Min) WEBTX_BIN(Max)
-      WEBTX_BIN(EQ) WEBTX_BIN(NE) WEBTX_BIN(LT) WEBTX_BIN(LE) WEBTX_BIN(GT) WEBTX_BIN(GE)
-          WEBTX_BIN(And) WEBTX_BIN(Or)
+  WEBTX_BIN(Sub)
+  WEBTX_BIN(Mul) WEBTX_BIN(Div) WEBTX_BIN(Mod) WEBTX_BIN(Min) WEBTX_BIN(Max) WEBTX_BIN(EQ)
+      WEBTX_BIN(NE) WEBTX_BIN(LT) WEBTX_BIN(LE) WEBTX_BIN(GT) WEBTX_BIN(GE) WEBTX_BIN(And)
+          WEBTX_BIN(Or)
 #undef WEBTX_BIN
               virtual Expr mutate_Not(const Expr& e, const Not& op) {
     Expr a = mutate(op.a);

@@ -5,7 +5,7 @@
 #define WEBTX_FOR_EACH_EXPR(X) \
   X(IntImm)                    \
   X(FloatImm)                  \
-  X(Var)                       \
+  X(Variable)                  \
   X(Add)                       \
   X(Sub)                       \
   X(Mul)                       \

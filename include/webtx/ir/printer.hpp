@@ -44,7 +44,7 @@ class IRPrinter : public IRVisitor {
     if (t.find_first_of(".e") == std::string::npos) t += ".0";
     os_ << t << (op.type.bits == 16 ? "h" : "f");
   }
-  void visit_Var(const Var& op) override { os_ << name_of(&op, op.name); }
+  void visit_Variable(const Variable& op) override { os_ << name_of(&op, op.name); }
 #define WEBTX_BIN(n, sym)                \
   void visit_##n(const n& op) override { \
     os_ << "(";                          \
@@ -54,9 +54,10 @@ class IRPrinter : public IRVisitor {
     os_ << ")";                          \
   }
   WEBTX_BIN(Add, "+")
-  WEBTX_BIN(Sub, "-") WEBTX_BIN(Mul, "*") WEBTX_BIN(Div, "/") WEBTX_BIN(Mod, "%")
-      WEBTX_BIN(EQ, "==") WEBTX_BIN(NE, "!=") WEBTX_BIN(LT, "<") WEBTX_BIN(LE, "<=")
-          WEBTX_BIN(GT, ">") WEBTX_BIN(GE, ">=") WEBTX_BIN(And, "&&") WEBTX_BIN(Or, "||")
+  WEBTX_BIN(Sub, "-")
+  WEBTX_BIN(Mul, "*") WEBTX_BIN(Div, "/") WEBTX_BIN(Mod, "%") WEBTX_BIN(EQ, "==")
+      WEBTX_BIN(NE, "!=") WEBTX_BIN(LT, "<") WEBTX_BIN(LE, "<=") WEBTX_BIN(GT, ">")
+          WEBTX_BIN(GE, ">=") WEBTX_BIN(And, "&&") WEBTX_BIN(Or, "||")
 #undef WEBTX_BIN
               void visit_Min(const Min& op) override {
     call("min", {op.a, op.b});

@@ -10,7 +10,7 @@
 
 namespace webtx::ir {
 
-// Var node -> value.
+// Variable node -> value.
 using ScalarBindings = std::unordered_map<const ExprNode*, int64_t>;
 
 inline int64_t eval_scalar(const Expr& e, const ScalarBindings& vars) {
@@ -24,9 +24,9 @@ inline int64_t eval_scalar(const Expr& e, const ScalarBindings& vars) {
   switch (e.kind()) {
     case ExprKind::IntImm:
       return e.as<IntImm>()->value;
-    case ExprKind::Var: {
+    case ExprKind::Variable: {
       auto it = vars.find(e.get());
-      user_assert(it != vars.end()) << "symbol '" << e.as<Var>()->name << "' is not bound";
+      user_assert(it != vars.end()) << "symbol '" << e.as<Variable>()->name << "' is not bound";
       return it->second;
     }
 #define WEBTX_BIN(N, OP)                  \

@@ -44,12 +44,12 @@ struct StmtNodeBase : StmtNode {
   StmtNodeBase() : StmtNode(K) {}
 };
 
-// let var = value in body (var is a Var; value evaluated once).
+// let var = value in body (var is a Variable; value evaluated once).
 struct LetStmt : StmtNodeBase<StmtKind::LetStmt> {
   Expr var, value;
   Stmt body;
   static Stmt make(Expr var, Expr value, Stmt body) {
-    internal_assert(var.as<Var>() && value.defined() && body.defined()) << "bad LetStmt";
+    internal_assert(var.as<Variable>() && value.defined() && body.defined()) << "bad LetStmt";
     internal_assert(var.type() == value.type()) << "LetStmt type mismatch";
     auto n = std::make_shared<LetStmt>();
     n->var = std::move(var), n->value = std::move(value), n->body = std::move(body);
@@ -71,7 +71,7 @@ struct For : StmtNodeBase<StmtKind::For> {
   ForKind for_kind = ForKind::Serial;
   Stmt body;
   static Stmt make(Expr var, Expr min, Expr extent, ForKind k, Stmt body) {
-    internal_assert(var.as<Var>() && min.defined() && extent.defined() && body.defined())
+    internal_assert(var.as<Variable>() && min.defined() && extent.defined() && body.defined())
         << "bad For";
     auto n = std::make_shared<For>();
     n->var = std::move(var), n->min = std::move(min), n->extent = std::move(extent);

@@ -30,7 +30,7 @@ inline bool deep_equal(const ir::Expr& a, const ir::Expr& b) {
   using ir::Add, ir::And, ir::BinaryNode, ir::Call, ir::Cast, ir::DType, ir::Div, ir::EQ, ir::Expr,
       ir::ExprKind, ir::FloatImm, ir::GE, ir::GT, ir::IntImm, ir::Intrinsic, ir::LE, ir::Load,
       ir::LT, ir::Max, ir::Min, ir::Mod, ir::Mul, ir::NE, ir::Not, ir::Or, ir::ProducerLoad,
-      ir::Reduce, ir::Select, ir::Sub, ir::ThreadAxis, ir::ThreadIndex, ir::Var;
+      ir::Reduce, ir::Select, ir::Sub, ir::ThreadAxis, ir::ThreadIndex, ir::Variable;
   if (a.same_as(b)) return true;
   if (!a.defined() || !b.defined() || a.kind() != b.kind() || !(a.type() == b.type())) return false;
   switch (a.kind()) {
@@ -38,7 +38,7 @@ inline bool deep_equal(const ir::Expr& a, const ir::Expr& b) {
       return a.as<IntImm>()->value == b.as<IntImm>()->value;
     case ExprKind::FloatImm:
       return a.as<FloatImm>()->value == b.as<FloatImm>()->value;
-    case ExprKind::Var:
+    case ExprKind::Variable:
       return false;  // identity only
 #define WEBTX_BIN(N)                                         \
   case ExprKind::N: {                                        \
@@ -50,8 +50,9 @@ inline bool deep_equal(const ir::Expr& a, const ir::Expr& b) {
       WEBTX_BIN(Mul)
       WEBTX_BIN(Div)
       WEBTX_BIN(Mod)
-      WEBTX_BIN(Min) WEBTX_BIN(Max) WEBTX_BIN(EQ) WEBTX_BIN(NE) WEBTX_BIN(LT) WEBTX_BIN(LE)
-          WEBTX_BIN(GT) WEBTX_BIN(GE) WEBTX_BIN(And) WEBTX_BIN(Or)
+      WEBTX_BIN(Min)
+      WEBTX_BIN(Max) WEBTX_BIN(EQ) WEBTX_BIN(NE) WEBTX_BIN(LT) WEBTX_BIN(LE) WEBTX_BIN(GT)
+          WEBTX_BIN(GE) WEBTX_BIN(And) WEBTX_BIN(Or)
 #undef WEBTX_BIN
               case ExprKind::Not : return deep_equal(a.as<Not>()->a, b.as<Not>()->a);
     case ExprKind::Select: {
@@ -141,7 +142,7 @@ class Substituter : public ir::IRMutator {
   using ir::IRMutator::mutate;
 
  protected:
-  ir::Expr mutate_Var(const ir::Expr& e, const ir::Var&) override {
+  ir::Expr mutate_Variable(const ir::Expr& e, const ir::Variable&) override {
     auto it = m_.find(e.get());
     return it == m_.end() ? e : it->second;
   }
@@ -175,7 +176,7 @@ inline bool uses_var(const ir::Expr& e, const ir::ExprNode* v) {
   struct U : ir::IRVisitor {
     const ir::ExprNode* v;
     bool found = false;
-    void visit_Var(const ir::Var& op) override { found |= &op == v; }
+    void visit_Variable(const ir::Variable& op) override { found |= &op == v; }
   } u;
   u.v = v;
   u.visit(e);
@@ -198,7 +199,7 @@ inline std::optional<ConstRange> const_bounds(const ir::Expr& e, const RangeMap&
   using ir::Add, ir::And, ir::BinaryNode, ir::Call, ir::Cast, ir::DType, ir::Div, ir::EQ, ir::Expr,
       ir::ExprKind, ir::FloatImm, ir::GE, ir::GT, ir::IntImm, ir::Intrinsic, ir::LE, ir::Load,
       ir::LT, ir::Max, ir::Min, ir::Mod, ir::Mul, ir::NE, ir::Not, ir::Or, ir::ProducerLoad,
-      ir::Reduce, ir::Select, ir::Sub, ir::ThreadAxis, ir::ThreadIndex, ir::Var;
+      ir::Reduce, ir::Select, ir::Sub, ir::ThreadAxis, ir::ThreadIndex, ir::Variable;
   using R = std::optional<ConstRange>;
   if (!e.defined() || !e.type().is_int()) return std::nullopt;
   switch (e.kind()) {
@@ -206,7 +207,7 @@ inline std::optional<ConstRange> const_bounds(const ir::Expr& e, const RangeMap&
       int64_t v = e.as<IntImm>()->value;
       return ConstRange{v, v};
     }
-    case ExprKind::Var: {
+    case ExprKind::Variable: {
       auto it = vars.find(e.get());
       return it == vars.end() ? R() : R(it->second);
     }

@@ -81,7 +81,7 @@ inline bool mentions_any(const ir::Expr& e, const IntervalMap& env) {
   struct U : ir::IRVisitor {
     const IntervalMap* env;
     bool found = false;
-    void visit_Var(const ir::Var& op) override { found |= env->count(&op) > 0; }
+    void visit_Variable(const ir::Variable& op) override { found |= env->count(&op) > 0; }
   } u;
   u.env = &env;
   u.visit(e);
@@ -93,9 +93,9 @@ inline Interval eval_interval(const ir::Expr& e, const IntervalMap& env, const s
   using ir::Add, ir::And, ir::BinaryNode, ir::Call, ir::Cast, ir::DType, ir::Div, ir::EQ, ir::Expr,
       ir::ExprKind, ir::FloatImm, ir::GE, ir::GT, ir::IntImm, ir::Intrinsic, ir::LE, ir::Load,
       ir::LT, ir::Max, ir::Min, ir::Mod, ir::Mul, ir::NE, ir::Not, ir::Or, ir::ProducerLoad,
-      ir::Reduce, ir::Select, ir::Sub, ir::ThreadAxis, ir::ThreadIndex, ir::Var;
+      ir::Reduce, ir::Select, ir::Sub, ir::ThreadAxis, ir::ThreadIndex, ir::Variable;
   auto one = make_int(1);
-  if (auto* v = e.as<Var>()) {
+  if (auto* v = e.as<Variable>()) {
     auto it = env.find(v);
     return it == env.end() ? Interval{e, one} : it->second;
   }
@@ -283,7 +283,7 @@ inline void infer_bounds(LowerContext& ctx) {
           << what << ": the region of dimension " << d << " (axis '" << axis_name(si.op->axis[d])
           << "') has non-constant extent " << to_string(region[d].extent)
           << "; workgroup/private buffers need a constant size";
-      ir::Expr v = ir::Var::make(ir::DType::i32(), name + "_min" + std::to_string(d));
+      ir::Expr v = ir::Variable::make(ir::DType::i32(), name + "_min" + std::to_string(d));
       si.min_vars.push_back(v), si.region_min.push_back(region[d].min);
       si.dp_min.push_back(v), si.dp_extent.push_back(region[d].extent);
     }

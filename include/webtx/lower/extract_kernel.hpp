@@ -16,7 +16,7 @@ inline std::vector<ir::Expr> free_vars(const ir::Stmt& s, const std::vector<ir::
     std::vector<ir::Expr> out;
     std::unordered_map<const ir::ExprNode*, ir::Expr> handles;
     using ir::IRVisitor::visit;
-    void visit_Var(const ir::Var& op) override {
+    void visit_Variable(const ir::Variable& op) override {
       if (!bound.count(&op) && seen.insert(&op).second) out.push_back(handles.at(&op));
     }
     void visit_LetStmt(const ir::LetStmt& op) override {
@@ -30,7 +30,7 @@ inline std::vector<ir::Expr> free_vars(const ir::Stmt& s, const std::vector<ir::
   struct H : ir::IRVisitor {
     std::unordered_map<const ir::ExprNode*, ir::Expr>* h;
     void visit(const ir::Expr& e) override {
-      if (e.defined() && e.as<ir::Var>()) (*h)[e.get()] = e;
+      if (e.defined() && e.as<ir::Variable>()) (*h)[e.get()] = e;
       ir::IRVisitor::visit(e);
     }
     using ir::IRVisitor::visit;
@@ -94,7 +94,7 @@ inline ir::Kernel make_kernel(std::string name, ir::Stmt body, const LaunchConfi
   for (auto& f : free_vars(body, extra)) {
     internal_assert(
         std::any_of(symbols.begin(), symbols.end(), [&](auto& s) { return s.same_as(f); }))
-        << "kernel " << k.name << ": free variable '" << f.as<ir::Var>()->name
+        << "kernel " << k.name << ": free variable '" << f.as<ir::Variable>()->name
         << "' is not a symbol";
   }
   k.workgroup_size = lc.workgroup_size;

@@ -17,7 +17,7 @@ inline ir::Expr erf_expansion(const ir::Expr& x) {
   using ir::Add, ir::And, ir::BinaryNode, ir::Call, ir::Cast, ir::DType, ir::Div, ir::EQ, ir::Expr,
       ir::ExprKind, ir::FloatImm, ir::GE, ir::GT, ir::IntImm, ir::Intrinsic, ir::LE, ir::Load,
       ir::LT, ir::Max, ir::Min, ir::Mod, ir::Mul, ir::NE, ir::Not, ir::Or, ir::ProducerLoad,
-      ir::Reduce, ir::Select, ir::Sub, ir::ThreadAxis, ir::ThreadIndex, ir::Var;
+      ir::Reduce, ir::Select, ir::Sub, ir::ThreadAxis, ir::ThreadIndex, ir::Variable;
   DType t = x.type();
   auto c = [&](double v) { return FloatImm::make(t, v); };
   Expr a = Call::make(Intrinsic::Abs, {x});
@@ -39,8 +39,8 @@ class LegalizeIntrinsics : public ir::IRMutator {
   ir::Expr mutate_Call(const ir::Expr& e, const ir::Call& op) override {
     if (op.func != ir::Intrinsic::Erf) return ir::IRMutator::mutate_Call(e, op);
     ir::Expr x = mutate(op.args[0]);
-    if (collecting_ && !x.as<ir::Var>() && !x.as<ir::FloatImm>()) {
-      ir::Expr v = ir::Var::make(x.type(), "erf_arg");
+    if (collecting_ && !x.as<ir::Variable>() && !x.as<ir::FloatImm>()) {
+      ir::Expr v = ir::Variable::make(x.type(), "erf_arg");
       lets_.push_back({v, x});
       x = v;
     }

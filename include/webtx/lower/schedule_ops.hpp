@@ -51,8 +51,8 @@ class StageBuilder {
     VarMap fresh;
     for (int j = k0; j < n; ++j) {
       if (leaves[j]->kind != ir::IterKind::DataPar) continue;
-      auto* v = leaves[j]->var.as<ir::Var>();
-      fresh[v] = ir::Var::make(v->type, v->name + "_init");
+      auto* v = leaves[j]->var.as<ir::Variable>();
+      fresh[v] = ir::Variable::make(v->type, v->name + "_init");
     }
     std::vector<ir::Expr> init_idx;
     for (auto& e : idx) init_idx.push_back(substitute(e, fresh));

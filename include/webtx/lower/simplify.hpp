@@ -40,7 +40,7 @@ inline void to_linear(const ir::Expr& e, int64_t scale, Linear& out) {
   using ir::Add, ir::And, ir::BinaryNode, ir::Call, ir::Cast, ir::DType, ir::Div, ir::EQ, ir::Expr,
       ir::ExprKind, ir::FloatImm, ir::GE, ir::GT, ir::IntImm, ir::Intrinsic, ir::LE, ir::Load,
       ir::LT, ir::Max, ir::Min, ir::Mod, ir::Mul, ir::NE, ir::Not, ir::Or, ir::ProducerLoad,
-      ir::Reduce, ir::Select, ir::Sub, ir::ThreadAxis, ir::ThreadIndex, ir::Var;
+      ir::Reduce, ir::Select, ir::Sub, ir::ThreadAxis, ir::ThreadIndex, ir::Variable;
   if (auto* c = e.as<IntImm>()) {
     out.c += scale * c->value;
   } else if (auto* a = e.as<Add>()) {
@@ -63,7 +63,7 @@ inline ir::Expr from_linear(const Linear& l, ir::DType t) {
   using ir::Add, ir::And, ir::BinaryNode, ir::Call, ir::Cast, ir::DType, ir::Div, ir::EQ, ir::Expr,
       ir::ExprKind, ir::FloatImm, ir::GE, ir::GT, ir::IntImm, ir::Intrinsic, ir::LE, ir::Load,
       ir::LT, ir::Max, ir::Min, ir::Mod, ir::Mul, ir::NE, ir::Not, ir::Or, ir::ProducerLoad,
-      ir::Reduce, ir::Select, ir::Sub, ir::ThreadAxis, ir::ThreadIndex, ir::Var;
+      ir::Reduce, ir::Select, ir::Sub, ir::ThreadAxis, ir::ThreadIndex, ir::Variable;
   Expr r;
   auto term = [&](const Expr& a, int64_t k) {
     return k == 1 ? a : Mul::make(a, IntImm::make(t, k));
@@ -339,7 +339,7 @@ class Simplifier : public ir::IRMutator {
     if (!e.type().is_int()) return false;
     switch (e.kind()) {
       case K::IntImm:
-      case K::Var:
+      case K::Variable:
         return true;
       case K::Add:
       case K::Sub:
@@ -385,7 +385,7 @@ class Simplifier : public ir::IRMutator {
   }
   Stmt mutate_LetStmt(const Stmt& s, const ir::LetStmt& op) override {
     Expr v = mutate(op.value);
-    if (v.as<ir::IntImm>() || v.as<ir::Var>() || v.as<ir::FloatImm>() || is_index_arith(v)) {
+    if (v.as<ir::IntImm>() || v.as<ir::Variable>() || v.as<ir::FloatImm>() || is_index_arith(v)) {
       VarMap m{{op.var.get(), v}};
       return mutate(substitute(op.body, m));
     }

@@ -17,7 +17,7 @@ inline void verify_kernel(const ir::Kernel& k) {
     int branches = 0;
     std::string name;
     using ir::IRVisitor::visit;
-    void visit_Var(const ir::Var& op) override {
+    void visit_Variable(const ir::Variable& op) override {
       internal_assert(defined.count(&op))
           << "kernel " << name << ": variable '" << op.name << "' is used but never defined";
     }

@@ -55,7 +55,7 @@ class InlineMarked : public ir::IRMutator {
       struct Sub : ir::IRMutator {
         std::unordered_map<const ir::ExprNode*, ir::Expr>* m;
         using ir::IRMutator::mutate;
-        ir::Expr mutate_Var(const ir::Expr& v, const ir::Var&) override {
+        ir::Expr mutate_Variable(const ir::Expr& v, const ir::Variable&) override {
           auto it = m->find(v.get());
           return it == m->end() ? v : it->second;
         }
@@ -74,7 +74,7 @@ inline std::vector<ir::IterVar> fresh_axes(const ir::Operation& like) {
   std::vector<ir::IterVar> axes;
   for (int i = 0; i < like->ndim(); ++i) {
     std::string n = like->is_placeholder() ? "ax" + std::to_string(i) : axis_name(like->axis[i]);
-    axes.push_back(ir::make_iter_var(ir::Var::make(ir::DType::i32(), n),
+    axes.push_back(ir::make_iter_var(ir::Variable::make(ir::DType::i32(), n),
                                      ir::IntImm::make(ir::DType::i32(), 0), like->shape[i],
                                      ir::IterKind::DataPar));
   }

@@ -41,7 +41,7 @@ struct AxisAttr {
 
 enum class AttachKind : uint8_t { Root, Inline, ComputeAt };
 
-inline std::string axis_name(const ir::IterVar& v) { return v->var.as<ir::Var>()->name; }
+inline std::string axis_name(const ir::IterVar& v) { return v->var.as<ir::Variable>()->name; }
 
 namespace detail {
 inline ir::Expr fold_int(ir::Expr e) {
@@ -150,7 +150,7 @@ class Stage {
         << axis_name(outer) << "' and '" << axis_name(inner) << "'";
     std::string n = axis_name(outer) + "_" + axis_name(inner) + "_fused";
     auto fused = ir::make_iter_var(
-        ir::Var::make(ir::DType::i32(), n), ir::IntImm::make(ir::DType::i32(), 0),
+        ir::Variable::make(ir::DType::i32(), n), ir::IntImm::make(ir::DType::i32(), 0),
         detail::fold_int(ir::Mul::make(outer->extent, inner->extent)), outer->kind);
     rels_.push_back({std::nullopt, FuseRel{outer, inner, fused}});
     leaves_[po] = fused;
@@ -270,7 +270,7 @@ class Stage {
     return -1;
   }
   ir::IterVar derive(const ir::IterVar& p, const char* suffix, ir::Expr extent) {
-    return ir::make_iter_var(ir::Var::make(ir::DType::i32(), axis_name(p) + suffix),
+    return ir::make_iter_var(ir::Variable::make(ir::DType::i32(), axis_name(p) + suffix),
                              ir::IntImm::make(ir::DType::i32(), 0), std::move(extent), p->kind);
   }
   AxisAttr& attr_for(const ir::IterVar& v, const char*) {

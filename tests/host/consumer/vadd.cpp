@@ -4,7 +4,7 @@
 namespace ir = webtx::ir;
 
 WEBTX_MODEL(vadd, ctx) {
-  ir::Expr n = ir::Var::make(ir::DType::i32(), "n");
+  ir::Expr n = ir::Variable::make(ir::DType::i32(), "n");
   auto buf = [&](const char* name) {
     return ir::make_buffer(name, ir::DType::f32(), ir::MemScope::Global, {n});
   };

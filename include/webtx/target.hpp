@@ -1,0 +1,112 @@
+#pragma once
+// What a model is built for: the backends it ships, the optional device features its kernels
+// may use, and the device limits lowering and every backend must respect. One struct travels
+// through lower() and every backend; no limit is hard-coded where it is used.
+//
+// The defaults are WebGPU's guaranteed limits (the values every conforming adapter offers,
+// https://www.w3.org/TR/webgpu/#limits), so a model built for the default target runs on any
+// WebGPU device. A model that needs more names a target with larger limits or more features;
+// the runtimes refuse a device that cannot meet them, naming the feature or limit.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "webtx/error.hpp"
+
+namespace webtx {
+
+// Optional device features, by their WebGPU names.
+enum class Feature : uint8_t {
+  ShaderF16,       // "shader-f16": f16 arithmetic and storage in shaders
+  Subgroups,       // "subgroups": subgroupAdd/Max..., SPIR-V GroupNonUniform*
+  SubgroupMatrix,  // "chromium-experimental-subgroup-matrix": tensor cores
+  TimestampQuery,  // "timestamp-query": per-kernel GPU time
+};
+inline constexpr Feature kAllFeatures[] = {Feature::ShaderF16, Feature::Subgroups,
+                                           Feature::SubgroupMatrix, Feature::TimestampQuery};
+
+inline const char* feature_name(Feature f) {
+  switch (f) {
+    case Feature::ShaderF16:
+      return "shader-f16";
+    case Feature::Subgroups:
+      return "subgroups";
+    case Feature::SubgroupMatrix:
+      return "chromium-experimental-subgroup-matrix";
+    case Feature::TimestampQuery:
+      return "timestamp-query";
+  }
+  return "?";
+}
+
+// Device limits, named as in WebGPU's GPUSupportedLimits. Defaults: the guaranteed values.
+struct TargetLimits {
+  int64_t maxComputeWorkgroupsPerDimension = 65535;
+  int64_t maxComputeInvocationsPerWorkgroup = 256;
+  int64_t maxComputeWorkgroupSizeX = 256;
+  int64_t maxComputeWorkgroupSizeY = 256;
+  int64_t maxComputeWorkgroupSizeZ = 64;
+  int64_t maxComputeWorkgroupStorageSize = 16384;
+  int64_t maxStorageBuffersPerShaderStage = 8;
+  int64_t maxStorageBufferBindingSize = int64_t{128} << 20;
+  int64_t maxBufferSize = int64_t{256} << 20;
+  // Not a WebGPU limit: loops with at most this many iterations are unrolled when scheduled
+  // `unroll`; longer ones stay loops (shader compile time grows with unrolled code).
+  int64_t maxUnrollIterations = 64;
+};
+
+struct Target {
+  std::string name = "webgpu";
+  std::vector<Feature> features;
+  TargetLimits limits;
+
+  bool has(Feature f) const {
+    for (auto g : features)
+      if (g == f) return true;
+    return false;
+  }
+  Target& with(Feature f) {
+    if (!has(f)) features.push_back(f);
+    return *this;
+  }
+};
+
+// Named targets, as given to add_webgpu_model(... TARGET <name>):
+//   webgpu         WebGPU's guaranteed limits, no optional feature (the default)
+//   webgpu-f16     webgpu + shader-f16
+//   webgpu-large   the limits every desktop GPU of the last years offers (1024 invocations,
+//                  32 KiB workgroup memory, 1 GiB storage bindings)
+//   webgpu-large-f16, webgpu-large-subgroups: the same plus that feature
+inline std::vector<std::string> target_names() {
+  return {"webgpu", "webgpu-f16", "webgpu-large", "webgpu-large-f16", "webgpu-large-subgroups"};
+}
+
+inline Target target_by_name(const std::string& name) {
+  Target t;
+  t.name = name;
+  std::string rest = name;
+  auto take = [&](const std::string& prefix) {
+    if (rest.rfind(prefix, 0) != 0) return false;
+    rest = rest.substr(prefix.size());
+    return true;
+  };
+  user_assert(take("webgpu")) << "unknown target '" << name << "'";
+  if (take("-large")) {
+    t.limits.maxComputeInvocationsPerWorkgroup = 1024;
+    t.limits.maxComputeWorkgroupSizeX = 1024;
+    t.limits.maxComputeWorkgroupSizeY = 1024;
+    t.limits.maxComputeWorkgroupStorageSize = 32768;
+    t.limits.maxStorageBufferBindingSize = int64_t{1} << 30;
+    t.limits.maxBufferSize = int64_t{1} << 30;
+  }
+  if (take("-f16")) t.with(Feature::ShaderF16);
+  if (take("-subgroups")) t.with(Feature::Subgroups);
+  if (!rest.empty()) {
+    std::string known;
+    for (auto& n : target_names()) known += (known.empty() ? "" : ", ") + n;
+    user_error << "unknown target '" << name << "' (known targets: " << known << ")";
+  }
+  return t;
+}
+
+}  // namespace webtx
