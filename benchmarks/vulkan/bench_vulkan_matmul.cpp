@@ -24,13 +24,13 @@
 #include <sstream>
 
 #include "hand_kernels.hpp"
+#include "vk_program.hpp"
 #include "webtx/codegen/spirv.hpp"
-#include "webtx/runtime/vulkan/program_runner.hpp"
 
 namespace {
 
 using namespace webtx;
-namespace rt = webtx::runtime::vulkan;
+namespace rt = webtx::vk_program;
 
 rt::VulkanDevice& device() {
   static rt::VulkanDevice d;

@@ -7,9 +7,9 @@
 #include <cmath>
 #include <unordered_map>
 
-#include "half.hpp"
 #include "spv_builder.hpp"
 #include "webtx/codegen/spirv.hpp"
+#include "webtx/half.hpp"
 #include "webtx/ir/functor.hpp"
 #include "webtx/ir/printer.hpp"
 #include "webtx/ir/vector_access.hpp"
@@ -256,7 +256,7 @@ void CodeGenSpirv::visit_IntImm(const IntImm& op) {
 }
 
 void CodeGenSpirv::visit_FloatImm(const FloatImm& op) {
-  uint32_t bits = op.type.bits == 16 ? float_to_half_bits(static_cast<float>(op.value))
+  uint32_t bits = op.type.bits == 16 ? webtx::float_to_half(static_cast<float>(op.value))
                                      : std::bit_cast<uint32_t>(static_cast<float>(op.value));
   value_ = b_.const_bits(value_type(op.type), bits);
 }
@@ -332,9 +332,9 @@ void CodeGenSpirv::visit_Cast(const Cast& op) {
     return;
   }
   if (from.is_bool()) {  // bool -> number is 0 or 1
-    uint32_t one = to.is_float()
-                       ? (to.bits == 16 ? float_to_half_bits(1.0f) : std::bit_cast<uint32_t>(1.0f))
-                       : 1u;
+    uint32_t one =
+        to.is_float() ? (to.bits == 16 ? webtx::float_to_half(1.0f) : std::bit_cast<uint32_t>(1.0f))
+                      : 1u;
     value_ = b_.op(Op::OpSelect, tt, {v, b_.const_bits(tt, one), b_.const_bits(tt, 0)});
     return;
   }
@@ -395,7 +395,7 @@ void CodeGenSpirv::visit_Call(const Call& op) {
       return;
     case Intrinsic::Sigmoid: {  // 1 / (1 + exp(-x))
       uint32_t one_bits =
-          op.type.bits == 16 ? float_to_half_bits(1.0f) : std::bit_cast<uint32_t>(1.0f);
+          op.type.bits == 16 ? webtx::float_to_half(1.0f) : std::bit_cast<uint32_t>(1.0f);
       Id one = b_.const_bits(t, one_bits);
       Id e = glsl(GLSLstd450Exp, t, {b_.op(Op::OpFNegate, t, {args[0]})});
       value_ = b_.op(Op::OpFDiv, t, {one, b_.op(Op::OpFAdd, t, {one, e})});

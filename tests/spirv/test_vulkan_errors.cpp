@@ -1,6 +1,10 @@
 // Bad input is refused before dispatch with a UserError naming the tensor/axis/kernel/feature.
 #include "hand_kernels.hpp"
 #include "vk_test_util.hpp"
+#include "webtx/codegen/describe_program.hpp"
+
+#include <filesystem>
+#include <fstream>
 
 namespace webtx::spirv_test {
 namespace {
@@ -42,20 +46,21 @@ TEST_F(VulkanErrors, WrongDtype) {
 
 TEST_F(VulkanErrors, WrongRank) {
   rt::TensorMap t{{"in0", vec(4)}, {"in1", rt::HostTensor(DType::f32(), {2, 2})}};
-  expect_error<UserError>([&] { prog->run(t); }, {"tensor 'in1'", "rank 2", "expected 1"});
+  expect_error<UserError>([&] { prog->run(t); },
+                          {"tensor 'in1'", "must have rank 1", "got rank 2"});
 }
 
 TEST_F(VulkanErrors, SymbolBoundToTwoValues) {
   rt::TensorMap t{{"in0", vec(4)}, {"in1", vec(5)}};
   expect_error<UserError>([&] { prog->run(t); }, {"tensor 'in1' axis 0", "extent 5",
-                                                  "symbol 'n' is 4", "tensor 'in0' axis 0"});
+                                                  "symbol 'n' = 4", "tensor 'in0' axis 0"});
 }
 
 TEST_F(VulkanErrors, ExplicitSymbolContradictsTensor) {
   rt::TensorMap t{{"in0", vec(4)}, {"in1", vec(4)}};
   rt::RunOptions o;
   o.symbols["n"] = 8;
-  expect_error<UserError>([&] { prog->run(t, o); }, {"tensor 'in0' axis 0", "symbol 'n' is 8"});
+  expect_error<UserError>([&] { prog->run(t, o); }, {"tensor 'in0' axis 0", "symbol 'n' = 8"});
   o.symbols = {{"m", 3}};
   expect_error<UserError>([&] { prog->run(t, o); }, {"no symbol 'm'"});
 }
@@ -127,6 +132,29 @@ TEST(VulkanErrorsStandalone, ValidatorReportsBrokenModules) {
   ASSERT_EQ(codegen::spirv::validate(words), "");
   words.pop_back();  // drop OpFunctionEnd's word
   EXPECT_NE(codegen::spirv::validate(words), "");
+}
+
+// Loading what a generator ships: a missing description or module is named by path.
+TEST(VulkanErrorsStandalone, LoadMissingFiles) {
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::path(WEBTX_SPV_DIR) / "load_missing";
+  fs::create_directories(dir);
+  expect_error<UserError>([&] { rt::VulkanModel::load(device(), dir / "nope.manifest.json"); },
+                          {"cannot read model description", "nope.manifest.json"});
+  model::ModelSpec spec = codegen::describe_program(vector_add(), {{"", "absent.spv"}});
+  std::ofstream(dir / "m.manifest.json") << model::to_json(spec);
+  expect_error<UserError>([&] { rt::VulkanModel::load(device(), dir / "m.manifest.json"); },
+                          {"SPIR-V module of kernel 'vector_add'", "absent.spv"});
+  spec.kernels[0].spirv = "";
+  std::ofstream(dir / "m.manifest.json") << model::to_json(spec);
+  expect_error<UserError>([&] { rt::VulkanModel::load(device(), dir / "m.manifest.json"); },
+                          {"kernel 'vector_add' has no SPIR-V"});
+  // Truncated module: not a whole number of words.
+  spec.kernels[0].spirv = "short.spv";
+  std::ofstream(dir / "m.manifest.json") << model::to_json(spec);
+  std::ofstream(dir / "short.spv") << "abcdef";
+  expect_error<UserError>([&] { rt::VulkanModel::load(device(), dir / "m.manifest.json"); },
+                          {"short.spv", "6 bytes"});
 }
 
 TEST(VulkanErrorsStandalone, NoMatchingDevice) {

@@ -9,12 +9,13 @@
 #include <fstream>
 #include <random>
 
+#include "vk_program.hpp"
 #include "webtx/codegen/spirv.hpp"
-#include "webtx/runtime/vulkan/program_runner.hpp"
+#include "webtx/half.hpp"
 
 namespace webtx::spirv_test {
 
-namespace rt = webtx::runtime::vulkan;
+namespace rt = webtx::vk_program;
 
 inline rt::VulkanDevice& device() {
   static rt::VulkanDevice d;
@@ -49,35 +50,7 @@ std::vector<T> random_values(size_t n, double lo, double hi, unsigned seed) {
   return v;
 }
 
-inline uint16_t f32_to_f16(float f) {
-  // Round to nearest even; inputs in tests are normal numbers in range.
-  uint32_t x;
-  std::memcpy(&x, &f, 4);
-  uint32_t sign = (x >> 16) & 0x8000u;
-  int e = static_cast<int>((x >> 23) & 0xff) - 127 + 15;
-  uint32_t mant = x & 0x7fffffu;
-  if (e <= 0) return static_cast<uint16_t>(sign);
-  uint32_t h = (static_cast<uint32_t>(e) << 10) | (mant >> 13);
-  uint32_t rem = mant & 0x1fffu;
-  if (rem > 0x1000u || (rem == 0x1000u && (h & 1u))) ++h;
-  return static_cast<uint16_t>(sign | h);
-}
-
-inline float f16_to_f32(uint16_t h) {
-  uint32_t sign = (h & 0x8000u) << 16, e = (h >> 10) & 0x1f, m = h & 0x3ffu;
-  uint32_t x;
-  if (e == 0) {
-    float v = std::ldexp(static_cast<float>(m), -24);
-    return sign ? -v : v;
-  }
-  if (e == 31) {
-    x = sign | 0x7f800000u | (m << 13);
-  } else {
-    x = sign | ((e - 15 + 127) << 23) | (m << 13);
-  }
-  float f;
-  std::memcpy(&f, &x, 4);
-  return f;
-}
+inline uint16_t f32_to_f16(float f) { return webtx::float_to_half(f); }
+inline float f16_to_f32(uint16_t h) { return webtx::half_to_float(h); }
 
 }  // namespace webtx::spirv_test

@@ -8,44 +8,14 @@
 #include <string>
 #include <vector>
 
+#include "webtx/half.hpp"
 #include "webtx/ir.hpp"
 
 namespace webtx::eval {
 
-inline float half_to_float(uint16_t h) {
-  uint32_t sign = (h >> 15) & 1, exp = (h >> 10) & 0x1f, man = h & 0x3ff;
-  float v;
-  if (exp == 0) {
-    v = std::ldexp(static_cast<float>(man), -24);
-  } else if (exp == 31) {
-    v = man ? NAN : INFINITY;
-  } else {
-    v = std::ldexp(static_cast<float>(man | 0x400), static_cast<int>(exp) - 25);
-  }
-  return sign ? -v : v;
-}
-
-// Round to nearest even, with overflow to infinity and subnormals.
-inline uint16_t float_to_half(float f) {
-  uint32_t x;
-  std::memcpy(&x, &f, 4);
-  uint32_t sign = (x >> 16) & 0x8000;
-  uint32_t absx = x & 0x7fffffff;
-  if (absx > 0x7f800000) return static_cast<uint16_t>(sign | 0x7e00);   // NaN
-  if (absx >= 0x477ff000) return static_cast<uint16_t>(sign | 0x7c00);  // overflow -> inf
-  if (absx < 0x38800000) {                                              // subnormal half (or zero)
-    float a;
-    std::memcpy(&a, &absx, 4);
-    float scaled = a * 16777216.0f;  // 2^24: units of the smallest subnormal
-    return static_cast<uint16_t>(sign | static_cast<uint32_t>(std::nearbyint(scaled)));
-  }
-  uint32_t e = ((absx >> 23) - 112) << 10, m = (absx >> 13) & 0x3ff;
-  uint32_t h = e | m;
-  uint32_t rest = absx & 0x1fff;
-  if (rest > 0x1000 || (rest == 0x1000 && (h & 1))) ++h;
-  return static_cast<uint16_t>(sign | h);
-}
-inline float round_half(float f) { return half_to_float(float_to_half(f)); }
+using webtx::float_to_half;  // webtx/half.hpp: the one f16 conversion
+using webtx::half_to_float;
+using webtx::round_half;
 
 struct HostTensor {
   ir::DType dtype = ir::DType::f32();

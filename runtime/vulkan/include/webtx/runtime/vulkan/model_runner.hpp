@@ -1,0 +1,79 @@
+#pragma once
+// Runs a generated model natively: what the generator ships (the model description JSON and
+// one .spv per kernel) on a VulkanDevice. Every call is checked with the model description's
+// one shape check (model::bind_shapes: dtype, rank, every axis, symbols bound consistently),
+// intermediates are allocated, every kernel is dispatched in order in one command buffer, and
+// outputs are read back. All checks happen before anything is dispatched. Links no compiler
+// code: only the model description library and the Vulkan loader.
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "webtx/model/model_spec.hpp"
+#include "webtx/runtime/vulkan/device.hpp"
+#include "webtx/runtime/vulkan/host_tensor.hpp"
+
+namespace webtx::runtime::vulkan {
+
+struct RunOptions {
+  // Explicit symbol values (checked against the tensors' shapes); symbols that appear as a
+  // whole axis of a given tensor are inferred and need not be listed.
+  std::map<std::string, int64_t> symbols;
+  bool timed = false;  // collect per-kernel GPU time from timestamps
+};
+
+struct RunResult {
+  std::map<std::string, int64_t> symbols;  // every symbol's value
+  std::vector<double> kernel_ns;           // per kernel, when timed
+};
+
+// A model whose pipelines are built once (one SPIR-V module per kernel, in order).
+class VulkanModel {
+ public:
+  // `spirv[i]` is kernel i's module. The device is checked against each kernel's needs
+  // (features, workgroup size and memory), naming the kernel and the limit.
+  VulkanModel(VulkanDevice& device, model::ModelSpec spec,
+              std::vector<std::vector<uint32_t>> spirv);
+
+  // What the generator wrote: `manifest` is <dir>/<model>.manifest.json; each kernel's module
+  // is the .spv file its description names, in the same directory. UserError naming the file
+  // when one is missing or unreadable, or when the description has no SPIR-V for a kernel.
+  static std::unique_ptr<VulkanModel> load(VulkanDevice& device,
+                                           const std::filesystem::path& manifest);
+
+  const model::ModelSpec& spec() const { return spec_; }
+
+  // The model with its tensors on the device, ready to dispatch repeatedly.
+  class Bound {
+   public:
+    // Dispatches every kernel (one submission); per-kernel ns when timed.
+    std::vector<double> execute(bool timed = false);
+    // Copies outputs (and any intermediates present in `tensors`) back, shaped.
+    void read_outputs(TensorMap& tensors);
+    const std::map<std::string, int64_t>& symbols() const { return symbols_; }
+
+   private:
+    friend class VulkanModel;
+    VulkanModel* model_ = nullptr;
+    std::map<std::string, int64_t> symbols_;
+    std::vector<std::vector<int64_t>> shapes_;  // per model tensor
+    std::vector<VulkanBuffer> buffers_;         // per model tensor
+    std::vector<Dispatch> dispatches_;
+  };
+
+  // Checks `tensors` (all inputs present; outputs optional) and uploads inputs.
+  // Throws UserError naming tensor and axis on any mismatch.
+  std::unique_ptr<Bound> bind(const TensorMap& tensors, const RunOptions& options = {});
+  // bind + execute + read_outputs: outputs are written into `tensors`.
+  RunResult run(TensorMap& tensors, const RunOptions& options = {});
+
+ private:
+  VulkanDevice& device_;
+  model::ModelSpec spec_;
+  std::vector<std::unique_ptr<VulkanPipeline>> pipelines_;
+};
+
+}  // namespace webtx::runtime::vulkan

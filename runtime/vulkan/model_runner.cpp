@@ -1,0 +1,207 @@
+#include "webtx/runtime/vulkan/model_runner.hpp"
+
+#include <algorithm>
+#include <fstream>
+#include <limits>
+#include <sstream>
+
+#include "webtx/model/bind_shapes.hpp"
+#include "webtx/model/extent.hpp"
+
+namespace webtx::runtime::vulkan {
+namespace {
+
+std::string shape_str(const std::vector<int64_t>& s) {
+  std::ostringstream o;
+  o << "[";
+  for (size_t i = 0; i < s.size(); ++i) o << (i ? ", " : "") << s[i];
+  return o.str() + "]";
+}
+
+bool has_feature(const model::KernelSpec& k, const std::string& f) {
+  return std::find(k.features.begin(), k.features.end(), f) != k.features.end();
+}
+
+std::string read_file(const std::filesystem::path& p, const std::string& what) {
+  std::ifstream in(p, std::ios::binary);
+  user_assert(in) << "cannot read " << what << " '" << p.string() << "'";
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+}  // namespace
+
+VulkanModel::VulkanModel(VulkanDevice& device, model::ModelSpec spec,
+                         std::vector<std::vector<uint32_t>> spirv)
+    : device_(device), spec_(std::move(spec)) {
+  user_assert(spirv.size() == spec_.kernels.size())
+      << "model '" << spec_.name << "' has " << spec_.kernels.size() << " kernels but "
+      << spirv.size() << " SPIR-V modules were given";
+  for (size_t k = 0; k < spirv.size(); ++k) {
+    const model::KernelSpec& kern = spec_.kernels[k];
+    PipelineLayoutDesc d;
+    d.name = kern.name;
+    d.num_storage_buffers = static_cast<uint32_t>(kern.bindings.size());
+    d.has_uniform = !kern.uniforms.empty();
+    for (int i = 0; i < 3; ++i) d.workgroup_size[i] = static_cast<uint32_t>(kern.workgroup_size[i]);
+    d.workgroup_bytes = static_cast<uint64_t>(kern.workgroup_bytes);
+    d.uses_f16 = has_feature(kern, "shader-f16");
+    pipelines_.push_back(device_.create_pipeline(spirv[k], d));
+  }
+}
+
+std::unique_ptr<VulkanModel> VulkanModel::load(VulkanDevice& device,
+                                               const std::filesystem::path& manifest) {
+  model::ModelSpec spec = model::from_json(read_file(manifest, "model description"));
+  std::vector<std::vector<uint32_t>> spirv;
+  for (auto& k : spec.kernels) {
+    user_assert(!k.spirv.empty()) << "model '" << spec.name << "': kernel '" << k.name
+                                  << "' has no SPIR-V (the model was built without the SPIR-V "
+                                     "backend)";
+    const auto path = manifest.parent_path() / k.spirv;
+    std::string bytes = read_file(path, "SPIR-V module of kernel '" + k.name + "'");
+    user_assert(bytes.size() % 4 == 0 && !bytes.empty())
+        << "SPIR-V module '" << path.string() << "' has " << bytes.size()
+        << " bytes, not a whole number of 32-bit words";
+    std::vector<uint32_t> words(bytes.size() / 4);
+    std::memcpy(words.data(), bytes.data(), bytes.size());
+    spirv.push_back(std::move(words));
+  }
+  return std::make_unique<VulkanModel>(device, std::move(spec), std::move(spirv));
+}
+
+std::unique_ptr<VulkanModel::Bound> VulkanModel::bind(const TensorMap& tensors,
+                                                      const RunOptions& options) {
+  const model::ModelSpec& m = spec_;
+  auto bound = std::make_unique<Bound>();
+  bound->model_ = this;
+  const std::string prefix = "model '" + m.name + "': ";
+
+  // 1. Names and dtypes; then symbols and every given shape through the one shape check.
+  for (auto& [name, h] : tensors) {
+    user_assert(m.tensor(name)) << prefix << "there is no tensor '" << name << "' (tensors: " <<
+        [&] {
+          std::string s;
+          for (auto& t : m.tensors)
+            if (t.role != model::TensorRole::Intermediate) s += (s.empty() ? "" : ", ") + t.name;
+          return s;
+        }() << ")";
+  }
+  model::ShapeMap shapes;
+  for (auto& t : m.tensors) {
+    auto it = tensors.find(t.name);
+    if (it == tensors.end()) {
+      user_assert(t.role != model::TensorRole::Input)
+          << prefix << "missing input tensor '" << t.name << "'";
+      continue;
+    }
+    user_assert(it->second.dtype == t.dtype) << prefix << "tensor '" << t.name << "' has dtype "
+                                             << it->second.dtype << ", expected " << t.dtype;
+    shapes[t.name] = it->second.shape;
+  }
+  model::SymbolValues env;
+  try {
+    env = model::bind_shapes(m, shapes, options.symbols);
+  } catch (const UserError& e) {
+    throw UserError(prefix + e.what());
+  }
+  for (auto& [name, v] : env) {
+    user_assert(v <= std::numeric_limits<int32_t>::max())
+        << prefix << "symbol '" << name << "' = " << v << " does not fit in i32";
+  }
+  bound->symbols_ = env;
+
+  // 2. Every tensor's concrete shape; given buffers must hold exactly that many bytes.
+  std::map<std::string, size_t> index;
+  for (size_t i = 0; i < m.tensors.size(); ++i) {
+    const auto& t = m.tensors[i];
+    index[t.name] = i;
+    std::vector<int64_t> shape = model::concrete_shape(t, env);
+    auto it = tensors.find(t.name);
+    if (it != tensors.end()) {
+      const HostTensor& h = it->second;
+      const size_t need = static_cast<size_t>(h.size() * model::dtype_bytes(h.dtype));
+      user_assert(h.bytes.size() == need)
+          << prefix << "tensor '" << t.name << "' of shape " << shape_str(h.shape) << " and dtype "
+          << h.dtype << " needs " << need << " bytes, but holds " << h.bytes.size();
+    }
+    bound->shapes_.push_back(std::move(shape));
+  }
+
+  // 3. Grids and uniforms, all checked before any device work.
+  struct Plan {
+    std::vector<size_t> tensors;
+    std::vector<int32_t> uniforms;
+    std::array<uint32_t, 3> grid;
+  };
+  std::vector<Plan> plans;
+  for (auto& k : m.kernels) {
+    Plan plan;
+    for (auto& b : k.bindings) plan.tensors.push_back(index.at(b.tensor));
+    for (auto& u : k.uniforms) plan.uniforms.push_back(static_cast<int32_t>(env.at(u)));
+    for (int d = 0; d < 3; ++d) {
+      const std::string where = "kernel '" + k.name + "' grid dimension " + std::to_string(d);
+      int64_t g = model::evaluate(k.grid[d], env, where);
+      user_assert(g >= 0 && g <= device_.info().max_workgroup_count[d])
+          << prefix << where << " is " << model::to_string(k.grid[d]) << " = " << g
+          << " workgroups, " << (g < 0 ? "negative" : "more than the device allows")
+          << " (maxComputeWorkGroupCount[" << d << "] = " << device_.info().max_workgroup_count[d]
+          << " of Vulkan device '" << device_.info().name << "')";
+      plan.grid[d] = static_cast<uint32_t>(g);
+    }
+    plans.push_back(std::move(plan));
+  }
+
+  // 4. Device buffers; inputs (and given outputs, so untouched elements keep their values).
+  for (size_t i = 0; i < m.tensors.size(); ++i) {
+    int64_t n = 1;
+    for (auto s : bound->shapes_[i]) n *= s;
+    const auto bytes = static_cast<size_t>(n * model::dtype_bytes(m.tensors[i].dtype));
+    user_assert(bytes <= device_.info().max_storage_buffer_range)
+        << prefix << "tensor '" << m.tensors[i].name << "' of shape "
+        << shape_str(bound->shapes_[i]) << " needs " << bytes
+        << " bytes, more than maxStorageBufferRange = " << device_.info().max_storage_buffer_range
+        << " of Vulkan device '" << device_.info().name << "'";
+    bound->buffers_.push_back(device_.alloc(bytes));
+    auto it = tensors.find(m.tensors[i].name);
+    if (it != tensors.end()) device_.upload(bound->buffers_.back(), it->second.bytes.data(), bytes);
+  }
+  for (size_t k = 0; k < plans.size(); ++k) {
+    Dispatch d;
+    d.pipeline = pipelines_[k].get();
+    for (auto t : plans[k].tensors) d.buffers.push_back(&bound->buffers_[t]);
+    d.uniforms = plans[k].uniforms;
+    d.grid = plans[k].grid;
+    bound->dispatches_.push_back(std::move(d));
+  }
+  return bound;
+}
+
+std::vector<double> VulkanModel::Bound::execute(bool timed) {
+  return model_->device_.run(dispatches_, timed);
+}
+
+void VulkanModel::Bound::read_outputs(TensorMap& tensors) {
+  const model::ModelSpec& m = model_->spec_;
+  for (size_t i = 0; i < m.tensors.size(); ++i) {
+    const auto& t = m.tensors[i];
+    auto it = tensors.find(t.name);
+    if (t.role != model::TensorRole::Output && it == tensors.end()) continue;
+    if (t.role == model::TensorRole::Input) continue;
+    HostTensor h(t.dtype, shapes_[i]);
+    model_->device_.download(buffers_[i], h.bytes.data(), h.bytes.size());
+    tensors[t.name] = std::move(h);
+  }
+}
+
+RunResult VulkanModel::run(TensorMap& tensors, const RunOptions& options) {
+  auto b = bind(tensors, options);
+  RunResult r;
+  r.kernel_ns = b->execute(options.timed);
+  b->read_outputs(tensors);
+  r.symbols = b->symbols();
+  return r;
+}
+
+}  // namespace webtx::runtime::vulkan
