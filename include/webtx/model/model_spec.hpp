@@ -1,0 +1,95 @@
+#pragma once
+// The model description (docs/abi.md, "The model description"): everything a runtime needs to
+// run a generated model, written once by the generator (codegen/driver) as JSON and read by
+// the host-stub builder (codegen/host), the native runtime and web/ (web/src/model_spec.js).
+// Adding a field: this struct, model_spec_json.cpp, web/src/model_spec.js + its test, and the
+// consumers that use it.
+#include <array>
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "webtx/model/extent.hpp"
+
+namespace webtx::model {
+
+enum class TensorRole : uint8_t {
+  Input,         // the caller provides it
+  Output,        // the caller receives it
+  Intermediate,  // produced and consumed by kernels; allocated by the runtime
+  Weight         // a constant the runtime uploads once (reserved: no generator emits it yet)
+};
+const char* role_name(TensorRole r);
+
+enum class Access : uint8_t { Read, ReadWrite };
+const char* access_name(Access a);
+
+struct TensorSpec {
+  std::string name;
+  TensorRole role = TensorRole::Input;
+  std::string dtype;          // "f32", "i32", "u32", "f16", "bool" (bool is stored as u32)
+  std::vector<Extent> shape;  // row-major
+};
+
+// Bytes one element of `dtype` takes in a GPU buffer; UserError for an unknown dtype.
+int64_t dtype_bytes(const std::string& dtype);
+
+// Where a symbol's value comes from: an axis of an argument tensor, or the caller.
+struct SymbolSpec {
+  std::string name;
+  std::string tensor;  // "" when the caller gives it
+  int axis = -1;
+  bool from_caller() const { return tensor.empty(); }
+};
+
+struct BindingSpec {
+  int binding = 0;  // @group(0) @binding(binding)
+  std::string tensor;
+  Access access = Access::Read;
+};
+
+struct KernelSpec {
+  std::string name;
+  std::string entry = "main";
+  std::string wgsl;   // WGSL source ("" if not built)
+  std::string spirv;  // file name of the .spv next to the description ("" if not built)
+  std::array<int64_t, 3> workgroup_size{1, 1, 1};
+  int64_t workgroup_bytes = 0;
+  std::vector<BindingSpec> bindings;
+  // Symbols passed as one uniform block of i32s (padded to 16 bytes) at uniform_binding.
+  std::vector<std::string> uniforms;
+  int uniform_binding = -1;           // -1: no uniform block
+  std::array<Extent, 3> grid;         // workgroups per dimension
+  std::vector<std::string> features;  // WebGPU feature names the kernel uses
+};
+
+struct ModelSpec {
+  static constexpr int kVersion = 2;
+  int version = kVersion;
+  std::string name;                       // the model
+  std::string function;                   // its packed function's name
+  std::string target = "webgpu";          // the Target it was built for (target.hpp)
+  std::vector<std::string> features;      // WebGPU feature names the device must have
+  std::map<std::string, int64_t> limits;  // WebGPU limit name -> least value needed
+  std::vector<SymbolSpec> symbols;
+  std::vector<TensorSpec> tensors;  // inputs, outputs, then intermediates
+  std::vector<std::string> args;    // packed-function argument order (inputs then outputs)
+  std::vector<KernelSpec> kernels;  // in execution order
+
+  const TensorSpec* tensor(const std::string& name) const;
+  const SymbolSpec* symbol(const std::string& name) const;
+};
+
+// Checks names are unique and every reference (args, bindings, uniforms, symbols in extents,
+// symbol sources) resolves; UserError naming the first problem.
+void validate(const ModelSpec& m);
+
+std::string to_json(const ModelSpec& m);
+// One extent as JSON: an integer, a symbol name, or {"op": "+", "args": [a, b]}.
+std::string to_json(const Extent& e);
+Extent extent_from_json(const std::string& text);
+// Parses and validates; UserError naming the problem (bad JSON, wrong version, a missing field).
+ModelSpec from_json(const std::string& text);
+
+}  // namespace webtx::model
