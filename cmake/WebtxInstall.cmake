@@ -10,7 +10,7 @@ set(WEBTX_INSTALL_WASMDIR ${CMAKE_INSTALL_LIBDIR}/webtx/wasm)
 set(WEBTX_INSTALL_JSDIR ${CMAKE_INSTALL_DATADIR}/webtx/web)
 
 set(_webtx_export_targets webtx)
-foreach(t webtx_codegen_host webtx_codegen_wgsl webtx_codegen_spirv webtx_generator
+foreach(t webtx_model webtx_codegen_host webtx_codegen_wgsl webtx_codegen_spirv webtx_generator
           webtx_generator_main)
   if(TARGET ${t})
     list(APPEND _webtx_export_targets ${t})

@@ -7,8 +7,8 @@
 #include <memory>
 #include <string>
 
+#include "webtx/codegen/describe_program.hpp"
 #include "webtx/codegen/host.hpp"
-#include "webtx/codegen/manifest.hpp"
 #include "webtx/codegen/spirv.hpp"
 #include "webtx/codegen/wgsl.hpp"
 #include "webtx/generator.hpp"
@@ -57,9 +57,8 @@ void register_model(const webtx::RegisteredModel& m) {
     std::vector<webtx::codegen::KernelArtifacts> arts(prog.kernels.size());
     for (size_t i = 0; i < prog.kernels.size(); ++i)
       arts[i].wgsl = webtx::codegen::emit_wgsl(prog.kernels[i]);
-    webtx::codegen::HostStubOptions opts;
-    opts.manifest_json = webtx::codegen::write_manifest(prog, arts);
-    for (auto _ : st) benchmark::DoNotOptimize(webtx::codegen::compile_host_stub(prog, opts));
+    const auto spec = webtx::codegen::describe_program(prog, arts);
+    for (auto _ : st) benchmark::DoNotOptimize(webtx::codegen::compile_host_stub(spec));
     st.counters["kernels"] = kernels;
   })->Unit(benchmark::kMillisecond);
 
@@ -73,9 +72,9 @@ void register_model(const webtx::RegisteredModel& m) {
         arts[i].wgsl = webtx::codegen::emit_wgsl(p.kernels[i]);
         benchmark::DoNotOptimize(webtx::codegen::spirv::compile_kernel(p.kernels[i]));
       }
-      webtx::codegen::HostStubOptions opts;
-      opts.manifest_json = webtx::codegen::write_manifest(p, arts);
-      benchmark::DoNotOptimize(webtx::codegen::compile_host_stub(p, opts));
+      const auto spec = webtx::codegen::describe_program(p, arts);
+      benchmark::DoNotOptimize(webtx::model::to_json(spec));
+      benchmark::DoNotOptimize(webtx::codegen::compile_host_stub(spec));
     }
     // Seconds per (iteration x kernel); JSON holds seconds, the console prints "3.4ms".
     st.counters["time_per_kernel"] = benchmark::Counter(

@@ -2,12 +2,12 @@
 // inputs deterministically, check one run against a CPU matmul sample when asked, and time it.
 import { readFile } from 'node:fs/promises';
 import { loadModel } from '../../web/src/index.js';
-import { compileExtent } from '../../web/src/extent.js';
+import { evaluateExtent } from '../../web/src/model_spec.js';
 
 const typed = { f32: Float32Array, i32: Int32Array, u32: Uint32Array, f16: Uint16Array, bool: Uint32Array };
 
 function fill(t, env) {
-  const shape = t.shape.map((e) => compileExtent(e)(env));
+  const shape = t.shape.map((e) => evaluateExtent(e, env));
   const n = shape.reduce((a, b) => a * b, 1);
   const data = new typed[t.dtype](n);
   for (let i = 0; i < n; i++) data[i] = t.dtype === 'f32' ? ((i * 7) % 13) / 13 - 0.5 : (i * 7) % 13;
@@ -21,7 +21,7 @@ export async function loadWebtxModel(wasmPath, gpu) {
 // Times `model` at the given symbol values. `check(inputs, outputs)` returns a max abs error.
 export async function timeWebtxModel(model, allSymbols, { iterations = 10, check } = {}) {
   // Constant-shape models have no symbols: bind only those the model declares.
-  const symbols = Object.fromEntries(Object.entries(allSymbols).filter(([k]) => model.manifest.symbols.includes(k)));
+  const symbols = Object.fromEntries(Object.entries(allSymbols).filter(([k]) => model.manifest.symbolNames.includes(k)));
   const inputs = {};
   for (const t of model.inputs) inputs[t.name] = fill(t, symbols);
   let maxAbsErr;

@@ -1,5 +1,6 @@
 // main() of every model generator: runs a WEBTX_MODEL function, lowers it, and writes the
-// kernels' WGSL and SPIR-V, the host-stub object and the manifest into an output directory.
+// kernels' WGSL and SPIR-V, the host-stub object and the model description (<model>.manifest.json,
+// docs/abi.md) into an output directory.
 // Files are rewritten only when their content changes, so a rebuild that changes one kernel
 // does not relink models whose outputs stayed the same.
 #include <cstring>
@@ -8,8 +9,8 @@
 #include <iostream>
 #include <sstream>
 
+#include "webtx/codegen/describe_program.hpp"
 #include "webtx/codegen/host.hpp"
-#include "webtx/codegen/manifest.hpp"
 #include "webtx/generator.hpp"
 #include "webtx/ir/printer.hpp"
 #ifdef WEBTX_HAVE_CODEGEN_WGSL
@@ -122,12 +123,12 @@ int run(const Options& o) {
     arts[i].spirv_file = stem + ".spv";
 #endif
   }
+  const model::ModelSpec spec = codegen::describe_program(prog, arts);
   codegen::HostStubOptions hopts;
-  hopts.manifest_json = codegen::write_manifest(prog, arts);
   std::string llvm_ir;
   if (o.dump_ir) hopts.llvm_ir_out = &llvm_ir;
-  std::vector<char> obj = codegen::compile_host_stub(prog, hopts);
-  write_if_changed(o.out_dir / (base + ".manifest.json"), hopts.manifest_json);
+  std::vector<char> obj = codegen::compile_host_stub(spec, hopts);
+  write_if_changed(o.out_dir / (base + ".manifest.json"), model::to_json(spec));
   write_if_changed(o.out_dir / (base + ".host.o"), std::string(obj.begin(), obj.end()));
   if (o.dump_ir) {
     write_if_changed(o.out_dir / (base + ".ir.txt"), program_text(prog));

@@ -1,14 +1,15 @@
 #pragma once
-// Emits LLVM IR for the integer/bool expressions the host evaluates: extents, grid sizes and
-// uniform values. Semantics follow ir::expr.hpp: i32/u32 wrap, Div/Mod truncate; bool is i1.
-// A division by zero (which would trap in wasm) becomes a run-time error via `fail`.
+// Emits LLVM IR for the model description's extents (webtx::model::Extent): tensor extents and
+// grid sizes the host evaluates. Semantics are those of model::evaluate (one definition, which
+// tests/model checks against web/'s evaluator): i32 wrapping, / and % truncate, INT_MIN / -1
+// wraps, and a division by zero (which would trap in wasm) becomes a run-time error via `check`.
 #include <functional>
+#include <map>
 #include <string>
-#include <unordered_map>
 
 #include <llvm/IR/IRBuilder.h>
 
-#include "webtx/ir/expr.hpp"
+#include "webtx/model/extent.hpp"
 
 namespace webtx::codegen::host {
 
@@ -19,21 +20,22 @@ class ExprEmitter {
 
   ExprEmitter(llvm::IRBuilder<>& b, CheckFn check) : b_(b), check_(std::move(check)) {}
 
-  // Binds a Variable node (by identity) to an i32 value.
-  void bind(const ir::Expr& var, llvm::Value* v) { vars_[var.get()] = v; }
-  bool is_bound(const ir::Expr& var) const { return vars_.count(var.get()) != 0; }
+  // Binds a symbol to an i32 value.
+  void bind(const std::string& symbol, llvm::Value* v) { vars_[symbol] = v; }
+  bool is_bound(const std::string& symbol) const { return vars_.count(symbol) != 0; }
+  llvm::Value* value_of(const std::string& symbol, const std::string& context);
 
-  // The value of `e` (i32 for integers, i1 for bools). `context` names where it appears, for
-  // error messages ("grid x of kernel 'matmul'").
-  llvm::Value* emit(const ir::Expr& e, const std::string& context);
+  // The i32 value of `e`. `context` names where it appears, for error messages ("grid x of
+  // kernel 'matmul'").
+  llvm::Value* emit(const model::Extent& e, const std::string& context);
 
  private:
-  llvm::Value* rec(const ir::Expr& e);
-  llvm::Value* divmod(const ir::Expr& e, const ir::Expr& num, const ir::Expr& den, bool is_div);
+  llvm::Value* rec(const model::Extent& e);
+  llvm::Value* divmod(const model::Extent& e, bool is_div);
 
   llvm::IRBuilder<>& b_;
   CheckFn check_;
-  std::unordered_map<const ir::ExprNode*, llvm::Value*> vars_;
+  std::map<std::string, llvm::Value*> vars_;
   std::string context_;
 };
 

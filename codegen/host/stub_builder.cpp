@@ -10,7 +10,8 @@
 #include <llvm/Support/raw_ostream.h>
 
 #include "expr_emitter.hpp"
-#include "webtx/ir/printer.hpp"
+#include "rt_functions.hpp"
+#include "webtx/error.hpp"
 #include "webtx/wasm_abi.h"
 
 namespace webtx::codegen::host {
@@ -20,6 +21,16 @@ namespace {
 constexpr int64_t kMaxWorkgroupsPerDim = 65535;
 constexpr int64_t kMaxBufferBytes = 0x7fffffff;
 
+// The wasm ABI's code of a dtype (WEBTX_DTYPE_*).
+int dtype_code(const std::string& dtype) {
+  if (dtype == "f32") return WEBTX_DTYPE_F32;
+  if (dtype == "i32") return WEBTX_DTYPE_I32;
+  if (dtype == "u32") return WEBTX_DTYPE_U32;
+  if (dtype == "f16") return WEBTX_DTYPE_F16;
+  user_assert(dtype == "bool") << "the wasm ABI has no dtype '" << dtype << "'";
+  return WEBTX_DTYPE_BOOL;
+}
+
 std::string c_identifier(const std::string& s) {
   std::string out;
   for (char c : s) out += (std::isalnum(static_cast<unsigned char>(c)) ? c : '_');
@@ -28,11 +39,11 @@ std::string c_identifier(const std::string& s) {
 
 class StubBuilder {
  public:
-  StubBuilder(llvm::LLVMContext& ctx, llvm::Module& m, const ir::Program& p)
-      : ctx_(ctx), m_(m), p_(p), b_(ctx), ex_(b_, [this](llvm::Value* ok, const std::string& w) {
+  StubBuilder(llvm::LLVMContext& ctx, llvm::Module& m, const model::ModelSpec& spec)
+      : ctx_(ctx), m_(m), p_(spec), b_(ctx), ex_(b_, [this](llvm::Value* ok, const std::string& w) {
           check(ok, prefix_ + w);
         }) {
-    prefix_ = p.name + ": ";
+    prefix_ = spec.name + ": ";
   }
 
   llvm::Function* build();
@@ -52,7 +63,7 @@ class StubBuilder {
   llvm::Value* load_i32(llvm::Value* base, int offset);
   llvm::Value* i64(llvm::Value* v) { return b_.CreateSExt(v, b_.getInt64Ty()); }
   // Element count * element size, saturated at 2^31 so it cannot overflow.
-  llvm::Value* byte_size(const std::vector<llvm::Value*>& extents, ir::DType t);
+  llvm::Value* byte_size(const std::vector<llvm::Value*>& extents, const std::string& dtype);
 
   void check_args(llvm::Value* args, llvm::Value* nargs);
   void emit_kernels();
@@ -60,7 +71,7 @@ class StubBuilder {
 
   llvm::LLVMContext& ctx_;
   llvm::Module& m_;
-  const ir::Program& p_;
+  const model::ModelSpec& p_;
   llvm::IRBuilder<> b_;
   ExprEmitter ex_;
   std::string prefix_;
@@ -70,7 +81,7 @@ class StubBuilder {
   llvm::FunctionCallee rt_error_, rt_alloc_, rt_free_, rt_dispatch_;
   std::vector<Arg> args_;
   std::map<size_t, llvm::Value*> slots_;  // intermediate tensor index -> i32 handle slot
-  std::unordered_map<const ir::BufferNode*, size_t> tensor_of_;
+  std::unordered_map<std::string, size_t> tensor_of_;
   std::unordered_map<size_t, llvm::Value*> arg_handle_;      // tensor index -> loaded handle
   std::unordered_map<std::string, std::string> bound_from_;  // symbol -> "tensor 'x' axis 0"
   llvm::Value* handles_ = nullptr;
@@ -78,20 +89,11 @@ class StubBuilder {
 };
 
 void StubBuilder::declare_runtime() {
-  auto* i32 = b_.getInt32Ty();
-  auto* i64t = b_.getInt64Ty();
-  auto* ptr = b_.getInt8PtrTy();
-  auto* vd = b_.getVoidTy();
-  rt_error_ = m_.getOrInsertFunction("webtx_rt_error",
-                                     llvm::FunctionType::get(vd, {ptr, i64t, i64t}, false));
-  rt_alloc_ =
-      m_.getOrInsertFunction("webtx_rt_buffer_alloc", llvm::FunctionType::get(i32, {i32}, false));
-  rt_free_ =
-      m_.getOrInsertFunction("webtx_rt_buffer_free", llvm::FunctionType::get(vd, {i32}, false));
-  rt_dispatch_ = m_.getOrInsertFunction(
-      "webtx_rt_dispatch",
-      llvm::FunctionType::get(
-          i32, {i32, i32, i32, i32, b_.getInt32Ty()->getPointerTo(), i32, ptr, i32}, false));
+  // Types from the C prototypes in wasm_abi.h, which the runtime defines.
+  rt_error_ = WEBTX_DECLARE_RT(m_, webtx_rt_error);
+  rt_alloc_ = WEBTX_DECLARE_RT(m_, webtx_rt_buffer_alloc);
+  rt_free_ = WEBTX_DECLARE_RT(m_, webtx_rt_buffer_free);
+  rt_dispatch_ = WEBTX_DECLARE_RT(m_, webtx_rt_dispatch);
 }
 
 llvm::Value* StubBuilder::str(const std::string& s) {
@@ -118,23 +120,26 @@ llvm::Value* StubBuilder::load_i32(llvm::Value* base, int offset) {
   return b_.CreateLoad(b_.getInt32Ty(), p);
 }
 
-llvm::Value* StubBuilder::byte_size(const std::vector<llvm::Value*>& extents, ir::DType t) {
+llvm::Value* StubBuilder::byte_size(const std::vector<llvm::Value*>& extents,
+                                    const std::string& dtype) {
   llvm::Value* n = b_.getInt64(1);
   llvm::Value* cap = b_.getInt64(int64_t{1} << 31);
   for (auto* e : extents) {
     n = b_.CreateMul(n, b_.CreateZExt(e, b_.getInt64Ty()));
     n = b_.CreateSelect(b_.CreateICmpULT(n, cap), n, cap);
   }
-  return b_.CreateMul(n, b_.getInt64(t.bytes()));
+  return b_.CreateMul(n, b_.getInt64(model::dtype_bytes(dtype)));
 }
 
 void StubBuilder::check_args(llvm::Value* args, llvm::Value* nargs) {
   std::string names;
-  for (size_t i = 0; i < p_.tensors.size(); ++i) {
-    auto role = p_.tensors[i].role;
-    if (role == ir::TensorRole::Intermediate) continue;
-    args_.push_back({i, p_.tensors[i].buffer->name});
-    names += (names.empty() ? "" : ", ") + p_.tensors[i].buffer->name;
+  for (auto& a : p_.args) {
+    auto it = tensor_of_.find(a);
+    user_assert(it != tensor_of_.end() &&
+                p_.tensors[it->second].role != model::TensorRole::Intermediate)
+        << "model " << p_.name << ": argument '" << a << "' is not an input or output";
+    args_.push_back({it->second, a});
+    names += (names.empty() ? "" : ", ") + a;
   }
   const int n = static_cast<int>(args_.size());
   check(b_.CreateICmpEQ(nargs, b_.getInt32(n)),
@@ -143,11 +148,11 @@ void StubBuilder::check_args(llvm::Value* args, llvm::Value* nargs) {
   struct Deferred {
     std::string where;
     llvm::Value* extent;
-    ir::Expr expected;
+    model::Extent expected;
   };
   std::vector<Deferred> deferred;
   for (int i = 0; i < n; ++i) {
-    const auto& buf = *p_.tensors[args_[i].tensor].buffer;
+    const auto& buf = p_.tensors[args_[i].tensor];
     const std::string tname = "tensor '" + buf.name + "'";
     const std::string argname = "argument " + std::to_string(i) + " ('" + buf.name + "')";
     user_assert(buf.shape.size() <= WEBTX_MAX_NDIM)
@@ -165,9 +170,10 @@ void StubBuilder::check_args(llvm::Value* args, llvm::Value* nargs) {
           prefix_ + tname + " has no GPU buffer (handle 0)");
     arg_handle_[args_[i].tensor] = handle;
     llvm::Value* dt = load_i32(t, offsetof(WebtxTensor, dtype));
-    check(b_.CreateICmpEQ(dt, b_.getInt32(buf.type.code_id())),
-          prefix_ + tname + " must have dtype " + buf.type.str() + " (code " +
-              std::to_string(buf.type.code_id()) + "), got dtype code {0}",
+    const int code = dtype_code(buf.dtype);
+    check(b_.CreateICmpEQ(dt, b_.getInt32(code)),
+          prefix_ + tname + " must have dtype " + buf.dtype + " (code " + std::to_string(code) +
+              "), got dtype code {0}",
           dt);
     const int rank = static_cast<int>(buf.shape.size());
     llvm::Value* nd = load_i32(t, offsetof(WebtxTensor, ndim));
@@ -180,24 +186,25 @@ void StubBuilder::check_args(llvm::Value* args, llvm::Value* nargs) {
       extents.push_back(ext);
       check(b_.CreateICmpSGE(ext, b_.getInt32(0)), prefix_ + where + " has negative extent {0}",
             ext);
-      const ir::Expr& want = buf.shape[k];
-      if (auto* c = want.as<ir::IntImm>()) {
-        check(b_.CreateICmpEQ(ext, b_.getInt32(static_cast<uint32_t>(c->value))),
-              prefix_ + where + " must have extent " + std::to_string(c->value) + ", got {0}", ext);
-      } else if (auto* var = want.as<ir::Variable>(); var && !ex_.is_bound(want)) {
-        ex_.bind(want, ext);
-        bound_from_[var->name] = where;
-      } else if (var) {
-        llvm::Value* bound = ex_.emit(want, where);
+      const model::Extent& want = buf.shape[k];
+      if (want.is_const()) {
+        check(b_.CreateICmpEQ(ext, b_.getInt32(static_cast<uint32_t>(want.value))),
+              prefix_ + where + " must have extent " + std::to_string(want.value) + ", got {0}",
+              ext);
+      } else if (want.is_symbol() && !ex_.is_bound(want.symbol)) {
+        ex_.bind(want.symbol, ext);
+        bound_from_[want.symbol] = where;
+      } else if (want.is_symbol()) {
+        llvm::Value* bound = ex_.value_of(want.symbol, where);
         check(b_.CreateICmpEQ(ext, bound),
-              prefix_ + where + " has extent {0}, but symbol '" + var->name + "' = {1} (from " +
-                  bound_from_[var->name] + ")",
+              prefix_ + where + " has extent {0}, but symbol '" + want.symbol + "' = {1} (from " +
+                  bound_from_[want.symbol] + ")",
               ext, bound);
       } else {
         deferred.push_back({where, ext, want});
       }
     }
-    llvm::Value* need = byte_size(extents, buf.type);
+    llvm::Value* need = byte_size(extents, buf.dtype);
     llvm::Value* have = i64(load_i32(t, offsetof(WebtxTensor, nbytes)));
     check(b_.CreateICmpSGE(have, need),
           prefix_ + tname + " buffer has {0} bytes, needs {1} for its shape", have, need);
@@ -205,14 +212,15 @@ void StubBuilder::check_args(llvm::Value* args, llvm::Value* nargs) {
   // Extents given by expressions over symbols: checked once every symbol is bound.
   for (auto& d : deferred) {
     llvm::Value* want = ex_.emit(d.expected, d.where);
-    check(b_.CreateICmpEQ(d.extent, want),
-          prefix_ + d.where + " has extent {0}, expected " + ir::to_string(d.expected) + " = {1}",
-          d.extent, want);
+    check(
+        b_.CreateICmpEQ(d.extent, want),
+        prefix_ + d.where + " has extent {0}, expected " + model::to_string(d.expected) + " = {1}",
+        d.extent, want);
   }
   for (auto& s : p_.symbols) {
-    user_assert(ex_.is_bound(s)) << "model " << p_.name << ": symbol '" << ir::to_string(s)
-                                 << "' is not an extent of any input or output, so a call "
-                                    "cannot determine it";
+    user_assert(!s.from_caller() && ex_.is_bound(s.name))
+        << "model " << p_.name << ": symbol '" << s.name
+        << "' is not an extent of any input or output, so a call cannot determine it";
   }
 }
 
@@ -222,14 +230,18 @@ void StubBuilder::emit_kernels() {
   size_t max_handles = 1, max_uniform_words = 4;
   for (size_t k = 0; k < p_.kernels.size(); ++k) {
     const auto& kern = p_.kernels[k];
-    max_handles = std::max(max_handles, kern.buffers.size());
-    max_uniform_words = std::max(max_uniform_words, (kern.scalars.size() + 3) / 4 * 4);
-    for (auto& kb : kern.buffers) {
-      auto it = tensor_of_.find(kb.buffer.get());
+    max_handles = std::max(max_handles, kern.bindings.size());
+    max_uniform_words = std::max(max_uniform_words, (kern.uniforms.size() + 3) / 4 * 4);
+    for (size_t i = 0; i < kern.bindings.size(); ++i) {
+      const auto& kb = kern.bindings[i];
+      auto it = tensor_of_.find(kb.tensor);
       user_assert(it != tensor_of_.end())
-          << "model " << p_.name << ": kernel '" << kern.name << "' binds buffer '"
-          << kb.buffer->name << "', which is not one of the program's tensors";
-      if (p_.tensors[it->second].role != ir::TensorRole::Intermediate) continue;
+          << "model " << p_.name << ": kernel '" << kern.name << "' binds buffer '" << kb.tensor
+          << "', which is not one of the program's tensors";
+      user_assert(kb.binding == static_cast<int>(i))
+          << "model " << p_.name << ": kernel '" << kern.name << "' binding " << i
+          << " is numbered " << kb.binding << "; host stubs pass buffers in binding order";
+      if (p_.tensors[it->second].role != model::TensorRole::Intermediate) continue;
       auto [pos, fresh] = life.try_emplace(it->second, k, k);
       if (!fresh) pos->second.second = k;
     }
@@ -240,7 +252,7 @@ void StubBuilder::emit_kernels() {
     handles_ = b_.CreateAlloca(b_.getInt32Ty(), b_.getInt32(max_handles), "handles");
     uniforms_ = b_.CreateAlloca(b_.getInt32Ty(), b_.getInt32(max_uniform_words), "uniforms");
     for (auto& [t, _] : life) {
-      slots_[t] = b_.CreateAlloca(b_.getInt32Ty(), nullptr, p_.tensors[t].buffer->name + ".slot");
+      slots_[t] = b_.CreateAlloca(b_.getInt32Ty(), nullptr, p_.tensors[t].name + ".slot");
       b_.CreateStore(b_.getInt32(0), slots_[t]);
     }
   }
@@ -250,7 +262,7 @@ void StubBuilder::emit_kernels() {
     const std::string kname = "kernel '" + kern.name + "'";
     for (auto& [t, span] : life) {
       if (span.first != k) continue;
-      const auto& buf = *p_.tensors[t].buffer;
+      const auto& buf = p_.tensors[t];
       const std::string tname = "intermediate '" + buf.name + "'";
       std::vector<llvm::Value*> extents;
       for (size_t a = 0; a < buf.shape.size(); ++a) {
@@ -259,7 +271,7 @@ void StubBuilder::emit_kernels() {
         check(b_.CreateICmpSGE(e, b_.getInt32(0)), prefix_ + where + " has negative extent {0}", e);
         extents.push_back(e);
       }
-      llvm::Value* bytes = byte_size(extents, buf.type);
+      llvm::Value* bytes = byte_size(extents, buf.dtype);
       check(b_.CreateICmpULE(bytes, b_.getInt64(kMaxBufferBytes)),
             prefix_ + tname + " needs {0} bytes, more than a buffer can hold", bytes);
       // Storage bindings must be non-empty and 4-byte sized.
@@ -277,27 +289,26 @@ void StubBuilder::emit_kernels() {
     llvm::Value* nonempty = b_.getTrue();
     for (int d = 0; d < 3; ++d) {
       const std::string where = "grid " + std::string(1, axes[d]) + " of " + kname;
-      grid[d] = kern.grid[d].defined() ? ex_.emit(kern.grid[d], where) : b_.getInt32(1);
+      grid[d] = ex_.emit(kern.grid[d], where);
       check(b_.CreateICmpULE(grid[d], b_.getInt32(kMaxWorkgroupsPerDim)),
             prefix_ + where + " is {0} workgroups, outside [0, " +
                 std::to_string(kMaxWorkgroupsPerDim) + "]",
             grid[d]);
       nonempty = b_.CreateAnd(nonempty, b_.CreateICmpNE(grid[d], b_.getInt32(0)));
     }
-    for (size_t i = 0; i < kern.buffers.size(); ++i) {
-      size_t t = tensor_of_.at(kern.buffers[i].buffer.get());
-      llvm::Value* h = p_.tensors[t].role == ir::TensorRole::Intermediate
+    for (size_t i = 0; i < kern.bindings.size(); ++i) {
+      size_t t = tensor_of_.at(kern.bindings[i].tensor);
+      llvm::Value* h = p_.tensors[t].role == model::TensorRole::Intermediate
                            ? b_.CreateLoad(b_.getInt32Ty(), slots_.at(t))
                            : arg_handle_.at(t);
       b_.CreateStore(h, b_.CreateConstInBoundsGEP1_32(b_.getInt32Ty(), handles_, i));
     }
-    const size_t words = (kern.scalars.size() + 3) / 4 * 4;
+    const size_t words = (kern.uniforms.size() + 3) / 4 * 4;
     for (size_t i = 0; i < words; ++i) {
       llvm::Value* v =
-          i < kern.scalars.size()
-              ? ex_.emit(kern.scalars[i], "uniform " + std::to_string(i) + " of " + kname)
+          i < kern.uniforms.size()
+              ? ex_.value_of(kern.uniforms[i], "uniform " + std::to_string(i) + " of " + kname)
               : b_.getInt32(0);
-      if (v->getType()->isIntegerTy(1)) v = b_.CreateZExt(v, b_.getInt32Ty());
       b_.CreateStore(v, b_.CreateConstInBoundsGEP1_32(b_.getInt32Ty(), uniforms_, i));
     }
     // An empty grid (a zero extent) is a successful no-op, not a dispatch.
@@ -307,7 +318,7 @@ void StubBuilder::emit_kernels() {
     b_.SetInsertPoint(do_bb);
     llvm::Value* rc = b_.CreateCall(
         rt_dispatch_,
-        {b_.getInt32(k), grid[0], grid[1], grid[2], handles_, b_.getInt32(kern.buffers.size()),
+        {b_.getInt32(k), grid[0], grid[1], grid[2], handles_, b_.getInt32(kern.bindings.size()),
          b_.CreateBitCast(uniforms_, b_.getInt8PtrTy()), b_.getInt32(words * 4)});
     check(b_.CreateICmpEQ(rc, b_.getInt32(0)),
           prefix_ + "dispatch of " + kname + " failed (code {0}); device lost?", rc);
@@ -339,17 +350,15 @@ void StubBuilder::emit_fail_block() {
 llvm::Function* StubBuilder::build() {
   declare_runtime();
   for (size_t i = 0; i < p_.tensors.size(); ++i) {
-    const auto& t = p_.tensors[i];
-    user_assert(t.buffer) << "model " << p_.name << ": tensor " << i << " has no buffer";
-    for (size_t j = 0; j < i; ++j) {
-      user_assert(p_.tensors[j].buffer->name != t.buffer->name)
-          << "model " << p_.name << ": two tensors are named '" << t.buffer->name << "'";
-    }
-    tensor_of_[t.buffer.get()] = i;
+    user_assert(tensor_of_.emplace(p_.tensors[i].name, i).second)
+        << "model " << p_.name << ": two tensors are named '" << p_.tensors[i].name << "'";
+    user_assert(p_.tensors[i].role != model::TensorRole::Weight)
+        << "model " << p_.name << ": tensor '" << p_.tensors[i].name
+        << "' is a weight, which host stubs do not support yet";
   }
   auto* fty = llvm::FunctionType::get(b_.getInt32Ty(), {b_.getInt8PtrTy(), b_.getInt32Ty()}, false);
   fn_ = llvm::Function::Create(fty, llvm::Function::InternalLinkage,
-                               "webtx_model_" + c_identifier(p_.name), m_);
+                               "webtx_model_" + c_identifier(p_.function), m_);
   llvm::Value* args = fn_->getArg(0);
   llvm::Value* nargs = fn_->getArg(1);
   args->setName("args"), nargs->setName("nargs");
@@ -364,16 +373,16 @@ llvm::Function* StubBuilder::build() {
 
 }  // namespace
 
-std::unique_ptr<llvm::Module> build_stub_module(llvm::LLVMContext& ctx, const ir::Program& p,
-                                                const std::string& manifest_json) {
+std::unique_ptr<llvm::Module> build_stub_module(llvm::LLVMContext& ctx, const model::ModelSpec& p) {
   user_assert(!p.name.empty()) << "a model needs a name";
+  const std::string manifest_json = model::to_json(p);
   auto m = std::make_unique<llvm::Module>("webtx_model_" + c_identifier(p.name), ctx);
   StubBuilder sb(ctx, *m, p);
   llvm::Function* fn = sb.build();
 
   // The table the runtime's registry reads: {const char* name; WebtxPackedFn fn;}[].
   llvm::IRBuilder<> b(ctx);
-  auto* name_init = llvm::ConstantDataArray::getString(ctx, p.name);
+  auto* name_init = llvm::ConstantDataArray::getString(ctx, p.function);
   auto* name_gv = new llvm::GlobalVariable(*m, name_init->getType(), true,
                                            llvm::GlobalValue::PrivateLinkage, name_init, ".name");
   auto* entry_ty = llvm::StructType::get(ctx, {b.getInt8PtrTy(), fn->getType()});

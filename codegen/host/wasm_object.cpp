@@ -11,6 +11,7 @@
 
 #include "stub_builder.hpp"
 #include "webtx/codegen/host.hpp"
+#include "webtx/error.hpp"
 
 namespace webtx::codegen {
 namespace {
@@ -36,8 +37,9 @@ std::unique_ptr<llvm::TargetMachine> make_target_machine() {
 }
 
 std::unique_ptr<llvm::Module> build(llvm::LLVMContext& ctx, llvm::TargetMachine& tm,
-                                    const ir::Program& program, const HostStubOptions& options) {
-  auto m = host::build_stub_module(ctx, program, options.manifest_json);
+                                    const model::ModelSpec& program,
+                                    const HostStubOptions& options) {
+  auto m = host::build_stub_module(ctx, program);
   m->setTargetTriple(kTriple);
   m->setDataLayout(tm.createDataLayout());
   return m;
@@ -52,13 +54,14 @@ std::string print(const llvm::Module& m) {
 
 }  // namespace
 
-std::string host_stub_llvm_ir(const ir::Program& program, const HostStubOptions& options) {
+std::string host_stub_llvm_ir(const model::ModelSpec& program, const HostStubOptions& options) {
   llvm::LLVMContext ctx;
   auto tm = make_target_machine();
   return print(*build(ctx, *tm, program, options));
 }
 
-std::vector<char> compile_host_stub(const ir::Program& program, const HostStubOptions& options) {
+std::vector<char> compile_host_stub(const model::ModelSpec& program,
+                                    const HostStubOptions& options) {
   llvm::LLVMContext ctx;
   auto tm = make_target_machine();
   auto m = build(ctx, *tm, program, options);

@@ -1,5 +1,6 @@
 #include "webtx/model/model_spec.hpp"
 
+#include <algorithm>
 #include <set>
 
 #include "webtx/error.hpp"
@@ -64,6 +65,12 @@ void validate(const ModelSpec& m) {
                 t->shape[s.axis] == Extent::sym(s.name))
         << in << "symbol '" << s.name << "' comes from tensor '" << s.tensor << "' axis " << s.axis
         << ", which is not that symbol";
+  }
+  for (auto& t : m.tensors) {
+    const bool is_arg = std::find(m.args.begin(), m.args.end(), t.name) != m.args.end();
+    user_assert(is_arg == (t.role == TensorRole::Input || t.role == TensorRole::Output))
+        << in << "tensor '" << t.name << "' (" << role_name(t.role) << ") "
+        << (is_arg ? "is" : "is not") << " an argument";
   }
   for (auto& a : m.args) {
     const TensorSpec* t = m.tensor(a);

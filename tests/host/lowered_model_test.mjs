@@ -5,11 +5,12 @@
 // usage: node lowered_model_test.mjs <model.wasm> <model.manifest.json> sym=value...
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { evaluateExtent, parseModelSpec } from '../../web/src/model_spec.js';
 
 const [wasmPath, manifestPath, ...bindings] = process.argv.slice(2);
 const syms = Object.fromEntries(bindings.map((b) => b.split('=')).map(([k, v]) => [k, Number(v)]));
-const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'));
-const extent = (e) => (typeof e === 'number' ? e : syms[e]);
+const manifest = parseModelSpec(readFileSync(manifestPath, 'utf8'));
+const extent = (e) => evaluateExtent(e, syms);
 const tensors = Object.fromEntries(manifest.tensors.map((t) => [t.name, { ...t, dims: t.shape.map(extent) }]));
 const numel = (t) => t.dims.reduce((a, b) => a * b, 1);
 
@@ -82,5 +83,6 @@ manifest.kernels.forEach((k, i) => {
   assert.deepEqual(d.uniforms, [...k.uniforms.map((s) => syms[s]), ...Array(words - k.uniforms.length).fill(0)]);
   // (A kernel may loop inside one invocation, so the grid need not cover the tensor.)
   assert.ok(d.grid.every((g) => g >= 1 && g <= 65535), `${k.name}: grid ${d.grid}`);
+  assert.deepEqual(d.grid, k.grid.map(extent), `${k.name}: the stub's grid is the description's`);
 });
 console.log(`${manifest.model}: ${dispatches.length} dispatches ok`, dispatches.map((d) => d.grid));

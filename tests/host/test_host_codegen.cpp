@@ -1,4 +1,4 @@
-// Native tests of the host-stub emitter, the manifest writer and the generator driver. The
+// Native tests of the host-stub emitter, Program -> ModelSpec and the generator driver. The
 // stub's run-time behaviour is tested from Node (host_stub_test.mjs).
 #include <gtest/gtest.h>
 
@@ -8,13 +8,14 @@
 #include <sstream>
 
 #include "rename_tensor.hpp"
+#include "webtx/codegen/describe_program.hpp"
 #include "webtx/codegen/host.hpp"
-#include "webtx/codegen/manifest.hpp"
 #include "webtx/ir.hpp"
 
 namespace ir = webtx::ir;
 namespace fs = std::filesystem;
 using webtx::codegen::compile_host_stub;
+using webtx::codegen::describe_program;
 using webtx::codegen::host_stub_llvm_ir;
 
 namespace {
@@ -45,7 +46,7 @@ ir::Program copy_program(ir::Expr n, std::vector<ir::Expr> in_shape,
 
 std::string user_error_of(const ir::Program& p) {
   try {
-    compile_host_stub(p, {});
+    compile_host_stub(describe_program(p), {});
   } catch (const webtx::UserError& e) {
     return e.what();
   }
@@ -59,9 +60,8 @@ TEST(HostCodegen, ObjectIsWasmWithTableAndManifest) {
   auto p = copy_program(n, {n}, {n});
   std::string ll;
   webtx::codegen::HostStubOptions o;
-  o.manifest_json = "{\"model\": \"copy\"}";
   o.llvm_ir_out = &ll;
-  std::vector<char> obj = compile_host_stub(p, o);
+  std::vector<char> obj = compile_host_stub(describe_program(p), o);
   ASSERT_GE(obj.size(), 8u);
   EXPECT_EQ(std::string(obj.data(), 4), std::string("\0asm", 4));
   EXPECT_NE(ll.find("target triple = \"wasm32-unknown-emscripten\""), std::string::npos);
@@ -69,9 +69,11 @@ TEST(HostCodegen, ObjectIsWasmWithTableAndManifest) {
             std::string::npos);
   EXPECT_NE(ll.find("@webtx_generated_functions = constant"), std::string::npos);
   EXPECT_NE(ll.find("@webtx_generated_function_count = constant i32 1"), std::string::npos);
-  EXPECT_NE(ll.find("{\\22model\\22: \\22copy\\22}\\00"), std::string::npos);
+  // The model description's JSON, NUL-terminated.
+  EXPECT_NE(ll.find("\\22model\\22: \\22copy\\22"), std::string::npos);
+  EXPECT_NE(ll.find("]\\0A}\\0A\\00"), std::string::npos);
   EXPECT_NE(ll.find("call i32 @webtx_rt_dispatch(i32 0"), std::string::npos);
-  EXPECT_EQ(ll, host_stub_llvm_ir(p, o));
+  EXPECT_EQ(ll, host_stub_llvm_ir(describe_program(p), o));
 }
 
 TEST(HostCodegen, SymbolBoundByNoArgumentIsAUserError) {
@@ -116,27 +118,32 @@ TEST(HostCodegen, ExtentExpressionsAreCheckedNotBound) {
   // out's extent n + 1 is an expression: checked against n from `in` (deferred), not bound.
   ir::Expr n = ir::Variable::make(ir::DType::i32(), "n");
   auto p = copy_program(n, {n}, {ir::Add::make(n, ir::Expr(1))});
-  std::string ll = host_stub_llvm_ir(p, {});
+  std::string ll = host_stub_llvm_ir(describe_program(p), {});
   EXPECT_NE(ll.find("tensor 'out' axis 0 has extent {0}, expected (n + 1) = {1}"),
             std::string::npos);
 }
 
-TEST(Manifest, DescribesTensorsKernelsAndEscapes) {
+TEST(ModelSpec, DescribesTensorsKernelsAndEscapes) {
   ir::Expr n = ir::Variable::make(ir::DType::i32(), "n");
   auto p = copy_program(n, {n, 3}, {n});
   p.kernels[0].workgroup_size = {8, 4, 2};
   p.kernels[0].workgroup_bytes = 1024;
-  std::string m = webtx::codegen::write_manifest(p, {{"fn main() {\n \"q\" }", "copy_0.spv"}});
+  p.kernels[0].grid[0] = ir::Div::make(ir::Add::make(n, ir::Expr(7)), ir::Expr(8));
+  auto spec = describe_program(p, {{"fn main() {\n \"q\" }", "copy_0.spv"}});
+  EXPECT_EQ(spec.symbols.at(0).tensor, "in");
+  EXPECT_EQ(spec.symbols.at(0).axis, 0);
+  EXPECT_EQ(webtx::model::to_string(spec.kernels[0].grid[0]), "((n + 7) / 8)");
+  std::string m = webtx::model::to_json(spec);
   for (const char* want :
-       {"\"model\": \"copy\"", "\"symbols\": [\"n\"]",
-        "{ \"name\": \"in\", \"dtype\": \"f32\", \"shape\": [\"n\", 3], \"role\": \"input\" }",
-        "\"args\": [\"in\", \"out\"]", "\"workgroup_size\": [8, 4, 2]",
-        "\"maxComputeWorkgroupStorageSize\": 1024", "\"maxComputeInvocationsPerWorkgroup\": 64",
-        "{ \"binding\": 1, \"tensor\": \"out\", \"access\": \"read_write\" }",
-        "\"uniforms\": [\"n\"], \"uniform_binding\": 2", "\"spirv\": \"copy_0.spv\""}) {
+       {"\"model\": \"copy\"", "\"name\": \"n\"", "\"tensor\": \"in\"", "\"role\": \"input\"",
+        "\"args\": [\n    \"in\",\n    \"out\"\n  ]", "\"maxComputeWorkgroupStorageSize\": 1024",
+        "\"maxComputeInvocationsPerWorkgroup\": 64", "\"access\": \"read_write\"",
+        "\"uniform_binding\": 2", "\"spirv\": \"copy_0.spv\"",
+        "\"wgsl\": \"fn main() {\\n \\\"q\\\" }\""}) {
     EXPECT_NE(m.find(want), std::string::npos) << want << "\n" << m;
   }
-  EXPECT_EQ(webtx::codegen::json_quote("a\"b\\c\n\x01"), "\"a\\\"b\\\\c\\n\\u0001\"");
+  // The JSON reads back into the same description.
+  EXPECT_EQ(webtx::model::to_json(webtx::model::from_json(m)), m);
 }
 
 TEST(Driver, RenameTensorReplacesEveryUse) {

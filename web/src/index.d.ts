@@ -6,34 +6,73 @@ export type DType = 'f32' | 'i32' | 'u32' | 'f16' | 'bool';
 export type TensorData = Float32Array | Int32Array | Uint32Array | Uint16Array | Uint8Array;
 export type TensorInput = TensorData | { data: TensorData; shape: number[] };
 
-export interface ManifestTensor {
+/**
+ * A structured extent (docs/abi.md, "Extents"): an integer, a symbol name, or an operation on two
+ * extents. i32 semantics as in the IR: wrapping, `/` and `%` truncate toward zero.
+ */
+export type Extent = number | string | { op: '+' | '-' | '*' | '/' | '%' | 'min' | 'max'; args: [Extent, Extent] };
+export type TensorRole = 'input' | 'output' | 'intermediate' | 'weight';
+
+export interface ModelSpecTensor {
   name: string;
+  role: TensorRole;
   dtype: DType;
-  /** Integers, symbol names or integer expressions over symbols, e.g. "(batch + 1)". */
-  shape: Array<number | string>;
-  role: 'input' | 'output' | 'intermediate';
+  shape: Extent[];
 }
-export interface ManifestKernel {
+export interface ModelSpecSymbol {
+  name: string;
+  /** The argument axis whose extent binds it, or 'caller' when the caller must give it. */
+  from: { tensor: string; axis: number } | 'caller';
+}
+export interface ModelSpecBinding {
+  binding: number;
+  tensor: string;
+  access: 'read' | 'read_write';
+}
+export interface ModelSpecKernel {
   name: string;
   entry: string;
   wgsl: string;
+  /** File name of the kernel's SPIR-V next to the description ('' if not built). */
+  spirv: string;
   workgroup_size: [number, number, number];
   workgroup_bytes: number;
-  bindings: Array<{ binding: number; tensor: string; access: 'read' | 'read_write' }>;
+  /** Workgroups per dimension. */
+  grid: [Extent, Extent, Extent];
+  bindings: ModelSpecBinding[];
+  /** Symbols passed as i32s in one uniform block (padded to 16 bytes) at uniform_binding. */
   uniforms: string[];
   uniform_binding?: number;
+  /** WebGPU feature names the kernel uses. */
+  features: string[];
 }
-export interface Manifest {
-  webtx_manifest: 1;
+/** The model description (webtx::model::ModelSpec as JSON), exactly as the generator writes it. */
+export interface ModelSpec {
+  /** The version of this format (2). */
+  webtx_manifest: 2;
   model: string;
   function: string;
-  symbols: string[];
+  /** The Target the model was built for, e.g. 'webgpu'. */
+  target: string;
+  /** WebGPU feature names the device must have. */
   features: string[];
+  /** WebGPU limit name (e.g. maxComputeWorkgroupStorageSize) -> least value needed. */
   limits: Record<string, number>;
-  tensors: ManifestTensor[];
+  symbols: ModelSpecSymbol[];
+  tensors: ModelSpecTensor[];
+  /** Packed-function argument order: inputs then outputs. */
   args: string[];
-  kernels: ManifestKernel[];
+  kernels: ModelSpecKernel[];
 }
+/** What parseModelSpec returns: the JSON plus lookups. */
+export interface ParsedModelSpec extends ModelSpec {
+  symbolNames: string[];
+  tensorByName: Map<string, ModelSpecTensor>;
+}
+/** Former names, kept for existing code. */
+export type Manifest = ParsedModelSpec;
+export type ManifestTensor = ModelSpecTensor;
+export type ManifestKernel = ModelSpecKernel;
 
 export interface LoadOptions {
   /** navigator.gpu in a browser, createNodeGPU() in Node. */
@@ -77,7 +116,12 @@ export declare function loadModel(
     source: string | URL | ArrayBuffer | ArrayBufferView | WebAssembly.Module,
     options?: LoadOptions): Promise<Model>;
 
-export declare function parseManifest(text: string): Manifest;
+export declare function parseModelSpec(text: string): ParsedModelSpec;
+/** Same as parseModelSpec. */
+export declare function parseManifest(text: string): ParsedModelSpec;
+export declare function evaluateExtent(extent: Extent, env: Record<string, number>, where?: string): number;
+export declare function extentToString(extent: Extent): string;
+export declare const MODEL_SPEC_VERSION: 2;
 export declare function f32ToF16Bits(x: number): number;
 export declare function f16BitsToF32(bits: number): number;
 export declare const DTYPES: readonly DType[];

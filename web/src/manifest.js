@@ -1,56 +1,9 @@
-// Reading and checking the manifest a model embeds (docs/abi.md), and resolving its symbolic
-// shapes against the caller's inputs.
-import { DTYPES } from './dtype.js';
-import { compileExtent, extentSymbols } from './extent.js';
+// Resolving a model's symbolic shapes against the caller's inputs (docs/abi.md, "Calling a
+// model"): the same rules as webtx::model::bind_shapes and the host stub.
+import { evaluateExtent, extentSymbols, extentToString, parseModelSpec } from './model_spec.js';
 
-/** Parses and sanity-checks manifest JSON; throws naming the first problem. */
-export function parseManifest(text) {
-  let m;
-  try {
-    m = JSON.parse(text);
-  } catch (e) {
-    throw new Error(`webtx: the model's manifest is not valid JSON: ${e.message}`);
-  }
-  const bad = (what) => {
-    throw new Error(`webtx: invalid manifest of model '${m.model ?? '?'}': ${what}`);
-  };
-  if (m.webtx_manifest !== 1) bad(`unsupported webtx_manifest version ${m.webtx_manifest}`);
-  for (const key of ['model', 'function']) if (typeof m[key] !== 'string') bad(`missing '${key}'`);
-  m.symbols ??= [];
-  m.features ??= [];
-  m.limits ??= {};
-  if (!Array.isArray(m.tensors) || !Array.isArray(m.args) || !Array.isArray(m.kernels)) {
-    bad("'tensors', 'args' and 'kernels' must be arrays");
-  }
-  const byName = new Map();
-  for (const t of m.tensors) {
-    if (!DTYPES.includes(t.dtype)) bad(`tensor '${t.name}' has unknown dtype '${t.dtype}'`);
-    for (const d of t.shape) {
-      if (typeof d === 'number' ? !(Number.isInteger(d) && d >= 0) : typeof d !== 'string') {
-        bad(`tensor '${t.name}' has bad extent ${JSON.stringify(d)}`);
-      }
-      try {
-        compileExtent(d);
-      } catch (e) {
-        bad(`tensor '${t.name}' has bad extent ${JSON.stringify(d)}`);
-      }
-      for (const s of extentSymbols(d)) if (!m.symbols.includes(s)) bad(`tensor '${t.name}' uses unknown symbol '${s}'`);
-    }
-    t.extents = t.shape.map(compileExtent);
-    byName.set(t.name, t);
-  }
-  for (const a of m.args) if (!byName.has(a)) bad(`argument '${a}' is not a tensor`);
-  m.kernels.forEach((k, i) => {
-    if (typeof k.wgsl !== 'string') bad(`kernel ${i} ('${k.name}') has no WGSL`);
-    k.entry ??= 'main';
-    k.uniforms ??= [];
-    if (k.uniforms.length && !Number.isInteger(k.uniform_binding)) {
-      bad(`kernel '${k.name}' has uniforms but no uniform_binding`);
-    }
-  });
-  m.tensorByName = byName;
-  return m;
-}
+/** The model description a module embeds, parsed and checked (model_spec.js). */
+export const parseManifest = parseModelSpec;
 
 /** The value of one input as {data, shape?}. */
 export function splitInput(value) {
@@ -70,8 +23,8 @@ export function resolveSymbols(m, inputs, symbols = {}, strict = true) {
   const env = {};
   const origin = {};
   for (const [k, v] of Object.entries(symbols)) {
-    if (!m.symbols.includes(k)) {
-      throw new Error(`webtx: model '${m.model}' has no symbol '${k}' (symbols: ${m.symbols.join(', ') || 'none'})`);
+    if (!m.symbolNames.includes(k)) {
+      throw new Error(`webtx: model '${m.model}' has no symbol '${k}' (symbols: ${m.symbolNames.join(', ') || 'none'})`);
     }
     if (!Number.isInteger(v) || v < 0) throw new Error(`webtx: symbol '${k}' must be a non-negative integer, got ${v}`);
     env[k] = v;
@@ -96,17 +49,17 @@ export function resolveSymbols(m, inputs, symbols = {}, strict = true) {
       continue;
     }
     if (!strict) {
-      shape.forEach((v, axis) => m.symbols.includes(t.shape[axis]) && bind(t, axis, t.shape[axis], v));
+      shape.forEach((v, axis) => typeof t.shape[axis] === 'string' && bind(t, axis, t.shape[axis], v));
       continue;
     }
     if (shape.length !== t.shape.length) {
-      throw new Error(`webtx: tensor '${t.name}' must have rank ${t.shape.length} (shape [${t.shape}]), got shape [${shape}]`);
+      throw new Error(`webtx: tensor '${t.name}' must have rank ${t.shape.length} (shape [${t.shape.map(extentToString).join(', ')}]), got shape [${shape}]`);
     }
     shape.forEach((v, axis) => {
       const d = t.shape[axis];
       if (typeof d === 'number') {
         if (v !== d) throw new Error(`webtx: tensor '${t.name}' axis ${axis} must be ${d}, got ${v}`);
-      } else if (m.symbols.includes(d)) {
+      } else if (typeof d === 'string') {
         bind(t, axis, d, v);
       } else {
         later.push([t, axis, v]);
@@ -118,9 +71,8 @@ export function resolveSymbols(m, inputs, symbols = {}, strict = true) {
     const unknown = [];
     t.shape.forEach((d, axis) => {
       if (typeof d === 'number') known *= d;
-      else if (extentSymbols(d).every((s) => env[s] !== undefined)) known *= t.extents[axis](env);
-      else if (m.symbols.includes(d)) unknown.push([d, axis]);
-      else unknown.push(['(' + d + ')', axis]);
+      else if (extentSymbols(d).every((s) => env[s] !== undefined)) known *= evaluateExtent(d, env);
+      else unknown.push([extentToString(d), axis]);
     });
     const distinct = [...new Set(unknown.map((u) => u[0]))];
     if (distinct.length > 1) {
@@ -128,25 +80,25 @@ export function resolveSymbols(m, inputs, symbols = {}, strict = true) {
     }
     if (distinct.length === 1) {
       // The same symbol on several axes cannot be inferred from a length.
-      if (unknown.length > 1 || known === 0 || data.length % known !== 0) {
-        throw new Error(`webtx: tensor '${t.name}' has ${data.length} elements, which does not fit shape [${t.shape}]: pass {data, shape}`);
+      if (unknown.length > 1 || typeof t.shape[unknown[0][1]] !== 'string' || known === 0 || data.length % known !== 0) {
+        throw new Error(`webtx: tensor '${t.name}' has ${data.length} elements, which does not fit shape [${t.shape.map(extentToString).join(', ')}]: pass {data, shape}`);
       }
       bind(t, unknown[0][1], distinct[0], data.length / known);
     }
   }
-  for (const s of m.symbols) {
+  for (const s of m.symbolNames) {
     if (env[s] === undefined) {
       throw new Error(`webtx: symbol '${s}' of model '${m.model}' is not bound: give an input that uses it or pass it in symbols`);
     }
   }
   for (const [t, axis, v] of strict ? later : []) {
-    const want = t.extents[axis](env);
-    if (v !== want) throw new Error(`webtx: tensor '${t.name}' axis ${axis} must be ${t.shape[axis]} = ${want}, got ${v}`);
+    const want = evaluateExtent(t.shape[axis], env, `tensor '${t.name}' axis ${axis}`);
+    if (v !== want) throw new Error(`webtx: tensor '${t.name}' axis ${axis} must be ${extentToString(t.shape[axis])} = ${want}, got ${v}`);
   }
   return env;
 }
 
 /** Concrete shape of tensor `t` under `env`. */
 export function concreteShape(t, env) {
-  return t.extents.map((f) => f(env));
+  return t.shape.map((e, axis) => evaluateExtent(e, env, `tensor '${t.name}' axis ${axis}`));
 }

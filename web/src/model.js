@@ -4,6 +4,7 @@
 import { readCString, readString, writeCString, writeTensor, writeTensorValue, TENSOR_BYTES, VALUE_BYTES } from './abi.js';
 import { acceptsTyped, allocTyped, dtypeInfo, toGpuBytes } from './dtype.js';
 import { concreteShape, parseManifest, resolveSymbols, splitInput } from './manifest.js';
+import { extentToString } from './model_spec.js';
 import { BufferTable, buildKernels, checkAdapter, requestDeviceFor } from './gpu.js';
 import { makeImports } from './imports.js';
 
@@ -248,7 +249,7 @@ export class Model {
       if (!t || t.role !== 'input') throw new Error(`webtx: model '${m.model}' has no input '${name}' (inputs: ${this.inputs.map((x) => x.name).join(', ')})`);
     }
     for (const t of this.inputs) {
-      if (!splitInput(inputs[t.name]).data) throw new Error(`webtx: missing input '${t.name}' (a ${t.dtype} tensor of shape [${t.shape}])`);
+      if (!splitInput(inputs[t.name]).data) throw new Error(`webtx: missing input '${t.name}' (a ${t.dtype} tensor of shape [${t.shape.map(extentToString).join(', ')}])`);
     }
     // check: false skips the JS-side shape checks (to exercise the module's own checks).
     const env = resolveSymbols(m, inputs, symbols, check);
@@ -260,7 +261,7 @@ export class Model {
       let shape, data;
       if (t.role === 'input') {
         const v = splitInput(inputs[name]);
-        if (!v.data) throw new Error(`webtx: missing input '${name}' (a ${t.dtype} tensor of shape [${t.shape}])`);
+        if (!v.data) throw new Error(`webtx: missing input '${name}' (a ${t.dtype} tensor of shape [${t.shape.map(extentToString).join(', ')}])`);
         if (check && !acceptsTyped(t.dtype, v.data)) {
           throw new Error(`webtx: input '${name}' must be a ${info.accepts.map((c) => c.name).join(' or ')} (dtype ${t.dtype}), got ${v.data.constructor.name}`);
         }

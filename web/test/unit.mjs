@@ -1,7 +1,7 @@
 // Pure-JS unit tests of web/src (no GPU): extents, f16 conversion, manifest checks, symbol
 // resolution errors.
 import assert from 'node:assert/strict';
-import { compileExtent } from '../src/extent.js';
+import { evaluateExtent, extentToString } from '../src/model_spec.js';
 import { f32ToF16Bits, f16BitsToF32 } from '../src/dtype.js';
 import { parseManifest, resolveSymbols, concreteShape } from '../src/manifest.js';
 
@@ -14,15 +14,17 @@ const test = (name, fn) => {
 
 test('extent expressions', () => {
   const env = { batch: 7, n: -7 };
-  assert.equal(compileExtent(5)(env), 5);
-  assert.equal(compileExtent('batch')(env), 7);
-  assert.equal(compileExtent('(batch + 1)')(env), 8);
-  assert.equal(compileExtent('((batch * 2) - 3)')(env), 11);
-  assert.equal(compileExtent('(n / 2)')(env), -3);  // truncates toward zero
-  assert.equal(compileExtent('(n % 2)')(env), -1);
-  assert.equal(compileExtent('max(min(batch, 3), 1)')(env), 3);
-  assert.throws(() => compileExtent('batch +'), /cannot read extent/);
-  assert.throws(() => compileExtent('zz')({}), /symbol 'zz' is not bound/);
+  const op = (o, a, b) => ({ op: o, args: [a, b] });
+  assert.equal(evaluateExtent(5, env), 5);
+  assert.equal(evaluateExtent('batch', env), 7);
+  assert.equal(evaluateExtent(op('+', 'batch', 1), env), 8);
+  assert.equal(evaluateExtent(op('-', op('*', 'batch', 2), 3), env), 11);
+  assert.equal(evaluateExtent(op('/', 'n', 2), env), -3);  // truncates toward zero
+  assert.equal(evaluateExtent(op('%', 'n', 2), env), -1);
+  assert.equal(evaluateExtent(op('max', op('min', 'batch', 3), 1), env), 3);
+  assert.equal(extentToString(op('max', op('min', 'batch', 3), 1)), 'max(min(batch, 3), 1)');
+  assert.throws(() => evaluateExtent(op('/', 'batch', op('-', 'batch', 7)), env, 'grid x'), /division by zero in \(batch \/ \(batch - 7\)\) in grid x/);
+  assert.throws(() => evaluateExtent('zz', {}), /symbol 'zz' is not bound/);
 });
 
 test('f16 round trip', () => {
@@ -34,12 +36,15 @@ test('f16 round trip', () => {
 });
 
 const manifest = () => JSON.stringify({
-  webtx_manifest: 1, model: 'm', function: 'm', symbols: ['b'],
+  webtx_manifest: 2, model: 'm', function: 'm', target: 'webgpu', features: [], limits: {},
+  symbols: [{ name: 'b', from: { tensor: 'x', axis: 0 } }],
   tensors: [
-    { name: 'x', dtype: 'f32', shape: ['b', 4], role: 'input' },
-    { name: 'y', dtype: 'i32', shape: ['(b + 1)'], role: 'output' },
+    { name: 'x', role: 'input', dtype: 'f32', shape: ['b', 4] },
+    { name: 'y', role: 'output', dtype: 'i32', shape: [{ op: '+', args: ['b', 1] }] },
   ],
-  args: ['x', 'y'], kernels: [],
+  args: ['x', 'y'],
+  kernels: [{ name: 'k', entry: 'main', wgsl: '', spirv: '', workgroup_size: [1, 1, 1], workgroup_bytes: 0,
+    grid: ['b', 1, 1], bindings: [{ binding: 0, tensor: 'x', access: 'read' }], uniforms: ['b'], uniform_binding: 1, features: [] }],
 });
 
 test('manifest checks', () => {
@@ -47,7 +52,12 @@ test('manifest checks', () => {
   assert.deepEqual(concreteShape(m.tensorByName.get('y'), { b: 2 }), [3]);
   assert.throws(() => parseManifest('{'), /not valid JSON/);
   assert.throws(() => parseManifest(manifest().replace('"f32"', '"f64"')), /tensor 'x' has unknown dtype 'f64'/);
-  assert.throws(() => parseManifest(manifest().replace('(b + 1)', '(c + 1)')), /unknown symbol 'c'/);
+  assert.throws(() => parseManifest(manifest().replace('"args":["b",1]', '"args":["c",1]')), /tensor 'y' axis 0 uses unknown symbol 'c'/);
+  assert.throws(() => parseManifest(manifest().replace('"op":"+"', '"op":"^"')), /tensor 'y' axis 0 has bad extent/);
+  assert.throws(() => parseManifest(manifest().replace('"webtx_manifest":2', '"webtx_manifest":1')), /unsupported version 1/);
+  assert.throws(() => parseManifest(manifest().replace('"grid":["b",1,1]', '"grid":["b",1]')), /kernel 0 \('k'\) has a bad grid/);
+  assert.throws(() => parseManifest(manifest().replace('"tensor":"x","access"', '"tensor":"q","access"')), /binds unknown tensor 'q'/);
+  assert.throws(() => parseManifest(manifest().replace('"axis":0', '"axis":1')), /symbol 'b' comes from tensor 'x' axis 1/);
   assert.throws(() => parseManifest(manifest().replace('"args":["x","y"]', '"args":["x","z"]')), /argument 'z'/);
 });
 
@@ -60,6 +70,7 @@ test('symbol resolution', () => {
   assert.throws(() => resolveSymbols(m, { x: { data: new Float32Array(8), shape: [2, 4] } }, { b: 3 }), /axis 0 has extent 2, but symbol 'b' is 3/);
   assert.throws(() => resolveSymbols(m, {}, {}), /symbol 'b' of model 'm' is not bound/);
   assert.throws(() => resolveSymbols(m, {}, { q: 1 }), /has no symbol 'q'/);
+  assert.throws(() => resolveSymbols(m, { x: { data: new Float32Array(8), shape: [2] } }), /tensor 'x' must have rank 2 \(shape \[b, 4\]\)/);
 });
 
 console.log(`all ${n} passed`);

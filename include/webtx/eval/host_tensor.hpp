@@ -10,6 +10,8 @@
 
 #include "webtx/half.hpp"
 #include "webtx/ir.hpp"
+#include "webtx/model/bind_shapes.hpp"
+#include "webtx/model/from_ir.hpp"
 
 namespace webtx::eval {
 
@@ -103,36 +105,32 @@ using TensorMap = std::map<std::string, HostTensor>;
 using SymbolMap = std::map<std::string, int64_t>;
 
 // Binds symbols (i32 Vars) from the shapes of named tensors (a dimension that is a bare Var)
-// and an explicit map by name, then checks every dimension agrees.
+// and an explicit map by name, then checks every dimension agrees: model::bind_shapes, the one
+// check the native runtime shares (errors name tensor and axis).
 inline ir::ScalarBindings bind_symbols(
     const std::vector<std::pair<std::string, std::vector<ir::Expr>>>& declared,
     const TensorMap& given, const std::vector<ir::Expr>& symbols, const SymbolMap& explicit_syms) {
-  ir::ScalarBindings b;
+  std::vector<model::TensorSpec> tensors;
+  model::ShapeMap shapes;
+  for (auto& [name, shape] : declared) {
+    model::TensorSpec t{name, model::TensorRole::Input, "f32", {}};
+    for (size_t d = 0; d < shape.size(); ++d)
+      t.shape.push_back(
+          model::to_extent(shape[d], symbols, "tensor '" + name + "' axis " + std::to_string(d)));
+    tensors.push_back(std::move(t));
+    if (auto it = given.find(name); it != given.end()) shapes[name] = it->second.shape;
+  }
+  std::vector<std::string> names;
+  model::SymbolValues known;
   for (auto& s : symbols) {
-    auto it = explicit_syms.find(s.as<ir::Variable>()->name);
-    if (it != explicit_syms.end()) b[s.get()] = it->second;
+    names.push_back(s.as<ir::Variable>()->name);
+    if (auto it = explicit_syms.find(names.back()); it != explicit_syms.end())
+      known[it->first] = it->second;
   }
-  for (auto& [name, shape] : declared) {
-    auto t = given.find(name);
-    if (t == given.end()) continue;
-    user_assert(t->second.rank() == static_cast<int>(shape.size()))
-        << "tensor '" << name << "' has rank " << shape.size() << ", given rank "
-        << t->second.rank();
-    for (size_t d = 0; d < shape.size(); ++d) {
-      if (shape[d].as<ir::Variable>() && !b.count(shape[d].get()))
-        b[shape[d].get()] = t->second.shape[d];
-    }
-  }
-  for (auto& [name, shape] : declared) {
-    auto t = given.find(name);
-    if (t == given.end()) continue;
-    for (size_t d = 0; d < shape.size(); ++d) {
-      int64_t want = ir::eval_scalar(shape[d], b);
-      user_assert(want == t->second.shape[d])
-          << "tensor '" << name << "' dimension " << d << " (" << ir::to_string(shape[d])
-          << ") should be " << want << ", given " << t->second.shape[d];
-    }
-  }
+  model::SymbolValues env = model::bind_shapes(tensors, names, shapes, known, false);
+  ir::ScalarBindings b;
+  for (size_t i = 0; i < symbols.size(); ++i)
+    if (auto it = env.find(names[i]); it != env.end()) b[symbols[i].get()] = it->second;
   return b;
 }
 

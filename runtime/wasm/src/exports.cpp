@@ -9,6 +9,7 @@
 #include "error.hpp"
 #include "ndarray.hpp"
 #include "registry.hpp"
+#include "webtx/wasm_abi.h"  // the webtx_rt_* prototypes defined below
 
 extern "C" {
 extern const char webtx_generated_manifest[];

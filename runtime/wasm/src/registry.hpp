@@ -5,11 +5,7 @@
 // integer ids (index + 1; 0 means "absent"), never raw function pointers.
 #include <cstdint>
 
-#include "webtx/wasm_abi.h"
-
-extern "C" {
-typedef int32_t (*WebtxPackedFn)(const WebtxValue* args, int32_t nargs);
-}
+#include "webtx/wasm_abi.h"  // WebtxPackedFn
 
 namespace webtx::rt {
 

@@ -40,6 +40,19 @@ typedef struct {
   };
 } WebtxValue;
 
+/* Every generated function has this signature; 0 on success, nonzero with a message. */
+typedef int32_t (*WebtxPackedFn)(const WebtxValue* args, int32_t nargs);
+
+/* The runtime functions the generated host stubs call (defined in runtime/wasm/src/
+ * exports.cpp). The host-stub builder derives their LLVM types from these prototypes
+ * (codegen/host/rt_functions.hpp), so they are written once. */
+void webtx_rt_error(const char* fmt, int64_t a, int64_t b);
+int32_t webtx_rt_buffer_alloc(int32_t nbytes);
+void webtx_rt_buffer_free(int32_t handle);
+int32_t webtx_rt_dispatch(int32_t kernel, int32_t gx, int32_t gy, int32_t gz,
+                          const int32_t* handles, int32_t nhandles, const void* uniforms,
+                          int32_t uniform_bytes);
+
 #ifdef __cplusplus
 static_assert(sizeof(WebtxTensor) == 40, "WebtxTensor layout");
 static_assert(offsetof(WebtxTensor, shape) == 16, "WebtxTensor layout");

@@ -1,0 +1,115 @@
+#include "webtx/codegen/describe_program.hpp"
+
+#include <algorithm>
+
+#include "webtx/ir/printer.hpp"
+#include "webtx/model/from_ir.hpp"
+
+namespace webtx::codegen {
+
+using model::Extent;
+using model::to_extent;
+
+namespace {
+
+model::TensorRole role_of(ir::TensorRole r) {
+  switch (r) {
+    case ir::TensorRole::Input:
+      return model::TensorRole::Input;
+    case ir::TensorRole::Output:
+      return model::TensorRole::Output;
+    case ir::TensorRole::Intermediate:
+      return model::TensorRole::Intermediate;
+  }
+  internal_error << "unknown tensor role";
+}
+
+std::string symbol_name(const ir::Expr& s, const std::string& what) {
+  user_assert(s.as<ir::Variable>()) << what << " " << ir::to_string(s) << " is not a symbol";
+  return s.as<ir::Variable>()->name;
+}
+
+}  // namespace
+
+model::ModelSpec describe_program(const ir::Program& p,
+                                  const std::vector<KernelArtifacts>& artifacts) {
+  internal_assert(artifacts.empty() || artifacts.size() == p.kernels.size())
+      << "description of " << p.name << ": " << artifacts.size() << " kernel artifacts for "
+      << p.kernels.size() << " kernels";
+  user_assert(!p.name.empty()) << "a model needs a name";
+  model::ModelSpec m;
+  m.name = m.function = p.name;
+  const std::string in = "model " + p.name + ": ";
+
+  for (size_t i = 0; i < p.tensors.size(); ++i) {
+    const auto& t = p.tensors[i];
+    user_assert(t.buffer) << in << "tensor " << i << " has no buffer";
+    model::TensorSpec ts{t.buffer->name, role_of(t.role), t.buffer->type.str(), {}};
+    for (size_t a = 0; a < t.buffer->shape.size(); ++a) {
+      ts.shape.push_back(to_extent(t.buffer->shape[a], p.symbols,
+                                   "tensor '" + ts.name + "' axis " + std::to_string(a)));
+    }
+    if (t.role != ir::TensorRole::Intermediate) m.args.push_back(ts.name);
+    m.tensors.push_back(std::move(ts));
+  }
+  // Each symbol comes from the first argument axis whose extent is that symbol.
+  for (auto& s : p.symbols) {
+    model::SymbolSpec sym{symbol_name(s, in + "program symbol"), "", -1};
+    for (auto& t : m.tensors) {
+      if (t.role == model::TensorRole::Intermediate || !sym.from_caller()) continue;
+      for (size_t a = 0; a < t.shape.size(); ++a) {
+        if (t.shape[a] == Extent::sym(sym.name)) {
+          sym.tensor = t.name;
+          sym.axis = static_cast<int>(a);
+          break;
+        }
+      }
+    }
+    m.symbols.push_back(std::move(sym));
+  }
+
+  bool f16 = false;
+  int64_t wg_bytes = 0, invocations = 1;
+  for (size_t k = 0; k < p.kernels.size(); ++k) {
+    const auto& kern = p.kernels[k];
+    const std::string kname = "kernel '" + kern.name + "'";
+    model::KernelSpec ks;
+    ks.name = kern.name;
+    if (!artifacts.empty()) {
+      ks.wgsl = artifacts[k].wgsl;
+      ks.spirv = artifacts[k].spirv_file;
+    }
+    ks.workgroup_size = kern.workgroup_size;
+    ks.workgroup_bytes = kern.workgroup_bytes;
+    for (size_t b = 0; b < kern.buffers.size(); ++b) {
+      const auto& kb = kern.buffers[b];
+      const bool known =
+          std::any_of(p.tensors.begin(), p.tensors.end(),
+                      [&](const ir::ProgramTensor& t) { return t.buffer == kb.buffer; });
+      user_assert(known) << in << kname << " binds buffer '" << kb.buffer->name
+                         << "', which is not one of the program's tensors";
+      ks.bindings.push_back({static_cast<int>(b), kb.buffer->name,
+                             kb.written ? model::Access::ReadWrite : model::Access::Read});
+    }
+    for (auto& s : kern.scalars) ks.uniforms.push_back(symbol_name(s, kname + ": uniform"));
+    ks.uniform_binding = static_cast<int>(kern.buffers.size());
+    for (int d = 0; d < 3; ++d) {
+      const std::string where = std::string("grid ") + "xyz"[d] + " of " + kname;
+      ks.grid[d] =
+          kern.grid[d].defined() ? to_extent(kern.grid[d], p.symbols, where) : Extent::constant(1);
+    }
+    if (kern.uses_f16) ks.features.push_back("shader-f16");
+    f16 |= kern.uses_f16;
+    wg_bytes = std::max(wg_bytes, kern.workgroup_bytes);
+    invocations = std::max(
+        invocations, kern.workgroup_size[0] * kern.workgroup_size[1] * kern.workgroup_size[2]);
+    m.kernels.push_back(std::move(ks));
+  }
+  if (f16) m.features.push_back("shader-f16");
+  m.limits = {{"maxComputeWorkgroupStorageSize", wg_bytes},
+              {"maxComputeInvocationsPerWorkgroup", invocations}};
+  model::validate(m);
+  return m;
+}
+
+}  // namespace webtx::codegen

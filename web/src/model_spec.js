@@ -1,0 +1,115 @@
+// The model description a module embeds (docs/abi.md, "The model description"): the one JS
+// reader of the JSON that codegen/driver writes from webtx::model::ModelSpec, and the one JS
+// evaluator of its structured extents. tests/model checks this evaluator against the C++ one.
+import { DTYPES } from './dtype.js';
+
+export const MODEL_SPEC_VERSION = 2;
+
+// Extents: an integer, a symbol name, or { op, args: [a, b] }. i32 semantics as in the IR:
+// every operation wraps to 32 bits, / and % truncate toward zero, x / 0 is an error.
+const OPS = {
+  '+': (a, b) => (a + b) | 0,
+  '-': (a, b) => (a - b) | 0,
+  '*': (a, b) => Math.imul(a, b),
+  // For |a|, |b| < 2^31 the double quotient truncates to the exact integer quotient.
+  '/': (a, b) => Math.trunc(a / b) | 0,
+  '%': (a, b) => (a % b) | 0,
+  min: (a, b) => Math.min(a, b),
+  max: (a, b) => Math.max(a, b),
+};
+
+/** True for an integer, a symbol name or a well-formed { op, args } expression. */
+export function isExtent(e) {
+  if (typeof e === 'number') return Number.isInteger(e);
+  if (typeof e === 'string') return e.length > 0;
+  return !!e && typeof e === 'object' && Object.hasOwn(OPS, e.op) && Array.isArray(e.args) &&
+      e.args.length === 2 && e.args.every(isExtent);
+}
+
+/** The i32 value of extent `e` under `env` (symbol -> number); `where` names it in errors. */
+export function evaluateExtent(e, env, where = '') {
+  const at = where ? ` in ${where}` : '';
+  if (typeof e === 'number') return e | 0;
+  if (typeof e === 'string') {
+    if (env[e] === undefined) throw new Error(`webtx: symbol '${e}'${at} is not bound`);
+    return env[e] | 0;
+  }
+  const a = evaluateExtent(e.args[0], env, where), b = evaluateExtent(e.args[1], env, where);
+  if ((e.op === '/' || e.op === '%') && b === 0) {
+    throw new Error(`webtx: division by zero in ${extentToString(e)}${at}`);
+  }
+  return OPS[e.op](a, b);
+}
+
+/** As the IR printer (and C++ to_string) writes it: "(n + 1)", "min(n, 3)". */
+export function extentToString(e) {
+  if (typeof e !== 'object') return String(e);
+  const [a, b] = e.args.map(extentToString);
+  return e.op === 'min' || e.op === 'max' ? `${e.op}(${a}, ${b})` : `(${a} ${e.op} ${b})`;
+}
+
+/** Symbol names an extent mentions, each once. */
+export function extentSymbols(e, out = []) {
+  if (typeof e === 'string' && !out.includes(e)) out.push(e);
+  if (e && typeof e === 'object') e.args.forEach((a) => extentSymbols(a, out));
+  return out;
+}
+
+/**
+ * Parses and checks the model description; throws an Error naming the first problem. Adds
+ * `symbolNames` (string[]) and `tensorByName` (Map) to the returned object.
+ */
+export function parseModelSpec(text) {
+  let m;
+  try {
+    m = JSON.parse(text);
+  } catch (e) {
+    throw new Error(`webtx: the model description is not valid JSON: ${e.message}`);
+  }
+  const bad = (what) => {
+    throw new Error(`webtx: invalid model description of model '${m?.model ?? '?'}': ${what}`);
+  };
+  if (!m || typeof m !== 'object') bad('not a JSON object');
+  if (m.webtx_manifest !== MODEL_SPEC_VERSION) {
+    bad(`unsupported version ${m.webtx_manifest} (this runtime reads ${MODEL_SPEC_VERSION})`);
+  }
+  for (const key of ['model', 'function']) if (typeof m[key] !== 'string') bad(`missing '${key}'`);
+  m.target ??= 'webgpu';
+  m.features ??= [];
+  m.limits ??= {};
+  for (const key of ['symbols', 'tensors', 'args', 'kernels']) {
+    if (!Array.isArray(m[key])) bad(`'${key}' must be an array`);
+  }
+  m.symbolNames = m.symbols.map((s) => s.name);
+  const byName = new Map();
+  for (const t of m.tensors) {
+    if (byName.has(t.name)) bad(`two tensors are named '${t.name}'`);
+    if (!DTYPES.includes(t.dtype)) bad(`tensor '${t.name}' has unknown dtype '${t.dtype}'`);
+    if (!['input', 'output', 'intermediate', 'weight'].includes(t.role)) bad(`tensor '${t.name}' has unknown role '${t.role}'`);
+    if (!Array.isArray(t.shape)) bad(`tensor '${t.name}' has no shape`);
+    t.shape.forEach((d, axis) => {
+      if (!isExtent(d)) bad(`tensor '${t.name}' axis ${axis} has bad extent ${JSON.stringify(d)}`);
+      for (const s of extentSymbols(d)) if (!m.symbolNames.includes(s)) bad(`tensor '${t.name}' axis ${axis} uses unknown symbol '${s}'`);
+    });
+    byName.set(t.name, t);
+  }
+  for (const s of m.symbols) {
+    if (s.from === undefined || s.from === 'caller') continue;
+    const t = byName.get(s.from.tensor);
+    if (!t || t.shape[s.from.axis] !== s.name) bad(`symbol '${s.name}' comes from tensor '${s.from.tensor}' axis ${s.from.axis}, which is not that symbol`);
+  }
+  for (const a of m.args) if (!byName.has(a)) bad(`argument '${a}' is not a tensor`);
+  m.kernels.forEach((k, i) => {
+    const kn = `kernel ${i} ('${k.name}')`;
+    if (typeof k.wgsl !== 'string') bad(`${kn} has no WGSL`);
+    k.entry ??= 'main';
+    k.uniforms ??= [];
+    k.features ??= [];
+    if (!Array.isArray(k.grid) || k.grid.length !== 3 || !k.grid.every(isExtent)) bad(`${kn} has a bad grid`);
+    for (const b of k.bindings) if (!byName.has(b.tensor)) bad(`${kn} binds unknown tensor '${b.tensor}'`);
+    for (const u of k.uniforms) if (!m.symbolNames.includes(u)) bad(`${kn} has unknown uniform '${u}'`);
+    if (k.uniforms.length && !Number.isInteger(k.uniform_binding)) bad(`${kn} has uniforms but no uniform_binding`);
+  });
+  m.tensorByName = byName;
+  return m;
+}
