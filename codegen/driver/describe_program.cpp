@@ -39,6 +39,7 @@ model::ModelSpec describe_program(const ir::Program& p,
   user_assert(!p.name.empty()) << "a model needs a name";
   model::ModelSpec m;
   m.name = m.function = p.name;
+  m.generator = "webtx " WEBTX_VERSION;
   const std::string in = "model " + p.name + ": ";
 
   for (size_t i = 0; i < p.tensors.size(); ++i) {

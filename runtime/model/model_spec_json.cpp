@@ -76,6 +76,7 @@ std::string to_json(const ModelSpec& m) {
   j["model"] = m.name;
   j["function"] = m.function;
   j["target"] = m.target;
+  j["generator"] = m.generator;
   j["features"] = m.features;
   j["limits"] = ordered_json::object();
   for (auto& [k, v] : m.limits) j["limits"][k] = v;
@@ -134,9 +135,11 @@ ModelSpec from_json(const std::string& text) {
   user_assert(j.is_object()) << "the model description is not a JSON object";
   ModelSpec m;
   m.version = field<int>(j, "webtx_manifest", "the model description");
+  m.generator = field_or<std::string>(j, "generator", "the model description", "");
   user_assert(m.version == ModelSpec::kVersion)
-      << "unsupported model description version " << m.version << " (this build reads "
-      << ModelSpec::kVersion << ")";
+      << "unsupported model description version " << m.version
+      << (m.generator.empty() ? "" : " (written by " + m.generator + ")") << "; this build reads "
+      << ModelSpec::kVersion;
   m.name = field<std::string>(j, "model", "the model description");
   const std::string where = "model '" + m.name + "'";
   m.function = field<std::string>(j, "function", where);

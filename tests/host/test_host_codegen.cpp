@@ -135,10 +135,10 @@ TEST(ModelSpec, DescribesTensorsKernelsAndEscapes) {
   EXPECT_EQ(webtx::model::to_string(spec.kernels[0].grid[0]), "((n + 7) / 8)");
   std::string m = webtx::model::to_json(spec);
   for (const char* want :
-       {"\"model\": \"copy\"", "\"name\": \"n\"", "\"tensor\": \"in\"", "\"role\": \"input\"",
-        "\"args\": [\n    \"in\",\n    \"out\"\n  ]", "\"maxComputeWorkgroupStorageSize\": 1024",
-        "\"maxComputeInvocationsPerWorkgroup\": 64", "\"access\": \"read_write\"",
-        "\"uniform_binding\": 2", "\"spirv\": \"copy_0.spv\"",
+       {"\"model\": \"copy\"", "\"generator\": \"webtx 0.", "\"name\": \"n\"", "\"tensor\": \"in\"",
+        "\"role\": \"input\"", "\"args\": [\n    \"in\",\n    \"out\"\n  ]",
+        "\"maxComputeWorkgroupStorageSize\": 1024", "\"maxComputeInvocationsPerWorkgroup\": 64",
+        "\"access\": \"read_write\"", "\"uniform_binding\": 2", "\"spirv\": \"copy_0.spv\"",
         "\"wgsl\": \"fn main() {\\n \\\"q\\\" }\""}) {
     EXPECT_NE(m.find(want), std::string::npos) << want << "\n" << m;
   }

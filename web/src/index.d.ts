@@ -54,6 +54,8 @@ export interface ModelSpec {
   function: string;
   /** The Target the model was built for, e.g. 'webgpu'. */
   target: string;
+  /** What wrote it, e.g. 'webtx 0.1.0' (named in version errors). */
+  generator: string;
   /** WebGPU feature names the device must have. */
   features: string[];
   /** WebGPU limit name (e.g. maxComputeWorkgroupStorageSize) -> least value needed. */

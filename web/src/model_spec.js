@@ -71,7 +71,8 @@ export function parseModelSpec(text) {
   };
   if (!m || typeof m !== 'object') bad('not a JSON object');
   if (m.webtx_manifest !== MODEL_SPEC_VERSION) {
-    bad(`unsupported version ${m.webtx_manifest} (this runtime reads ${MODEL_SPEC_VERSION})`);
+    const by = typeof m.generator === 'string' && m.generator ? ` (written by ${m.generator})` : '';
+    bad(`unsupported version ${m.webtx_manifest}${by}; this runtime reads ${MODEL_SPEC_VERSION}`);
   }
   for (const key of ['model', 'function']) if (typeof m[key] !== 'string') bad(`missing '${key}'`);
   m.target ??= 'webgpu';
