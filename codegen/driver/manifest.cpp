@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "webtx/ir/printer.hpp"
+#include "webtx/target_check.hpp"
 
 namespace webtx::codegen {
 
@@ -58,7 +59,8 @@ std::string json_list(const std::vector<T>& v, F&& f) {
 
 }  // namespace
 
-std::string write_manifest(const ir::Program& p, const std::vector<KernelArtifacts>& kernels) {
+std::string write_manifest(const ir::Program& p, const std::vector<KernelArtifacts>& kernels,
+                           const Target& target) {
   internal_assert(kernels.size() == p.kernels.size())
       << "manifest of " << p.name << ": " << kernels.size() << " kernel artifacts for "
       << p.kernels.size() << " kernels";
@@ -70,17 +72,14 @@ std::string write_manifest(const ir::Program& p, const std::vector<KernelArtifac
         << "program symbol " << ir::to_string(s) << " is not a Variable";
     return json_quote(s.as<ir::Variable>()->name);
   }) << ",\n";
-  bool f16 = false;
-  int64_t wg_bytes = 0, invocations = 1;
-  for (auto& k : p.kernels) {
-    f16 |= k.uses_f16;
-    wg_bytes = std::max(wg_bytes, k.workgroup_bytes);
-    invocations =
-        std::max(invocations, k.workgroup_size[0] * k.workgroup_size[1] * k.workgroup_size[2]);
-  }
-  os << "  \"features\": [" << (f16 ? "\"shader-f16\"" : "") << "],\n";
-  os << "  \"limits\": { \"maxComputeWorkgroupStorageSize\": " << wg_bytes
-     << ", \"maxComputeInvocationsPerWorkgroup\": " << invocations << " },\n";
+  const DeviceNeeds needs = device_needs(p.kernels);
+  os << "  \"target\": " << json_quote(target.name) << ",\n";
+  os << "  \"features\": "
+     << json_list(needs.features, [](Feature f) { return json_quote(feature_name(f)); }) << ",\n";
+  os << "  \"limits\": { ";
+  for (size_t i = 0; i < needs.limits.size(); ++i)
+    os << (i ? ", " : "") << json_quote(needs.limits[i].first) << ": " << needs.limits[i].second;
+  os << " },\n";
   os << "  \"tensors\": [\n";
   std::vector<std::string> args;
   for (size_t i = 0; i < p.tensors.size(); ++i) {
@@ -95,10 +94,11 @@ std::string write_manifest(const ir::Program& p, const std::vector<KernelArtifac
   os << "  \"kernels\": [\n";
   for (size_t k = 0; k < p.kernels.size(); ++k) {
     const auto& kern = p.kernels[k];
-    os << "    { \"name\": " << json_quote(kern.name)
-       << ", \"entry\": \"main\", \"wgsl\": " << json_quote(kernels[k].wgsl)
-       << ", \"spirv\": " << json_quote(kernels[k].spirv_file) << ",\n      \"workgroup_size\": ["
-       << kern.workgroup_size[0] << ", " << kern.workgroup_size[1] << ", " << kern.workgroup_size[2]
+    os << "    { \"name\": " << json_quote(kern.name) << ", \"entry\": \"main\"";
+    for (auto& [key, value] : kernels[k].fields)
+      os << ", " << json_quote(key) << ": " << json_quote(value);
+    os << ",\n      \"workgroup_size\": [" << kern.workgroup_size[0] << ", "
+       << kern.workgroup_size[1] << ", " << kern.workgroup_size[2]
        << "], \"workgroup_bytes\": " << kern.workgroup_bytes << ",\n      \"bindings\": [";
     for (size_t b = 0; b < kern.buffers.size(); ++b) {
       const auto& kb = kern.buffers[b];

@@ -37,7 +37,7 @@ std::unique_ptr<llvm::TargetMachine> make_target_machine() {
 
 std::unique_ptr<llvm::Module> build(llvm::LLVMContext& ctx, llvm::TargetMachine& tm,
                                     const ir::Program& program, const HostStubOptions& options) {
-  auto m = host::build_stub_module(ctx, program, options.manifest_json);
+  auto m = host::build_stub_module(ctx, program, options.manifest_json, options.target);
   m->setTargetTriple(kTriple);
   m->setDataLayout(tm.createDataLayout());
   return m;

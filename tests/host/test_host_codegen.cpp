@@ -126,14 +126,17 @@ TEST(Manifest, DescribesTensorsKernelsAndEscapes) {
   auto p = copy_program(n, {n, 3}, {n});
   p.kernels[0].workgroup_size = {8, 4, 2};
   p.kernels[0].workgroup_bytes = 1024;
-  std::string m = webtx::codegen::write_manifest(p, {{"fn main() {\n \"q\" }", "copy_0.spv"}});
+  webtx::codegen::KernelArtifacts art{{{"wgsl", "fn main() {\n \"q\" }"}, {"spirv", "copy_0.spv"}}};
+  std::string m = webtx::codegen::write_manifest(p, {art}, webtx::target_by_name("webgpu-large"));
   for (const char* want :
        {"\"model\": \"copy\"", "\"symbols\": [\"n\"]",
         "{ \"name\": \"in\", \"dtype\": \"f32\", \"shape\": [\"n\", 3], \"role\": \"input\" }",
         "\"args\": [\"in\", \"out\"]", "\"workgroup_size\": [8, 4, 2]",
         "\"maxComputeWorkgroupStorageSize\": 1024", "\"maxComputeInvocationsPerWorkgroup\": 64",
         "{ \"binding\": 1, \"tensor\": \"out\", \"access\": \"read_write\" }",
-        "\"uniforms\": [\"n\"], \"uniform_binding\": 2", "\"spirv\": \"copy_0.spv\""}) {
+        "\"uniforms\": [\"n\"], \"uniform_binding\": 2", "\"spirv\": \"copy_0.spv\"",
+        "\"wgsl\": \"fn main() {\\n \\\"q\\\" }\"", "\"target\": \"webgpu-large\"",
+        "\"maxComputeWorkgroupSizeZ\": 2", "\"features\": []"}) {
     EXPECT_NE(m.find(want), std::string::npos) << want << "\n" << m;
   }
   EXPECT_EQ(webtx::codegen::json_quote("a\"b\\c\n\x01"), "\"a\\\"b\\\\c\\n\\u0001\"");

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "webtx/ir/program.hpp"
+#include "webtx/target.hpp"
 
 namespace webtx::codegen {
 
@@ -15,6 +16,8 @@ struct HostStubOptions {
   std::string manifest_json;
   // When set, receives the textual LLVM IR of the module (for DUMP_IR / debugging).
   std::string* llvm_ir_out = nullptr;
+  // The run-time checks (workgroups per dimension, buffer sizes) use this target's limits.
+  Target target;
 };
 
 // Emits the module and compiles it to a relocatable wasm32 object (target
