@@ -17,6 +17,8 @@ export interface ManifestKernel {
   name: string;
   entry: string;
   wgsl: string;
+  /** File name of the kernel's SPIR-V next to the manifest (the native Vulkan runtime reads it). */
+  spirv?: string;
   workgroup_size: [number, number, number];
   workgroup_bytes: number;
   bindings: Array<{ binding: number; tensor: string; access: 'read' | 'read_write' }>;
@@ -28,7 +30,11 @@ export interface Manifest {
   model: string;
   function: string;
   symbols: string[];
+  /** The target the model was built for (add_webgpu_model's TARGET), e.g. 'webgpu'. */
+  target: string;
+  /** WebGPU features the kernels use, e.g. 'shader-f16'; loadModel refuses a device without them. */
   features: string[];
+  /** WebGPU limits the kernels need (the largest value any kernel uses), by GPUSupportedLimits name. */
   limits: Record<string, number>;
   tensors: ManifestTensor[];
   args: string[];

@@ -17,8 +17,12 @@ export function parseManifest(text) {
   if (m.webtx_manifest !== 1) bad(`unsupported webtx_manifest version ${m.webtx_manifest}`);
   for (const key of ['model', 'function']) if (typeof m[key] !== 'string') bad(`missing '${key}'`);
   m.symbols ??= [];
+  m.target ??= 'webgpu';
   m.features ??= [];
   m.limits ??= {};
+  if (typeof m.target !== 'string') bad("'target' must be a string");
+  if (!Array.isArray(m.features) || m.features.some((f) => typeof f !== 'string')) bad("'features' must be an array of strings");
+  for (const [k, v] of Object.entries(m.limits)) if (!Number.isInteger(v) || v < 0) bad(`limit '${k}' must be a non-negative integer`);
   if (!Array.isArray(m.tensors) || !Array.isArray(m.args) || !Array.isArray(m.kernels)) {
     bad("'tensors', 'args' and 'kernels' must be arrays");
   }
