@@ -56,7 +56,7 @@ void register_model(const webtx::RegisteredModel& m) {
                                                                    kernels](benchmark::State& st) {
     std::vector<webtx::codegen::KernelArtifacts> arts(prog.kernels.size());
     for (size_t i = 0; i < prog.kernels.size(); ++i)
-      arts[i].wgsl = webtx::codegen::emit_wgsl(prog.kernels[i]);
+      arts[i].fields = {{"wgsl", webtx::codegen::emit_wgsl(prog.kernels[i])}};
     webtx::codegen::HostStubOptions opts;
     opts.manifest_json = webtx::codegen::write_manifest(prog, arts);
     for (auto _ : st) benchmark::DoNotOptimize(webtx::codegen::compile_host_stub(prog, opts));
@@ -70,7 +70,7 @@ void register_model(const webtx::RegisteredModel& m) {
       auto p = webtx::lower_model(ctx);
       std::vector<webtx::codegen::KernelArtifacts> arts(p.kernels.size());
       for (size_t i = 0; i < p.kernels.size(); ++i) {
-        arts[i].wgsl = webtx::codegen::emit_wgsl(p.kernels[i]);
+        arts[i].fields = {{"wgsl", webtx::codegen::emit_wgsl(p.kernels[i])}};
         benchmark::DoNotOptimize(webtx::codegen::spirv::compile_kernel(p.kernels[i]));
       }
       webtx::codegen::HostStubOptions opts;

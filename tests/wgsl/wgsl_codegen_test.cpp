@@ -149,14 +149,15 @@ TEST(WgslTarget, LimitsAndFeaturesOfTheTarget) {
 TEST(WgslTarget, UnrollLimitFromTheTarget) {
   Kernel u = store_kernel(f32(1));
   Expr j = var("j");
-  u.body = for_(j, i32(0), i32(100), u.body, ForKind::Unrolled);
+  const Stmt store_one = u.body;
+  u.body = for_(j, i32(0), i32(100), store_one, ForKind::Unrolled);
   std::string loop = emit_wgsl(u);
   EXPECT_NE(loop.find("for (var j"), std::string::npos) << loop;
   webtx::Target t;
   t.limits.maxUnrollIterations = 100;
   std::string unrolled = emit_wgsl(u, t);
   EXPECT_EQ(unrolled.find("for ("), std::string::npos) << unrolled;
-  u.body = for_(j, i32(0), i32(64), store_kernel(f32(1)).body, ForKind::Unrolled);
+  u.body = for_(j, i32(0), i32(64), store_one, ForKind::Unrolled);
   EXPECT_EQ(emit_wgsl(u).find("for ("), std::string::npos);  // 64: the default, unrolled
 }
 

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { compileExtent } from '../src/extent.js';
 import { f32ToF16Bits, f16BitsToF32 } from '../src/dtype.js';
 import { parseManifest, resolveSymbols, concreteShape } from '../src/manifest.js';
+import { checkAdapter } from '../src/gpu.js';
 
 let n = 0;
 const test = (name, fn) => {
@@ -49,6 +50,22 @@ test('manifest checks', () => {
   assert.throws(() => parseManifest(manifest().replace('"f32"', '"f64"')), /tensor 'x' has unknown dtype 'f64'/);
   assert.throws(() => parseManifest(manifest().replace('(b + 1)', '(c + 1)')), /unknown symbol 'c'/);
   assert.throws(() => parseManifest(manifest().replace('"args":["x","y"]', '"args":["x","z"]')), /argument 'z'/);
+});
+
+test('manifest target, features and limits', () => {
+  assert.equal(parseManifest(manifest()).target, 'webgpu');  // older manifests: the default
+  const withTarget = (extra) => manifest().replace('{', `{${extra},`);
+  const m = parseManifest(withTarget('"target":"webgpu-f16","features":["shader-f16"],"limits":{"maxComputeInvocationsPerWorkgroup":64}'));
+  assert.equal(m.target, 'webgpu-f16');
+  assert.deepEqual(m.features, ['shader-f16']);
+  assert.throws(() => parseManifest(withTarget('"target":3')), /'target' must be a string/);
+  assert.throws(() => parseManifest(withTarget('"limits":{"maxBufferSize":-1}')), /limit 'maxBufferSize' must be a non-negative integer/);
+  const adapter = { features: new Set(['shader-f16']), limits: { maxComputeInvocationsPerWorkgroup: 256 } };
+  checkAdapter(adapter, { features: m.features, limits: m.limits }, 'model');
+  assert.throws(() => checkAdapter(adapter, { features: [], limits: { maxComputeInvocationsPerWorkgroup: 1024 } }, "model 'x'"),
+    /^Error: webtx: model 'x' needs WebGPU limit maxComputeInvocationsPerWorkgroup >= 1024, but this adapter allows 256$/);
+  assert.throws(() => checkAdapter({ ...adapter, features: new Set() }, { features: ['shader-f16'], limits: {} }, "model 'x'"),
+    /needs WebGPU feature 'shader-f16', which this adapter lacks/);
 });
 
 test('symbol resolution', () => {
