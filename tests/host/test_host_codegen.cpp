@@ -121,6 +121,30 @@ TEST(HostCodegen, ExtentExpressionsAreCheckedNotBound) {
             std::string::npos);
 }
 
+TEST(HostCodegen, RunTimeLimitsComeFromTheTarget) {
+  // Symbolic grids and tensor sizes are checked per call against the target's limits.
+  ir::Expr n = ir::Variable::make(ir::DType::i32(), "n");
+  auto p = copy_program(n, {n}, {n});
+  webtx::codegen::HostStubOptions o;
+  o.target.name = "small";
+  o.target.limits.maxComputeWorkgroupsPerDimension = 1000;
+  o.target.limits.maxStorageBufferBindingSize = 4096;
+  std::string ll = host_stub_llvm_ir(p, o);
+  EXPECT_NE(ll.find("grid x of kernel 'copy' is {0} workgroups, outside [0, 1000] "
+                    "(maxComputeWorkgroupsPerDimension of target 'small')"),
+            std::string::npos);
+  EXPECT_NE(ll.find("tensor 'in' needs {0} bytes (target 'small' allows {1}: "
+                    "maxStorageBufferBindingSize)"),
+            std::string::npos);
+  EXPECT_NE(ll.find("icmp sle i64 %"), std::string::npos);
+  EXPECT_NE(ll.find(", 4096"), std::string::npos);
+  // The default target: WebGPU's guaranteed limits.
+  ll = host_stub_llvm_ir(p, {});
+  EXPECT_NE(ll.find("outside [0, 65535] (maxComputeWorkgroupsPerDimension of target 'webgpu')"),
+            std::string::npos);
+  EXPECT_NE(ll.find("i64 134217728"), std::string::npos);
+}
+
 TEST(Manifest, DescribesTensorsKernelsAndEscapes) {
   ir::Expr n = ir::Variable::make(ir::DType::i32(), "n");
   auto p = copy_program(n, {n, 3}, {n});
