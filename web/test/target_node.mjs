@@ -1,4 +1,4 @@
-// node target_node.mjs <host_f16_model.wasm> <host_f16_model.manifest.json>
+// node target_node.mjs <host_f16_model.wasm> <host_f16_model.manifest.json>  [WEBTX_DAWN_FLAGS=...]
 // The model built with add_webgpu_model(... TARGET webgpu-f16) (tests/host/f16_model.cpp):
 //   * its manifest names the target and the shader-f16 feature;
 //   * loadModel refuses an adapter without shader-f16, and one whose limits are below what the
@@ -58,7 +58,9 @@ await rejects(loadModel(wasm, { gpu: fakeGPU(['shader-f16'], { ...DEFAULT_LIMITS
   'an adapter below a needed limit is refused, naming the limit and its value');
 
 // Dawn's real adapter (SwiftShader): a model needing more than it offers is refused.
-const gpu = await createNodeGPU();
+// WEBTX_DAWN_FLAGS (space-separated Dawn flags), e.g. on NVIDIA
+// 'enable-dawn-features=allow_unsafe_apis,vulkan_enable_f16_on_nvidia' to get shader-f16.
+const gpu = await createNodeGPU(process.env.WEBTX_DAWN_FLAGS?.split(' ').filter(Boolean) ?? []);
 const adapter = await gpu.requestAdapter();
 assert.ok(adapter, 'no Dawn adapter (VK_ICD_FILENAMES=/usr/lib/chromium/vk_swiftshader_icd.json?)');
 const have = adapter.limits.maxComputeInvocationsPerWorkgroup;
