@@ -139,9 +139,8 @@ class WgslPrinter : public IRVisitor {
   WEBTX_BIN(Sub, "-")
   WEBTX_BIN(Mul, "*")
   WEBTX_BIN(Div, "/")
-  WEBTX_BIN(Mod, "%")
-  WEBTX_BIN(EQ, "==") WEBTX_BIN(NE, "!=") WEBTX_BIN(LT, "<") WEBTX_BIN(LE, "<=") WEBTX_BIN(GT, ">")
-      WEBTX_BIN(GE, ">=")
+  WEBTX_BIN(Mod, "%") WEBTX_BIN(EQ, "==") WEBTX_BIN(NE, "!=") WEBTX_BIN(LT, "<") WEBTX_BIN(LE, "<=")
+      WEBTX_BIN(GT, ">") WEBTX_BIN(GE, ">=")
 #undef WEBTX_BIN
           void visit_And(const And& op) override {
     std::string a = expr(op.a), b = expr(op.b);
