@@ -20,6 +20,8 @@
 #include "webtx/lower/vectorize.hpp"
 #include "webtx/lower/verify.hpp"
 #include "webtx/schedule.hpp"
+#include "webtx/target.hpp"
+#include "webtx/target_check.hpp"
 
 namespace webtx {
 
@@ -27,6 +29,7 @@ struct LowerOptions {
   bool dump_ir = false;          // also on when the environment has WEBTX_DUMP_IR set
   std::ostream* dump = nullptr;  // where dumps go (default std::cerr)
   bool vectorize = true;         // turn aligned `Vectorized` copies into vec4 copies
+  Target target;                 // limits and features every kernel must fit (default: webgpu)
 };
 
 namespace lowering::detail {
@@ -128,7 +131,7 @@ inline ir::Program lower(const Schedule& s, std::string name, std::vector<ir::Op
     ir::Stmt body = schedule_ops(ctx, si);
     step("schedule_ops", body);
     LaunchConfig lc;
-    body = bind_threads(body, ctx, lc);
+    body = bind_threads(body, ctx, lc, opt.target);
     for (auto& g : lc.grid) g = simplify(g);
     step("bind_threads", body);
     body = storage_flatten(body, ctx);
@@ -149,6 +152,7 @@ inline ir::Program lower(const Schedule& s, std::string name, std::vector<ir::Op
     for (auto& v : free_vars(body)) lowering::detail::collect_symbols(v, prog.symbols);
     ir::Kernel k = make_kernel(kname, body, lc, prog.tensors, prog.symbols);
     verify_kernel(k);
+    check_kernel_target(k, opt.target);
     if (dump) os << ir::to_string(k);
     prog.kernels.push_back(std::move(k));
   }

@@ -110,6 +110,7 @@ std::string to_json(const ModelSpec& m) {
           {{"binding", b.binding}, {"tensor", b.tensor}, {"access", access_name(b.access)}});
     if (k.uniform_binding >= 0) kj["uniform_binding"] = k.uniform_binding;
     kj["features"] = k.features;
+    if (!k.artifacts.empty()) kj["artifacts"] = k.artifacts;
     j["kernels"].push_back(std::move(kj));
   }
   return j.dump(2) + "\n";
@@ -192,6 +193,7 @@ ModelSpec from_json(const std::string& text) {
     ks.uniforms = field_or<std::vector<std::string>>(k, "uniforms", kw, {});
     ks.uniform_binding = field_or<int>(k, "uniform_binding", kw, -1);
     ks.features = field_or<std::vector<std::string>>(k, "features", kw, {});
+    ks.artifacts = field_or<std::map<std::string, std::string>>(k, "artifacts", kw, {});
     m.kernels.push_back(std::move(ks));
   }
   validate(m);

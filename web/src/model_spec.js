@@ -78,6 +78,9 @@ export function parseModelSpec(text) {
   m.target ??= 'webgpu';
   m.features ??= [];
   m.limits ??= {};
+  if (typeof m.target !== 'string') bad("'target' must be a string");
+  if (!Array.isArray(m.features) || m.features.some((f) => typeof f !== 'string')) bad("'features' must be an array of strings");
+  for (const [k, v] of Object.entries(m.limits)) if (!Number.isInteger(v) || v < 0) bad(`limit '${k}' must be a non-negative integer`);
   for (const key of ['symbols', 'tensors', 'args', 'kernels']) {
     if (!Array.isArray(m[key])) bad(`'${key}' must be an array`);
   }

@@ -42,6 +42,8 @@ struct KernelSpec {
   int uniform_binding = -1;           // -1: no uniform block
   std::array<Extent, 3> grid;         // workgroups per dimension
   std::vector<std::string> features;  // WebGPU feature names the kernel uses
+  // Other backends' fields (KernelArtifact::manifest_fields beyond "wgsl" and "spirv").
+  std::map<std::string, std::string> artifacts;
 };
 
 struct ModelSpec {
