@@ -1,5 +1,6 @@
 # Install and export rules: an installed webtx is used with find_package(webtx), which brings
-# the imported targets webtx::webtx, webtx::generator, webtx::generator_main, the backends and
+# the imported targets webtx::webtx (linking webtx::compiler), webtx::generator,
+# webtx::generator_main, the backends and
 # add_webgpu_model().
 include_guard(GLOBAL)
 include(GNUInstallDirs)
@@ -9,7 +10,7 @@ set(WEBTX_INSTALL_CMAKEDIR ${CMAKE_INSTALL_LIBDIR}/cmake/webtx)
 set(WEBTX_INSTALL_WASMDIR ${CMAKE_INSTALL_LIBDIR}/webtx/wasm)
 set(WEBTX_INSTALL_JSDIR ${CMAKE_INSTALL_DATADIR}/webtx/web)
 
-set(_webtx_export_targets webtx)
+set(_webtx_export_targets webtx webtx_compiler)
 foreach(t webtx_codegen_host webtx_codegen_wgsl webtx_codegen_spirv webtx_generator
           webtx_generator_main)
   if(TARGET ${t})

@@ -34,11 +34,7 @@ inline int64_t wrap(ir::DType t, int64_t v) {
 
 template <typename Ctx>
 Value eval_expr(const ir::Expr& e, Ctx& ctx) {
-  // Declarations, not a directive: webtx::Var (the DSL) would make `Var` ambiguous.
-  using ir::Add, ir::And, ir::BinaryNode, ir::Call, ir::Cast, ir::DType, ir::Div, ir::EQ, ir::Expr,
-      ir::ExprKind, ir::FloatImm, ir::GE, ir::GT, ir::IntImm, ir::Intrinsic, ir::LE, ir::Load,
-      ir::LT, ir::Max, ir::Min, ir::Mod, ir::Mul, ir::NE, ir::Not, ir::Or, ir::ProducerLoad,
-      ir::Reduce, ir::Select, ir::Sub, ir::ThreadAxis, ir::ThreadIndex, ir::Variable;
+  using namespace ir;
   const DType t = e.type();
   auto rec = [&](const Expr& x) { return eval_expr(x, ctx); };
   switch (e.kind()) {
@@ -59,7 +55,7 @@ Value eval_expr(const ir::Expr& e, Ctx& ctx) {
     case ExprKind::Mod:
     case ExprKind::Min:
     case ExprKind::Max: {
-      auto* n = static_cast<const BinaryNode<Add, ExprKind::Add>*>(e.get());
+      auto* n = e.as_binary();
       Value a = rec(n->a), b = rec(n->b);
       if (t.is_float()) {
         double x = a.f, y = b.f, r = 0;
@@ -121,7 +117,7 @@ Value eval_expr(const ir::Expr& e, Ctx& ctx) {
     case ExprKind::LE:
     case ExprKind::GT:
     case ExprKind::GE: {
-      auto* n = static_cast<const BinaryNode<EQ, ExprKind::EQ>*>(e.get());
+      auto* n = e.as_binary();
       Value a = rec(n->a), b = rec(n->b);
       bool fl = n->a.type().is_float();
       double x = fl ? a.f : static_cast<double>(a.i), y = fl ? b.f : static_cast<double>(b.i);

@@ -40,17 +40,13 @@ class IRVisitor {
   virtual void visit_IntImm(const IntImm&) {}
   virtual void visit_FloatImm(const FloatImm&) {}
   virtual void visit_Variable(const Variable&) {}
-#define WEBTX_BIN(n) \
-  virtual void visit_##n(const n& op) { visit(op.a), visit(op.b); }
-  WEBTX_BIN(Add)
-  WEBTX_BIN(Sub)
-  WEBTX_BIN(Mul) WEBTX_BIN(Div) WEBTX_BIN(Mod) WEBTX_BIN(Min) WEBTX_BIN(Max) WEBTX_BIN(EQ)
-      WEBTX_BIN(NE) WEBTX_BIN(LT) WEBTX_BIN(LE) WEBTX_BIN(GT) WEBTX_BIN(GE) WEBTX_BIN(And)
-          WEBTX_BIN(Or)
-#undef WEBTX_BIN
-              virtual void visit_Not(const Not& op) {
-    visit(op.a);
-  }
+  // Every binary node goes through visit_binary unless its own visit_<Node> is overridden.
+  virtual void visit_binary(const BinaryExpr& op) { visit(op.a), visit(op.b); }
+#define WEBTX_X(n) \
+  virtual void visit_##n(const n& op) { visit_binary(op); }
+  WEBTX_FOR_EACH_BINARY_EXPR(WEBTX_X)
+#undef WEBTX_X
+  virtual void visit_Not(const Not& op) { visit(op.a); }
   virtual void visit_Select(const Select& op) { visit(op.cond), visit(op.t), visit(op.f); }
   virtual void visit_Cast(const Cast& op) { visit(op.value); }
   virtual void visit_Call(const Call& op) {
@@ -118,19 +114,17 @@ class IRMutator {
   virtual Expr mutate_IntImm(const Expr& e, const IntImm&) { return e; }
   virtual Expr mutate_FloatImm(const Expr& e, const FloatImm&) { return e; }
   virtual Expr mutate_Variable(const Expr& e, const Variable&) { return e; }
-#define WEBTX_BIN(n)                                    \
-  virtual Expr mutate_##n(const Expr& e, const n& op) { \
-    Expr a = mutate(op.a), b = mutate(op.b);            \
-    if (a.same_as(op.a) && b.same_as(op.b)) return e;   \
-    return n::make(std::move(a), std::move(b));         \
+  // Every binary node goes through mutate_binary unless its own mutate_<Node> is overridden.
+  virtual Expr mutate_binary(const Expr& e, const BinaryExpr& op) {
+    Expr a = mutate(op.a), b = mutate(op.b);
+    if (a.same_as(op.a) && b.same_as(op.b)) return e;
+    return make_binary(op.kind, std::move(a), std::move(b));
   }
-  WEBTX_BIN(Add)
-  WEBTX_BIN(Sub)
-  WEBTX_BIN(Mul) WEBTX_BIN(Div) WEBTX_BIN(Mod) WEBTX_BIN(Min) WEBTX_BIN(Max) WEBTX_BIN(EQ)
-      WEBTX_BIN(NE) WEBTX_BIN(LT) WEBTX_BIN(LE) WEBTX_BIN(GT) WEBTX_BIN(GE) WEBTX_BIN(And)
-          WEBTX_BIN(Or)
-#undef WEBTX_BIN
-              virtual Expr mutate_Not(const Expr& e, const Not& op) {
+#define WEBTX_X(n) \
+  virtual Expr mutate_##n(const Expr& e, const n& op) { return mutate_binary(e, op); }
+  WEBTX_FOR_EACH_BINARY_EXPR(WEBTX_X)
+#undef WEBTX_X
+  virtual Expr mutate_Not(const Expr& e, const Not& op) {
     Expr a = mutate(op.a);
     return a.same_as(op.a) ? e : Not::make(a);
   }

@@ -49,19 +49,10 @@ class InlineMarked : public ir::IRMutator {
     auto idx = mutate_all(op.indices);
     const Stage* st = find_(op.producer);
     if (st && st->attach() == AttachKind::Inline) {
-      std::unordered_map<const ir::ExprNode*, ir::Expr> m;
+      ir::VarMap m;
       const auto& p = st->op();
       for (size_t i = 0; i < idx.first.size(); ++i) m[p->axis[i]->var.get()] = idx.first[i];
-      struct Sub : ir::IRMutator {
-        std::unordered_map<const ir::ExprNode*, ir::Expr>* m;
-        using ir::IRMutator::mutate;
-        ir::Expr mutate_Variable(const ir::Expr& v, const ir::Variable&) override {
-          auto it = m->find(v.get());
-          return it == m->end() ? v : it->second;
-        }
-      } sub;
-      sub.m = &m;
-      return mutate(sub.mutate(p->body));
+      return mutate(ir::substitute(p->body, m));
     }
     return idx.second ? ir::ProducerLoad::make(op.producer, std::move(idx.first)) : e;
   }

@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <utility>
+#include <variant>
 #include <vector>
 
 #include "webtx/ir.hpp"
@@ -25,10 +26,17 @@ struct SplitRel {
 struct FuseRel {
   ir::IterVar outer, inner, fused;
 };
-struct IterRel {
-  std::optional<SplitRel> split;
-  std::optional<FuseRel> fuse;
+// One relation; code that replays them uses std::visit with a case per kind (see Overloaded),
+// so adding a kind is a compile error wherever it is not handled.
+using IterRel = std::variant<SplitRel, FuseRel>;
+
+// Overloaded{[](const SplitRel&) {...}, [](const FuseRel&) {...}}: a visitor from lambdas.
+template <typename... Fs>
+struct Overloaded : Fs... {
+  using Fs::operator()...;
 };
+template <typename... Fs>
+Overloaded(Fs...) -> Overloaded<Fs...>;
 
 // What a leaf axis turns into in the loop nest.
 struct AxisAttr {
@@ -118,7 +126,7 @@ class Stage {
                             << "' must be positive, got " << factor;
     auto outer = derive(axis, "_outer", detail::ceil_div_expr(axis->extent, factor));
     auto inner = derive(axis, "_inner", ir::IntImm::make(ir::DType::i32(), factor));
-    rels_.push_back({SplitRel{axis, outer, inner, factor}, std::nullopt});
+    rels_.push_back(SplitRel{axis, outer, inner, factor});
     leaves_[pos] = outer;
     leaves_.insert(leaves_.begin() + pos + 1, inner);
     all_.push_back(outer), all_.push_back(inner);
@@ -152,7 +160,7 @@ class Stage {
     auto fused = ir::make_iter_var(
         ir::Variable::make(ir::DType::i32(), n), ir::IntImm::make(ir::DType::i32(), 0),
         detail::fold_int(ir::Mul::make(outer->extent, inner->extent)), outer->kind);
-    rels_.push_back({std::nullopt, FuseRel{outer, inner, fused}});
+    rels_.push_back(FuseRel{outer, inner, fused});
     leaves_[po] = fused;
     leaves_.erase(leaves_.begin() + pi);
     all_.push_back(fused);
