@@ -20,6 +20,11 @@ inline bool is_const(const Expr& e, int64_t v) {
 inline Expr make_int(int64_t v) { return IntImm::make(DType::i32(), v); }
 inline Expr make_bool(bool v) { return IntImm::make(DType::boolean(), v); }
 
+// In their own namespace, not ir: argument-dependent lookup on an ir::Expr then never drags
+// them into an unqualified add()/mul() call elsewhere (test builders, other helpers). Use
+// them qualified (ir::fold::add) or with using-declarations (as webtx::lowering does).
+namespace fold {
+
 Expr add(const Expr& a, const Expr& b);
 Expr sub(const Expr& a, const Expr& b);
 Expr mul(const Expr& a, const Expr& b);
@@ -28,5 +33,7 @@ Expr mod(const Expr& a, const Expr& b);  // truncating, like Mod
 Expr ceil_div(const Expr& a, const Expr& b);
 // a && b; an undefined side is "true" (so conditions can be accumulated from nothing).
 Expr logical_and(const Expr& a, const Expr& b);
+
+}  // namespace fold
 
 }  // namespace webtx::ir

@@ -12,9 +12,10 @@
 
 namespace webtx::lowering {
 
-using ir::add, ir::sub, ir::mul, ir::div, ir::mod, ir::ceil_div, ir::logical_and;
 using ir::as_const, ir::is_const, ir::make_int, ir::make_bool;
 using ir::deep_equal, ir::substitute, ir::uses_var, ir::VarMap;
+using ir::fold::add, ir::fold::sub, ir::fold::mul, ir::fold::div, ir::fold::mod, ir::fold::ceil_div,
+    ir::fold::logical_and;
 
 // Inclusive constant bounds [lo, hi] of an integer expression, given inclusive bounds of
 // some variables; nullopt when unknown.

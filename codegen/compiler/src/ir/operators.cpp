@@ -1,6 +1,6 @@
 #include "webtx/ir/operators.hpp"
 
-namespace webtx::ir {
+namespace webtx::ir::fold {
 
 Expr add(const Expr& a, const Expr& b) {
   auto x = as_const(a), y = as_const(b);
@@ -46,4 +46,4 @@ Expr logical_and(const Expr& a, const Expr& b) {
   return And::make(a, b);
 }
 
-}  // namespace webtx::ir
+}  // namespace webtx::ir::fold

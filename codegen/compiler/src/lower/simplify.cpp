@@ -274,16 +274,13 @@ class Simplifier : public ir::IRMutator {
       case K::IntImm:
       case K::Variable:
         return true;
-      case K::Add:
-      case K::Sub:
-      case K::Mul:
-      case K::Div:
-      case K::Mod:
-      case K::Min:
-      case K::Max: {
-        auto* n = e.as_binary();
-        return is_index_arith(n->a) && is_index_arith(n->b);
-      }
+#define WEBTX_X(n) case K::n:
+        WEBTX_FOR_EACH_ARITH_EXPR(WEBTX_X)
+#undef WEBTX_X
+        {
+          auto* n = e.as_binary();
+          return is_index_arith(n->a) && is_index_arith(n->b);
+        }
       default:
         return false;
     }
