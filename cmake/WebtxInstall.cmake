@@ -1,5 +1,6 @@
 # Install and export rules: an installed webtx is used with find_package(webtx), which brings
-# the imported targets webtx::webtx, webtx::generator, webtx::generator_main, the backends and
+# the imported targets webtx::webtx (linking webtx::compiler), webtx::generator,
+# webtx::generator_main, the backends and
 # add_webgpu_model().
 include_guard(GLOBAL)
 include(GNUInstallDirs)
@@ -10,8 +11,8 @@ set(WEBTX_INSTALL_WASMDIR ${CMAKE_INSTALL_LIBDIR}/webtx/wasm)
 set(WEBTX_INSTALL_JSDIR ${CMAKE_INSTALL_DATADIR}/webtx/web)
 
 get_property(_webtx_backends GLOBAL PROPERTY WEBTX_KERNEL_BACKENDS)
-set(_webtx_export_targets webtx webtx_model webtx_codegen_backend webtx_codegen_host
-    webtx_generator webtx_generator_main)
+set(_webtx_export_targets webtx webtx_compiler webtx_model webtx_codegen_backend
+    webtx_codegen_host webtx_generator webtx_generator_main)
 foreach(backend IN LISTS _webtx_backends)
   list(APPEND _webtx_export_targets webtx_codegen_${backend})
   set_target_properties(webtx_codegen_${backend} PROPERTIES EXPORT_NAME codegen_${backend})

@@ -127,31 +127,20 @@ class WgslPrinter : public IRVisitor {
         << "kernel " << k_.name << ": variable '" << op.name << "' is used but not bound";
     e_ = it->second.back();
   }
-#define WEBTX_BIN(N, SYM)                       \
-  void visit_##N(const N& op) override {        \
-    std::string a = expr(op.a), b = expr(op.b); \
-    e_ = "(" + a + " " SYM " " + b + ")";       \
-  }
   // Integer / and % truncate toward zero like the IR's Div/Mod; WGSL defines x / 0 = x,
   // x % 0 = 0 and INT_MIN / -1 = INT_MIN where C leaves them undefined. Float % is
-  // x - y * trunc(x / y), as in the IR.
-  WEBTX_BIN(Add, "+")
-  WEBTX_BIN(Sub, "-")
-  WEBTX_BIN(Mul, "*")
-  WEBTX_BIN(Div, "/")
-  WEBTX_BIN(Mod, "%") WEBTX_BIN(EQ, "==") WEBTX_BIN(NE, "!=") WEBTX_BIN(LT, "<") WEBTX_BIN(LE, "<=")
-      WEBTX_BIN(GT, ">") WEBTX_BIN(GE, ">=")
-#undef WEBTX_BIN
-          void visit_And(const And& op) override {
+  // x - y * trunc(x / y), as in the IR. And/Or on integers are bitwise.
+  void visit_binary(const BinaryExpr& op) override {
+    if (op.kind == ExprKind::Min || op.kind == ExprKind::Max) {
+      e_ = call(op.kind == ExprKind::Min ? "min" : "max", {op.a, op.b});
+      return;
+    }
+    const char* sym = binary_infix(op.kind);
+    if (!op.type.is_bool() && op.kind == ExprKind::And) sym = "&";
+    if (!op.type.is_bool() && op.kind == ExprKind::Or) sym = "|";
     std::string a = expr(op.a), b = expr(op.b);
-    e_ = "(" + a + (op.type.is_bool() ? " && " : " & ") + b + ")";
+    e_ = std::string("(") + a + " " + sym + " " + b + ")";
   }
-  void visit_Or(const Or& op) override {
-    std::string a = expr(op.a), b = expr(op.b);
-    e_ = "(" + a + (op.type.is_bool() ? " || " : " | ") + b + ")";
-  }
-  void visit_Min(const Min& op) override { e_ = call("min", {op.a, op.b}); }
-  void visit_Max(const Max& op) override { e_ = call("max", {op.a, op.b}); }
   void visit_Not(const Not& op) override { e_ = "(!" + expr(op.a) + ")"; }
   void visit_Select(const Select& op) override {
     std::string c = expr(op.cond), t = expr(op.t), f = expr(op.f);
