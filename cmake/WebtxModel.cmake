@@ -1,5 +1,6 @@
 # add_webgpu_model(<name> SOURCES <generator.cpp>...
-#                  [MODEL <registered name>] [OUTPUT_DIR <dir>] [JS_RUNTIME <module>] [DUMP_IR])
+#                  [MODEL <registered name>] [TARGET <target>] [OUTPUT_DIR <dir>]
+#                  [JS_RUNTIME <module>] [DUMP_IR])
 #
 # Builds the generator (the sources, which use WEBTX_MODEL) natively, runs it at build time
 # and links its host-stub object with the wasm runtime through emcc. Produces in OUTPUT_DIR
@@ -7,9 +8,12 @@
 #   <name>.wasm, <name>.js (ES module exporting loadModel(opts)), <model>.manifest.json,
 #   the kernels' .wgsl/.spv/.spvasm, and with DUMP_IR <model>.ir.txt and <model>.host.ll.
 # Returns an ordinary target <name> (ALL) that builds them; <name>_generator is the native
-# generator. MODEL picks the WEBTX_MODEL to run (default <name>). JS_RUNTIME is the module
-# specifier <name>.js imports the webtx JS runtime from (default: a relative path to web/'s
-# entry module, or the WEBTX_JS_RUNTIME cache variable).
+# generator. MODEL picks the WEBTX_MODEL to run (default <name>). TARGET names what the model is
+# built for (default webgpu: WebGPU's guaranteed limits; webgpu-f16, webgpu-large, ...: see
+# include/webtx/target.hpp): lowering and the backends reject kernels over its limits, and the
+# manifest records it; the runtime refuses a device that lacks what the kernels need.
+# JS_RUNTIME is the module specifier <name>.js imports the webtx JS runtime from (default: a
+# relative path to web/'s entry module, or the WEBTX_JS_RUNTIME cache variable).
 include_guard(GLOBAL)
 include(${CMAKE_CURRENT_LIST_DIR}/WebtxEmscripten.cmake)
 
@@ -25,7 +29,7 @@ set(WEBTX_JS_RUNTIME "" CACHE STRING
     "Module specifier model loaders import the webtx JS runtime from ('' = relative path)")
 
 function(add_webgpu_model name)
-  cmake_parse_arguments(PARSE_ARGV 1 ARG "DUMP_IR" "MODEL;OUTPUT_DIR;JS_RUNTIME" "SOURCES")
+  cmake_parse_arguments(PARSE_ARGV 1 ARG "DUMP_IR" "MODEL;TARGET;OUTPUT_DIR;JS_RUNTIME" "SOURCES")
   if(ARG_UNPARSED_ARGUMENTS)
     message(FATAL_ERROR "add_webgpu_model(${name}): unknown arguments ${ARG_UNPARSED_ARGUMENTS}")
   endif()
@@ -61,6 +65,9 @@ function(add_webgpu_model name)
   set(host_o ${out}/${model}.host.o)
   set(manifest ${out}/${model}.manifest.json)
   set(gen_args -o ${out} --model ${model})
+  if(ARG_TARGET)
+    list(APPEND gen_args --target ${ARG_TARGET})
+  endif()
   if(ARG_DUMP_IR)
     list(APPEND gen_args --dump-ir)
   endif()
@@ -112,5 +119,5 @@ export function loadModel(opts = {}) {
   add_custom_target(${name} ALL DEPENDS ${wasm} ${stamp})
   set_target_properties(${name} PROPERTIES
     WEBTX_OUTPUT_DIR ${out} WEBTX_WASM ${wasm} WEBTX_MANIFEST ${manifest}
-    WEBTX_LOADER ${out}/${name}.js WEBTX_GENERATOR ${gen})
+    WEBTX_LOADER ${out}/${name}.js WEBTX_GENERATOR ${gen} WEBTX_TARGET "${ARG_TARGET}")
 endfunction()

@@ -56,7 +56,7 @@ void register_model(const webtx::RegisteredModel& m) {
                                                                    kernels](benchmark::State& st) {
     std::vector<webtx::codegen::KernelArtifacts> arts(prog.kernels.size());
     for (size_t i = 0; i < prog.kernels.size(); ++i)
-      arts[i].wgsl = webtx::codegen::emit_wgsl(prog.kernels[i]);
+      arts[i].fields = {{"wgsl", webtx::codegen::emit_wgsl(prog.kernels[i])}};
     const auto spec = webtx::codegen::describe_program(prog, arts);
     for (auto _ : st) benchmark::DoNotOptimize(webtx::codegen::compile_host_stub(spec));
     st.counters["kernels"] = kernels;
@@ -69,7 +69,7 @@ void register_model(const webtx::RegisteredModel& m) {
       auto p = webtx::lower_model(ctx);
       std::vector<webtx::codegen::KernelArtifacts> arts(p.kernels.size());
       for (size_t i = 0; i < p.kernels.size(); ++i) {
-        arts[i].wgsl = webtx::codegen::emit_wgsl(p.kernels[i]);
+        arts[i].fields = {{"wgsl", webtx::codegen::emit_wgsl(p.kernels[i])}};
         benchmark::DoNotOptimize(webtx::codegen::spirv::compile_kernel(p.kernels[i]));
       }
       const auto spec = webtx::codegen::describe_program(p, arts);

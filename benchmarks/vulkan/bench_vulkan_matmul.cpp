@@ -72,7 +72,8 @@ void BM_VulkanMatmul(benchmark::State& state, Variant v) {
                                            v.source == Source::GeneratedRow);
     const std::string c_name = p.tensors.at(2).buffer->name;  // A, B, then the output
     std::vector<std::vector<uint32_t>> spirv;
-    for (auto& k : p.kernels) spirv.push_back(codegen::spirv::compile_kernel(k).words);
+    const Target target = target_by_name("webgpu-large");  // as generated_matmul lowers
+    for (auto& k : p.kernels) spirv.push_back(codegen::spirv::compile_kernel(k, target).words);
     rt::VulkanProgram prog(device(), p, spirv);
 
     std::mt19937 gen(42);

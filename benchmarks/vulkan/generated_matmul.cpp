@@ -19,6 +19,7 @@ ir::Program generated_matmul(int64_t n, bool vectorize, bool a_by_row) {
   examples::schedule_fast_matmul(s, s[C.op()], acc, A.op(), B.op(), t);
   LowerOptions o;
   o.vectorize = vectorize;
+  o.target = target_by_name("webgpu-large");  // 8192^2 tensors need 1 GiB bindings
   return lower(s, "matmul", {A.op(), B.op()}, {C.op()}, o);
 }
 

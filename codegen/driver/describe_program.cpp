@@ -4,6 +4,7 @@
 
 #include "webtx/ir/printer.hpp"
 #include "webtx/model/from_ir.hpp"
+#include "webtx/target_check.hpp"
 
 namespace webtx::codegen {
 
@@ -32,13 +33,16 @@ std::string symbol_name(const ir::Expr& s, const std::string& what) {
 }  // namespace
 
 model::ModelSpec describe_program(const ir::Program& p,
-                                  const std::vector<KernelArtifacts>& artifacts) {
+                                  const std::vector<KernelArtifacts>& artifacts,
+                                  const Target& target) {
   internal_assert(artifacts.empty() || artifacts.size() == p.kernels.size())
       << "description of " << p.name << ": " << artifacts.size() << " kernel artifacts for "
       << p.kernels.size() << " kernels";
   user_assert(!p.name.empty()) << "a model needs a name";
   model::ModelSpec m;
   m.name = m.function = p.name;
+  m.generator = "webtx " WEBTX_VERSION;
+  m.target = target.name;
   const std::string in = "model " + p.name + ": ";
 
   for (size_t i = 0; i < p.tensors.size(); ++i) {
@@ -68,16 +72,20 @@ model::ModelSpec describe_program(const ir::Program& p,
     m.symbols.push_back(std::move(sym));
   }
 
-  bool f16 = false;
-  int64_t wg_bytes = 0, invocations = 1;
   for (size_t k = 0; k < p.kernels.size(); ++k) {
     const auto& kern = p.kernels[k];
     const std::string kname = "kernel '" + kern.name + "'";
     model::KernelSpec ks;
     ks.name = kern.name;
     if (!artifacts.empty()) {
-      ks.wgsl = artifacts[k].wgsl;
-      ks.spirv = artifacts[k].spirv_file;
+      for (auto& [key, value] : artifacts[k].fields) {
+        if (key == "wgsl")
+          ks.wgsl = value;
+        else if (key == "spirv")
+          ks.spirv = value;
+        else
+          ks.artifacts[key] = value;
+      }
     }
     ks.workgroup_size = kern.workgroup_size;
     ks.workgroup_bytes = kern.workgroup_bytes;
@@ -98,16 +106,12 @@ model::ModelSpec describe_program(const ir::Program& p,
       ks.grid[d] =
           kern.grid[d].defined() ? to_extent(kern.grid[d], p.symbols, where) : Extent::constant(1);
     }
-    if (kern.uses_f16) ks.features.push_back("shader-f16");
-    f16 |= kern.uses_f16;
-    wg_bytes = std::max(wg_bytes, kern.workgroup_bytes);
-    invocations = std::max(
-        invocations, kern.workgroup_size[0] * kern.workgroup_size[1] * kern.workgroup_size[2]);
+    for (Feature f : device_needs({kern}).features) ks.features.push_back(feature_name(f));
     m.kernels.push_back(std::move(ks));
   }
-  if (f16) m.features.push_back("shader-f16");
-  m.limits = {{"maxComputeWorkgroupStorageSize", wg_bytes},
-              {"maxComputeInvocationsPerWorkgroup", invocations}};
+  const DeviceNeeds needs = device_needs(p.kernels);
+  for (Feature f : needs.features) m.features.push_back(feature_name(f));
+  for (auto& [name, value] : needs.limits) m.limits[name] = value;
   model::validate(m);
   return m;
 }

@@ -1,6 +1,7 @@
-// main() of every model generator: runs a WEBTX_MODEL function, lowers it, and writes the
-// kernels' WGSL and SPIR-V, the host-stub object and the model description (<model>.manifest.json,
-// docs/abi.md) into an output directory.
+// main() of every model generator: runs a WEBTX_MODEL function, lowers it for a Target, runs
+// every registered kernel backend (webtx/codegen/backend.hpp) on each kernel and writes their
+// files, the host-stub object and the model description (<model>.manifest.json, docs/abi.md)
+// into an output directory.
 // Files are rewritten only when their content changes, so a rebuild that changes one kernel
 // does not relink models whose outputs stayed the same.
 #include <cstring>
@@ -9,16 +10,12 @@
 #include <iostream>
 #include <sstream>
 
+#include "webtx/codegen/backend.hpp"
 #include "webtx/codegen/describe_program.hpp"
 #include "webtx/codegen/host.hpp"
 #include "webtx/generator.hpp"
 #include "webtx/ir/printer.hpp"
-#ifdef WEBTX_HAVE_CODEGEN_WGSL
-#include "webtx/codegen/wgsl.hpp"
-#endif
-#ifdef WEBTX_HAVE_CODEGEN_SPIRV
-#include "webtx/codegen/spirv.hpp"
-#endif
+#include "webtx/target.hpp"
 
 namespace fs = std::filesystem;
 
@@ -28,14 +25,16 @@ namespace {
 struct Options {
   fs::path out_dir;
   std::string model;
+  std::string target = "webgpu";
   bool dump_ir = false;
   bool list = false;
 };
 
 const char* kUsage =
-    "usage: <generator> -o <output dir> [--model <name>] [--dump-ir] [--list]\n"
+    "usage: <generator> -o <output dir> [--model <name>] [--target <target>] [--dump-ir] [--list]\n"
     "Writes <model>.manifest.json, <model>.host.o, <model>_<i>_<kernel>.{wgsl,spv,spvasm}\n"
-    "and <model>.stamp into the output dir.\n";
+    "and <model>.stamp into the output dir. --target names what the model is built for\n"
+    "(default webgpu; see include/webtx/target.hpp).\n";
 
 Options parse(int argc, char** argv) {
   Options o;
@@ -49,6 +48,8 @@ Options parse(int argc, char** argv) {
       o.out_dir = value();
     else if (a == "--model")
       o.model = value();
+    else if (a == "--target")
+      o.target = value();
     else if (a == "--dump-ir")
       o.dump_ir = true;
     else if (a == "--list")
@@ -101,9 +102,10 @@ int run(const Options& o) {
     }
     user_assert(chosen) << "this generator registers no model named '" << o.model << "'";
   }
+  const Target target = target_by_name(o.target);
   ModelContext ctx(chosen->name);
   chosen->fn(ctx);
-  ir::Program prog = lower_model(ctx, false);
+  ir::Program prog = lower_model(ctx, false, target);
 
   fs::create_directories(o.out_dir);
   const std::string base = prog.name;
@@ -111,20 +113,15 @@ int run(const Options& o) {
   for (size_t i = 0; i < prog.kernels.size(); ++i) {
     const auto& k = prog.kernels[i];
     const std::string stem = base + "_" + std::to_string(i) + "_" + k.name;
-#ifdef WEBTX_HAVE_CODEGEN_WGSL
-    arts[i].wgsl = codegen::emit_wgsl(k);
-    write_if_changed(o.out_dir / (stem + ".wgsl"), arts[i].wgsl);
-#endif
-#ifdef WEBTX_HAVE_CODEGEN_SPIRV
-    auto spv = codegen::spirv::compile_kernel(k);
-    std::string bytes(reinterpret_cast<const char*>(spv.words.data()), spv.words.size() * 4);
-    write_if_changed(o.out_dir / (stem + ".spv"), bytes);
-    write_if_changed(o.out_dir / (stem + ".spvasm"), spv.disassembly());
-    arts[i].spirv_file = stem + ".spv";
-#endif
+    for (auto& backend : codegen::kernel_backends()) {
+      codegen::KernelArtifact a = backend.emit(k, target, stem);
+      for (auto& f : a.files) write_if_changed(o.out_dir / (stem + f.suffix), f.data);
+      for (auto& field : a.manifest_fields) arts[i].fields.push_back(field);
+    }
   }
-  const model::ModelSpec spec = codegen::describe_program(prog, arts);
+  const model::ModelSpec spec = codegen::describe_program(prog, arts, target);
   codegen::HostStubOptions hopts;
+  hopts.target = target;
   std::string llvm_ir;
   if (o.dump_ir) hopts.llvm_ir_out = &llvm_ir;
   std::vector<char> obj = codegen::compile_host_stub(spec, hopts);

@@ -1,18 +1,14 @@
 // Lowers a model's declared graph with its schedule (or the default one): the step every
 // generator, the CPU-reference tool and the generator benchmark share.
-#ifdef WEBTX_HAVE_LOWER
-#include "webtx/lower.hpp"
-#endif
-
 #include "rename_tensor.hpp"
 #include "webtx/generator.hpp"
+#include "webtx/lower.hpp"
 
 namespace webtx {
 
-ir::Program lower_model(const ModelContext& ctx, bool dump_ir) {
+ir::Program lower_model(const ModelContext& ctx, bool dump_ir, const Target& target) {
   if (ctx.has_program()) return ctx.program();
   user_assert(!ctx.outputs().empty()) << "model " << ctx.name() << " declares no outputs";
-#ifdef WEBTX_HAVE_LOWER
   std::vector<ir::Operation> outs;
   for (auto& [name, op] : ctx.outputs()) outs.push_back(op);
   std::unique_ptr<Schedule> own;
@@ -26,15 +22,10 @@ ir::Program lower_model(const ModelContext& ctx, bool dump_ir) {
   }
   LowerOptions lo;
   lo.dump_ir = dump_ir;
+  lo.target = target;
   ir::Program p = webtx::lower(*sched, ctx.name(), ctx.inputs(), outs, lo);
   for (auto& [name, op] : ctx.outputs()) codegen::rename_tensor(p, op->name, name);
   return p;
-#else
-  (void)dump_ir;
-  user_error << "model " << ctx.name()
-             << ": this webtx build has no lowering (include/webtx/lower.hpp); hand the "
-                "generator a lowered program with ctx.set_program()";
-#endif
 }
 
 }  // namespace webtx

@@ -17,8 +17,7 @@
 namespace webtx::codegen::host {
 namespace {
 
-// WebGPU's default (and near-universal) maxComputeWorkgroupsPerDimension.
-constexpr int64_t kMaxWorkgroupsPerDim = 65535;
+// Handles and sizes cross the ABI as i32: no buffer can be larger, whatever the target.
 constexpr int64_t kMaxBufferBytes = 0x7fffffff;
 
 // The wasm ABI's code of a dtype (WEBTX_DTYPE_*).
@@ -39,11 +38,16 @@ std::string c_identifier(const std::string& s) {
 
 class StubBuilder {
  public:
-  StubBuilder(llvm::LLVMContext& ctx, llvm::Module& m, const model::ModelSpec& spec)
+  StubBuilder(llvm::LLVMContext& ctx, llvm::Module& m, const model::ModelSpec& spec,
+              const Target& t)
       : ctx_(ctx), m_(m), p_(spec), b_(ctx), ex_(b_, [this](llvm::Value* ok, const std::string& w) {
           check(ok, prefix_ + w);
         }) {
     prefix_ = spec.name + ": ";
+    max_groups_ = t.limits.maxComputeWorkgroupsPerDimension;
+    max_binding_ = std::min(kMaxBufferBytes, t.limits.maxStorageBufferBindingSize);
+    limit_of_ = " (target '" + t.name + "' allows ";
+    target_name_ = t.name;
   }
 
   llvm::Function* build();
@@ -86,6 +90,9 @@ class StubBuilder {
   std::unordered_map<std::string, std::string> bound_from_;  // symbol -> "tensor 'x' axis 0"
   llvm::Value* handles_ = nullptr;
   llvm::Value* uniforms_ = nullptr;
+  int64_t max_groups_ = 0, max_binding_ = 0;  // the target's limits
+  std::string limit_of_;                      // " (target 'T' allows "
+  std::string target_name_;
 };
 
 void StubBuilder::declare_runtime() {
@@ -208,6 +215,9 @@ void StubBuilder::check_args(llvm::Value* args, llvm::Value* nargs) {
     llvm::Value* have = i64(load_i32(t, offsetof(WebtxTensor, nbytes)));
     check(b_.CreateICmpSGE(have, need),
           prefix_ + tname + " buffer has {0} bytes, needs {1} for its shape", have, need);
+    check(b_.CreateICmpSLE(need, b_.getInt64(max_binding_)),
+          prefix_ + tname + " needs {0} bytes" + limit_of_ + "{1}: maxStorageBufferBindingSize)",
+          need, b_.getInt64(max_binding_));
   }
   // Extents given by expressions over symbols: checked once every symbol is bound.
   for (auto& d : deferred) {
@@ -272,8 +282,9 @@ void StubBuilder::emit_kernels() {
         extents.push_back(e);
       }
       llvm::Value* bytes = byte_size(extents, buf.dtype);
-      check(b_.CreateICmpULE(bytes, b_.getInt64(kMaxBufferBytes)),
-            prefix_ + tname + " needs {0} bytes, more than a buffer can hold", bytes);
+      check(b_.CreateICmpULE(bytes, b_.getInt64(max_binding_)),
+            prefix_ + tname + " needs {0} bytes" + limit_of_ + "{1}: maxStorageBufferBindingSize)",
+            bytes, b_.getInt64(max_binding_));
       // Storage bindings must be non-empty and 4-byte sized.
       bytes = b_.CreateAnd(b_.CreateAdd(bytes, b_.getInt64(3)), b_.getInt64(~int64_t{3}));
       bytes = b_.CreateSelect(b_.CreateICmpEQ(bytes, b_.getInt64(0)), b_.getInt64(4), bytes);
@@ -290,9 +301,9 @@ void StubBuilder::emit_kernels() {
     for (int d = 0; d < 3; ++d) {
       const std::string where = "grid " + std::string(1, axes[d]) + " of " + kname;
       grid[d] = ex_.emit(kern.grid[d], where);
-      check(b_.CreateICmpULE(grid[d], b_.getInt32(kMaxWorkgroupsPerDim)),
-            prefix_ + where + " is {0} workgroups, outside [0, " +
-                std::to_string(kMaxWorkgroupsPerDim) + "]",
+      check(b_.CreateICmpULE(grid[d], b_.getInt32(static_cast<uint32_t>(max_groups_))),
+            prefix_ + where + " is {0} workgroups, outside [0, " + std::to_string(max_groups_) +
+                "] (maxComputeWorkgroupsPerDimension of target '" + target_name_ + "')",
             grid[d]);
       nonempty = b_.CreateAnd(nonempty, b_.CreateICmpNE(grid[d], b_.getInt32(0)));
     }
@@ -373,11 +384,12 @@ llvm::Function* StubBuilder::build() {
 
 }  // namespace
 
-std::unique_ptr<llvm::Module> build_stub_module(llvm::LLVMContext& ctx, const model::ModelSpec& p) {
+std::unique_ptr<llvm::Module> build_stub_module(llvm::LLVMContext& ctx, const model::ModelSpec& p,
+                                                const Target& target) {
   user_assert(!p.name.empty()) << "a model needs a name";
   const std::string manifest_json = model::to_json(p);
   auto m = std::make_unique<llvm::Module>("webtx_model_" + c_identifier(p.name), ctx);
-  StubBuilder sb(ctx, *m, p);
+  StubBuilder sb(ctx, *m, p, target);
   llvm::Function* fn = sb.build();
 
   // The table the runtime's registry reads: {const char* name; WebtxPackedFn fn;}[].

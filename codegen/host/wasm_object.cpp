@@ -39,7 +39,7 @@ std::unique_ptr<llvm::TargetMachine> make_target_machine() {
 std::unique_ptr<llvm::Module> build(llvm::LLVMContext& ctx, llvm::TargetMachine& tm,
                                     const model::ModelSpec& program,
                                     const HostStubOptions& options) {
-  auto m = host::build_stub_module(ctx, program);
+  auto m = host::build_stub_module(ctx, program, options.target);
   m->setTargetTriple(kTriple);
   m->setDataLayout(tm.createDataLayout());
   return m;

@@ -13,6 +13,7 @@
 #include "webtx/ir/functor.hpp"
 #include "webtx/ir/printer.hpp"
 #include "webtx/ir/vector_access.hpp"
+#include "webtx/target_check.hpp"
 
 namespace webtx::codegen::spirv {
 namespace {
@@ -21,13 +22,9 @@ using namespace webtx::ir;
 using ::spv::Op;
 using SC = ::spv::StorageClass;
 
-// Unrolled/Vectorized loops up to this many iterations are replicated at emission; longer
-// ones become a loop with the Unroll loop-control hint (the driver decides).
-constexpr int64_t kMaxUnrollAtEmit = 64;
-
 class CodeGenSpirv : public IRVisitor {
  public:
-  explicit CodeGenSpirv(const Kernel& k) : k_(k) {}
+  CodeGenSpirv(const Kernel& k, const Target& target) : k_(k), target_(target) {}
   std::vector<uint32_t> run();
 
  protected:
@@ -128,6 +125,7 @@ class CodeGenSpirv : public IRVisitor {
   void logic(const N& op, Op on_bool, Op on_int);
 
   const Kernel& k_;
+  const Target& target_;
   SpvBuilder b_;
   Id value_ = 0;
   std::unordered_map<const ExprNode*, Id> vars_;
@@ -235,8 +233,9 @@ std::vector<uint32_t> CodeGenSpirv::run() {
   ep.insert(ep.end(), interface_.begin(), interface_.end());
   b_.emit(SpvBuilder::kEntryPoints, Op::OpEntryPoint, ep);
   for (auto w : k_.workgroup_size) {
-    user_assert(w >= 1 && w <= 1024)
-        << "kernel '" << k_.name << "' has workgroup size " << w << " (must be 1..1024)";
+    // The upper bounds are the target's (checked in emit_kernel).
+    user_assert(w >= 1) << "kernel '" << k_.name << "' has workgroup size " << w
+                        << " (must be at least 1)";
   }
   b_.emit(SpvBuilder::kExecutionModes, Op::OpExecutionMode,
           {fn, static_cast<uint32_t>(::spv::ExecutionMode::LocalSize),
@@ -475,7 +474,9 @@ void CodeGenSpirv::visit_For(const For& op) {
   auto* ext = op.extent.as<IntImm>();
   internal_assert(ext) << "kernel '" << k_.name << "': " << for_kind_name(op.for_kind)
                        << " loop over " << to_string(op.var) << " has a non-constant extent";
-  if (ext->value > kMaxUnrollAtEmit) {
+  // Loops of at most the target's maxUnrollIterations are replicated at emission; longer ones
+  // become a loop with the Unroll loop-control hint (the driver decides), as in WGSL.
+  if (ext->value > target_.limits.maxUnrollIterations) {
     return emit_loop(op, static_cast<uint32_t>(::spv::LoopControlMask::Unroll));
   }
   // Replicate the body, the loop variable bound to min + k each time.
@@ -580,6 +581,9 @@ void CodeGenSpirv::visit_Barrier(const Barrier&) {
 
 }  // namespace
 
-std::vector<uint32_t> emit_kernel(const ir::Kernel& kernel) { return CodeGenSpirv(kernel).run(); }
+std::vector<uint32_t> emit_kernel(const ir::Kernel& kernel, const Target& target) {
+  check_kernel_target(kernel, target);
+  return CodeGenSpirv(kernel, target).run();
+}
 
 }  // namespace webtx::codegen::spirv

@@ -52,9 +52,14 @@ void SpirvModule::write_spv(const std::string& path) const {
 }
 
 SpirvModule compile_kernel(const ir::Kernel& kernel, const SpirvOptions& options) {
+  return compile_kernel(kernel, Target{}, options);
+}
+
+SpirvModule compile_kernel(const ir::Kernel& kernel, const Target& target,
+                           const SpirvOptions& options) {
   SpirvModule m;
   m.kernel_name = kernel.name;
-  m.words = emit_kernel(kernel);
+  m.words = emit_kernel(kernel, target);
   std::string err = validate(m.words);
   user_assert(err.empty()) << "SPIR-V for kernel '" << kernel.name
                            << "' failed validation (Vulkan 1.1):\n"

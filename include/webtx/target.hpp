@@ -55,6 +55,32 @@ struct TargetLimits {
   int64_t maxUnrollIterations = 64;
 };
 
+// Calls f(name, value) for every limit, in declaration order (the manifest, the messages and
+// the tests go through this one list). `L` is TargetLimits, const or not.
+template <typename L, typename F>
+void for_each_limit(L& l, F&& f) {
+  f("maxComputeWorkgroupsPerDimension", l.maxComputeWorkgroupsPerDimension);
+  f("maxComputeInvocationsPerWorkgroup", l.maxComputeInvocationsPerWorkgroup);
+  f("maxComputeWorkgroupSizeX", l.maxComputeWorkgroupSizeX);
+  f("maxComputeWorkgroupSizeY", l.maxComputeWorkgroupSizeY);
+  f("maxComputeWorkgroupSizeZ", l.maxComputeWorkgroupSizeZ);
+  f("maxComputeWorkgroupStorageSize", l.maxComputeWorkgroupStorageSize);
+  f("maxStorageBuffersPerShaderStage", l.maxStorageBuffersPerShaderStage);
+  f("maxStorageBufferBindingSize", l.maxStorageBufferBindingSize);
+  f("maxBufferSize", l.maxBufferSize);
+  f("maxUnrollIterations", l.maxUnrollIterations);
+}
+
+// The value of the limit called `name`; UserError if there is none.
+inline int64_t limit_value(const TargetLimits& l, const std::string& name) {
+  const int64_t* found = nullptr;
+  for_each_limit(l, [&](const char* n, const int64_t& v) {
+    if (name == n) found = &v;
+  });
+  user_assert(found) << "unknown target limit '" << name << "'";
+  return *found;
+}
+
 struct Target {
   std::string name = "webgpu";
   std::vector<Feature> features;

@@ -1,6 +1,7 @@
 #include "webtx/model/bind_shapes.hpp"
 
 #include "webtx/error.hpp"
+#include "webtx/model/model_spec.hpp"
 
 namespace webtx::model {
 
@@ -65,6 +66,12 @@ SymbolValues bind_shapes(const std::vector<TensorSpec>& tensors,
     }
   }
   return env;
+}
+
+SymbolValues bind_shapes(const ModelSpec& m, const ShapeMap& shapes, const SymbolValues& given) {
+  std::vector<std::string> names;
+  for (auto& s : m.symbols) names.push_back(s.name);
+  return bind_shapes(m.tensors, names, shapes, given, true);
 }
 
 std::vector<int64_t> concrete_shape(const TensorSpec& t, const SymbolValues& symbols) {

@@ -76,6 +76,7 @@ std::string to_json(const ModelSpec& m) {
   j["model"] = m.name;
   j["function"] = m.function;
   j["target"] = m.target;
+  j["generator"] = m.generator;
   j["features"] = m.features;
   j["limits"] = ordered_json::object();
   for (auto& [k, v] : m.limits) j["limits"][k] = v;
@@ -109,6 +110,7 @@ std::string to_json(const ModelSpec& m) {
           {{"binding", b.binding}, {"tensor", b.tensor}, {"access", access_name(b.access)}});
     if (k.uniform_binding >= 0) kj["uniform_binding"] = k.uniform_binding;
     kj["features"] = k.features;
+    if (!k.artifacts.empty()) kj["artifacts"] = k.artifacts;
     j["kernels"].push_back(std::move(kj));
   }
   return j.dump(2) + "\n";
@@ -134,9 +136,11 @@ ModelSpec from_json(const std::string& text) {
   user_assert(j.is_object()) << "the model description is not a JSON object";
   ModelSpec m;
   m.version = field<int>(j, "webtx_manifest", "the model description");
+  m.generator = field_or<std::string>(j, "generator", "the model description", "");
   user_assert(m.version == ModelSpec::kVersion)
-      << "unsupported model description version " << m.version << " (this build reads "
-      << ModelSpec::kVersion << ")";
+      << "unsupported model description version " << m.version
+      << (m.generator.empty() ? "" : " (written by " + m.generator + ")") << "; this build reads "
+      << ModelSpec::kVersion;
   m.name = field<std::string>(j, "model", "the model description");
   const std::string where = "model '" + m.name + "'";
   m.function = field<std::string>(j, "function", where);
@@ -189,6 +193,7 @@ ModelSpec from_json(const std::string& text) {
     ks.uniforms = field_or<std::vector<std::string>>(k, "uniforms", kw, {});
     ks.uniform_binding = field_or<int>(k, "uniform_binding", kw, -1);
     ks.features = field_or<std::vector<std::string>>(k, "features", kw, {});
+    ks.artifacts = field_or<std::map<std::string, std::string>>(k, "artifacts", kw, {});
     m.kernels.push_back(std::move(ks));
   }
   validate(m);

@@ -35,19 +35,23 @@ void VulkanDevice::check_supported(const PipelineLayoutDesc& d) const {
     user_assert(d.workgroup_size[i] >= 1 && d.workgroup_size[i] <= info_.max_workgroup_size[i])
         << "kernel '" << d.name << "': workgroup size " << d.workgroup_size[i] << " in dimension "
         << i << " exceeds maxComputeWorkGroupSize[" << i << "] = " << info_.max_workgroup_size[i]
-        << " of Vulkan device '" << info_.name << "'";
+        << " of Vulkan device '" << info_.name << "' (WebGPU: maxComputeWorkgroupSize"
+        << "XYZ"[i] << ")";
     invocations *= d.workgroup_size[i];
   }
   user_assert(invocations <= info_.max_invocations)
       << "kernel '" << d.name << "': " << invocations
       << " invocations per workgroup exceed maxComputeWorkGroupInvocations = "
-      << info_.max_invocations << " of Vulkan device '" << info_.name << "'";
+      << info_.max_invocations << " of Vulkan device '" << info_.name
+      << "' (WebGPU: maxComputeInvocationsPerWorkgroup)";
   user_assert(d.workgroup_bytes <= info_.max_shared_memory)
       << "kernel '" << d.name << "': " << d.workgroup_bytes
       << " bytes of workgroup memory exceed maxComputeSharedMemorySize = "
-      << info_.max_shared_memory << " of Vulkan device '" << info_.name << "'";
+      << info_.max_shared_memory << " of Vulkan device '" << info_.name
+      << "' (WebGPU: maxComputeWorkgroupStorageSize)";
   user_assert(!d.uses_f16 || (info_.shader_float16 && info_.storage_buffer_16bit))
-      << "kernel '" << d.name << "' uses f16, but Vulkan device '" << info_.name << "' lacks "
+      << "kernel '" << d.name << "' uses f16 (WebGPU feature 'shader-f16'), but Vulkan device '"
+      << info_.name << "' lacks "
       << (info_.shader_float16 ? "storageBuffer16BitAccess" : "shaderFloat16");
 }
 

@@ -65,7 +65,8 @@ TEST_F(DslOperators, ComparisonsYieldBoolean) {
   EXPECT_NODE(h(i) >= h(i), GE, boolean);
   EXPECT_NODE(m(i) == m(i), EQ, boolean);
   auto c = x(i) < 0.0f;
-  auto* lt = c.to_ir().as<ir::LT>();
+  ir::Expr e = c.to_ir();  // keep the node alive while `lt` points into it
+  auto* lt = e.as<ir::LT>();
   ASSERT_NE(lt, nullptr);
   EXPECT_EQ(lt->a.type(), ir::DType::f32());
 }

@@ -22,7 +22,7 @@ if(MODE STREQUAL "package")
       -DCMAKE_PREFIX_PATH=${WORK}/prefix -DCMAKE_BUILD_TYPE=Release)
 else()
   run(${CMAKE_COMMAND} -S ${consumer} -B ${WORK}/build -DWEBTX_MODE=subdirectory
-      -DWEBTX_SOURCE_DIR=${SOURCE_DIR} -DCMAKE_BUILD_TYPE=Release ${EXTRA_ARGS})
+      -DWEBTX_SOURCE_DIR=${SOURCE_DIR} -DCMAKE_BUILD_TYPE=Release)
 endif()
 run(${CMAKE_COMMAND} --build ${WORK}/build --target vadd -j2)
 run(${NODE} ${consumer}/check.mjs ${WORK}/build/vadd)

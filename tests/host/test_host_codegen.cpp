@@ -123,23 +123,51 @@ TEST(HostCodegen, ExtentExpressionsAreCheckedNotBound) {
             std::string::npos);
 }
 
+TEST(HostCodegen, RunTimeLimitsComeFromTheTarget) {
+  // Symbolic grids and tensor sizes are checked per call against the target's limits.
+  ir::Expr n = ir::Variable::make(ir::DType::i32(), "n");
+  auto p = copy_program(n, {n}, {n});
+  webtx::codegen::HostStubOptions o;
+  o.target.name = "small";
+  o.target.limits.maxComputeWorkgroupsPerDimension = 1000;
+  o.target.limits.maxStorageBufferBindingSize = 4096;
+  std::string ll = host_stub_llvm_ir(describe_program(p), o);
+  EXPECT_NE(ll.find("grid x of kernel 'copy' is {0} workgroups, outside [0, 1000] "
+                    "(maxComputeWorkgroupsPerDimension of target 'small')"),
+            std::string::npos);
+  EXPECT_NE(ll.find("tensor 'in' needs {0} bytes (target 'small' allows {1}: "
+                    "maxStorageBufferBindingSize)"),
+            std::string::npos);
+  EXPECT_NE(ll.find("icmp sle i64 %"), std::string::npos);
+  EXPECT_NE(ll.find(", 4096"), std::string::npos);
+  // The default target: WebGPU's guaranteed limits.
+  ll = host_stub_llvm_ir(describe_program(p), {});
+  EXPECT_NE(ll.find("outside [0, 65535] (maxComputeWorkgroupsPerDimension of target 'webgpu')"),
+            std::string::npos);
+  EXPECT_NE(ll.find("i64 134217728"), std::string::npos);
+}
+
 TEST(ModelSpec, DescribesTensorsKernelsAndEscapes) {
   ir::Expr n = ir::Variable::make(ir::DType::i32(), "n");
   auto p = copy_program(n, {n, 3}, {n});
   p.kernels[0].workgroup_size = {8, 4, 2};
   p.kernels[0].workgroup_bytes = 1024;
   p.kernels[0].grid[0] = ir::Div::make(ir::Add::make(n, ir::Expr(7)), ir::Expr(8));
-  auto spec = describe_program(p, {{"fn main() {\n \"q\" }", "copy_0.spv"}});
+  webtx::codegen::KernelArtifacts art{
+      {{"wgsl", "fn main() {\n \"q\" }"}, {"spirv", "copy_0.spv"}, {"msl", "copy_0.metal"}}};
+  auto spec = describe_program(p, {art}, webtx::target_by_name("webgpu-large"));
   EXPECT_EQ(spec.symbols.at(0).tensor, "in");
   EXPECT_EQ(spec.symbols.at(0).axis, 0);
   EXPECT_EQ(webtx::model::to_string(spec.kernels[0].grid[0]), "((n + 7) / 8)");
   std::string m = webtx::model::to_json(spec);
   for (const char* want :
-       {"\"model\": \"copy\"", "\"name\": \"n\"", "\"tensor\": \"in\"", "\"role\": \"input\"",
-        "\"args\": [\n    \"in\",\n    \"out\"\n  ]", "\"maxComputeWorkgroupStorageSize\": 1024",
-        "\"maxComputeInvocationsPerWorkgroup\": 64", "\"access\": \"read_write\"",
-        "\"uniform_binding\": 2", "\"spirv\": \"copy_0.spv\"",
-        "\"wgsl\": \"fn main() {\\n \\\"q\\\" }\""}) {
+       {"\"model\": \"copy\"", "\"generator\": \"webtx 0.", "\"name\": \"n\"", "\"tensor\": \"in\"",
+        "\"role\": \"input\"", "\"args\": [\n    \"in\",\n    \"out\"\n  ]",
+        "\"maxComputeWorkgroupStorageSize\": 1024", "\"maxComputeInvocationsPerWorkgroup\": 64",
+        "\"access\": \"read_write\"", "\"uniform_binding\": 2", "\"spirv\": \"copy_0.spv\"",
+        "\"wgsl\": \"fn main() {\\n \\\"q\\\" }\"", "\"target\": \"webgpu-large\"",
+        "\"maxComputeWorkgroupSizeZ\": 2", "\"features\": []",
+        "\"artifacts\": {\n        \"msl\": \"copy_0.metal\""}) {
     EXPECT_NE(m.find(want), std::string::npos) << want << "\n" << m;
   }
   // The JSON reads back into the same description.

@@ -232,7 +232,8 @@ TEST(LowerBasic, Float16AndInt) {
   s[c].bind(s[c].axis(0), ThreadAxis::LocalId, 0);
   auto p = check_schedule(s, {a, b}, {c},
                           {{"A", random_tensor({16}, 10, ir::DType::f16())},
-                           {"B", random_tensor({16}, 11, ir::DType::i32())}});
+                           {"B", random_tensor({16}, 11, ir::DType::i32())}},
+                          {}, 1e-5, target_by_name("webgpu-f16"));
   EXPECT_TRUE(p.kernels[0].uses_f16);
 }
 

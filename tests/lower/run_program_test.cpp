@@ -1,6 +1,7 @@
 // run_program on hand-built kernels: workgroup memory, barriers, and the checks that make it
 // a verifier (missing barrier, divergent barrier, out-of-bounds, racing global writes).
 #include "test_util.hpp"
+#include "webtx/eval/expr_eval.hpp"  // eval_expr with a test context
 
 namespace webtx::testing {
 namespace {

@@ -77,12 +77,14 @@ inline void expect_close(const eval::HostTensor& got, const eval::HostTensor& wa
   EXPECT_EQ(bad, 0) << what << ": " << bad << " of " << got.size() << " elements differ";
 }
 
-// Lowers `s` and checks run_program against evaluate_graph for every output.
+// Lowers `s` for `target` and checks run_program against evaluate_graph for every output.
 inline ir::Program check_schedule(const Schedule& s, const std::vector<ir::Operation>& inputs,
                                   const std::vector<ir::Operation>& outputs,
                                   const eval::TensorMap& values, const eval::SymbolMap& syms = {},
-                                  double tol = 1e-5) {
-  ir::Program p = lower(s, "test", inputs, outputs);
+                                  double tol = 1e-5, const Target& target = {}) {
+  LowerOptions lo;
+  lo.target = target;
+  ir::Program p = lower(s, "test", inputs, outputs, lo);
   auto got = eval::run_program(p, values, syms);
   auto want = eval::evaluate_graph(outputs, values, syms);
   for (auto& o : outputs) expect_close(got.at(o->name), want.at(o->name), o->name, tol);

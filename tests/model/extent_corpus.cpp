@@ -54,6 +54,7 @@ ModelSpec sample_spec() {
   auto C = [](int64_t v) { return Extent::constant(v); };
   ModelSpec m;
   m.name = m.function = "sample";
+  m.generator = "webtx test";
   m.features = {"shader-f16"};
   m.limits = {{"maxComputeInvocationsPerWorkgroup", 256}, {"maxComputeWorkgroupStorageSize", 4096}};
   m.symbols = {{"batch", "x", 0}, {"k", "", -1}};

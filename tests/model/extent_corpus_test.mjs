@@ -28,6 +28,7 @@ const text = readFileSync(specPath, 'utf8');
 const m = parseModelSpec(text);
 assert.equal(m.webtx_manifest, 2);
 assert.equal(m.target, 'webgpu');
+assert.equal(m.generator, 'webtx test');
 assert.deepEqual(m.symbolNames, ['batch', 'k']);
 assert.deepEqual(m.symbols[0].from, { tensor: 'x', axis: 0 });
 assert.equal(m.symbols[1].from, 'caller');

@@ -51,6 +51,7 @@ TEST(Extent, PrintsAsTheIrPrinter) {
 ModelSpec sample() {
   ModelSpec m;
   m.name = m.function = "mlp";
+  m.generator = "webtx 0.1.0";
   m.features = {"shader-f16"};
   m.limits = {{"maxComputeWorkgroupStorageSize", 8192}};
   m.symbols = {{"batch", "x", 0}, {"k", "", -1}};
@@ -96,7 +97,8 @@ TEST(ModelSpecJson, RejectsBadDescriptionsNamingTheProblem) {
   };
   EXPECT_THAT(
       user_error_of([&] { from_json(replaced("\"webtx_manifest\": 2", "\"webtx_manifest\": 1")); }),
-      HasSubstr("unsupported model description version 1"));
+      HasSubstr(
+          "unsupported model description version 1 (written by webtx 0.1.0); this build reads 2"));
   EXPECT_THAT(
       user_error_of([&] { from_json(replaced("\"dtype\": \"f32\"", "\"dtype\": \"f64\"")); }),
       HasSubstr("unknown dtype 'f64'"));

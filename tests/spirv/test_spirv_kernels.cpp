@@ -138,6 +138,14 @@ TEST(SpirvKernels, LoopKinds) {
   std::string raw = codegen::spirv::disassemble(codegen::spirv::emit_kernel(p.kernels[0]));
   EXPECT_NE(raw.find("OpLoopMerge"), std::string::npos);
   EXPECT_NE(raw.find("Unroll"), std::string::npos);
+  // The limit is the target's (WGSL follows the same one): at 100 the loop is replicated.
+  Target t;
+  t.limits.maxUnrollIterations = 100;
+  raw = codegen::spirv::disassemble(codegen::spirv::emit_kernel(p.kernels[0], t));
+  EXPECT_EQ(raw.find("Unroll"), std::string::npos);
+  run(p, "loops_unrolled", tm);  // and computes the same
+  auto yv2 = rt::tensor_values<int32_t>(tm.at("y"));
+  EXPECT_EQ(yv2, yv);
 }
 
 }  // namespace

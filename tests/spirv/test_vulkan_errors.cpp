@@ -94,15 +94,22 @@ TEST(VulkanErrorsStandalone, UnboundSymbol) {
 TEST(VulkanErrorsStandalone, TooManyInvocations) {
   Program p = vector_add();
   p.kernels[0].workgroup_size = {32, 32, 2};  // 2048 > lavapipe's 1024
-  expect_error<UserError>([&] { rt::VulkanProgram(device(), p, compile(p, "too_big")); },
-                          {"kernel 'vector_add'", "maxComputeWorkGroupInvocations"});
+  expect_error<UserError>(
+      [&] { rt::VulkanProgram(device(), p, compile(p, "too_big", unlimited_target())); },
+      {"kernel 'vector_add'", "maxComputeWorkGroupInvocations"});
+  // Built for a WebGPU target, the backend refuses it first, naming the target's limit.
+  expect_error<UserError>(
+      [&] { compile(p, "too_big"); },
+      {"kernel 'vector_add' has 2048 invocations per workgroup (32x32x2)",
+       "target 'webgpu-large-f16' allows 1024", "(maxComputeInvocationsPerWorkgroup)"});
 }
 
 TEST(VulkanErrorsStandalone, TooMuchWorkgroupMemory) {
   Program p = vector_add();
   p.kernels[0].workgroup_bytes = int64_t{device().info().max_shared_memory} + 4;
-  expect_error<UserError>([&] { rt::VulkanProgram(device(), p, compile(p, "too_much_shared")); },
-                          {"kernel 'vector_add'", "maxComputeSharedMemorySize"});
+  expect_error<UserError>(
+      [&] { rt::VulkanProgram(device(), p, compile(p, "too_much_shared", unlimited_target())); },
+      {"kernel 'vector_add'", "maxComputeSharedMemorySize"});
 }
 
 TEST(VulkanErrorsStandalone, F16WithoutOptIn) {
@@ -141,7 +148,7 @@ TEST(VulkanErrorsStandalone, LoadMissingFiles) {
   fs::create_directories(dir);
   expect_error<UserError>([&] { rt::VulkanModel::load(device(), dir / "nope.manifest.json"); },
                           {"cannot read model description", "nope.manifest.json"});
-  model::ModelSpec spec = codegen::describe_program(vector_add(), {{"", "absent.spv"}});
+  model::ModelSpec spec = codegen::describe_program(vector_add(), {{{{"spirv", "absent.spv"}}}});
   std::ofstream(dir / "m.manifest.json") << model::to_json(spec);
   expect_error<UserError>([&] { rt::VulkanModel::load(device(), dir / "m.manifest.json"); },
                           {"SPIR-V module of kernel 'vector_add'", "absent.spv"});

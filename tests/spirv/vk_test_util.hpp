@@ -22,12 +22,24 @@ inline rt::VulkanDevice& device() {
   return d;
 }
 
-// Compiles every kernel; writes <dir>/<tag>_<kernel>.spv and .spvasm.
-inline std::vector<std::vector<uint32_t>> compile(const ir::Program& p, const std::string& tag) {
+// What the tests build for: webgpu-large with f16 (lavapipe offers both).
+inline Target test_target() { return target_by_name("webgpu-large-f16"); }
+
+// No limits at all: for tests that reach the Vulkan runtime's own device checks.
+inline Target unlimited_target() {
+  Target t = test_target();
+  t.name = "unlimited";
+  for_each_limit(t.limits, [](const char*, int64_t& v) { v = int64_t{1} << 40; });
+  return t;
+}
+
+// Compiles every kernel for `target`; writes <dir>/<tag>_<kernel>.spv and .spvasm.
+inline std::vector<std::vector<uint32_t>> compile(const ir::Program& p, const std::string& tag,
+                                                  const Target& target = test_target()) {
   std::vector<std::vector<uint32_t>> out;
   std::filesystem::create_directories(WEBTX_SPV_DIR);
   for (auto& k : p.kernels) {
-    auto m = codegen::spirv::compile_kernel(k);
+    auto m = codegen::spirv::compile_kernel(k, target);
     std::string base = std::string(WEBTX_SPV_DIR) + "/" + tag + "_" + k.name;
     m.write_spv(base + ".spv");
     std::ofstream(base + ".spvasm") << m.disassembly();

@@ -60,7 +60,13 @@ void write_cases(const std::string& dir, const std::vector<Case>& cases) {
     const Case& c = cases[ci];
     const auto& k = c.kernel;
     internal_assert(c.scalars.size() == k.scalars.size()) << c.name << ": scalar count";
-    std::string wgsl = webtx::codegen::emit_wgsl(k);
+    // Built for WebGPU's guaranteed limits plus the features the case asks for.
+    webtx::Target target;
+    for (auto& f : c.features) {
+      for (auto known : webtx::kAllFeatures)
+        if (f == webtx::feature_name(known)) target.with(known);
+    }
+    std::string wgsl = webtx::codegen::emit_wgsl(k, target);
     std::ofstream(dir + "/" + c.name + ".wgsl") << wgsl;
 
     webtx::ir::ScalarBindings env;

@@ -104,13 +104,61 @@ TEST(WgslEmit, RefusesIRThatMustNotReachIt) {
   EXPECT_THROW(emit_wgsl(store_kernel(f16(1))), webtx::InternalError);  // uses_f16 not set
   Kernel k = store_kernel(f16(1));
   k.uses_f16 = true;
-  EXPECT_NE(emit_wgsl(k).find("enable f16;"), std::string::npos);
+  EXPECT_NE(emit_wgsl(k, webtx::target_by_name("webgpu-f16")).find("enable f16;"),
+            std::string::npos);
   // An unrolled loop needs a constant extent.
   Kernel u = store_kernel(f32(1));
   Expr j = var("j");
   u.body = for_(j, i32(0), var("n"), u.body, ForKind::Unrolled);
   u.scalars = {};
   EXPECT_THROW(emit_wgsl(u), webtx::InternalError);
+}
+
+std::string user_error_of(const Kernel& k, const webtx::Target& t = {}) {
+  try {
+    emit_wgsl(k, t);
+  } catch (const webtx::UserError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+TEST(WgslTarget, LimitsAndFeaturesOfTheTarget) {
+  Kernel k = store_kernel(f16(1));
+  k.uses_f16 = true;
+  EXPECT_EQ(user_error_of(k),
+            "kernel 'k' uses f16, which needs WebGPU feature 'shader-f16'; target 'webgpu' does "
+            "not enable it: build for 'webgpu-f16'");
+  EXPECT_EQ(user_error_of(k, webtx::target_by_name("webgpu-f16")), "");
+  Kernel big = store_kernel(f32(1));
+  big.workgroup_size = {512, 1, 1};
+  EXPECT_EQ(user_error_of(big),
+            "kernel 'k' has workgroup size 512 in x; target 'webgpu' allows 256 "
+            "(maxComputeWorkgroupSizeX): build for 'webgpu-large' or bind fewer threads to "
+            "local_id.x");
+  EXPECT_EQ(user_error_of(big, webtx::target_by_name("webgpu-large")), "");
+  Kernel shared = store_kernel(f32(1));
+  shared.workgroup_bytes = 20000;
+  EXPECT_NE(user_error_of(shared).find("uses 20000 bytes of workgroup memory; target 'webgpu' "
+                                       "allows 16384 (maxComputeWorkgroupStorageSize)"),
+            std::string::npos);
+}
+
+// Unrolled loops up to the target's maxUnrollIterations are unrolled, longer ones stay loops
+// (the SPIR-V backend does the same: tests/spirv, SpirvKernels.LoopKinds).
+TEST(WgslTarget, UnrollLimitFromTheTarget) {
+  Kernel u = store_kernel(f32(1));
+  Expr j = var("j");
+  const Stmt store_one = u.body;
+  u.body = for_(j, i32(0), i32(100), store_one, ForKind::Unrolled);
+  std::string loop = emit_wgsl(u);
+  EXPECT_NE(loop.find("for (var j"), std::string::npos) << loop;
+  webtx::Target t;
+  t.limits.maxUnrollIterations = 100;
+  std::string unrolled = emit_wgsl(u, t);
+  EXPECT_EQ(unrolled.find("for ("), std::string::npos) << unrolled;
+  u.body = for_(j, i32(0), i32(64), store_one, ForKind::Unrolled);
+  EXPECT_EQ(emit_wgsl(u).find("for ("), std::string::npos);  // 64: the default, unrolled
 }
 
 TEST(WgslEmit, ErfMessageNamesThePass) {

@@ -23,15 +23,19 @@ export async function requestDeviceFor(gpu, needs, { what = 'model', optionalFea
   return { adapter, device };
 }
 
-/** Throws if `adapterOrDevice` lacks a feature or limit of `needs`. */
+/**
+ * Throws if `adapterOrDevice` lacks a feature or limit of `needs` (the manifest's "features"
+ * and "limits": what the model's kernels use), naming it and the adapter's value.
+ */
 export function checkAdapter(a, needs, what) {
+  const kind = a.queue ? 'device' : 'adapter';
   for (const f of needs.features) {
-    if (!a.features.has(f)) throw new Error(`webtx: ${what} needs WebGPU feature '${f}', which this ${a.limits && a.queue ? 'device' : 'adapter'} lacks`);
+    if (!a.features.has(f)) throw new Error(`webtx: ${what} needs WebGPU feature '${f}', which this ${kind} lacks`);
   }
   for (const [k, v] of Object.entries(needs.limits)) {
     const have = a.limits[k];
     if (have === undefined) throw new Error(`webtx: ${what} needs unknown WebGPU limit '${k}'`);
-    if (v > have) throw new Error(`webtx: ${what} needs WebGPU limit ${k} >= ${v}, but this adapter allows ${have}`);
+    if (v > have) throw new Error(`webtx: ${what} needs WebGPU limit ${k} >= ${v}, but this ${kind} allows ${have}`);
   }
 }
 

@@ -33,7 +33,8 @@ export interface ModelSpecKernel {
   name: string;
   entry: string;
   wgsl: string;
-  /** File name of the kernel's SPIR-V next to the description ('' if not built). */
+  /** File name of the kernel's SPIR-V next to the description ('' if not built; the native
+   * Vulkan runtime reads it). */
   spirv: string;
   workgroup_size: [number, number, number];
   workgroup_bytes: number;
@@ -45,6 +46,8 @@ export interface ModelSpecKernel {
   uniform_binding?: number;
   /** WebGPU feature names the kernel uses. */
   features: string[];
+  /** Other backends' fields (beyond wgsl and spirv), by name; absent when none. */
+  artifacts?: Record<string, string>;
 }
 /** The model description (webtx::model::ModelSpec as JSON), exactly as the generator writes it. */
 export interface ModelSpec {
@@ -52,11 +55,13 @@ export interface ModelSpec {
   webtx_manifest: 2;
   model: string;
   function: string;
-  /** The Target the model was built for, e.g. 'webgpu'. */
+  /** The target the model was built for (add_webgpu_model's TARGET), e.g. 'webgpu'. */
   target: string;
-  /** WebGPU feature names the device must have. */
+  /** What wrote it, e.g. 'webtx 0.1.0' (named in version errors). */
+  generator: string;
+  /** WebGPU features the kernels use, e.g. 'shader-f16'; loadModel refuses a device without them. */
   features: string[];
-  /** WebGPU limit name (e.g. maxComputeWorkgroupStorageSize) -> least value needed. */
+  /** WebGPU limits the kernels need (the largest value any kernel uses), by GPUSupportedLimits name. */
   limits: Record<string, number>;
   symbols: ModelSpecSymbol[];
   tensors: ModelSpecTensor[];

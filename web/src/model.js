@@ -67,7 +67,7 @@ export class Model {
     this.manifest = parseManifest(readCString(this.memory, this.exports.webtx_manifest()));
     const m = this.manifest;
     const needs = { features: m.features, limits: m.limits };
-    const what = `model '${m.model}'`;
+    const what = `model '${m.model}' (built for target '${m.target}')`;
     if (this.options.device) {
       this.device = this.options.device;
       checkAdapter(this.device, needs, what);

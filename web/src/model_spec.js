@@ -71,12 +71,16 @@ export function parseModelSpec(text) {
   };
   if (!m || typeof m !== 'object') bad('not a JSON object');
   if (m.webtx_manifest !== MODEL_SPEC_VERSION) {
-    bad(`unsupported version ${m.webtx_manifest} (this runtime reads ${MODEL_SPEC_VERSION})`);
+    const by = typeof m.generator === 'string' && m.generator ? ` (written by ${m.generator})` : '';
+    bad(`unsupported version ${m.webtx_manifest}${by}; this runtime reads ${MODEL_SPEC_VERSION}`);
   }
   for (const key of ['model', 'function']) if (typeof m[key] !== 'string') bad(`missing '${key}'`);
   m.target ??= 'webgpu';
   m.features ??= [];
   m.limits ??= {};
+  if (typeof m.target !== 'string') bad("'target' must be a string");
+  if (!Array.isArray(m.features) || m.features.some((f) => typeof f !== 'string')) bad("'features' must be an array of strings");
+  for (const [k, v] of Object.entries(m.limits)) if (!Number.isInteger(v) || v < 0) bad(`limit '${k}' must be a non-negative integer`);
   for (const key of ['symbols', 'tensors', 'args', 'kernels']) {
     if (!Array.isArray(m[key])) bad(`'${key}' must be an array`);
   }

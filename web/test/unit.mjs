@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { evaluateExtent, extentToString } from '../src/model_spec.js';
 import { f32ToF16Bits, f16BitsToF32 } from '../src/dtype.js';
 import { parseManifest, resolveSymbols, concreteShape } from '../src/manifest.js';
+import { checkAdapter } from '../src/gpu.js';
 
 let n = 0;
 const test = (name, fn) => {
@@ -36,7 +37,7 @@ test('f16 round trip', () => {
 });
 
 const manifest = () => JSON.stringify({
-  webtx_manifest: 2, model: 'm', function: 'm', target: 'webgpu', features: [], limits: {},
+  webtx_manifest: 2, model: 'm', function: 'm',
   symbols: [{ name: 'b', from: { tensor: 'x', axis: 0 } }],
   tensors: [
     { name: 'x', role: 'input', dtype: 'f32', shape: ['b', 4] },
@@ -54,11 +55,28 @@ test('manifest checks', () => {
   assert.throws(() => parseManifest(manifest().replace('"f32"', '"f64"')), /tensor 'x' has unknown dtype 'f64'/);
   assert.throws(() => parseManifest(manifest().replace('"args":["b",1]', '"args":["c",1]')), /tensor 'y' axis 0 uses unknown symbol 'c'/);
   assert.throws(() => parseManifest(manifest().replace('"op":"+"', '"op":"^"')), /tensor 'y' axis 0 has bad extent/);
-  assert.throws(() => parseManifest(manifest().replace('"webtx_manifest":2', '"webtx_manifest":1')), /unsupported version 1/);
+  assert.throws(() => parseManifest(manifest().replace('"webtx_manifest":2', '"webtx_manifest":1')), /unsupported version 1; this runtime reads 2/);
+  assert.throws(() => parseManifest(manifest().replace('"webtx_manifest":2', '"webtx_manifest":3,"generator":"webtx 9.0"')), /unsupported version 3 \(written by webtx 9.0\); this runtime reads 2/);
   assert.throws(() => parseManifest(manifest().replace('"grid":["b",1,1]', '"grid":["b",1]')), /kernel 0 \('k'\) has a bad grid/);
   assert.throws(() => parseManifest(manifest().replace('"tensor":"x","access"', '"tensor":"q","access"')), /binds unknown tensor 'q'/);
   assert.throws(() => parseManifest(manifest().replace('"axis":0', '"axis":1')), /symbol 'b' comes from tensor 'x' axis 1/);
   assert.throws(() => parseManifest(manifest().replace('"args":["x","y"]', '"args":["x","z"]')), /argument 'z'/);
+});
+
+test('manifest target, features and limits', () => {
+  assert.equal(parseManifest(manifest()).target, 'webgpu');  // older manifests: the default
+  const withTarget = (extra) => manifest().replace('{', `{${extra},`);
+  const m = parseManifest(withTarget('"target":"webgpu-f16","features":["shader-f16"],"limits":{"maxComputeInvocationsPerWorkgroup":64}'));
+  assert.equal(m.target, 'webgpu-f16');
+  assert.deepEqual(m.features, ['shader-f16']);
+  assert.throws(() => parseManifest(withTarget('"target":3')), /'target' must be a string/);
+  assert.throws(() => parseManifest(withTarget('"limits":{"maxBufferSize":-1}')), /limit 'maxBufferSize' must be a non-negative integer/);
+  const adapter = { features: new Set(['shader-f16']), limits: { maxComputeInvocationsPerWorkgroup: 256 } };
+  checkAdapter(adapter, { features: m.features, limits: m.limits }, 'model');
+  assert.throws(() => checkAdapter(adapter, { features: [], limits: { maxComputeInvocationsPerWorkgroup: 1024 } }, "model 'x'"),
+    /^Error: webtx: model 'x' needs WebGPU limit maxComputeInvocationsPerWorkgroup >= 1024, but this adapter allows 256$/);
+  assert.throws(() => checkAdapter({ ...adapter, features: new Set() }, { features: ['shader-f16'], limits: {} }, "model 'x'"),
+    /needs WebGPU feature 'shader-f16', which this adapter lacks/);
 });
 
 test('symbol resolution', () => {

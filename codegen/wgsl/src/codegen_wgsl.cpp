@@ -10,6 +10,7 @@
 #include "webtx/ir/functor.hpp"
 #include "webtx/ir/printer.hpp"
 #include "webtx/ir/vector_access.hpp"
+#include "webtx/target_check.hpp"
 #include "wgsl_internal.hpp"
 
 namespace webtx::codegen {
@@ -30,7 +31,7 @@ struct BufferInfo {
 
 class WgslPrinter : public IRVisitor {
  public:
-  explicit WgslPrinter(const Kernel& k) : k_(k) {}
+  WgslPrinter(const Kernel& k, const Target& target) : k_(k), target_(target) {}
 
   std::string emit() {
     internal_assert(k_.body.defined()) << "kernel " << k_.name << " has no body";
@@ -126,31 +127,20 @@ class WgslPrinter : public IRVisitor {
         << "kernel " << k_.name << ": variable '" << op.name << "' is used but not bound";
     e_ = it->second.back();
   }
-#define WEBTX_BIN(N, SYM)                       \
-  void visit_##N(const N& op) override {        \
-    std::string a = expr(op.a), b = expr(op.b); \
-    e_ = "(" + a + " " SYM " " + b + ")";       \
-  }
   // Integer / and % truncate toward zero like the IR's Div/Mod; WGSL defines x / 0 = x,
   // x % 0 = 0 and INT_MIN / -1 = INT_MIN where C leaves them undefined. Float % is
-  // x - y * trunc(x / y), as in the IR.
-  WEBTX_BIN(Add, "+")
-  WEBTX_BIN(Sub, "-")
-  WEBTX_BIN(Mul, "*")
-  WEBTX_BIN(Div, "/")
-  WEBTX_BIN(Mod, "%") WEBTX_BIN(EQ, "==") WEBTX_BIN(NE, "!=") WEBTX_BIN(LT, "<") WEBTX_BIN(LE, "<=")
-      WEBTX_BIN(GT, ">") WEBTX_BIN(GE, ">=")
-#undef WEBTX_BIN
-          void visit_And(const And& op) override {
+  // x - y * trunc(x / y), as in the IR. And/Or on integers are bitwise.
+  void visit_binary(const BinaryExpr& op) override {
+    if (op.kind == ExprKind::Min || op.kind == ExprKind::Max) {
+      e_ = call(op.kind == ExprKind::Min ? "min" : "max", {op.a, op.b});
+      return;
+    }
+    const char* sym = binary_infix(op.kind);
+    if (!op.type.is_bool() && op.kind == ExprKind::And) sym = "&";
+    if (!op.type.is_bool() && op.kind == ExprKind::Or) sym = "|";
     std::string a = expr(op.a), b = expr(op.b);
-    e_ = "(" + a + (op.type.is_bool() ? " && " : " & ") + b + ")";
+    e_ = std::string("(") + a + " " + sym + " " + b + ")";
   }
-  void visit_Or(const Or& op) override {
-    std::string a = expr(op.a), b = expr(op.b);
-    e_ = "(" + a + (op.type.is_bool() ? " || " : " | ") + b + ")";
-  }
-  void visit_Min(const Min& op) override { e_ = call("min", {op.a, op.b}); }
-  void visit_Max(const Max& op) override { e_ = call("max", {op.a, op.b}); }
   void visit_Not(const Not& op) override { e_ = "(!" + expr(op.a) + ")"; }
   void visit_Select(const Select& op) override {
     std::string c = expr(op.cond), t = expr(op.t), f = expr(op.f);
@@ -237,12 +227,16 @@ class WgslPrinter : public IRVisitor {
   void visit_For(const For& op) override {
     auto* v = op.var.as<Variable>();
     std::string t = vtype(op.var.type());
+    auto* unroll_ext = op.extent.as<IntImm>();
     if (op.for_kind != ForKind::Serial) {
-      // Unrolled and Vectorized loops (not turned into vector copies) are both unrolled here:
-      // one block per iteration with the index bound to its value.
-      auto* ext = op.extent.as<IntImm>();
-      internal_assert(ext) << "kernel " << k_.name << ": " << for_kind_name(op.for_kind)
-                           << " loop over '" << v->name << "' needs a constant extent";
+      internal_assert(unroll_ext) << "kernel " << k_.name << ": " << for_kind_name(op.for_kind)
+                                  << " loop over '" << v->name << "' needs a constant extent";
+    }
+    // Unrolled and Vectorized loops (not turned into vector copies) of at most the target's
+    // maxUnrollIterations are unrolled here: one block per iteration with the index bound to
+    // its value. Longer ones stay loops, as in the SPIR-V backend.
+    if (op.for_kind != ForKind::Serial && unroll_ext->value <= target_.limits.maxUnrollIterations) {
+      auto* ext = unroll_ext;
       auto* mn = op.min.as<IntImm>();
       std::string base = mn ? "" : expr(op.min);
       std::string name = names_.fresh(v->name);
@@ -399,6 +393,7 @@ class WgslPrinter : public IRVisitor {
   }
 
   const Kernel& k_;
+  const Target& target_;
   wgsl_detail::Namer names_;
   std::string wg_id_, local_id_, zero_;
   std::unordered_map<const ExprNode*, std::vector<std::string>> vars_;
@@ -417,6 +412,9 @@ const char* wgsl_buffer_access(const ir::KernelBuffer& b) {
   return b.written ? "read_write" : "read";
 }
 
-std::string emit_wgsl(const ir::Kernel& kernel) { return WgslPrinter(kernel).emit(); }
+std::string emit_wgsl(const ir::Kernel& kernel, const Target& target) {
+  check_kernel_target(kernel, target);
+  return WgslPrinter(kernel, target).emit();
+}
 
 }  // namespace webtx::codegen

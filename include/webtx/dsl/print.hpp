@@ -6,40 +6,16 @@
 #ifndef WEBTX_DSL_INTERNAL
 #error "include <webtx/dsl.hpp> or <webtx/webtx.hpp>, not the DSL's internal headers"
 #endif
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include "webtx/dsl/tensor.hpp"
-#include "webtx/ir/op_graph.hpp"
-#include "webtx/ir/printer.hpp"
+#include "webtx/ir/operation.hpp"
 
 namespace webtx {
 
-inline std::string graph_to_string(const std::vector<ir::Operation>& outputs) {
-  std::ostringstream os;
-  ir::IRPrinter p(os);
-  for (auto& op : ir::topo_order(outputs)) {
-    os << (op->is_placeholder() ? "placeholder " : "compute ") << p.name_of(op.get(), op->name)
-       << ": " << op->type.str() << "[";
-    for (int i = 0; i < op->ndim(); ++i) {
-      if (i) os << ", ";
-      p.print(op->shape[i]);
-    }
-    os << "]";
-    if (!op->is_placeholder()) {
-      os << " (";
-      for (size_t i = 0; i < op->axis.size(); ++i) {
-        if (i) os << ", ";
-        p.print(op->axis[i]->var);
-      }
-      os << ") = ";
-      p.print(op->body);
-    }
-    os << "\n";
-  }
-  return os.str();
-}
+// Defined with the IR printer in the compiler library (codegen/compiler/src/ir/printer.cpp).
+std::string graph_to_string(const std::vector<ir::Operation>& outputs);
 
 template <typename T, std::size_t Rank>
 std::string to_string(const Tensor<T, Rank>& t) {

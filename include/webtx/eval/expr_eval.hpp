@@ -34,11 +34,7 @@ inline int64_t wrap(ir::DType t, int64_t v) {
 
 template <typename Ctx>
 Value eval_expr(const ir::Expr& e, Ctx& ctx) {
-  // Declarations, not a directive: webtx::Var (the DSL) would make `Var` ambiguous.
-  using ir::Add, ir::And, ir::BinaryNode, ir::Call, ir::Cast, ir::DType, ir::Div, ir::EQ, ir::Expr,
-      ir::ExprKind, ir::FloatImm, ir::GE, ir::GT, ir::IntImm, ir::Intrinsic, ir::LE, ir::Load,
-      ir::LT, ir::Max, ir::Min, ir::Mod, ir::Mul, ir::NE, ir::Not, ir::Or, ir::ProducerLoad,
-      ir::Reduce, ir::Select, ir::Sub, ir::ThreadAxis, ir::ThreadIndex, ir::Variable;
+  using namespace ir;
   const DType t = e.type();
   auto rec = [&](const Expr& x) { return eval_expr(x, ctx); };
   switch (e.kind()) {
@@ -52,17 +48,41 @@ Value eval_expr(const ir::Expr& e, Ctx& ctx) {
       auto* ti = e.as<ThreadIndex>();
       return Value::of_int(ctx.thread(ti->axis, ti->dim));
     }
-    case ExprKind::Add:
-    case ExprKind::Sub:
-    case ExprKind::Mul:
-    case ExprKind::Div:
-    case ExprKind::Mod:
-    case ExprKind::Min:
-    case ExprKind::Max: {
-      auto* n = static_cast<const BinaryNode<Add, ExprKind::Add>*>(e.get());
-      Value a = rec(n->a), b = rec(n->b);
-      if (t.is_float()) {
-        double x = a.f, y = b.f, r = 0;
+#define WEBTX_X(n) case ExprKind::n:
+      WEBTX_FOR_EACH_ARITH_EXPR(WEBTX_X)
+#undef WEBTX_X
+      {
+        auto* n = e.as_binary();
+        Value a = rec(n->a), b = rec(n->b);
+        if (t.is_float()) {
+          double x = a.f, y = b.f, r = 0;
+          switch (e.kind()) {
+            case ExprKind::Add:
+              r = x + y;
+              break;
+            case ExprKind::Sub:
+              r = x - y;
+              break;
+            case ExprKind::Mul:
+              r = x * y;
+              break;
+            case ExprKind::Div:
+              r = x / y;
+              break;
+            case ExprKind::Mod:
+              r = x - y * std::trunc(static_cast<float>(x / y));
+              break;
+            case ExprKind::Min:
+              r = std::fmin(x, y);
+              break;
+            default:
+              r = std::fmax(x, y);
+              break;
+          }
+          return normalize(t, r);
+        }
+        int64_t x = a.i, y = b.i, r = 0;
+        if (t.is_uint()) x = static_cast<uint32_t>(x), y = static_cast<uint32_t>(y);
         switch (e.kind()) {
           case ExprKind::Add:
             r = x + y;
@@ -71,83 +91,54 @@ Value eval_expr(const ir::Expr& e, Ctx& ctx) {
             r = x - y;
             break;
           case ExprKind::Mul:
-            r = x * y;
+            r = static_cast<int64_t>(static_cast<uint64_t>(x) * static_cast<uint64_t>(y));
             break;
           case ExprKind::Div:
-            r = x / y;
+            r = y == 0 ? x : x / y;
             break;
           case ExprKind::Mod:
-            r = x - y * std::trunc(static_cast<float>(x / y));
+            r = y == 0 ? 0 : x % y;
             break;
           case ExprKind::Min:
-            r = std::fmin(x, y);
+            r = std::min(x, y);
             break;
           default:
-            r = std::fmax(x, y);
+            r = std::max(x, y);
             break;
         }
-        return normalize(t, r);
+        return Value::of_int(wrap(t, r));
       }
-      int64_t x = a.i, y = b.i, r = 0;
-      if (t.is_uint()) x = static_cast<uint32_t>(x), y = static_cast<uint32_t>(y);
-      switch (e.kind()) {
-        case ExprKind::Add:
-          r = x + y;
-          break;
-        case ExprKind::Sub:
-          r = x - y;
-          break;
-        case ExprKind::Mul:
-          r = static_cast<int64_t>(static_cast<uint64_t>(x) * static_cast<uint64_t>(y));
-          break;
-        case ExprKind::Div:
-          r = y == 0 ? x : x / y;
-          break;
-        case ExprKind::Mod:
-          r = y == 0 ? 0 : x % y;
-          break;
-        case ExprKind::Min:
-          r = std::min(x, y);
-          break;
-        default:
-          r = std::max(x, y);
-          break;
+#define WEBTX_X(n) case ExprKind::n:
+      WEBTX_FOR_EACH_CMP_EXPR(WEBTX_X)
+#undef WEBTX_X
+      {
+        auto* n = e.as_binary();
+        Value a = rec(n->a), b = rec(n->b);
+        bool fl = n->a.type().is_float();
+        double x = fl ? a.f : static_cast<double>(a.i), y = fl ? b.f : static_cast<double>(b.i);
+        bool r = false;
+        switch (e.kind()) {
+          case ExprKind::EQ:
+            r = x == y;
+            break;
+          case ExprKind::NE:
+            r = x != y;
+            break;
+          case ExprKind::LT:
+            r = x < y;
+            break;
+          case ExprKind::LE:
+            r = x <= y;
+            break;
+          case ExprKind::GT:
+            r = x > y;
+            break;
+          default:
+            r = x >= y;
+            break;
+        }
+        return Value::of_int(r);
       }
-      return Value::of_int(wrap(t, r));
-    }
-    case ExprKind::EQ:
-    case ExprKind::NE:
-    case ExprKind::LT:
-    case ExprKind::LE:
-    case ExprKind::GT:
-    case ExprKind::GE: {
-      auto* n = static_cast<const BinaryNode<EQ, ExprKind::EQ>*>(e.get());
-      Value a = rec(n->a), b = rec(n->b);
-      bool fl = n->a.type().is_float();
-      double x = fl ? a.f : static_cast<double>(a.i), y = fl ? b.f : static_cast<double>(b.i);
-      bool r = false;
-      switch (e.kind()) {
-        case ExprKind::EQ:
-          r = x == y;
-          break;
-        case ExprKind::NE:
-          r = x != y;
-          break;
-        case ExprKind::LT:
-          r = x < y;
-          break;
-        case ExprKind::LE:
-          r = x <= y;
-          break;
-        case ExprKind::GT:
-          r = x > y;
-          break;
-        default:
-          r = x >= y;
-          break;
-      }
-      return Value::of_int(r);
-    }
     case ExprKind::And:
       return Value::of_int(rec(e.as<And>()->a).i && rec(e.as<And>()->b).i);
     case ExprKind::Or:

@@ -27,6 +27,8 @@ struct ExprNode {
   const DType type;
 };
 
+struct BinaryExpr;
+
 // A handle to an immutable expression node (null when undefined).
 class Expr {
  public:
@@ -46,6 +48,8 @@ class Expr {
   const T* as() const {
     return node_ && node_->kind == T::kKind ? static_cast<const T*>(node_.get()) : nullptr;
   }
+  // Any binary node (Add ... Or) through its common base; null otherwise.
+  const BinaryExpr* as_binary() const;
   const std::shared_ptr<const ExprNode>& ptr() const { return node_; }
 
  private:
@@ -99,51 +103,107 @@ inline Expr::Expr(float v) : Expr(FloatImm::make(DType::f32(), v)) {}
 // Mod on floats is x - y * trunc(x / y). Integer overflow wraps (two's complement).
 // Comparisons yield bool. And/Or/Not take and yield bool.
 
-template <typename T, ExprKind K>
-struct BinaryNode : ExprNodeBase<T, K> {
+// Every binary node derives from BinaryExpr, so code that treats them alike reads a and b
+// through the real base (never by casting one node type to another).
+struct BinaryExpr : ExprNode {
   Expr a, b;
-  BinaryNode(DType t, Expr a_, Expr b_)
-      : ExprNodeBase<T, K>(t), a(std::move(a_)), b(std::move(b_)) {}
+  BinaryExpr(ExprKind k, DType t, Expr a_, Expr b_)
+      : ExprNode(k, t), a(std::move(a_)), b(std::move(b_)) {}
 };
 
-#define WEBTX_ARITH_NODE(N)                                                              \
+constexpr bool is_binary(ExprKind k) {
+  switch (k) {
+#define WEBTX_X(n) case ExprKind::n:
+    WEBTX_FOR_EACH_BINARY_EXPR(WEBTX_X)
+#undef WEBTX_X
+    return true;
+    default:
+      return false;
+  }
+}
+constexpr bool is_comparison(ExprKind k) {
+  switch (k) {
+#define WEBTX_X(n) case ExprKind::n:
+    WEBTX_FOR_EACH_CMP_EXPR(WEBTX_X)
+#undef WEBTX_X
+    return true;
+    default:
+      return false;
+  }
+}
+
+inline const BinaryExpr* Expr::as_binary() const {
+  return node_ && is_binary(node_->kind) ? static_cast<const BinaryExpr*>(node_.get()) : nullptr;
+}
+
+template <typename T, ExprKind K>
+struct BinaryNode : BinaryExpr {
+  static constexpr ExprKind kKind = K;
+  BinaryNode(DType t, Expr a_, Expr b_) : BinaryExpr(K, t, std::move(a_), std::move(b_)) {}
+};
+
+#define WEBTX_BINARY_NODE(N)                                                             \
   struct N : BinaryNode<N, ExprKind::N> {                                                \
     using BinaryNode::BinaryNode;                                                        \
     static Expr make(Expr a, Expr b) {                                                   \
       internal_assert(a.defined() && b.defined()) << #N " of undefined operand";         \
       internal_assert(a.type() == b.type())                                              \
           << #N " operand types differ: " << a.type().str() << " vs " << b.type().str(); \
-      DType t = a.type();                                                                \
+      DType t = is_comparison(kKind) ? DType::boolean() : a.type();                      \
       return Expr(std::make_shared<N>(t, std::move(a), std::move(b)));                   \
     }                                                                                    \
   };
-#define WEBTX_CMP_NODE(N)                                                                \
-  struct N : BinaryNode<N, ExprKind::N> {                                                \
-    using BinaryNode::BinaryNode;                                                        \
-    static Expr make(Expr a, Expr b) {                                                   \
-      internal_assert(a.defined() && b.defined()) << #N " of undefined operand";         \
-      internal_assert(a.type() == b.type())                                              \
-          << #N " operand types differ: " << a.type().str() << " vs " << b.type().str(); \
-      return Expr(std::make_shared<N>(DType::boolean(), std::move(a), std::move(b)));    \
-    }                                                                                    \
-  };
-WEBTX_ARITH_NODE(Add)
-WEBTX_ARITH_NODE(Sub)
-WEBTX_ARITH_NODE(Mul)
-WEBTX_ARITH_NODE(Div)
-WEBTX_ARITH_NODE(Mod)
-WEBTX_ARITH_NODE(Min)
-WEBTX_ARITH_NODE(Max)
-WEBTX_CMP_NODE(EQ)
-WEBTX_CMP_NODE(NE)
-WEBTX_CMP_NODE(LT)
-WEBTX_CMP_NODE(LE)
-WEBTX_CMP_NODE(GT)
-WEBTX_CMP_NODE(GE)
-WEBTX_ARITH_NODE(And)
-WEBTX_ARITH_NODE(Or)
-#undef WEBTX_ARITH_NODE
-#undef WEBTX_CMP_NODE
+WEBTX_FOR_EACH_BINARY_EXPR(WEBTX_BINARY_NODE)
+#undef WEBTX_BINARY_NODE
+
+// The C-like infix operator of a binary node ("+", "==", "&&", ...); null for Min and Max,
+// which print as calls. Backends with other spellings keep their own table.
+inline const char* binary_infix(ExprKind k) {
+  switch (k) {
+    case ExprKind::Add:
+      return "+";
+    case ExprKind::Sub:
+      return "-";
+    case ExprKind::Mul:
+      return "*";
+    case ExprKind::Div:
+      return "/";
+    case ExprKind::Mod:
+      return "%";
+    case ExprKind::EQ:
+      return "==";
+    case ExprKind::NE:
+      return "!=";
+    case ExprKind::LT:
+      return "<";
+    case ExprKind::LE:
+      return "<=";
+    case ExprKind::GT:
+      return ">";
+    case ExprKind::GE:
+      return ">=";
+    case ExprKind::And:
+      return "&&";
+    case ExprKind::Or:
+      return "||";
+    default:
+      return nullptr;
+  }
+}
+
+// The binary node of kind k (k must be binary): for passes that rebuild any binary node.
+inline Expr make_binary(ExprKind k, Expr a, Expr b) {
+  switch (k) {
+#define WEBTX_X(n)  \
+  case ExprKind::n: \
+    return n::make(std::move(a), std::move(b));
+    WEBTX_FOR_EACH_BINARY_EXPR(WEBTX_X)
+#undef WEBTX_X
+    default:
+      break;
+  }
+  internal_error << "make_binary of a non-binary kind " << static_cast<int>(k);
+}
 
 struct Not : ExprNodeBase<Not, ExprKind::Not> {
   Expr a;

@@ -1,38 +1,15 @@
 #pragma once
 // Queries over the operation graph.
-#include <unordered_set>
 #include <vector>
 
-#include "webtx/ir/functor.hpp"
+#include "webtx/ir/operation.hpp"
 
 namespace webtx::ir {
 
 // Operations that `op` reads directly, each once, in first-use order.
-inline std::vector<Operation> op_inputs(const Operation& op) {
-  struct Collect : IRVisitor {
-    std::vector<Operation> found;
-    std::unordered_set<const OperationNode*> seen;
-    void visit_ProducerLoad(const ProducerLoad& p) override {
-      if (seen.insert(p.producer.get()).second) found.push_back(p.producer);
-      IRVisitor::visit_ProducerLoad(p);
-    }
-  } c;
-  if (op->body.defined()) c.visit(op->body);
-  return c.found;
-}
+std::vector<Operation> op_inputs(const Operation& op);
 
 // Every operation reachable from `outputs`, producers before consumers.
-inline std::vector<Operation> topo_order(const std::vector<Operation>& outputs) {
-  std::vector<Operation> order;
-  std::unordered_set<const OperationNode*> done;
-  auto dfs = [&](auto&& self, const Operation& op) -> void {
-    if (done.count(op.get())) return;
-    done.insert(op.get());
-    for (auto& in : op_inputs(op)) self(self, in);
-    order.push_back(op);
-  };
-  for (auto& o : outputs) dfs(dfs, o);
-  return order;
-}
+std::vector<Operation> topo_order(const std::vector<Operation>& outputs);
 
 }  // namespace webtx::ir

@@ -3,11 +3,13 @@
 // `let var = local_id.d`. The workgroup size is, per dimension, the largest extent bound to
 // it (must be a constant); the grid is the extent bound to each workgroup dimension (an
 // expression over the symbols, e.g. a ceil-div), 1 where nothing is bound. Smaller loops on a
-// dimension are guarded by the predicates schedule_ops put around their stores.
+// dimension are guarded by the predicates schedule_ops put around their stores. Constant
+// extents are checked against the Target's limits here, where the stage and axis are known.
 #include <array>
 
 #include "webtx/lower/context.hpp"
 #include "webtx/lower/simplify.hpp"
+#include "webtx/target_check.hpp"
 
 namespace webtx::lowering {
 
@@ -19,7 +21,8 @@ struct LaunchConfig {
 namespace detail {
 class BindThreads : public ir::IRMutator {
  public:
-  BindThreads(const LowerContext& ctx, LaunchConfig& lc) : ctx_(ctx), lc_(lc) {}
+  BindThreads(const LowerContext& ctx, LaunchConfig& lc, const Target& target)
+      : ctx_(ctx), lc_(lc), target_(target) {}
   using ir::IRMutator::mutate;
 
  protected:
@@ -33,13 +36,19 @@ class BindThreads : public ir::IRMutator {
       user_assert(c) << "stage '" << b.stage << "': axis '" << b.axis << "' is bound to local_id."
                      << "xyz"[b.dim] << " but its extent " << to_string(ext)
                      << " is not a constant (the workgroup size must be)";
+      static const char* const kSize[3] = {"maxComputeWorkgroupSizeX", "maxComputeWorkgroupSizeY",
+                                           "maxComputeWorkgroupSizeZ"};
+      check_limit(target_, kSize[b.dim], *c,
+                  where(b, "local_id") + " with extent " + std::to_string(*c),
+                  "split it and bind a smaller part");
       lc_.workgroup_size[b.dim] = std::max(lc_.workgroup_size[b.dim], *c);
     } else {
-      auto c = as_const(ext);
-      user_assert(!c || *c <= 65535)
-          << "stage '" << b.stage << "': axis '" << b.axis << "' is bound to workgroup_id."
-          << "xyz"[b.dim] << " with extent " << *c
-          << ", more than the 65535 workgroups a dimension may have; split it further";
+      if (auto c = as_const(ext)) {
+        check_limit(
+            target_, "maxComputeWorkgroupsPerDimension", *c,
+            where(b, "workgroup_id") + " with extent " + std::to_string(*c) + " (workgroups)",
+            "split it further");
+      }
       if (!grid_set_[b.dim]) {
         lc_.grid[b.dim] = ext, grid_set_[b.dim] = true;
       } else {
@@ -56,14 +65,22 @@ class BindThreads : public ir::IRMutator {
   }
 
  private:
+  template <typename B>
+  static std::string where(const B& b, const char* axis) {
+    return "stage '" + b.stage + "': axis '" + b.axis + "' is bound to " + axis + "." +
+           std::string(1, "xyz"[b.dim]);
+  }
+
   const LowerContext& ctx_;
   LaunchConfig& lc_;
+  const Target& target_;
   bool grid_set_[3] = {false, false, false};
 };
 }  // namespace detail
 
-inline ir::Stmt bind_threads(const ir::Stmt& body, const LowerContext& ctx, LaunchConfig& out) {
-  return detail::BindThreads(ctx, out).mutate(body);
+inline ir::Stmt bind_threads(const ir::Stmt& body, const LowerContext& ctx, LaunchConfig& out,
+                             const Target& target = {}) {
+  return detail::BindThreads(ctx, out, target).mutate(body);
 }
 
 // Ranges of thread indices for simplify.

@@ -6,6 +6,7 @@
 // have constant extents (they become Allocate sizes). Also derives every axis's extent.
 #include <algorithm>
 #include <string>
+#include <variant>
 
 #include "webtx/lower/context.hpp"
 #include "webtx/lower/simplify.hpp"
@@ -19,15 +20,16 @@ inline std::unordered_map<const ir::IterVarNode*, ir::Expr> root_values(const St
   for (auto& l : si.stage->leaf_axes()) v[l.get()] = l->var;
   auto& rels = si.stage->relations();
   for (auto it = rels.rbegin(); it != rels.rend(); ++it) {
-    if (it->split) {
-      auto& s = *it->split;
-      v[s.parent.get()] = add(mul(v.at(s.outer.get()), make_int(s.factor)), v.at(s.inner.get()));
-    } else {
-      auto& f = *it->fuse;
-      ir::Expr inner_ext = si.extent.at(f.inner.get());
-      v[f.outer.get()] = div(v.at(f.fused.get()), inner_ext);
-      v[f.inner.get()] = mod(v.at(f.fused.get()), inner_ext);
-    }
+    std::visit(Overloaded{[&](const SplitRel& s) {
+                            v[s.parent.get()] = add(mul(v.at(s.outer.get()), make_int(s.factor)),
+                                                    v.at(s.inner.get()));
+                          },
+                          [&](const FuseRel& f) {
+                            ir::Expr inner_ext = si.extent.at(f.inner.get());
+                            v[f.outer.get()] = div(v.at(f.fused.get()), inner_ext);
+                            v[f.inner.get()] = mod(v.at(f.fused.get()), inner_ext);
+                          }},
+               *it);
   }
   return v;
 }
@@ -55,16 +57,17 @@ inline void infer_axis_extents(StageInfo& si) {
     for (auto& a : r->axes) si.extent[a.get()] = simplify(a->extent);
   }
   for (auto& rel : si.stage->relations()) {
-    if (rel.split) {
-      auto& s = *rel.split;
-      si.extent[s.outer.get()] =
-          simplify(ceil_div(si.extent.at(s.parent.get()), make_int(s.factor)));
-      si.extent[s.inner.get()] = make_int(s.factor);
-    } else {
-      auto& f = *rel.fuse;
-      si.extent[f.fused.get()] =
-          simplify(mul(si.extent.at(f.outer.get()), si.extent.at(f.inner.get())));
-    }
+    std::visit(
+        Overloaded{[&](const SplitRel& s) {
+                     si.extent[s.outer.get()] =
+                         simplify(ceil_div(si.extent.at(s.parent.get()), make_int(s.factor)));
+                     si.extent[s.inner.get()] = make_int(s.factor);
+                   },
+                   [&](const FuseRel& f) {
+                     si.extent[f.fused.get()] =
+                         simplify(mul(si.extent.at(f.outer.get()), si.extent.at(f.inner.get())));
+                   }},
+        rel);
   }
 }
 
@@ -89,11 +92,7 @@ inline bool mentions_any(const ir::Expr& e, const IntervalMap& env) {
 }
 
 inline Interval eval_interval(const ir::Expr& e, const IntervalMap& env, const std::string& what) {
-  // Declarations, not a directive: webtx::Var (the DSL) would make `Var` ambiguous.
-  using ir::Add, ir::And, ir::BinaryNode, ir::Call, ir::Cast, ir::DType, ir::Div, ir::EQ, ir::Expr,
-      ir::ExprKind, ir::FloatImm, ir::GE, ir::GT, ir::IntImm, ir::Intrinsic, ir::LE, ir::Load,
-      ir::LT, ir::Max, ir::Min, ir::Mod, ir::Mul, ir::NE, ir::Not, ir::Or, ir::ProducerLoad,
-      ir::Reduce, ir::Select, ir::Sub, ir::ThreadAxis, ir::ThreadIndex, ir::Variable;
+  using namespace ir;
   auto one = make_int(1);
   if (auto* v = e.as<Variable>()) {
     auto it = env.find(v);
@@ -130,7 +129,7 @@ inline Interval eval_interval(const ir::Expr& e, const IntervalMap& env, const s
     if (auto c = as_const(d->b); c && *c > 0) return {make_int(0), d->b};
   }
   if (e.as<Min>() || e.as<Max>()) {
-    auto* n = static_cast<const BinaryNode<Min, ExprKind::Min>*>(e.get());
+    auto* n = e.as_binary();
     Interval x = eval_interval(n->a, env, what), y = eval_interval(n->b, env, what);
     ir::Expr lo = e.as<Min>() ? Min::make(x.min, y.min) : Max::make(x.min, y.min);
     ir::Expr hi = e.as<Min>() ? Min::make(last(x), last(y)) : Max::make(last(x), last(y));

@@ -13,11 +13,7 @@ namespace webtx::lowering {
 namespace detail {
 
 inline ir::Expr erf_expansion(const ir::Expr& x) {
-  // Declarations, not a directive: webtx::Var (the DSL) would make `Var` ambiguous.
-  using ir::Add, ir::And, ir::BinaryNode, ir::Call, ir::Cast, ir::DType, ir::Div, ir::EQ, ir::Expr,
-      ir::ExprKind, ir::FloatImm, ir::GE, ir::GT, ir::IntImm, ir::Intrinsic, ir::LE, ir::Load,
-      ir::LT, ir::Max, ir::Min, ir::Mod, ir::Mul, ir::NE, ir::Not, ir::Or, ir::ProducerLoad,
-      ir::Reduce, ir::Select, ir::Sub, ir::ThreadAxis, ir::ThreadIndex, ir::Variable;
+  using namespace ir;
   DType t = x.type();
   auto c = [&](double v) { return FloatImm::make(t, v); };
   Expr a = Call::make(Intrinsic::Abs, {x});

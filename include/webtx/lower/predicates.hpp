@@ -49,8 +49,9 @@ inline ir::Expr make_predicate(LowerContext& ctx, const StageInfo& si, const Var
   // in range (landing on another outer iteration's element): bound every non-root parent.
   auto values = root_values(si);
   for (auto& rel : si.stage->relations()) {
-    if (!rel.split) continue;
-    const ir::IterVar& p = rel.split->parent;
+    auto* split = std::get_if<SplitRel>(&rel);  // fuses cannot overshoot: fused extents multiply
+    if (!split) continue;
+    const ir::IterVar& p = split->parent;
     bool is_root =
         std::find(si.op->axis.begin(), si.op->axis.end(), p) != si.op->axis.end() ||
         (si.op->reduce() && std::find(si.op->reduce()->axes.begin(), si.op->reduce()->axes.end(),

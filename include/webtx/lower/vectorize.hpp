@@ -6,6 +6,7 @@
 // with coefficient 1, every other term's coefficient and the constant divisible by 4. Both
 // buffers must hold 32-bit non-bool elements, a constant multiple of 4 of them (so a backend
 // can declare them as arrays of vec4). Anything else stays a scalar loop (the backends unroll it).
+#include "webtx/lower/linear.hpp"
 #include "webtx/lower/simplify.hpp"
 
 namespace webtx::lowering {

@@ -11,29 +11,9 @@
 #include <vector>
 
 #include "webtx/model/extent.hpp"
+#include "webtx/model/tensor_spec.hpp"
 
 namespace webtx::model {
-
-enum class TensorRole : uint8_t {
-  Input,         // the caller provides it
-  Output,        // the caller receives it
-  Intermediate,  // produced and consumed by kernels; allocated by the runtime
-  Weight         // a constant the runtime uploads once (reserved: no generator emits it yet)
-};
-const char* role_name(TensorRole r);
-
-enum class Access : uint8_t { Read, ReadWrite };
-const char* access_name(Access a);
-
-struct TensorSpec {
-  std::string name;
-  TensorRole role = TensorRole::Input;
-  std::string dtype;          // "f32", "i32", "u32", "f16", "bool" (bool is stored as u32)
-  std::vector<Extent> shape;  // row-major
-};
-
-// Bytes one element of `dtype` takes in a GPU buffer; UserError for an unknown dtype.
-int64_t dtype_bytes(const std::string& dtype);
 
 // Where a symbol's value comes from: an axis of an argument tensor, or the caller.
 struct SymbolSpec {
@@ -62,6 +42,8 @@ struct KernelSpec {
   int uniform_binding = -1;           // -1: no uniform block
   std::array<Extent, 3> grid;         // workgroups per dimension
   std::vector<std::string> features;  // WebGPU feature names the kernel uses
+  // Other backends' fields (KernelArtifact::manifest_fields beyond "wgsl" and "spirv").
+  std::map<std::string, std::string> artifacts;
 };
 
 struct ModelSpec {
@@ -70,6 +52,7 @@ struct ModelSpec {
   std::string name;                       // the model
   std::string function;                   // its packed function's name
   std::string target = "webgpu";          // the Target it was built for (target.hpp)
+  std::string generator;                  // what wrote it, e.g. "webtx 0.1.0" (diagnostics)
   std::vector<std::string> features;      // WebGPU feature names the device must have
   std::map<std::string, int64_t> limits;  // WebGPU limit name -> least value needed
   std::vector<SymbolSpec> symbols;
@@ -84,6 +67,11 @@ struct ModelSpec {
 // Checks names are unique and every reference (args, bindings, uniforms, symbols in extents,
 // symbol sources) resolves; UserError naming the first problem.
 void validate(const ModelSpec& m);
+
+// The shape check of a call (bind_shapes.hpp) over the model's tensors and symbols.
+SymbolValues bind_shapes(const ModelSpec& m,
+                         const std::map<std::string, std::vector<int64_t>>& shapes,
+                         const SymbolValues& given = {});
 
 std::string to_json(const ModelSpec& m);
 // One extent as JSON: an integer, a symbol name, or {"op": "+", "args": [a, b]}.

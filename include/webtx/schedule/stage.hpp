@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <utility>
+#include <variant>
 #include <vector>
 
 #include "webtx/ir.hpp"
@@ -25,10 +26,17 @@ struct SplitRel {
 struct FuseRel {
   ir::IterVar outer, inner, fused;
 };
-struct IterRel {
-  std::optional<SplitRel> split;
-  std::optional<FuseRel> fuse;
+// One relation; code that replays them uses std::visit with a case per kind (see Overloaded),
+// so adding a kind is a compile error wherever it is not handled.
+using IterRel = std::variant<SplitRel, FuseRel>;
+
+// Overloaded{[](const SplitRel&) {...}, [](const FuseRel&) {...}}: a visitor from lambdas.
+template <typename... Fs>
+struct Overloaded : Fs... {
+  using Fs::operator()...;
 };
+template <typename... Fs>
+Overloaded(Fs...) -> Overloaded<Fs...>;
 
 // What a leaf axis turns into in the loop nest.
 struct AxisAttr {
@@ -43,254 +51,72 @@ enum class AttachKind : uint8_t { Root, Inline, ComputeAt };
 
 inline std::string axis_name(const ir::IterVar& v) { return v->var.as<ir::Variable>()->name; }
 
-namespace detail {
-inline ir::Expr fold_int(ir::Expr e) {
-  // Keeps the natural extents printed in errors small; lowering simplifies properly.
-  if (auto* m = e.as<ir::Mul>()) {
-    auto *a = m->a.as<ir::IntImm>(), *b = m->b.as<ir::IntImm>();
-    if (a && b) return ir::IntImm::make(e.type(), a->value * b->value);
-  }
-  if (auto* d = e.as<ir::Div>()) {
-    auto* b = d->b.as<ir::IntImm>();
-    if (auto* s = d->a.as<ir::Add>()) {
-      auto *x = s->a.as<ir::IntImm>(), *y = s->b.as<ir::IntImm>();
-      if (x && y && b) return ir::IntImm::make(e.type(), (x->value + y->value) / b->value);
-    }
-  }
-  return e;
-}
-inline ir::Expr ceil_div_expr(const ir::Expr& a, int64_t f) {
-  if (auto* c = a.as<ir::IntImm>()) return ir::IntImm::make(a.type(), (c->value + f - 1) / f);
-  if (f == 1) return a;
-  return ir::Div::make(ir::Add::make(a, ir::IntImm::make(a.type(), f - 1)),
-                       ir::IntImm::make(a.type(), f));
-}
-}  // namespace detail
-
 class Stage {
  public:
-  Stage(ir::Operation op, bool is_output) : op_(op), origin_op_(op), is_output_(is_output) {
-    if (op->is_placeholder()) return;
-    for (auto& a : op->axis) leaves_.push_back(a), all_.push_back(a);
-    if (auto* r = op->reduce()) {
-      for (auto& a : r->axes) leaves_.push_back(a), all_.push_back(a);
-    }
-  }
+  Stage(ir::Operation op, bool is_output);
 
-  const ir::Operation& op() const { return op_; }
-  const ir::Operation& origin_op() const { return origin_op_; }
-  const std::string& name() const { return op_->name; }
-  bool is_output() const { return is_output_; }
-  bool is_placeholder() const { return op_->is_placeholder(); }
+  const ir::Operation& op() const;
+  const ir::Operation& origin_op() const;
+  const std::string& name() const;
+  bool is_output() const;
+  bool is_placeholder() const;
 
   // The i-th data-parallel (output) axis of the op.
-  ir::IterVar axis(int i) const {
-    user_assert(!is_placeholder()) << "stage '" << name() << "' is a placeholder: no axes";
-    user_assert(i >= 0 && i < static_cast<int>(op_->axis.size()))
-        << "stage '" << name() << "' has " << op_->axis.size() << " axes, asked for axis " << i;
-    return op_->axis[i];
-  }
+  ir::IterVar axis(int i) const;
   // The i-th reduction axis of the op.
-  ir::IterVar reduce_axis(int i) const {
-    auto* r = op_->reduce();
-    user_assert(r) << "stage '" << name() << "' is not a reduction: no reduce_axis(" << i << ")";
-    user_assert(i >= 0 && i < static_cast<int>(r->axes.size()))
-        << "stage '" << name() << "' has " << r->axes.size() << " reduction axes, asked for " << i;
-    return r->axes[i];
-  }
-  const std::vector<ir::IterVar>& leaf_axes() const { return leaves_; }
-  const std::vector<IterRel>& relations() const { return rels_; }
-  const std::vector<AxisAttr>& attrs() const { return attrs_; }
-  const AxisAttr* attr_of(const ir::IterVar& v) const {
-    for (auto& a : attrs_)
-      if (a.axis == v) return &a;
-    return nullptr;
-  }
+  ir::IterVar reduce_axis(int i) const;
+  const std::vector<ir::IterVar>& leaf_axes() const;
+  const std::vector<IterRel>& relations() const;
+  const std::vector<AxisAttr>& attrs() const;
+  const AxisAttr* attr_of(const ir::IterVar& v) const;
 
   // ---- loop-shaping primitives --------------------------------------------------------------
 
   // Splits `axis` into {outer, inner} with inner extent `factor`. A factor that does not
   // divide the extent is fine: lowering guards the tail.
-  std::pair<ir::IterVar, ir::IterVar> split(const ir::IterVar& axis, int64_t factor) {
-    check_mutable("split");
-    int pos = leaf_pos(axis, "split");
-    user_assert(factor > 0) << "stage '" << name() << "': split factor of axis '" << axis_name(axis)
-                            << "' must be positive, got " << factor;
-    auto outer = derive(axis, "_outer", detail::ceil_div_expr(axis->extent, factor));
-    auto inner = derive(axis, "_inner", ir::IntImm::make(ir::DType::i32(), factor));
-    rels_.push_back({SplitRel{axis, outer, inner, factor}, std::nullopt});
-    leaves_[pos] = outer;
-    leaves_.insert(leaves_.begin() + pos + 1, inner);
-    all_.push_back(outer), all_.push_back(inner);
-    return {outer, inner};
-  }
+  std::pair<ir::IterVar, ir::IterVar> split(const ir::IterVar& axis, int64_t factor);
 
   struct TileAxes {
     ir::IterVar xo, yo, xi, yi;
   };
   // Splits x by fx and y by fy and orders the result xo, yo, xi, yi.
-  TileAxes tile(const ir::IterVar& x, const ir::IterVar& y, int64_t fx, int64_t fy) {
-    user_assert(x != y) << "stage '" << name() << "': tile needs two different axes, got '"
-                        << axis_name(x) << "' twice";
-    auto [xo, xi] = split(x, fx);
-    auto [yo, yi] = split(y, fy);
-    reorder({xo, yo, xi, yi});
-    return {xo, yo, xi, yi};
-  }
+  TileAxes tile(const ir::IterVar& x, const ir::IterVar& y, int64_t fx, int64_t fy);
 
   // Fuses adjacent leaves outer, inner (in that loop order) into one axis.
-  ir::IterVar fuse(const ir::IterVar& outer, const ir::IterVar& inner) {
-    check_mutable("fuse");
-    int po = leaf_pos(outer, "fuse"), pi = leaf_pos(inner, "fuse");
-    user_assert(pi == po + 1) << "stage '" << name() << "': cannot fuse axis '" << axis_name(outer)
-                              << "' with axis '" << axis_name(inner)
-                              << "': they must be adjacent leaves, outer first";
-    user_assert(outer->kind == inner->kind)
-        << "stage '" << name() << "': cannot fuse data-parallel and reduction axes '"
-        << axis_name(outer) << "' and '" << axis_name(inner) << "'";
-    std::string n = axis_name(outer) + "_" + axis_name(inner) + "_fused";
-    auto fused = ir::make_iter_var(
-        ir::Variable::make(ir::DType::i32(), n), ir::IntImm::make(ir::DType::i32(), 0),
-        detail::fold_int(ir::Mul::make(outer->extent, inner->extent)), outer->kind);
-    rels_.push_back({std::nullopt, FuseRel{outer, inner, fused}});
-    leaves_[po] = fused;
-    leaves_.erase(leaves_.begin() + pi);
-    all_.push_back(fused);
-    return fused;
-  }
+  ir::IterVar fuse(const ir::IterVar& outer, const ir::IterVar& inner);
 
   // Puts the given leaves in this order, in the positions they occupy now.
-  void reorder(const std::vector<ir::IterVar>& order) {
-    check_mutable("reorder");
-    std::vector<int> pos;
-    for (auto& v : order) {
-      int p = leaf_pos(v, "reorder");
-      user_assert(std::find(pos.begin(), pos.end(), p) == pos.end())
-          << "stage '" << name() << "': reorder lists axis '" << axis_name(v) << "' twice";
-      pos.push_back(p);
-    }
-    std::vector<int> sorted = pos;
-    std::sort(sorted.begin(), sorted.end());
-    for (size_t i = 0; i < order.size(); ++i) leaves_[sorted[i]] = order[i];
-  }
+  void reorder(const std::vector<ir::IterVar>& order);
 
   // Runs `axis` in parallel over workgroups or over the invocations of a workgroup.
-  Stage& bind(const ir::IterVar& axis, ir::ThreadAxis t, int dim) {
-    check_mutable("bind");
-    leaf_pos(axis, "bind");
-    const char* tn = t == ir::ThreadAxis::WorkgroupId ? "workgroup_id" : "local_id";
-    user_assert(dim >= 0 && dim < 3)
-        << "stage '" << name() << "': cannot bind axis '" << axis_name(axis) << "' to " << tn
-        << " dimension " << dim << ": dimensions are 0, 1, 2";
-    user_assert(axis->kind == ir::IterKind::DataPar)
-        << "stage '" << name() << "': cannot bind reduction axis '" << axis_name(axis) << "' to "
-        << tn << "."
-        << "xyz"[dim] << " (cross-invocation reductions are not supported)";
-    for (auto& a : attrs_) {
-      user_assert(!(a.bound && a.thread == t && a.dim == dim))
-          << "stage '" << name() << "': cannot bind axis '" << axis_name(axis) << "' to " << tn
-          << "."
-          << "xyz"[dim] << ": axis '" << axis_name(a.axis) << "' is already bound to it";
-    }
-    AxisAttr& a = attr_for(axis, "bind");
-    user_assert(a.for_kind == ir::ForKind::Serial)
-        << "stage '" << name() << "': axis '" << axis_name(axis)
-        << "' is unrolled or vectorized and cannot also be bound";
-    a.bound = true, a.thread = t, a.dim = dim;
-    return *this;
-  }
-  Stage& unroll(const ir::IterVar& axis) { return set_kind(axis, ir::ForKind::Unrolled, "unroll"); }
-  Stage& vectorize(const ir::IterVar& axis) {
-    user_assert(!axis || axis->kind == ir::IterKind::DataPar)
-        << "stage '" << name() << "': cannot vectorize reduction axis '" << axis_name(axis) << "'";
-    return set_kind(axis, ir::ForKind::Vectorized, "vectorize");
-  }
+  Stage& bind(const ir::IterVar& axis, ir::ThreadAxis t, int dim);
+  Stage& unroll(const ir::IterVar& axis);
+  Stage& vectorize(const ir::IterVar& axis);
 
   // ---- where the stage is computed ----------------------------------------------------------
 
   // Computes this stage inside `parent`'s loop over `axis`, only the region that one
   // iteration of that loop needs.
-  Stage& compute_at(Stage& parent, const ir::IterVar& axis) {
-    user_assert(&parent != this) << "stage '" << name() << "': cannot compute_at itself";
-    user_assert(!is_placeholder()) << "stage '" << name() << "' is a placeholder: it has no "
-                                   << "computation to move";
-    user_assert(!is_output_) << "stage '" << name() << "' is an output: it cannot be computed "
-                             << "at stage '" << parent.name() << "'";
-    user_assert(parent.attach_ != AttachKind::Inline)
-        << "stage '" << name() << "': cannot compute_at stage '" << parent.name()
-        << "', which is inlined";
-    user_assert(std::find(parent.leaves_.begin(), parent.leaves_.end(), axis) !=
-                parent.leaves_.end())
-        << "stage '" << name() << "': cannot compute_at axis '" << axis_name(axis)
-        << "': it is not a current axis of stage '" << parent.name() << "'";
-    attach_ = AttachKind::ComputeAt, attach_stage_ = &parent, attach_axis_ = axis;
-    return *this;
-  }
+  Stage& compute_at(Stage& parent, const ir::IterVar& axis);
   // Substitutes this stage's expression into its consumers; it gets no loop nest of its own.
-  Stage& compute_inline() {
-    user_assert(!is_placeholder()) << "stage '" << name() << "' is a placeholder: it cannot "
-                                   << "be inlined";
-    user_assert(!op_->reduce()) << "stage '" << name() << "': cannot compute_inline a "
-                                << "reduction (axis '" << axis_name(op_->reduce()->axes[0]) << "')";
-    user_assert(!is_output_) << "stage '" << name() << "': cannot compute_inline an output";
-    user_assert(rels_.empty() && attrs_.empty())
-        << "stage '" << name() << "': cannot compute_inline a stage whose axes are scheduled";
-    attach_ = AttachKind::Inline;
-    return *this;
-  }
+  Stage& compute_inline();
   // Memory the stage's result lives in when it is computed at another stage (default:
   // private; cache_read/cache_write set it).
-  Stage& set_scope(ir::MemScope s) {
-    scope_ = s;
-    return *this;
-  }
+  Stage& set_scope(ir::MemScope s);
 
-  AttachKind attach() const { return attach_; }
-  Stage* attach_stage() const { return attach_stage_; }
-  const ir::IterVar& attach_axis() const { return attach_axis_; }
-  std::optional<ir::MemScope> scope() const { return scope_; }
+  AttachKind attach() const;
+  Stage* attach_stage() const;
+  const ir::IterVar& attach_axis() const;
+  std::optional<ir::MemScope> scope() const;
 
  private:
   friend class Schedule;
 
-  void check_mutable(const char* what) const {
-    user_assert(!is_placeholder())
-        << "stage '" << name() << "' is a placeholder: cannot " << what << " its axes";
-    user_assert(attach_ != AttachKind::Inline)
-        << "stage '" << name() << "' is inlined: cannot " << what << " its axes";
-  }
-  int leaf_pos(const ir::IterVar& v, const char* what) const {
-    user_assert(v != nullptr) << "stage '" << name() << "': " << what << " of a null axis";
-    auto it = std::find(leaves_.begin(), leaves_.end(), v);
-    if (it != leaves_.end()) return static_cast<int>(it - leaves_.begin());
-    bool known = std::find(all_.begin(), all_.end(), v) != all_.end();
-    user_error << "stage '" << name() << "': cannot " << what << " axis '" << axis_name(v) << "': "
-               << (known ? "it no longer exists (it was already split or fused)"
-                         : "it is not an axis of this stage");
-    return -1;
-  }
-  ir::IterVar derive(const ir::IterVar& p, const char* suffix, ir::Expr extent) {
-    return ir::make_iter_var(ir::Variable::make(ir::DType::i32(), axis_name(p) + suffix),
-                             ir::IntImm::make(ir::DType::i32(), 0), std::move(extent), p->kind);
-  }
-  AxisAttr& attr_for(const ir::IterVar& v, const char*) {
-    for (auto& a : attrs_)
-      if (a.axis == v) return a;
-    attrs_.push_back(AxisAttr{v});
-    return attrs_.back();
-  }
-  Stage& set_kind(const ir::IterVar& axis, ir::ForKind k, const char* what) {
-    check_mutable(what);
-    leaf_pos(axis, what);
-    user_assert(axis->extent.as<ir::IntImm>())
-        << "stage '" << name() << "': cannot " << what << " axis '" << axis_name(axis)
-        << "': its extent " << ir::to_string(axis->extent) << " is not a constant";
-    AxisAttr& a = attr_for(axis, what);
-    user_assert(!a.bound) << "stage '" << name() << "': cannot " << what << " axis '"
-                          << axis_name(axis) << "': it is bound to a thread axis";
-    a.for_kind = k;
-    return *this;
-  }
+  void check_mutable(const char* what) const;
+  int leaf_pos(const ir::IterVar& v, const char* what) const;
+  ir::IterVar derive(const ir::IterVar& p, const char* suffix, ir::Expr extent);
+  AxisAttr& attr_for(const ir::IterVar& v, const char*);
+  Stage& set_kind(const ir::IterVar& axis, ir::ForKind k, const char* what);
 
   ir::Operation op_, origin_op_;
   bool is_output_;

@@ -21,6 +21,7 @@
 #include "webtx/ir/operation.hpp"
 #include "webtx/ir/program.hpp"
 #include "webtx/schedule.hpp"
+#include "webtx/target.hpp"
 #include "webtx/webtx.hpp"
 
 namespace webtx {
@@ -97,8 +98,9 @@ class ModelContext {
 using ModelFn = void (*)(ModelContext&);
 
 // The lowered program of a model: ctx's program if it set one, else its outputs lowered with
-// its schedule (or the default schedule), tensors renamed to the names given to output().
-ir::Program lower_model(const ModelContext& ctx, bool dump_ir = false);
+// its schedule (or the default schedule) for `target`, tensors renamed to the names given to
+// output().
+ir::Program lower_model(const ModelContext& ctx, bool dump_ir = false, const Target& target = {});
 
 struct RegisteredModel {
   std::string name;

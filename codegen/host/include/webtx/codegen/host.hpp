@@ -8,12 +8,15 @@
 #include <vector>
 
 #include "webtx/model/model_spec.hpp"
+#include "webtx/target.hpp"
 
 namespace webtx::codegen {
 
 struct HostStubOptions {
   // When set, receives the textual LLVM IR of the module (for DUMP_IR / debugging).
   std::string* llvm_ir_out = nullptr;
+  // The run-time checks (workgroups per dimension, buffer sizes) use this target's limits.
+  Target target;
 };
 
 // Emits the module and compiles it to a relocatable wasm32 object (target

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "webtx/ir/kernel.hpp"
+#include "webtx/target.hpp"
 
 namespace webtx::codegen::spirv {
 
@@ -26,12 +27,18 @@ struct SpirvModule {
   void write_spv(const std::string& path) const;
 };
 
-// Emits, validates and (optionally) optimises `kernel`. Unsupported features (f16 without
+// Emits, validates and (optionally) optimises `kernel`, built for `target`: a kernel over the
+// target's limits or using a feature it lacks is a UserError naming both
+// (webtx/target_check.hpp); Unrolled/Vectorized loops longer than
+// target.limits.maxUnrollIterations stay loops. Unsupported features (f16 without
 // Kernel::uses_f16) and validator failures are UserErrors naming the kernel.
+SpirvModule compile_kernel(const ir::Kernel& kernel, const Target& target,
+                           const SpirvOptions& options = {});
+// The same for the default target (WebGPU's guaranteed limits, no optional feature).
 SpirvModule compile_kernel(const ir::Kernel& kernel, const SpirvOptions& options = {});
 
 // Emission only, before validation and optimisation (for tests of the emitter itself).
-std::vector<uint32_t> emit_kernel(const ir::Kernel& kernel);
+std::vector<uint32_t> emit_kernel(const ir::Kernel& kernel, const Target& target = {});
 
 // Validates `words` for Vulkan 1.1; returns "" when valid, else the validator's messages.
 std::string validate(const std::vector<uint32_t>& words);

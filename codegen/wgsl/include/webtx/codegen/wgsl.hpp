@@ -9,15 +9,19 @@
 #include <string>
 
 #include "webtx/ir/kernel.hpp"
+#include "webtx/target.hpp"
 
 namespace webtx::codegen {
 
 // The entry point name every emitted module uses.
 inline constexpr const char* kWgslEntryPoint = "main";
 
-// WGSL source for `kernel`. Throws InternalError on IR a lowered kernel must not contain
-// (ProducerLoad/Store, Reduce, Erf, unbound variables, non-constant Unrolled extents).
-std::string emit_wgsl(const ir::Kernel& kernel);
+// WGSL source for `kernel`, built for `target`: a kernel over the target's limits or using a
+// feature it lacks is a UserError naming both (webtx/target_check.hpp); Unrolled/Vectorized
+// loops longer than target.limits.maxUnrollIterations stay loops. Throws InternalError on IR
+// a lowered kernel must not contain (ProducerLoad/Store, Reduce, Erf, unbound variables,
+// non-constant Unrolled extents).
+std::string emit_wgsl(const ir::Kernel& kernel, const Target& target = {});
 
 // "read" or "read_write": the storage access mode emit_wgsl gives buffer `b` (the manifest's
 // binding "access" must say the same).

@@ -1,0 +1,346 @@
+// Definitions for webtx/eval/run_program.hpp.
+#include "webtx/eval/run_program.hpp"
+
+#include <limits>
+#include <unordered_map>
+
+#include "webtx/eval/expr_eval.hpp"
+
+namespace webtx::eval {
+
+namespace detail {
+
+struct WgMemory {
+  std::vector<Value> data;
+  std::vector<int64_t> w_epoch, w_lane, r_epoch, r_lane;  // r_lane -2: several readers
+};
+
+class KernelRunner {
+ public:
+  KernelRunner(const ir::Kernel& k, std::unordered_map<const ir::BufferNode*, HostTensor*>& global,
+               const ir::ScalarBindings& syms)
+      : k_(k), global_(global) {
+    nlanes_ = static_cast<int>(k.workgroup_size[0] * k.workgroup_size[1] * k.workgroup_size[2]);
+    env_.resize(nlanes_);
+    for (auto& s : k.scalars) {
+      auto it = syms.find(s.get());
+      user_assert(it != syms.end())
+          << "kernel " << k.name << ": symbol '" << s.as<ir::Variable>()->name << "' is not bound";
+      scalars_.push_back({slot(s.get()), it->second});
+    }
+    for (auto& b : k.buffers) {
+      internal_assert(global_.count(b.buffer.get()))
+          << "kernel " << k.name << ": buffer " << b.buffer->name << " has no storage";
+      if (b.written) writer_[b.buffer.get()].assign(global_.at(b.buffer.get())->size(), -1);
+    }
+  }
+
+  void run_workgroup(int64_t gx, int64_t gy, int64_t gz, int64_t linear) {
+    wg_[0] = gx, wg_[1] = gy, wg_[2] = gz, wg_linear_ = linear;
+    wg_mem_.clear(), private_.clear();
+    epoch_ = 0;
+    for (auto& e : env_) e.assign(slots_.size(), Value{});
+    for (int l = 0; l < nlanes_; ++l)
+      for (auto& [s, v] : scalars_) set(l, s, Value::of_int(v));
+    std::vector<char> mask(nlanes_, 1);
+    exec(k_.body, mask);
+  }
+
+  // ---- the context eval_expr calls back into -------------------------------------------------
+  struct Lane {
+    static constexpr bool kLazySelect = false;
+    KernelRunner* r;
+    int lane;
+    Value var(const ir::Variable& v) {
+      auto it = r->slots_.find(&v);
+      internal_assert(it != r->slots_.end() && it->second < static_cast<int>(r->env_[lane].size()))
+          << "kernel " << r->k_.name << ": variable '" << v.name << "' read before it is defined";
+      return r->env_[lane][it->second];
+    }
+    int64_t thread(ir::ThreadAxis a, int d) {
+      if (a == ir::ThreadAxis::WorkgroupId) return r->wg_[d];
+      auto& ws = r->k_.workgroup_size;
+      int64_t x = lane % ws[0], y = (lane / ws[0]) % ws[1], z = lane / (ws[0] * ws[1]);
+      return d == 0 ? x : d == 1 ? y : z;
+    }
+    Value load(const ir::Load& l, int64_t i) {
+      internal_assert(l.lanes == 1)
+          << "run_program: vector load of " << l.buffer->name << " outside a vector copy";
+      return r->load(lane, l.buffer, i);
+    }
+    Value producer_load(const ir::ProducerLoad& p, const std::vector<int64_t>&) {
+      internal_error << "run_program: ProducerLoad of " << p.producer->name
+                     << " in a lowered kernel";
+      return {};
+    }
+    Value reduce(const ir::Reduce&) {
+      internal_error << "run_program: Reduce in a lowered kernel";
+      return {};
+    }
+  };
+
+ private:
+  int slot(const ir::ExprNode* v) {
+    auto it = slots_.find(v);
+    if (it != slots_.end()) return it->second;
+    int s = static_cast<int>(slots_.size());
+    slots_[v] = s;
+    return s;
+  }
+  void set(int lane, int s, Value v) {
+    auto& e = env_[lane];
+    if (static_cast<int>(e.size()) <= s) e.resize(s + 1);
+    e[s] = v;
+  }
+  Value eval(int lane, const ir::Expr& e) {
+    Lane c{this, lane};
+    // Lanes' environments grow lazily as slots appear.
+    if (env_[lane].size() < slots_.size()) env_[lane].resize(slots_.size());
+    return eval_expr(e, c);
+  }
+  int64_t invocation(int lane) const { return wg_linear_ * nlanes_ + lane; }
+
+  std::string where(const ir::Buffer& b, int64_t i) const {
+    return "kernel " + k_.name + ": " + ir::scope_name(b->scope) + " buffer '" + b->name + "'[" +
+           std::to_string(i) + "]";
+  }
+
+  WgMemory& wg_mem(const ir::Buffer& b) {
+    auto it = wg_mem_.find(b.get());
+    internal_assert(it != wg_mem_.end())
+        << "kernel " << k_.name << ": buffer " << b->name << " used outside its Allocate";
+    return it->second;
+  }
+
+  Value load(int lane, const ir::Buffer& b, int64_t i) {
+    if (b->scope == ir::MemScope::Global) {
+      HostTensor* h = global_.at(b.get());
+      internal_assert(i >= 0 && i < h->size())
+          << where(b, i) << " read out of bounds (size " << h->size() << ")";
+      auto w = writer_.find(b.get());
+      if (w != writer_.end()) {
+        int64_t by = w->second[i];
+        internal_assert(by == -1 || by == invocation(lane))
+            << where(b, i) << ": invocation " << invocation(lane) << " reads what invocation " << by
+            << " wrote in the same kernel (race)";
+      }
+      return read_element(*h, i);
+    }
+    if (b->scope == ir::MemScope::Private) {
+      auto& m = private_.at(b.get())[lane];
+      internal_assert(i >= 0 && i < static_cast<int64_t>(m.size()))
+          << where(b, i) << " read out of bounds";
+      return m[i];
+    }
+    WgMemory& m = wg_mem(b);
+    internal_assert(i >= 0 && i < static_cast<int64_t>(m.data.size()))
+        << where(b, i) << " read out of bounds";
+    internal_assert(!(m.w_epoch[i] == epoch_ && m.w_lane[i] != lane))
+        << where(b, i) << ": invocation " << lane << " reads what invocation " << m.w_lane[i]
+        << " wrote with no barrier in between (race)";
+    if (m.r_epoch[i] != epoch_) {
+      m.r_epoch[i] = epoch_, m.r_lane[i] = lane;
+    } else if (m.r_lane[i] != lane) {
+      m.r_lane[i] = -2;
+    }
+    return m.data[i];
+  }
+
+  void store(int lane, const ir::Buffer& b, int64_t i, Value v) {
+    if (b->scope == ir::MemScope::Global) {
+      HostTensor* h = global_.at(b.get());
+      internal_assert(i >= 0 && i < h->size())
+          << where(b, i) << " written out of bounds (size " << h->size() << ")";
+      int64_t& by = writer_.at(b.get())[i];
+      internal_assert(by == -1 || by == invocation(lane))
+          << where(b, i) << " written by invocations " << by << " and " << invocation(lane)
+          << " (race)";
+      by = invocation(lane);
+      return write_element(*h, i, v);
+    }
+    if (b->scope == ir::MemScope::Private) {
+      auto& m = private_.at(b.get())[lane];
+      internal_assert(i >= 0 && i < static_cast<int64_t>(m.size()))
+          << where(b, i) << " written out of bounds";
+      m[i] = v;
+      return;
+    }
+    WgMemory& m = wg_mem(b);
+    internal_assert(i >= 0 && i < static_cast<int64_t>(m.data.size()))
+        << where(b, i) << " written out of bounds";
+    internal_assert(!(m.w_epoch[i] == epoch_ && m.w_lane[i] != lane))
+        << where(b, i) << " written by invocations " << m.w_lane[i] << " and " << lane
+        << " with no barrier in between (race)";
+    internal_assert(!(m.r_epoch[i] == epoch_ && m.r_lane[i] != lane))
+        << where(b, i) << ": invocation " << lane << " overwrites what another invocation read "
+        << "with no barrier in between (race)";
+    m.w_epoch[i] = epoch_, m.w_lane[i] = lane;
+    m.data[i] = v;
+  }
+
+  static Value garbage() { return Value{0xffffffffLL, std::numeric_limits<double>::quiet_NaN()}; }
+
+  // dst[index*L .. +L) = src[index*L .. +L): every lane reads its vector, then all write.
+  void vector_copy(const ir::Store& st, const std::vector<char>& mask) {
+    auto* ld = st.value.as<ir::Load>();
+    internal_assert(ld && ld->lanes == st.lanes)
+        << "run_program: vector store to " << st.buffer->name << " is not a vector copy";
+    const int L = st.lanes;
+    std::vector<std::pair<int64_t, std::vector<Value>>> w(nlanes_);
+    for (int i = 0; i < nlanes_; ++i) {
+      if (!mask[i]) continue;
+      int64_t src = eval(i, ld->index).i * L;
+      w[i].first = eval(i, st.index).i * L;
+      for (int l = 0; l < L; ++l) w[i].second.push_back(load(i, ld->buffer, src + l));
+    }
+    for (int i = 0; i < nlanes_; ++i)
+      if (mask[i])
+        for (int l = 0; l < L; ++l) store(i, st.buffer, w[i].first + l, w[i].second[l]);
+  }
+
+  void exec(const ir::Stmt& s, const std::vector<char>& mask) {
+    using namespace ir;
+    switch (s.kind()) {
+      case StmtKind::Seq:
+        for (auto& c : s.as<Seq>()->stmts) exec(c, mask);
+        return;
+      case StmtKind::LetStmt: {
+        auto* l = s.as<LetStmt>();
+        int sl = slot(l->var.get());
+        for (int i = 0; i < nlanes_; ++i)
+          if (mask[i]) set(i, sl, eval(i, l->value));
+        exec(l->body, mask);
+        return;
+      }
+      case StmtKind::For: {
+        auto* f = s.as<For>();
+        int sl = slot(f->var.get());
+        std::vector<int64_t> mn(nlanes_), ex(nlanes_);
+        for (int i = 0; i < nlanes_; ++i)
+          if (mask[i]) mn[i] = eval(i, f->min).i, ex[i] = eval(i, f->extent).i;
+        std::vector<char> m(nlanes_);
+        for (int64_t t = 0;; ++t) {
+          bool any = false;
+          for (int i = 0; i < nlanes_; ++i) {
+            m[i] = mask[i] && t < ex[i];
+            if (m[i]) set(i, sl, Value::of_int(mn[i] + t)), any = true;
+          }
+          if (!any) return;
+          exec(f->body, m);
+        }
+      }
+      case StmtKind::IfThenElse: {
+        auto* c = s.as<IfThenElse>();
+        std::vector<char> t(nlanes_, 0), e(nlanes_, 0);
+        bool any_t = false, any_e = false;
+        for (int i = 0; i < nlanes_; ++i) {
+          if (!mask[i]) continue;
+          bool v = eval(i, c->cond).i != 0;
+          (v ? t : e)[i] = 1;
+          (v ? any_t : any_e) = true;
+        }
+        if (any_t) exec(c->then_case, t);
+        if (any_e && c->else_case.defined()) exec(c->else_case, e);
+        return;
+      }
+      case StmtKind::Store: {
+        auto* st = s.as<Store>();
+        if (st->lanes > 1) return vector_copy(*st, mask);
+        std::vector<std::pair<int64_t, Value>> w(nlanes_);
+        for (int i = 0; i < nlanes_; ++i)
+          if (mask[i]) w[i] = {eval(i, st->index).i, eval(i, st->value)};
+        for (int i = 0; i < nlanes_; ++i)
+          if (mask[i]) store(i, st->buffer, w[i].first, w[i].second);
+        return;
+      }
+      case StmtKind::Allocate: {
+        auto* a = s.as<Allocate>();
+        int64_t n = 1;
+        for (auto& e : a->buffer->shape) n *= eval(0, e).i;
+        if (a->buffer->scope == MemScope::Workgroup) {
+          if (!wg_mem_.count(a->buffer.get())) {
+            WgMemory m;
+            m.data.assign(n, garbage());
+            m.w_epoch.assign(n, -1), m.w_lane.assign(n, -1), m.r_epoch.assign(n, -1),
+                m.r_lane.assign(n, -1);
+            wg_mem_[a->buffer.get()] = std::move(m);
+          }
+        } else if (!private_.count(a->buffer.get())) {
+          private_[a->buffer.get()].assign(nlanes_, std::vector<Value>(n, garbage()));
+        }
+        exec(a->body, mask);
+        return;
+      }
+      case StmtKind::Barrier:
+        for (int i = 0; i < nlanes_; ++i)
+          internal_assert(mask[i]) << "kernel " << k_.name << ": barrier reached by only part of "
+                                   << "the workgroup (non-uniform control flow)";
+        ++epoch_;
+        return;
+      case StmtKind::ProducerStore:
+        internal_error << "run_program: ProducerStore in a lowered kernel";
+    }
+  }
+
+  const ir::Kernel& k_;
+  std::unordered_map<const ir::BufferNode*, HostTensor*>& global_;
+  std::unordered_map<const ir::BufferNode*, std::vector<int64_t>> writer_;
+  std::vector<std::pair<int, int64_t>> scalars_;
+  std::unordered_map<const ir::ExprNode*, int> slots_;
+  std::vector<std::vector<Value>> env_;
+  std::unordered_map<const ir::BufferNode*, WgMemory> wg_mem_;
+  std::unordered_map<const ir::BufferNode*, std::vector<std::vector<Value>>> private_;
+  int nlanes_ = 1;
+  int64_t wg_[3] = {0, 0, 0}, wg_linear_ = 0, epoch_ = 0;
+};
+
+}  // namespace detail
+
+// Runs `prog` with its inputs given by name; returns its outputs by name. Symbols are bound
+// from the inputs' shapes, or by name from `symbols`.
+TensorMap run_program(const ir::Program& prog, const TensorMap& inputs, const SymbolMap& symbols) {
+  std::vector<std::pair<std::string, std::vector<ir::Expr>>> declared;
+  for (auto& t : prog.tensors)
+    if (t.role == ir::TensorRole::Input) declared.push_back({t.buffer->name, t.buffer->shape});
+  ir::ScalarBindings syms = bind_symbols(declared, inputs, prog.symbols, symbols);
+  for (auto& s : prog.symbols) {
+    user_assert(syms.count(s.get()))
+        << "run_program: symbol '" << s.as<ir::Variable>()->name
+        << "' is not bound (pass it, or an input whose shape names it)";
+  }
+  TensorMap store;
+  std::unordered_map<const ir::BufferNode*, HostTensor*> global;
+  for (auto& t : prog.tensors) {
+    const std::string& n = t.buffer->name;
+    if (t.role == ir::TensorRole::Input) {
+      auto it = inputs.find(n);
+      user_assert(it != inputs.end()) << "run_program: no value for input '" << n << "'";
+      user_assert(it->second.dtype == t.buffer->type)
+          << "run_program: input '" << n << "' is " << it->second.dtype.str() << ", expected "
+          << t.buffer->type.str();
+      store[n] = it->second;
+    } else {
+      std::vector<int64_t> shape;
+      for (auto& e : t.buffer->shape) shape.push_back(ir::eval_scalar(e, syms));
+      HostTensor h(t.buffer->type, shape);
+      std::fill(h.bytes.begin(), h.bytes.end(), uint8_t{0xff});
+      store[n] = std::move(h);
+    }
+    global[t.buffer.get()] = &store[n];
+  }
+  for (auto& k : prog.kernels) {
+    int64_t g[3];
+    for (int d = 0; d < 3; ++d) g[d] = ir::eval_scalar(k.grid[d], syms);
+    detail::KernelRunner r(k, global, syms);
+    int64_t linear = 0;
+    for (int64_t z = 0; z < g[2]; ++z)
+      for (int64_t y = 0; y < g[1]; ++y)
+        for (int64_t x = 0; x < g[0]; ++x) r.run_workgroup(x, y, z, linear++);
+  }
+  TensorMap out;
+  for (auto& t : prog.tensors)
+    if (t.role == ir::TensorRole::Output) out[t.buffer->name] = store.at(t.buffer->name);
+  return out;
+}
+
+}  // namespace webtx::eval

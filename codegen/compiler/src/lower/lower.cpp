@@ -1,0 +1,153 @@
+// lower(): the one place that orders the lowering passes (declared in webtx/lower.hpp).
+#include "webtx/lower.hpp"
+
+#include <cstdlib>
+#include <iostream>
+#include <string>
+#include <unordered_set>
+
+#include "webtx/lower/bind_threads.hpp"
+#include "webtx/lower/bound_inference.hpp"
+#include "webtx/lower/context.hpp"
+#include "webtx/lower/extract_kernel.hpp"
+#include "webtx/lower/inline_ops.hpp"
+#include "webtx/lower/insert_barriers.hpp"
+#include "webtx/lower/legalize_intrinsics.hpp"
+#include "webtx/lower/schedule_ops.hpp"
+#include "webtx/lower/simplify.hpp"
+#include "webtx/lower/storage_flatten.hpp"
+#include "webtx/lower/vectorize.hpp"
+#include "webtx/lower/verify.hpp"
+#include "webtx/schedule.hpp"
+#include "webtx/target_check.hpp"
+
+namespace webtx {
+
+namespace lowering::detail {
+
+void collect_symbols(const ir::Expr& e, std::vector<ir::Expr>& out) {
+  for (auto& v : free_vars(ir::Seq::make({}), {e})) {
+    if (std::none_of(out.begin(), out.end(), [&](auto& s) { return s.same_as(v); }))
+      out.push_back(v);
+  }
+}
+
+LowerContext make_context(const Schedule& s, const std::vector<ir::Operation>& inputs,
+                          const std::vector<ir::Operation>& outputs) {
+  LowerContext ctx;
+  ctx.sched = &s;
+  for (auto& st : s.stages()) {
+    StageInfo si;
+    si.stage = st.get(), si.op = st->op();
+    if (st->attach() == AttachKind::ComputeAt) {
+      si.scope = st->scope().value_or(ir::MemScope::Private);
+      user_assert(st->attach_stage()->attach() != AttachKind::Inline)
+          << "stage '" << st->name() << "' is computed at stage '" << st->attach_stage()->name()
+          << "', which is inlined";
+    }
+    ctx.index[si.op.get()] = static_cast<int>(ctx.stages.size());
+    ctx.stages.push_back(std::move(si));
+  }
+  std::unordered_set<const ir::OperationNode*> in_set, out_set;
+  for (auto& i : inputs) {
+    user_assert(i && i->is_placeholder())
+        << "lower: input '" << (i ? i->name : "null") << "' is not a placeholder";
+    user_assert(in_set.insert(i.get()).second) << "lower: input '" << i->name << "' listed twice";
+  }
+  for (auto& o : outputs) {
+    user_assert(o && s.has_stage(o))
+        << "lower: output '" << (o ? o->name : "null") << "' is not in the schedule";
+    const Stage& st = s[o];
+    user_assert(st.attach() == AttachKind::Root && !st.is_placeholder())
+        << "lower: output '" << st.name() << "' must be a computed root stage";
+    out_set.insert(st.op().get());
+  }
+  for (auto& si : ctx.stages) {
+    if (si.op->is_placeholder()) {
+      user_assert(in_set.count(si.op.get()))
+          << "lower: placeholder '" << si.op->name << "' is read but not listed in the inputs";
+    }
+  }
+  return ctx;
+}
+
+}  // namespace lowering::detail
+
+ir::Program lower(const Schedule& s, std::string name, std::vector<ir::Operation> inputs,
+                  std::vector<ir::Operation> outputs, const LowerOptions& opt) {
+  using namespace lowering;
+  LowerContext ctx = lowering::detail::make_context(s, inputs, outputs);
+  const bool dump = opt.dump_ir || std::getenv("WEBTX_DUMP_IR") != nullptr;
+  std::ostream& os = opt.dump ? *opt.dump : std::cerr;
+
+  ir::Program prog;
+  prog.name = std::move(name);
+  std::unordered_set<std::string> names;
+  auto add_tensor = [&](StageInfo& si, ir::TensorRole role, bool exact) {
+    std::string n = si.op->name;
+    if (exact) {
+      user_assert(names.insert(n).second) << "lower: two tensors are named '" << n << "'";
+    } else {
+      for (int k = 1; !names.insert(n).second; ++k) n = si.op->name + "_" + std::to_string(k);
+    }
+    si.buffer = ir::make_buffer(n, si.op->type, ir::MemScope::Global, si.op->shape);
+    prog.tensors.push_back({si.buffer, role});
+  };
+  for (auto& i : inputs) add_tensor(ctx.info(i), ir::TensorRole::Input, true);
+  for (auto& o : outputs) add_tensor(ctx.info(o), ir::TensorRole::Output, true);
+  for (auto& si : ctx.stages) {
+    if (!si.buffer && si.is_root() && !si.op->is_placeholder())
+      add_tensor(si, ir::TensorRole::Intermediate, false);
+  }
+  for (auto& t : prog.tensors)
+    for (auto& e : t.buffer->shape) lowering::detail::collect_symbols(e, prog.symbols);
+  for (auto& si : ctx.stages)
+    if (auto* r = si.op->body.as<ir::Reduce>())
+      for (auto& a : r->axes)
+        lowering::detail::collect_symbols(a->min, prog.symbols),
+            lowering::detail::collect_symbols(a->extent, prog.symbols);
+
+  inline_ops(ctx);
+  infer_bounds(ctx);
+
+  std::unordered_set<std::string> kernel_names;
+  for (auto& si : ctx.stages) {
+    if (!si.is_root() || si.op->is_placeholder()) continue;
+    std::string kname = si.op->name;
+    for (int k = 1; !kernel_names.insert(kname).second; ++k)
+      kname = si.op->name + "_" + std::to_string(k);
+    auto step = [&](const char* pass, const ir::Stmt& st) {
+      if (dump) os << "// ---- " << kname << " after " << pass << "\n" << ir::to_string(st);
+    };
+    ir::Stmt body = schedule_ops(ctx, si);
+    step("schedule_ops", body);
+    LaunchConfig lc;
+    body = bind_threads(body, ctx, lc, opt.target);
+    for (auto& g : lc.grid) g = simplify(g);
+    step("bind_threads", body);
+    body = storage_flatten(body, ctx);
+    step("storage_flatten", body);
+    SimplifyOptions so = thread_ranges(lc);
+    body = simplify(body, so);
+    step("simplify", body);
+    body = insert_barriers(body);
+    step("insert_barriers", body);
+    body = legalize_intrinsics(body);
+    step("legalize_intrinsics", body);
+    body = simplify(body, so);
+    step("simplify", body);
+    if (opt.vectorize) {
+      body = vectorize(body);
+      step("vectorize", body);
+    }
+    for (auto& v : free_vars(body)) lowering::detail::collect_symbols(v, prog.symbols);
+    ir::Kernel k = make_kernel(kname, body, lc, prog.tensors, prog.symbols);
+    verify_kernel(k);
+    check_kernel_target(k, opt.target);
+    if (dump) os << ir::to_string(k);
+    prog.kernels.push_back(std::move(k));
+  }
+  return prog;
+}
+
+}  // namespace webtx

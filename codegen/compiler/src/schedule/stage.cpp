@@ -1,0 +1,254 @@
+// Definitions for webtx/schedule/stage.hpp.
+#include "webtx/schedule/stage.hpp"
+
+#include <algorithm>
+
+#include "webtx/ir/printer.hpp"
+
+namespace webtx {
+
+namespace {
+ir::Expr fold_int(ir::Expr e) {
+  // Keeps the natural extents printed in errors small; lowering simplifies properly.
+  if (auto* m = e.as<ir::Mul>()) {
+    auto *a = m->a.as<ir::IntImm>(), *b = m->b.as<ir::IntImm>();
+    if (a && b) return ir::IntImm::make(e.type(), a->value * b->value);
+  }
+  if (auto* d = e.as<ir::Div>()) {
+    auto* b = d->b.as<ir::IntImm>();
+    if (auto* s = d->a.as<ir::Add>()) {
+      auto *x = s->a.as<ir::IntImm>(), *y = s->b.as<ir::IntImm>();
+      if (x && y && b) return ir::IntImm::make(e.type(), (x->value + y->value) / b->value);
+    }
+  }
+  return e;
+}
+ir::Expr ceil_div_expr(const ir::Expr& a, int64_t f) {
+  if (auto* c = a.as<ir::IntImm>()) return ir::IntImm::make(a.type(), (c->value + f - 1) / f);
+  if (f == 1) return a;
+  return ir::Div::make(ir::Add::make(a, ir::IntImm::make(a.type(), f - 1)),
+                       ir::IntImm::make(a.type(), f));
+}
+}  // namespace
+
+Stage::Stage(ir::Operation op, bool is_output) : op_(op), origin_op_(op), is_output_(is_output) {
+  if (op->is_placeholder()) return;
+  for (auto& a : op->axis) leaves_.push_back(a), all_.push_back(a);
+  if (auto* r = op->reduce()) {
+    for (auto& a : r->axes) leaves_.push_back(a), all_.push_back(a);
+  }
+}
+
+const ir::Operation& Stage::op() const { return op_; }
+
+const ir::Operation& Stage::origin_op() const { return origin_op_; }
+
+const std::string& Stage::name() const { return op_->name; }
+
+bool Stage::is_output() const { return is_output_; }
+
+bool Stage::is_placeholder() const { return op_->is_placeholder(); }
+
+ir::IterVar Stage::axis(int i) const {
+  user_assert(!is_placeholder()) << "stage '" << name() << "' is a placeholder: no axes";
+  user_assert(i >= 0 && i < static_cast<int>(op_->axis.size()))
+      << "stage '" << name() << "' has " << op_->axis.size() << " axes, asked for axis " << i;
+  return op_->axis[i];
+}
+
+ir::IterVar Stage::reduce_axis(int i) const {
+  auto* r = op_->reduce();
+  user_assert(r) << "stage '" << name() << "' is not a reduction: no reduce_axis(" << i << ")";
+  user_assert(i >= 0 && i < static_cast<int>(r->axes.size()))
+      << "stage '" << name() << "' has " << r->axes.size() << " reduction axes, asked for " << i;
+  return r->axes[i];
+}
+
+const std::vector<ir::IterVar>& Stage::leaf_axes() const { return leaves_; }
+
+const std::vector<IterRel>& Stage::relations() const { return rels_; }
+
+const std::vector<AxisAttr>& Stage::attrs() const { return attrs_; }
+
+const AxisAttr* Stage::attr_of(const ir::IterVar& v) const {
+  for (auto& a : attrs_)
+    if (a.axis == v) return &a;
+  return nullptr;
+}
+
+std::pair<ir::IterVar, ir::IterVar> Stage::split(const ir::IterVar& axis, int64_t factor) {
+  check_mutable("split");
+  int pos = leaf_pos(axis, "split");
+  user_assert(factor > 0) << "stage '" << name() << "': split factor of axis '" << axis_name(axis)
+                          << "' must be positive, got " << factor;
+  auto outer = derive(axis, "_outer", ceil_div_expr(axis->extent, factor));
+  auto inner = derive(axis, "_inner", ir::IntImm::make(ir::DType::i32(), factor));
+  rels_.push_back(SplitRel{axis, outer, inner, factor});
+  leaves_[pos] = outer;
+  leaves_.insert(leaves_.begin() + pos + 1, inner);
+  all_.push_back(outer), all_.push_back(inner);
+  return {outer, inner};
+}
+
+Stage::TileAxes Stage::tile(const ir::IterVar& x, const ir::IterVar& y, int64_t fx, int64_t fy) {
+  user_assert(x != y) << "stage '" << name() << "': tile needs two different axes, got '"
+                      << axis_name(x) << "' twice";
+  auto [xo, xi] = split(x, fx);
+  auto [yo, yi] = split(y, fy);
+  reorder({xo, yo, xi, yi});
+  return {xo, yo, xi, yi};
+}
+
+ir::IterVar Stage::fuse(const ir::IterVar& outer, const ir::IterVar& inner) {
+  check_mutable("fuse");
+  int po = leaf_pos(outer, "fuse"), pi = leaf_pos(inner, "fuse");
+  user_assert(pi == po + 1) << "stage '" << name() << "': cannot fuse axis '" << axis_name(outer)
+                            << "' with axis '" << axis_name(inner)
+                            << "': they must be adjacent leaves, outer first";
+  user_assert(outer->kind == inner->kind)
+      << "stage '" << name() << "': cannot fuse data-parallel and reduction axes '"
+      << axis_name(outer) << "' and '" << axis_name(inner) << "'";
+  std::string n = axis_name(outer) + "_" + axis_name(inner) + "_fused";
+  auto fused = ir::make_iter_var(
+      ir::Variable::make(ir::DType::i32(), n), ir::IntImm::make(ir::DType::i32(), 0),
+      fold_int(ir::Mul::make(outer->extent, inner->extent)), outer->kind);
+  rels_.push_back(FuseRel{outer, inner, fused});
+  leaves_[po] = fused;
+  leaves_.erase(leaves_.begin() + pi);
+  all_.push_back(fused);
+  return fused;
+}
+
+void Stage::reorder(const std::vector<ir::IterVar>& order) {
+  check_mutable("reorder");
+  std::vector<int> pos;
+  for (auto& v : order) {
+    int p = leaf_pos(v, "reorder");
+    user_assert(std::find(pos.begin(), pos.end(), p) == pos.end())
+        << "stage '" << name() << "': reorder lists axis '" << axis_name(v) << "' twice";
+    pos.push_back(p);
+  }
+  std::vector<int> sorted = pos;
+  std::sort(sorted.begin(), sorted.end());
+  for (size_t i = 0; i < order.size(); ++i) leaves_[sorted[i]] = order[i];
+}
+
+Stage& Stage::bind(const ir::IterVar& axis, ir::ThreadAxis t, int dim) {
+  check_mutable("bind");
+  leaf_pos(axis, "bind");
+  const char* tn = t == ir::ThreadAxis::WorkgroupId ? "workgroup_id" : "local_id";
+  user_assert(dim >= 0 && dim < 3)
+      << "stage '" << name() << "': cannot bind axis '" << axis_name(axis) << "' to " << tn
+      << " dimension " << dim << ": dimensions are 0, 1, 2";
+  user_assert(axis->kind == ir::IterKind::DataPar)
+      << "stage '" << name() << "': cannot bind reduction axis '" << axis_name(axis) << "' to "
+      << tn << "."
+      << "xyz"[dim] << " (cross-invocation reductions are not supported)";
+  for (auto& a : attrs_) {
+    user_assert(!(a.bound && a.thread == t && a.dim == dim))
+        << "stage '" << name() << "': cannot bind axis '" << axis_name(axis) << "' to " << tn << "."
+        << "xyz"[dim] << ": axis '" << axis_name(a.axis) << "' is already bound to it";
+  }
+  AxisAttr& a = attr_for(axis, "bind");
+  user_assert(a.for_kind == ir::ForKind::Serial)
+      << "stage '" << name() << "': axis '" << axis_name(axis)
+      << "' is unrolled or vectorized and cannot also be bound";
+  a.bound = true, a.thread = t, a.dim = dim;
+  return *this;
+}
+
+Stage& Stage::unroll(const ir::IterVar& axis) {
+  return set_kind(axis, ir::ForKind::Unrolled, "unroll");
+}
+
+Stage& Stage::vectorize(const ir::IterVar& axis) {
+  user_assert(!axis || axis->kind == ir::IterKind::DataPar)
+      << "stage '" << name() << "': cannot vectorize reduction axis '" << axis_name(axis) << "'";
+  return set_kind(axis, ir::ForKind::Vectorized, "vectorize");
+}
+
+Stage& Stage::compute_at(Stage& parent, const ir::IterVar& axis) {
+  user_assert(&parent != this) << "stage '" << name() << "': cannot compute_at itself";
+  user_assert(!is_placeholder()) << "stage '" << name() << "' is a placeholder: it has no "
+                                 << "computation to move";
+  user_assert(!is_output_) << "stage '" << name() << "' is an output: it cannot be computed "
+                           << "at stage '" << parent.name() << "'";
+  user_assert(parent.attach_ != AttachKind::Inline)
+      << "stage '" << name() << "': cannot compute_at stage '" << parent.name()
+      << "', which is inlined";
+  user_assert(std::find(parent.leaves_.begin(), parent.leaves_.end(), axis) != parent.leaves_.end())
+      << "stage '" << name() << "': cannot compute_at axis '" << axis_name(axis)
+      << "': it is not a current axis of stage '" << parent.name() << "'";
+  attach_ = AttachKind::ComputeAt, attach_stage_ = &parent, attach_axis_ = axis;
+  return *this;
+}
+
+Stage& Stage::compute_inline() {
+  user_assert(!is_placeholder()) << "stage '" << name() << "' is a placeholder: it cannot "
+                                 << "be inlined";
+  user_assert(!op_->reduce()) << "stage '" << name() << "': cannot compute_inline a "
+                              << "reduction (axis '" << axis_name(op_->reduce()->axes[0]) << "')";
+  user_assert(!is_output_) << "stage '" << name() << "': cannot compute_inline an output";
+  user_assert(rels_.empty() && attrs_.empty())
+      << "stage '" << name() << "': cannot compute_inline a stage whose axes are scheduled";
+  attach_ = AttachKind::Inline;
+  return *this;
+}
+
+Stage& Stage::set_scope(ir::MemScope s) {
+  scope_ = s;
+  return *this;
+}
+
+AttachKind Stage::attach() const { return attach_; }
+
+Stage* Stage::attach_stage() const { return attach_stage_; }
+
+const ir::IterVar& Stage::attach_axis() const { return attach_axis_; }
+
+std::optional<ir::MemScope> Stage::scope() const { return scope_; }
+
+void Stage::check_mutable(const char* what) const {
+  user_assert(!is_placeholder()) << "stage '" << name() << "' is a placeholder: cannot " << what
+                                 << " its axes";
+  user_assert(attach_ != AttachKind::Inline)
+      << "stage '" << name() << "' is inlined: cannot " << what << " its axes";
+}
+
+int Stage::leaf_pos(const ir::IterVar& v, const char* what) const {
+  user_assert(v != nullptr) << "stage '" << name() << "': " << what << " of a null axis";
+  auto it = std::find(leaves_.begin(), leaves_.end(), v);
+  if (it != leaves_.end()) return static_cast<int>(it - leaves_.begin());
+  bool known = std::find(all_.begin(), all_.end(), v) != all_.end();
+  user_error << "stage '" << name() << "': cannot " << what << " axis '" << axis_name(v) << "': "
+             << (known ? "it no longer exists (it was already split or fused)"
+                       : "it is not an axis of this stage");
+  return -1;
+}
+
+ir::IterVar Stage::derive(const ir::IterVar& p, const char* suffix, ir::Expr extent) {
+  return ir::make_iter_var(ir::Variable::make(ir::DType::i32(), axis_name(p) + suffix),
+                           ir::IntImm::make(ir::DType::i32(), 0), std::move(extent), p->kind);
+}
+
+AxisAttr& Stage::attr_for(const ir::IterVar& v, const char*) {
+  for (auto& a : attrs_)
+    if (a.axis == v) return a;
+  attrs_.push_back(AxisAttr{v});
+  return attrs_.back();
+}
+
+Stage& Stage::set_kind(const ir::IterVar& axis, ir::ForKind k, const char* what) {
+  check_mutable(what);
+  leaf_pos(axis, what);
+  user_assert(axis->extent.as<ir::IntImm>())
+      << "stage '" << name() << "': cannot " << what << " axis '" << axis_name(axis)
+      << "': its extent " << ir::to_string(axis->extent) << " is not a constant";
+  AxisAttr& a = attr_for(axis, what);
+  user_assert(!a.bound) << "stage '" << name() << "': cannot " << what << " axis '"
+                        << axis_name(axis) << "': it is bound to a thread axis";
+  a.for_kind = k;
+  return *this;
+}
+
+}  // namespace webtx

@@ -1,0 +1,140 @@
+// The IR utilities every pass shares: the one list of binary nodes (BinaryExpr, make_binary,
+// visit_binary/mutate_binary), structural equality, substitution, the folding operators, and
+// the split/fuse relations as a variant.
+#include <gtest/gtest.h>
+
+#include <set>
+#include <vector>
+
+#include "webtx/ir.hpp"
+#include "webtx/schedule.hpp"
+
+namespace webtx::testing {
+namespace {
+
+using ir::DType, ir::Expr, ir::ExprKind;
+
+Expr ivar(const char* n) { return ir::Variable::make(DType::i32(), n); }
+
+std::vector<ExprKind> binary_kinds() {
+  return {
+#define WEBTX_X(n) ExprKind::n,
+      WEBTX_FOR_EACH_BINARY_EXPR(WEBTX_X)
+#undef WEBTX_X
+  };
+}
+
+TEST(IrUtils, EveryBinaryKindRoundTripsThroughTheCommonBase) {
+  Expr x = ivar("x"), y = ivar("y");
+  Expr p = ir::LT::make(x, y), q = ir::GT::make(x, y);  // bools for And/Or
+  std::set<ExprKind> seen;
+  for (ExprKind k : binary_kinds()) {
+    bool logic = k == ExprKind::And || k == ExprKind::Or;
+    Expr e = ir::make_binary(k, logic ? p : x, logic ? q : y);
+    ASSERT_EQ(e.kind(), k);
+    EXPECT_TRUE(ir::is_binary(k));
+    const ir::BinaryExpr* b = e.as_binary();
+    ASSERT_NE(b, nullptr);
+    EXPECT_TRUE(b->a.same_as(logic ? p : x));
+    EXPECT_TRUE(b->b.same_as(logic ? q : y));
+    EXPECT_EQ(e.type(), ir::is_comparison(k) || logic ? DType::boolean() : DType::i32());
+    // The printer goes through visit_binary: infix operators, min/max as calls.
+    std::string text = ir::to_string(e);
+    if (const char* sym = ir::binary_infix(k)) {
+      EXPECT_NE(text.find(std::string(" ") + sym + " "), std::string::npos) << text;
+    } else {
+      EXPECT_EQ(text, k == ExprKind::Min ? "min(x, y)" : "max(x, y)");
+    }
+    seen.insert(k);
+  }
+  EXPECT_EQ(seen.size(), 15u);
+  EXPECT_EQ(ir::Expr(3).as_binary(), nullptr);
+  EXPECT_EQ(ir::Not::make(p).as_binary(), nullptr);
+}
+
+TEST(IrUtils, DefaultMutatorRebuildsOnlyChangedBinaryNodes) {
+  struct Rename : ir::IRMutator {
+    const ir::ExprNode* from;
+    Expr to;
+    Expr mutate_Variable(const Expr& e, const ir::Variable&) override {
+      return e.get() == from ? to : e;
+    }
+  };
+  Expr x = ivar("x"), y = ivar("y"), z = ivar("z");
+  for (ExprKind k : binary_kinds()) {
+    if (k == ExprKind::And || k == ExprKind::Or) continue;
+    Expr e = ir::make_binary(k, x, y);
+    Rename r;
+    r.from = z.get(), r.to = x;
+    EXPECT_TRUE(r.mutate(e).same_as(e)) << "unchanged nodes are kept";
+    r.from = x.get(), r.to = z;
+    Expr m = r.mutate(e);
+    ASSERT_EQ(m.kind(), k);
+    EXPECT_TRUE(m.as_binary()->a.same_as(z));
+  }
+}
+
+TEST(IrUtils, DeepEqualIsStructuralWithVariablesByIdentity) {
+  Expr x = ivar("x"), x2 = ivar("x");
+  EXPECT_TRUE(ir::deep_equal(ir::Add::make(x, 1), ir::Add::make(x, 1)));
+  EXPECT_FALSE(ir::deep_equal(ir::Add::make(x, 1), ir::Add::make(x2, 1)));  // same name only
+  EXPECT_FALSE(ir::deep_equal(ir::Add::make(x, 1), ir::Sub::make(x, 1)));
+  EXPECT_FALSE(ir::deep_equal(ir::Mod::make(x, 4), ir::Div::make(x, 4)));
+  EXPECT_FALSE(ir::deep_equal(Expr(1), Expr(1.0f)));
+  EXPECT_TRUE(ir::deep_equal(ir::Select::make(ir::LT::make(x, 3), x, Expr(0)),
+                             ir::Select::make(ir::LT::make(x, 3), x, Expr(0))));
+  EXPECT_FALSE(ir::deep_equal(Expr(), x));
+}
+
+TEST(IrUtils, SubstituteReachesReductionRangesAndKeepsUntouchedNodes) {
+  Expr n = ivar("n"), k = ivar("k"), i = ivar("i");
+  auto ax = ir::make_iter_var(k, 0, n, ir::IterKind::Reduce);
+  Expr red = ir::Reduce::make(ir::ReduceOp::Sum, ir::Cast::make(DType::f32(), k), {ax});
+  Expr e = red;
+  ir::VarMap m{{n.get(), Expr(8)}};
+  Expr s = ir::substitute(e, m);
+  ASSERT_FALSE(s.same_as(e));
+  EXPECT_EQ(ir::to_string(s.as<ir::Reduce>()->axes[0]->extent), "8");
+  ir::VarMap other{{i.get(), Expr(1)}};
+  EXPECT_TRUE(ir::substitute(e, other).same_as(e));
+  EXPECT_TRUE(ir::uses_var(ir::Mul::make(i, n), n.get()));
+  EXPECT_FALSE(ir::uses_var(ir::Mul::make(i, 2), n.get()));
+}
+
+TEST(IrUtils, FoldingOperatorsFoldConstantsAndIdentities) {
+  namespace f = ir::fold;
+  Expr x = ivar("x");
+  EXPECT_EQ(ir::as_const(f::add(Expr(2), Expr(3))), 5);
+  EXPECT_TRUE(f::add(x, Expr(0)).same_as(x));
+  EXPECT_TRUE(f::mul(Expr(1), x).same_as(x));
+  EXPECT_TRUE(ir::is_const(f::mul(x, Expr(0)), 0));
+  EXPECT_EQ(ir::as_const(f::div(Expr(-7), Expr(2))), -3);  // truncates like Div
+  EXPECT_EQ(ir::as_const(f::mod(Expr(-7), Expr(2))), -1);
+  EXPECT_EQ(ir::to_string(f::ceil_div(x, Expr(4))), "((x + 3) / 4)");
+  EXPECT_TRUE(f::logical_and(Expr(), ir::LT::make(x, 2)).defined());
+}
+
+TEST(IrUtils, RelationsAreAVariantReplayedPerKind) {
+  auto a = ir::make_placeholder("A", DType::f32(), {Expr(8), Expr(6)});
+  auto ax = [](const char* n, int e) {
+    return ir::make_iter_var(ivar(n), 0, Expr(e), ir::IterKind::DataPar);
+  };
+  auto i = ax("i", 8), j = ax("j", 6);
+  auto c = ir::make_compute("C", {i, j}, ir::ProducerLoad::make(a, {i->var, j->var}));
+  Schedule s({c});
+  Stage& st = s[c];
+  auto fused = st.fuse(st.axis(0), st.axis(1));
+  st.split(fused, 4);
+  ASSERT_EQ(st.relations().size(), 2u);
+  int splits = 0, fuses = 0;
+  for (auto& rel : st.relations())
+    std::visit(Overloaded{[&](const SplitRel& r) { splits += r.factor == 4; },
+                          [&](const FuseRel& r) { fuses += r.fused == fused; }},
+               rel);
+  EXPECT_EQ(splits, 1);
+  EXPECT_EQ(fuses, 1);
+  EXPECT_TRUE(std::holds_alternative<FuseRel>(st.relations()[0]));
+}
+
+}  // namespace
+}  // namespace webtx::testing
