@@ -54,24 +54,14 @@ RunResult run_program(VulkanDevice& device, const ir::Program& program,
                       const std::vector<std::vector<uint32_t>>& spirv, TensorMap& tensors,
                       const RunOptions& options = {});
 
-// A tensor holding `values` verbatim (sizeof(T) must equal the dtype's element size).
+// The runtime's typed helpers (host_tensor.hpp) on the CPU reference's tensors.
 template <typename T>
 HostTensor tensor_from(ir::DType t, std::vector<int64_t> shape, const std::vector<T>& values) {
-  internal_assert(sizeof(T) == static_cast<size_t>(t.bytes())) << "element size mismatch";
-  HostTensor h(t, std::move(shape));
-  internal_assert(h.bytes.size() == values.size() * sizeof(T))
-      << "tensor_from: " << values.size() << " values for " << h.size() << " elements";
-  std::memcpy(h.bytes.data(), values.data(), h.bytes.size());
-  return h;
+  return from_runtime(runtime::vulkan::tensor_from(t.str(), std::move(shape), values));
 }
-
-// The elements as T, verbatim (sizeof(T) must equal the dtype's element size).
 template <typename T>
 std::vector<T> tensor_values(const HostTensor& h) {
-  internal_assert(sizeof(T) == static_cast<size_t>(h.dtype.bytes())) << "element size mismatch";
-  std::vector<T> v(h.bytes.size() / sizeof(T));
-  std::memcpy(v.data(), h.bytes.data(), v.size() * sizeof(T));
-  return v;
+  return runtime::vulkan::tensor_values<T>(to_runtime(h));
 }
 
 }  // namespace webtx::vk_program
