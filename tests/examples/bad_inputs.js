@@ -3,6 +3,12 @@
 // JS runtime's checks, so the wasm module's own checks (the host stub) must catch it.
 const f32 = (len) => new Float32Array(len);
 const copy = (t) => ({ data: Float32Array.from(t.data), shape: [...t.shape] });
+// A Float32Array whose buffer was transferred away (detached).
+const detached = () => {
+  const v = new Float32Array(8);
+  structuredClone(v.buffer, { transfer: [v.buffer] });
+  return v;
+};
 
 export const BAD_INPUTS = {
   vector_add(ref) {
@@ -14,6 +20,14 @@ export const BAD_INPUTS = {
       { what: 'too-small buffer', inputs: { a: { data: f32(n - 1), shape: [n] }, b }, pattern: /input 'a' has \d+ elements, but its shape \[\d+\] needs \d+/ },
       { what: 'wasm: mismatched extents', inputs: { a, b: { data: f32(n + 1), shape: [n + 1] } }, options: { check: false }, pattern: /tensor 'b' axis 0 has extent \d+, but symbol 'n'/ },
       { what: 'wasm: too-small buffer', inputs: { a: { data: f32(n - 1), shape: [n] }, b }, options: { check: false }, pattern: /tensor 'a' buffer has \d+ bytes/ },
+      { what: 'fractional extent', inputs: { a: { data: f32(n), shape: [n + 0.5] }, b }, pattern: /tensor 'a' axis 0 has extent [\d.]+: extents must be whole numbers/ },
+      { what: 'negative extent', inputs: { a: { data: f32(n), shape: [-1] }, b }, pattern: /tensor 'a' axis 0 has extent -1/ },
+      { what: 'plain Array', inputs: { a: Array.from(a.data), b }, pattern: /input 'a' must be a typed array or \{data, shape\}.*got a plain Array/ },
+      { what: 'number', inputs: { a: 3, b }, pattern: /input 'a' must be a typed array.*got a number/ },
+      { what: 'string', inputs: { a: 'x', b }, pattern: /input 'a' must be a typed array.*got a string/ },
+      { what: 'DataView', inputs: { a: new DataView(new ArrayBuffer(4 * n)), b }, pattern: /input 'a' must be a typed array \(e\.g\. Float32Array\), got a DataView/ },
+      { what: 'detached buffer', inputs: { a: detached(), b }, pattern: /input 'a' is a view of a detached ArrayBuffer/ },
+      { what: 'inputs not an object', inputs: 42, pattern: /run\(\) takes an object of inputs, got a number/ },
     ];
   },
   matmul(ref) {

@@ -8,6 +8,61 @@ import { extentToString } from './model_spec.js';
 import { BufferTable, buildKernels, checkAdapter, requestDeviceFor } from './gpu.js';
 import { makeImports } from './imports.js';
 
+/** What a value is, for error messages. */
+function describeValue(v) {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'a plain Array';
+  if (v instanceof DataView) return 'a DataView';
+  if (typeof v === 'object') return `an object with keys {${Object.keys(v).join(', ')}}`;
+  return `a ${typeof v}`;
+}
+
+/**
+ * Copies every typed array of `inputs` ({name: typed array | {data, shape}}) into fresh,
+ * unshared memory: the call owns its data from here on (later writes by the caller do not
+ * reach a queued run), and nothing shared or detached reaches the GPU queue (Dawn's
+ * writeBuffer crashes on SharedArrayBuffer views). Shapes must be arrays of whole numbers >= 0.
+ */
+function takeInputs(inputs) {
+  if (inputs === undefined || inputs === null) return {};
+  if (typeof inputs !== 'object') throw new Error(`webtx: run() takes an object of inputs, got ${describeValue(inputs)}`);
+  const out = {};
+  for (const [name, value] of Object.entries(inputs)) {
+    const { data, shape } = splitInput(value);
+    if (!data) {
+      out[name] = value;  // reported by name where the model's inputs are checked
+      continue;
+    }
+    if (data instanceof DataView) {
+      throw new Error(`webtx: input '${name}' must be a typed array (e.g. Float32Array), got a DataView`);
+    }
+    if (data.buffer.byteLength === 0 && data.length === 0 && data.byteOffset === 0 && isDetached(data.buffer)) {
+      throw new Error(`webtx: input '${name}' is a view of a detached ArrayBuffer (transferred or freed)`);
+    }
+    if (shape !== undefined) {
+      if (!Array.isArray(shape)) throw new Error(`webtx: input '${name}' has shape ${JSON.stringify(shape)}, not an array`);
+      shape.forEach((d, axis) => {
+        if (!Number.isInteger(d) || d < 0) {
+          throw new Error(`webtx: tensor '${name}' axis ${axis} has extent ${d}: extents must be whole numbers >= 0`);
+        }
+      });
+    }
+    const copy = data.slice();  // a fresh, unshared ArrayBuffer of exactly this view
+    out[name] = shape === undefined ? copy : { data: copy, shape: [...shape] };
+  }
+  return out;
+}
+
+function isDetached(buffer) {
+  if ('detached' in ArrayBuffer.prototype) return buffer.detached;
+  try {
+    new Uint8Array(buffer);
+    return false;
+  } catch {
+    return true;
+  }
+}
+
 async function loadBytes(source) {
   if (source instanceof WebAssembly.Module) return source;
   if (source instanceof ArrayBuffer || ArrayBuffer.isView(source)) return source;
@@ -208,7 +263,15 @@ export class Model {
    * symbolic extents that no input shape gives. Resolves to name -> typed array.
    */
   run(inputs, symbols = {}, options = {}) {
-    return this._serial(() => this._execute(inputs, symbols, { read: true, check: options.check !== false }));
+    // The inputs' contents are taken now, at the call: a caller may reuse or overwrite its
+    // arrays before a queued run starts (as onnxruntime-web allows).
+    let taken;
+    try {
+      taken = takeInputs(inputs);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    return this._serial(() => this._execute(taken, symbols, { read: true, check: options.check !== false }));
   }
 
   /**
@@ -217,6 +280,16 @@ export class Model {
    * submission and waiting; `method` says which.
    */
   time(inputs, { iterations = 10, symbols = {} } = {}) {
+    if (!Number.isInteger(iterations) || iterations < 1) {
+      return Promise.reject(new Error(`webtx: time() needs a whole number of iterations >= 1, got ${iterations}`));
+    }
+    let taken;
+    try {
+      taken = takeInputs(inputs);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    inputs = taken;
     return this._serial(async () => {
       await this._execute(inputs, symbols, { read: false, check: true });
       const gpuTime = this.device.features.has('timestamp-query');
@@ -249,6 +322,9 @@ export class Model {
       if (!t || t.role !== 'input') throw new Error(`webtx: model '${m.model}' has no input '${name}' (inputs: ${this.inputs.map((x) => x.name).join(', ')})`);
     }
     for (const t of this.inputs) {
+      if (inputs[t.name] !== undefined && !splitInput(inputs[t.name]).data) {
+        throw new Error(`webtx: input '${t.name}' must be a typed array or {data, shape} (a ${t.dtype} tensor), got ${describeValue(inputs[t.name])}`);
+      }
       if (!splitInput(inputs[t.name]).data) throw new Error(`webtx: missing input '${t.name}' (a ${t.dtype} tensor of shape [${t.shape.map(extentToString).join(', ')}])`);
     }
     // check: false skips the JS-side shape checks (to exercise the module's own checks).
