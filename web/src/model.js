@@ -63,6 +63,10 @@ function isDetached(buffer) {
   }
 }
 
+function lostError(info) {
+  return new Error(`webtx: the WebGPU device was lost (${info.reason}: ${info.message}); load the model again`);
+}
+
 async function loadBytes(source) {
   if (source instanceof WebAssembly.Module) return source;
   if (source instanceof ArrayBuffer || ArrayBuffer.isView(source)) return source;
@@ -87,7 +91,13 @@ export async function loadModel(source, options = {}) {
   const bytes = await loadBytes(source);
   const module = bytes instanceof WebAssembly.Module ? bytes : await WebAssembly.compile(bytes);
   const model = new Model(options);
-  await model._init(module);
+  try {
+    await model._init(module);
+  } catch (e) {
+    // A failed load leaves nothing behind: the device it requested is destroyed.
+    if (model._ownsDevice) model.device?.destroy();
+    throw e;
+  }
   return model;
 }
 
@@ -132,13 +142,15 @@ export class Model {
       this._ownsDevice = true;
     }
     const device = this.device;
+    // One handler on device.lost rejects whatever is waiting then. (Racing each wait against
+    // a never-settling lost promise would leave a callback on it per wait: a leak per run.)
+    this._waiters = new Set();
     device.lost.then((info) => {
       this._lost = info;
+      const e = lostError(info);
+      for (const reject of this._waiters) reject(e);
+      this._waiters.clear();
     });
-    this._lostPromise = device.lost.then((info) => {
-      throw new Error(`webtx: the WebGPU device was lost (${info.reason}: ${info.message}); load the model again`);
-    });
-    this._lostPromise.catch(() => {});
     device.addEventListener?.('uncapturederror', (e) => this.log(2, `uncaptured WebGPU error: ${e.error?.message ?? e}`));
     this._table = new BufferTable(device);
     this._table.onRelease = (h) => this._dropBindGroups(h);
@@ -228,6 +240,23 @@ export class Model {
     }
   }
 
+  /** `p`, or a rejection naming the loss if the device is lost first. */
+  _orLost(p) {
+    if (this._lost) return Promise.reject(lostError(this._lost));
+    return new Promise((resolve, reject) => {
+      this._waiters.add(reject);
+      p.then(
+        (v) => {
+          this._waiters.delete(reject);
+          resolve(v);
+        },
+        (e) => {
+          this._waiters.delete(reject);
+          reject(e);
+        });
+    });
+  }
+
   _dropBindGroups(h) {
     const keys = this._groupsOfHandle.get(h);
     if (!keys) return;
@@ -248,7 +277,7 @@ export class Model {
   // ---- running ----------------------------------------------------------------------------------
   _check() {
     if (this._disposed) throw new Error('webtx: the model was disposed');
-    if (this._lost) throw new Error(`webtx: the WebGPU device was lost (${this._lost.reason}: ${this._lost.message}); load the model again`);
+    if (this._lost) throw lostError(this._lost);
   }
 
   /** Runs calls one at a time: the encoder and uniform pool are per-model state. */
@@ -413,11 +442,11 @@ export class Model {
     }
     device.queue.submit([run.encoder.finish()]);
     this._table.flushFrees();  // destroy() after submit: WebGPU frees once the work is done
-    const err = await Promise.race([device.popErrorScope(), this._lostPromise]);
+    const err = await this._orLost(device.popErrorScope());
     if (err) throw new Error(`webtx: WebGPU error while running model '${m.model}': ${err.message}`);
     const outputs = {};
     for (const { a, staging } of reads) {
-      await Promise.race([staging.mapAsync(GPUMapMode.READ), this._lostPromise]);
+      await this._orLost(staging.mapAsync(GPUMapMode.READ));
       const count = a.shape.reduce((x, y) => x * y, 1);
       const out = allocTyped(a.t.dtype, count);
       new Uint8Array(out.buffer).set(new Uint8Array(staging.getMappedRange(), 0, out.byteLength));
@@ -427,13 +456,13 @@ export class Model {
     }
     const result = { outputs, hostMs: run.hostMs, dispatches: run.dispatches ?? 0 };
     if (tsBuf) {
-      await Promise.race([tsBuf.mapAsync(GPUMapMode.READ), this._lostPromise]);
+      await this._orLost(tsBuf.mapAsync(GPUMapMode.READ));
       const [t0, t1] = new BigUint64Array(tsBuf.getMappedRange());
       result.gpuMs = Number(t1 - t0) / 1e6;
       tsBuf.unmap();
       tsBuf.destroy();
     } else if (!read) {
-      await Promise.race([device.queue.onSubmittedWorkDone(), this._lostPromise]);
+      await this._orLost(device.queue.onSubmittedWorkDone());
     }
     return read ? outputs : result;
   }
