@@ -1,16 +1,20 @@
 #include "vk_program.hpp"
 
+#include <algorithm>
+#include <iterator>
+
 #include "webtx/codegen/describe_program.hpp"
 
 namespace webtx::vk_program {
 namespace {
 
 ir::DType dtype_named(const std::string& name) {
-  for (ir::DType t : {ir::DType::f32(), ir::DType::i32(), ir::DType::u32(), ir::DType::f16(),
-                      ir::DType::boolean()}) {
-    if (t.str() == name) return t;
-  }
-  internal_error << "unknown dtype '" << name << "'";
+  const ir::DType all[] = {ir::DType::f32(), ir::DType::i32(), ir::DType::u32(), ir::DType::f16(),
+                           ir::DType::boolean()};
+  const ir::DType* t =
+      std::find_if(std::begin(all), std::end(all), [&](ir::DType d) { return d.str() == name; });
+  internal_assert(t != std::end(all)) << "unknown dtype '" << name << "'";
+  return *t;
 }
 
 }  // namespace
@@ -35,12 +39,29 @@ VulkanProgram::VulkanProgram(VulkanDevice& device, const ir::Program& program,
                              std::vector<std::vector<uint32_t>> spirv)
     : model_(device, codegen::describe_program(program), std::move(spirv)) {}
 
-std::unique_ptr<VulkanProgram::Bound> VulkanProgram::bind(const TensorMap& tensors,
-                                                          const RunOptions& options) {
+namespace {
+
+runtime::vulkan::TensorMap to_runtime_map(const TensorMap& tensors) {
   runtime::vulkan::TensorMap rt;
   for (auto& [name, h] : tensors) rt[name] = to_runtime(h);
+  return rt;
+}
+
+// What the runtime wrote into `rt` (outputs, and intermediates the caller listed), back into
+// `tensors`; inputs are the caller's own.
+void copy_results(const model::ModelSpec& spec, const runtime::vulkan::TensorMap& rt,
+                  TensorMap& tensors) {
+  for (auto& [name, h] : rt)
+    if (spec.tensor(name)->role != model::TensorRole::Input) tensors[name] = from_runtime(h);
+}
+
+}  // namespace
+
+std::unique_ptr<VulkanProgram::Bound> VulkanProgram::bind(const TensorMap& tensors,
+                                                          const RunOptions& options) {
   auto b = std::make_unique<Bound>();
-  b->bound_ = model_.bind(rt, options);
+  b->bound_ = model_.bind(to_runtime_map(tensors), options);
+  b->spec_ = &model_.spec();
   return b;
 }
 
@@ -49,16 +70,13 @@ void VulkanProgram::Bound::read_outputs(TensorMap& tensors) {
   runtime::vulkan::TensorMap rt;
   for (auto& [name, h] : tensors) rt[name];
   bound_->read_outputs(rt);
-  for (auto& [name, h] : rt)
-    if (!h.bytes.empty() || h.shape.size()) tensors[name] = from_runtime(h);
+  copy_results(*spec_, rt, tensors);
 }
 
 RunResult VulkanProgram::run(TensorMap& tensors, const RunOptions& options) {
-  auto b = bind(tensors, options);
-  RunResult r;
-  r.kernel_ns = b->execute(options.timed);
-  b->read_outputs(tensors);
-  r.symbols = b->symbols();
+  runtime::vulkan::TensorMap rt = to_runtime_map(tensors);
+  RunResult r = model_.run(rt, options);
+  copy_results(model_.spec(), rt, tensors);
   return r;
 }
 

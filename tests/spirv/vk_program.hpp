@@ -40,6 +40,7 @@ class VulkanProgram {
    private:
     friend class VulkanProgram;
     std::unique_ptr<runtime::vulkan::VulkanModel::Bound> bound_;
+    const model::ModelSpec* spec_ = nullptr;
   };
 
   std::unique_ptr<Bound> bind(const TensorMap& tensors, const RunOptions& options = {});
