@@ -36,7 +36,7 @@ function takeInputs(inputs) {
     if (data instanceof DataView) {
       throw new Error(`webtx: input '${name}' must be a typed array (e.g. Float32Array), got a DataView`);
     }
-    if (data.buffer.byteLength === 0 && data.length === 0 && data.byteOffset === 0 && isDetached(data.buffer)) {
+    if (data.byteLength === 0 && isDetached(data.buffer)) {
       throw new Error(`webtx: input '${name}' is a view of a detached ArrayBuffer (transferred or freed)`);
     }
     if (shape !== undefined) {
@@ -291,15 +291,10 @@ export class Model {
    * Runs the model. `inputs`: name -> typed array or {data, shape}. `symbols`: values of
    * symbolic extents that no input shape gives. Resolves to name -> typed array.
    */
-  run(inputs, symbols = {}, options = {}) {
+  async run(inputs, symbols = {}, options = {}) {
     // The inputs' contents are taken now, at the call: a caller may reuse or overwrite its
     // arrays before a queued run starts (as onnxruntime-web allows).
-    let taken;
-    try {
-      taken = takeInputs(inputs);
-    } catch (e) {
-      return Promise.reject(e);
-    }
+    const taken = takeInputs(inputs);
     return this._serial(() => this._execute(taken, symbols, { read: true, check: options.check !== false }));
   }
 
@@ -308,17 +303,11 @@ export class Model {
    * 'timestamp-query' (GPU time of the whole run), else wall-clock time per run including
    * submission and waiting; `method` says which.
    */
-  time(inputs, { iterations = 10, symbols = {} } = {}) {
+  async time(inputs, { iterations = 10, symbols = {} } = {}) {
     if (!Number.isInteger(iterations) || iterations < 1) {
-      return Promise.reject(new Error(`webtx: time() needs a whole number of iterations >= 1, got ${iterations}`));
+      throw new Error(`webtx: time() needs a whole number of iterations >= 1, got ${iterations}`);
     }
-    let taken;
-    try {
-      taken = takeInputs(inputs);
-    } catch (e) {
-      return Promise.reject(e);
-    }
-    inputs = taken;
+    inputs = takeInputs(inputs);
     return this._serial(async () => {
       await this._execute(inputs, symbols, { read: false, check: true });
       const gpuTime = this.device.features.has('timestamp-query');
