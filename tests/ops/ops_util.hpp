@@ -65,14 +65,21 @@ struct Case {
     return t;
   }
 
+  // What lower_model does without a user schedule: one invocation per element of every stage.
+  ir::Program lower_default(const ir::Operation& out, const Target& target = {}) const {
+    Schedule s({out});
+    parallelize_unscheduled(s);
+    LowerOptions lo;
+    lo.target = target;
+    return lower(s, "ops_test", inputs, {out}, lo);
+  }
+
   // evaluate_graph against the loop reference, then the default schedule (what lower_model
   // does without a user schedule) under run_program against evaluate_graph.
   void check(const ir::Operation& out, const ref::Tensor& want, double tol = 1e-5) {
     auto graph = eval::evaluate_graph({out}, values, symbols).at(out->name);
     expect_close(graph, want, out->name + " (evaluate_graph vs loop reference)", tol);
-    Schedule s({out});
-    parallelize_unscheduled(s);
-    ir::Program p = lower(s, "ops_test", inputs, {out});
+    ir::Program p = lower_default(out);
     auto prog = eval::run_program(p, values, symbols).at(out->name);
     expect_close(prog, from_host(graph), out->name + " (run_program vs evaluate_graph)", tol);
   }
