@@ -119,4 +119,12 @@ Tensor<T, 4> conv2d(const Tensor<T, 4>& x, const Tensor<T, 4>& w, const Conv2dOp
       name);
 }
 
+// Any other argument types: a rank or dtype mistake, reported as one readable error.
+template <typename X, typename W>
+void conv2d(const X&, const W&, const Conv2dOptions& = {}, const std::string& = "conv2d") {
+  static_assert(detail::always_false<X, W>,
+                "CONV2D_TAKES_RANK_4_TENSORS_OF_ONE_DTYPE: x is Tensor<T, 4> [N, C, H, W] and w "
+                "is Tensor<T, 4> [O, C/groups, KH, KW]");
+}
+
 }  // namespace webtx::ops

@@ -34,4 +34,12 @@ Tensor<T, 2> dense(const Tensor<T, 2>& x, const Tensor<T, 2>& w, const Tensor<T,
   return bias_add(matmul_nt(x, w, name), b, name + ".bias");
 }
 
+// Any other argument types: a rank or dtype mistake, reported as one readable error.
+template <typename X, typename W, typename B>
+void dense(const X&, const W&, const B&, const std::string& = "dense") {
+  static_assert(detail::always_false<X, W, B>,
+                "DENSE_TAKES_X_AND_W_OF_RANK_2_AND_B_OF_RANK_1_OF_ONE_DTYPE: x [M, K], w [N, K], "
+                "b [N]");
+}
+
 }  // namespace webtx::ops

@@ -13,6 +13,10 @@
 
 namespace webtx::ops::detail {
 
+// For the catch-all overloads that turn a rank or dtype mistake into one readable error.
+template <typename... A>
+inline constexpr bool always_false = false;
+
 inline std::optional<int64_t> const_of(const Extent& e) { return ir::as_const(e.to_ir()); }
 inline Extent ext(int64_t v) { return Extent(ir::make_int(v)); }
 

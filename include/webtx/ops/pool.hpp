@@ -33,4 +33,11 @@ Tensor<T, 2> global_avg_pool(const Tensor<T, 4>& x, const std::string& name = "g
       {s[0], s[1]}, [&](Var n, Var c) { return sum(term(n, c), axes); }, name);
 }
 
+// Any other argument type: a rank mistake, reported as one readable error.
+template <typename X>
+void global_avg_pool(const X&, const std::string& = "global_avg_pool") {
+  static_assert(detail::always_false<X>,
+                "GLOBAL_AVG_POOL_TAKES_A_RANK_4_TENSOR: x is Tensor<T, 4> [N, C, H, W]");
+}
+
 }  // namespace webtx::ops
