@@ -114,8 +114,8 @@ std::string to_json(const ModelSpec& m) {
     j["kernels"].push_back(std::move(kj));
   }
   if (!m.memory.buffers.empty()) {
-    ordered_json tensors = ordered_json::object();
-    for (auto& [name, b] : m.memory.tensors) tensors[name] = b;
+    ordered_json tensors = ordered_json::array();
+    for (auto& [name, b] : m.memory.tensors) tensors.push_back({{"tensor", name}, {"buffer", b}});
     j["memory"] = {{"buffers", extents_json(m.memory.buffers)},
                    {"tensors", tensors},
                    {"peak_bytes", extent_json(m.memory.peak_bytes)}};
@@ -208,7 +208,11 @@ ModelSpec from_json(const std::string& text) {
     const std::string mw = where + " memory plan";
     user_assert(mem.is_object()) << mw << " is not an object";
     for (auto& b : array_field(mem, "buffers", mw)) m.memory.buffers.push_back(read_extent(b, mw));
-    m.memory.tensors = field<std::map<std::string, int>>(mem, "tensors", mw);
+    for (auto& t : array_field(mem, "tensors", mw)) {
+      const auto name = field<std::string>(t, "tensor", mw + " entry");
+      user_assert(m.memory.tensors.emplace(name, field<int>(t, "buffer", mw + " entry")).second)
+          << mw << " places '" << name << "' twice";
+    }
     user_assert(mem.contains("peak_bytes")) << mw << " has no 'peak_bytes'";
     m.memory.peak_bytes = read_extent(mem["peak_bytes"], mw);
   }

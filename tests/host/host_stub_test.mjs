@@ -70,9 +70,7 @@ assert.equal(manifest.kernels[0].uniform_binding, 3);
 // tmp (matmul -> scale) and t2 (scale -> relu) are both live at 'scale': two planned buffers.
 const plan = manifest.memory;
 assert.equal(plan.buffers.length, 2);
-const [tmpName, t2Name] = Object.keys(plan.tensors).sort((a, b) => plan.tensors[a] - plan.tensors[b]);
-assert.equal(tmpName, 'tmp');
-assert.deepEqual(plan.buffers.map((_, i) => i), [plan.tensors[tmpName], plan.tensors[t2Name]]);
+assert.deepEqual(plan.tensors.map((e) => [e.tensor, e.buffer]).sort(), [['t2', 1], ['tmp', 0]]);
 
 const fnName = allocStr(manifest.function);
 const fn = ex.webtx_get_function(fnName);

@@ -58,12 +58,12 @@ assert.deepEqual(dispatches.map((d) => d.k), manifest.kernels.map((_, i) => i));
 // Every planned buffer is asked for once, before the first dispatch, with the max of its
 // tenants' sizes.
 const planned = events.filter((e) => e.op === 'planned');
-const plan = manifest.memory ?? { buffers: [], tensors: {} };
+const plan = manifest.memory ?? { buffers: [], tensors: [], bufferOf: new Map() };
 assert.deepEqual(planned.map((e) => e.index), plan.buffers.map((_, i) => i));
 assert.ok(events.slice(0, planned.length).every((e) => e.op === 'planned'), 'planned buffers first');
 const bytesOf = (t) => Math.max(4, Math.ceil(numel(t) * (t.dtype === 'f16' ? 2 : 4) / 4) * 4);
 planned.forEach((e) => {
-  const tenants = Object.keys(plan.tensors).filter((n) => plan.tensors[n] === e.index);
+  const tenants = plan.tensors.filter((p) => p.buffer === e.index).map((p) => p.tensor);
   assert.equal(e.n, Math.max(...tenants.map((n) => bytesOf(tensors[n]))), `size of planned buffer ${e.index}`);
   assert.equal(e.n, Math.max(4, evaluateExtent(plan.buffers[e.index], syms)), `the description's size of buffer ${e.index}`);
 });
@@ -73,7 +73,7 @@ manifest.kernels.forEach((k, i) => {
   k.bindings.forEach((b, j) => {
     const t = tensors[b.tensor];
     if (t.role === 'intermediate') {
-      assert.equal(d.handles[j], next + plan.tensors[b.tensor], `${b.tensor} lives in its planned buffer`);
+      assert.equal(d.handles[j], next + plan.bufferOf.get(b.tensor), `${b.tensor} lives in its planned buffer`);
       t.handle ??= d.handles[j];
       assert.equal(d.handles[j], t.handle, `${b.tensor} keeps its buffer`);
     } else {
