@@ -48,7 +48,7 @@ struct Live {
 
 struct Slot {
   Extent bytes;
-  size_t last = 0;  // last kernel of its latest tenant
+  std::vector<const Live*> tenants;
 };
 
 }  // namespace
@@ -66,7 +66,7 @@ Extent tensor_bytes(const model::TensorSpec& t) {
 }
 
 model::MemoryPlan plan_memory(const model::ModelSpec& m) {
-  // Lifetimes, in order of first use (ties: the order of the model's tensors).
+  // Lifetimes, in the order of the model's tensors.
   std::vector<Live> lives;
   for (auto& t : m.tensors) {
     if (t.role != model::TensorRole::Intermediate) continue;
@@ -80,37 +80,38 @@ model::MemoryPlan plan_memory(const model::ModelSpec& m) {
     }
     if (first) lives.push_back({t.name, *first, *last, tensor_bytes(t)});
   }
-  std::stable_sort(lives.begin(), lives.end(),
-                   [](const Live& a, const Live& b) { return a.first < b.first; });
-
-  // Interval colouring: each intermediate takes a buffer whose tenants are all dead before its
-  // first kernel. Among those, one of exactly its size; else the one whose size (probed at a
-  // typical symbol value) fits best; else a new buffer.
+  // Greedy by size (as TensorFlow Lite's arena planner): largest first, each intermediate
+  // takes the first buffer none of whose tenants is live with it, else a new one. Buffers are
+  // made in decreasing size, so a tenant rarely grows its buffer, and a buffer's size is close
+  // to what the largest live set needs. Sizes are compared at a typical symbol value; ties
+  // keep the order of first use.
   constexpr int64_t kProbe = 8;
+  std::vector<int64_t> probe;
+  for (auto& l : lives) probe.push_back(probe_value(l.bytes, kProbe).value_or(0));
+  std::vector<size_t> order(lives.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+    if (probe[a] != probe[b]) return probe[a] > probe[b];
+    return lives[a].first < lives[b].first;
+  });
   std::vector<Slot> slots;
   model::MemoryPlan plan;
-  for (auto& l : lives) {
+  for (size_t i : order) {
+    const Live& l = lives[i];
     int pick = -1;
-    int64_t best_fit = std::numeric_limits<int64_t>::max();
-    const auto want = probe_value(l.bytes, kProbe);
-    for (size_t s = 0; s < slots.size(); ++s) {
-      if (slots[s].last >= l.first) continue;  // still holds a live tenant
-      if (slots[s].bytes == l.bytes) {
-        pick = static_cast<int>(s);
-        break;
-      }
-      const auto have = probe_value(slots[s].bytes, kProbe);
-      // Growing a buffer costs the difference; a larger one wastes nothing now.
-      const int64_t cost = have && want ? std::abs(*have - *want) : best_fit - 1;
-      if (cost < best_fit) best_fit = cost, pick = static_cast<int>(s);
+    for (size_t s = 0; s < slots.size() && pick < 0; ++s) {
+      const bool free =
+          std::none_of(slots[s].tenants.begin(), slots[s].tenants.end(),
+                       [&](const Live* t) { return !(t->last < l.first || l.last < t->first); });
+      if (free) pick = static_cast<int>(s);
     }
     if (pick < 0) {
       pick = static_cast<int>(slots.size());
-      slots.push_back({l.bytes, l.last});
+      slots.push_back({l.bytes, {}});
     } else {
       slots[pick].bytes = fold(ExtentOp::Max, slots[pick].bytes, l.bytes);
-      slots[pick].last = l.last;
     }
+    slots[pick].tenants.push_back(&l);
     plan.tensors[l.name] = pick;
   }
   for (auto& s : slots) {
