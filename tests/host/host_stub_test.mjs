@@ -67,10 +67,11 @@ assert.deepEqual(manifest.args, ['x', 'w', 'y', 'count']);
 assert.deepEqual(manifest.kernels.map((k) => k.name), ['matmul', 'scale', 'relu']);
 assert.deepEqual(manifest.kernels[0].uniforms, ['batch', 'heads']);
 assert.equal(manifest.kernels[0].uniform_binding, 3);
-// tmp (matmul -> scale) and t2 (scale -> relu) are both live at 'scale': two planned buffers.
+// tmp (matmul -> scale) and t2 (scale -> relu) are both live at 'scale': two planned buffers,
+// the larger (t2) first.
 const plan = manifest.memory;
 assert.equal(plan.buffers.length, 2);
-assert.deepEqual(plan.tensors.map((e) => [e.tensor, e.buffer]).sort(), [['t2', 1], ['tmp', 0]]);
+assert.deepEqual(plan.tensors.map((e) => [e.tensor, e.buffer]).sort(), [['t2', 0], ['tmp', 1]]);
 
 const fnName = allocStr(manifest.function);
 const fn = ex.webtx_get_function(fnName);
@@ -120,11 +121,11 @@ function expectGood(B, H) {
   const [x, w, y, count] = [1000, 1001, 1002, 1003];
   const round4 = (b) => Math.max(4, Math.ceil(b / 4) * 4);
   const ev = events.map((e) => ({ ...e }));
-  const [tmp, t2] = [100, 101];
+  const [t2, tmp] = [100, 101];
   const nonEmpty = (g) => g.every((d) => d > 0);
   // Both planned buffers are asked for up front, sized for this call.
-  const expected = [{ op: 'planned', index: 0, nbytes: round4(B * H * 4) },
-    { op: 'planned', index: 1, nbytes: round4(2 * B * H * 4) }];
+  const expected = [{ op: 'planned', index: 0, nbytes: round4(2 * B * H * 4) },
+    { op: 'planned', index: 1, nbytes: round4(B * H * 4) }];
   const g0 = [Math.trunc((B * H + 15) / 16), 1, 1];
   if (nonEmpty(g0)) {
     expected.push({ op: 'dispatch', kernel: 0, grid: g0, handles: [x, w, tmp], uniforms: [B, H, 0, 0] });
@@ -191,7 +192,7 @@ dev.failAlloc = true;
   const rc = ex.webtx_call(fn, a.args, 4);
   a.free();
   assert.notEqual(rc, 0);
-  assert.match(cstr(ex.webtx_last_error()), /could not allocate 144 bytes for planned buffer 0 \(intermediates tmp; out of GPU memory or device lost\)/);
+  assert.match(cstr(ex.webtx_last_error()), /could not allocate 288 bytes for planned buffer 0 \(intermediates t2; out of GPU memory or device lost\)/);
 }
 dev.reset();
 expectGood(9, 4);
