@@ -7,7 +7,8 @@
 //  * checkGpuTensors (the vector_add example, c = a + b): two models on one device chained
 //    through GPU tensors equal the CPU path; a GPU tensor of another device, of the wrong
 //    dtype, size or usage is an Error naming it; output tensors belong to the caller
-//    (getData() downloads, dispose() releases); staging buffers are pooled.
+//    (getData() downloads, dispose() releases); outputs written into the caller's GPU tensors
+//    (options.outputs) create nothing per run; staging buffers are pooled.
 // Each returns its number of failures; `print` gets one line per check.
 
 const same = (x, y) => x.length === y.length && x.every((v, i) => v === y[i]);
@@ -156,7 +157,26 @@ export async function checkGpuTensors(loadModel, Tensor, gpu, wasm, print = cons
   const after = await second.run({ a: g1, b });
   report(same(after.c, cpu2.c), 'the model still works after the rejected calls');
 
-  // 4. Disposing output tensors.
+  // 4. Outputs written into the caller's GPU tensors: no buffer and no bind group per run.
+  const outBuf = device.createBuffer({ size: n * 4, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC });
+  const out = Tensor.fromGpuBuffer(outBuf, { dtype: 'f32', dims: [n], device });
+  const firstOut = await second.run({ a: g1, b }, {}, { outputs: { c: out } });
+  report(firstOut.c === out && same(await out.getData(), cpu2.c), 'options.outputs: the result is written into the given GPU tensor');
+  let groups = 0;
+  const createBindGroup = device.createBindGroup.bind(device);
+  device.createBindGroup = (d) => (groups++, createBindGroup(d));
+  const b2 = counts.buffers;
+  for (let i = 0; i < 3; ++i) await second.run({ a: g1, b }, {}, { outputs: { c: out } });
+  report(counts.buffers === b2 && groups === 0, `3 more runs into it create ${counts.buffers - b2} buffers and ${groups} bind groups (want 0, 0)`);
+  device.createBindGroup = createBindGroup;
+  const wrongDims = Tensor.fromGpuBuffer(outBuf, { dtype: 'f32', dims: [n - 1], device, dispose: () => {} });
+  await rejects(() => second.run({ a: g1, b }, {}, { outputs: { c: wrongDims } }), /output 'c' is a GPU tensor of dims \[999\], but this run writes \[1000\]/, 'an output tensor of the wrong dims');
+  await rejects(() => second.run({ a: g1, b }, {}, { outputs: { c: g1 } }), /output 'c' is a GPU tensor whose buffer is also an input/, 'an output tensor that is also an input');
+  await rejects(() => second.run({ a: g1, b }, {}, { outputs: { z: out } }), /has no output 'z' \(outputs: c\)/, 'an unknown output');
+  await rejects(() => second.run({ a: g1, b }, {}, { outputs: { c: new Tensor('f32', new Float32Array(n)) } }), /output 'c' in options.outputs must be a GPU Tensor, got a cpu tensor/, 'a CPU tensor as output');
+  out.dispose();
+
+  // 5. Disposing output tensors.
   g2.dispose();
   report(g2.location === 'disposed' && g2.gpuBuffer === undefined, 'dispose() releases an output tensor');
   await rejects(() => g2.getData(), /the tensor was disposed/, 'getData() after dispose()');

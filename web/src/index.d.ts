@@ -154,11 +154,15 @@ export declare class Model {
    * module's message when its checks fail, and when the device is lost.
    * `options.check: false` skips the JS-side checks (testing the module's own).
    * `options.outputLocation: 'gpu'` resolves to GPU Tensors the caller owns (dispose them).
+   * `options.outputs`: GPU Tensors (this device, the output's dtype and dims) the run writes in
+   * place and returns (no buffer or bind group created per run).
    */
   run(inputs: Record<string, TensorInput>, symbols?: Record<string, number>,
-      options?: { check?: boolean; outputLocation?: 'cpu' }): Promise<Record<string, TensorOutput>>;
+      options?: { check?: boolean; outputLocation?: 'cpu'; outputs?: Record<string, Tensor> }):
+      Promise<Record<string, TensorOutput | Tensor>>;
   run(inputs: Record<string, TensorInput>, symbols: Record<string, number> | undefined,
-      options: { check?: boolean; outputLocation: 'gpu' }): Promise<Record<string, Tensor>>;
+      options: { check?: boolean; outputLocation: 'gpu'; outputs?: Record<string, Tensor> }):
+      Promise<Record<string, Tensor>>;
   time(inputs: Record<string, TensorInput>,
        options?: { iterations?: number; symbols?: Record<string, number> }): Promise<TimeResult>;
   dispose(): void;

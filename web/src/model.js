@@ -309,7 +309,8 @@ export class Model {
    * Runs the model. `inputs`: name -> typed array, {data, shape} or Tensor (CPU, or GPU on this
    * model's device: used in place). `symbols`: values of symbolic extents that no input shape
    * gives. Resolves to name -> typed array (with `dims`), or with `options.outputLocation:
-   * 'gpu'` to name -> GPU Tensor, which the caller owns (dispose() it).
+   * 'gpu'` to name -> GPU Tensor, which the caller owns (dispose() it). `options.outputs`
+   * (name -> GPU Tensor of the output's dtype and dims) are written in place and returned.
    */
   async run(inputs, symbols = {}, options = {}) {
     const where = options.outputLocation ?? 'cpu';
@@ -319,7 +320,13 @@ export class Model {
     // The inputs' contents are taken now, at the call: a caller may reuse or overwrite its
     // arrays before a queued run starts (as onnxruntime-web allows).
     const taken = takeInputs(inputs);
-    return this._serial(() => this._execute(taken, symbols, { read: true, check: options.check !== false, gpuOutputs: where === 'gpu' }));
+    const given = options.outputs ?? {};
+    for (const [name, t] of Object.entries(given)) {
+      const spec = this.manifest.tensorByName.get(name);
+      if (spec?.role !== 'output') throw new Error(`webtx: model '${this.manifest.model}' has no output '${name}' (outputs: ${this.outputs.map((x) => x.name).join(', ')})`);
+      if (!(t instanceof Tensor) || t.location !== 'gpu') throw new Error(`webtx: output '${name}' in options.outputs must be a GPU Tensor, got ${t instanceof Tensor ? `a ${t.location} tensor` : describeValue(t)}`);
+    }
+    return this._serial(() => this._execute(taken, symbols, { read: true, check: options.check !== false, gpuOutputs: where === 'gpu', given }));
   }
 
   /**
@@ -354,7 +361,7 @@ export class Model {
     });
   }
 
-  async _execute(inputs, symbols, { read, check, timestamps = false, upload = true, gpuOutputs = false }) {
+  async _execute(inputs, symbols, { read, check, timestamps = false, upload = true, gpuOutputs = false, given = {} }) {
     this._check();
     const m = this.manifest;
     const device = this.device;
@@ -368,7 +375,7 @@ export class Model {
       if (inputs[t.name] !== undefined && !v.data && !v.gpu) {
         throw new Error(`webtx: input '${t.name}' must be a typed array, {data, shape} or a Tensor (a ${t.dtype} tensor), got ${describeValue(inputs[t.name])}`);
       }
-      if (v.gpu) this._checkGpuInput(t, v.gpu);
+      if (v.gpu) this._checkGpuTensor(t, v.gpu, 'input');
       if (!v.data && !v.gpu) throw new Error(`webtx: missing input '${t.name}' (a ${t.dtype} tensor of shape [${t.shape.map(extentToString).join(', ')}])`);
     }
     // check: false skips the JS-side shape checks (to exercise the module's own checks).
@@ -397,6 +404,20 @@ export class Model {
           const h = this._foreign.get(gpu.gpuBuffer) ?? foreign.get(gpu.gpuBuffer) ?? this._table.adopt(gpu.gpuBuffer);
           foreign.set(gpu.gpuBuffer, h);
           args.push({ t, shape: [...gpu.dims], nbytes: gpu.byteLength, handle: h });
+          continue;
+        }
+        if (t.role === 'output' && given[name]) {
+          // The caller's buffer, written in place (its handle and bind groups kept like inputs').
+          const out = given[name];
+          shape = concreteShape(t, env);
+          this._checkGpuTensor(t, out, 'output');
+          if (out.dims.length !== shape.length || out.dims.some((d, i) => d !== shape[i])) {
+            throw new Error(`webtx: output '${name}' is a GPU tensor of dims [${out.dims}], but this run writes [${shape}]`);
+          }
+          if (foreign.has(out.gpuBuffer)) throw new Error(`webtx: output '${name}' is a GPU tensor whose buffer is also an input or another output of this run`);
+          const h = this._foreign.get(out.gpuBuffer) ?? this._table.adopt(out.gpuBuffer);
+          foreign.set(out.gpuBuffer, h);
+          args.push({ t, shape, nbytes: out.byteLength, handle: h, given: out });
           continue;
         }
         if (t.role === 'output' && gpuOutputs) {
@@ -478,7 +499,7 @@ export class Model {
     }
     const reads = [];
     if (read && !gpuOutputs) {
-      for (const a of args.filter((x) => x.t.role === 'output')) {
+      for (const a of args.filter((x) => x.t.role === 'output' && !x.given)) {
         const size = Math.max(4, Math.ceil(a.nbytes / 4) * 4);
         const staging = this._staging.acquire(size);  // pooled: no buffer per run
         run.encoder.copyBufferToBuffer(this._table.get(a.handle), 0, staging, 0, size);
@@ -502,9 +523,10 @@ export class Model {
       throw new Error(`webtx: WebGPU error while running model '${m.model}': ${err.message}`);
     }
     const outputs = {};
-    if (gpuOutputs && read) {
+    if (read) {
       for (const a of args.filter((x) => x.t.role === 'output')) {
-        outputs[a.t.name] = Tensor.fromGpuBuffer(a.buffer, { dtype: a.t.dtype, dims: a.shape, device });
+        if (a.given) outputs[a.t.name] = a.given;
+        else if (gpuOutputs) outputs[a.t.name] = Tensor.fromGpuBuffer(a.buffer, { dtype: a.t.dtype, dims: a.shape, device });
       }
     }
     for (const { a, staging, size } of reads) {
@@ -532,19 +554,20 @@ export class Model {
     return read ? outputs : result;
   }
 
-  /** A GPU tensor given as input `t`: this device, the model's dtype, a storage buffer. */
-  _checkGpuInput(t, tensor) {
+  /** A GPU tensor given for input or output `t`: this device, its dtype, a storage buffer. */
+  _checkGpuTensor(t, tensor, role) {
+    if (tensor.location !== 'gpu') throw new Error(`webtx: ${role} '${t.name}' is a ${tensor.location} tensor, not a GPU tensor`);
     if (tensor.device !== this.device) {
-      throw new Error(`webtx: input '${t.name}' is a GPU tensor of another device than model '${this.manifest.model}'s (download it with getData() or create it on model.device)`);
+      throw new Error(`webtx: ${role} '${t.name}' is a GPU tensor of another device than model '${this.manifest.model}'s (download it with getData() or create it on model.device)`);
     }
     if (tensor.dtype !== t.dtype) {
-      throw new Error(`webtx: input '${t.name}' is a GPU tensor of dtype ${tensor.dtype}, but the model takes ${t.dtype}`);
+      throw new Error(`webtx: ${role} '${t.name}' is a GPU tensor of dtype ${tensor.dtype}, but the model ${role === 'input' ? 'takes' : 'writes'} ${t.dtype}`);
     }
     if (!(tensor.gpuBuffer.usage & GPUBufferUsage.STORAGE)) {
-      throw new Error(`webtx: input '${t.name}' is a GPU tensor whose buffer lacks STORAGE usage`);
+      throw new Error(`webtx: ${role} '${t.name}' is a GPU tensor whose buffer lacks STORAGE usage`);
     }
     if (tensor.gpuBuffer.size < tensor.byteLength) {
-      throw new Error(`webtx: input '${t.name}' GPU buffer has ${tensor.gpuBuffer.size} bytes, its dims [${tensor.dims}] need ${tensor.byteLength}`);
+      throw new Error(`webtx: ${role} '${t.name}' GPU buffer has ${tensor.gpuBuffer.size} bytes, its dims [${tensor.dims}] need ${tensor.byteLength}`);
     }
   }
 
