@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "webtx/codegen/plan_memory.hpp"
 #include "webtx/ir/printer.hpp"
 #include "webtx/model/from_ir.hpp"
 #include "webtx/target_check.hpp"
@@ -112,6 +113,7 @@ model::ModelSpec describe_program(const ir::Program& p,
   const DeviceNeeds needs = device_needs(p.kernels);
   for (Feature f : needs.features) m.features.push_back(feature_name(f));
   for (auto& [name, value] : needs.limits) m.limits[name] = value;
+  m.memory = plan_memory(m);
   model::validate(m);
   return m;
 }

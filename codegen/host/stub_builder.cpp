@@ -60,7 +60,7 @@ class StubBuilder {
 
   void declare_runtime();
   // Continues in a fresh block when `ok` holds; otherwise reports `fmt` with {0}/{1} replaced
-  // by a and b, frees live intermediates and returns 1.
+  // by a and b and returns 1.
   void check(llvm::Value* ok, const std::string& fmt, llvm::Value* a = nullptr,
              llvm::Value* b = nullptr);
   llvm::Value* str(const std::string& s);
@@ -70,8 +70,8 @@ class StubBuilder {
   llvm::Value* byte_size(const std::vector<llvm::Value*>& extents, const std::string& dtype);
 
   void check_args(llvm::Value* args, llvm::Value* nargs);
+  void emit_planned_buffers();
   void emit_kernels();
-  void emit_fail_block();
 
   llvm::LLVMContext& ctx_;
   llvm::Module& m_;
@@ -82,9 +82,9 @@ class StubBuilder {
 
   llvm::Function* fn_ = nullptr;
   llvm::BasicBlock* fail_ = nullptr;
-  llvm::FunctionCallee rt_error_, rt_alloc_, rt_free_, rt_dispatch_;
+  llvm::FunctionCallee rt_error_, rt_planned_, rt_dispatch_;
   std::vector<Arg> args_;
-  std::map<size_t, llvm::Value*> slots_;  // intermediate tensor index -> i32 handle slot
+  std::vector<llvm::Value*> planned_;  // planned buffer (ModelSpec::memory) -> its i32 handle
   std::unordered_map<std::string, size_t> tensor_of_;
   std::unordered_map<size_t, llvm::Value*> arg_handle_;      // tensor index -> loaded handle
   std::unordered_map<std::string, std::string> bound_from_;  // symbol -> "tensor 'x' axis 0"
@@ -98,8 +98,7 @@ class StubBuilder {
 void StubBuilder::declare_runtime() {
   // Types from the C prototypes in wasm_abi.h, which the runtime defines.
   rt_error_ = WEBTX_DECLARE_RT(m_, webtx_rt_error);
-  rt_alloc_ = WEBTX_DECLARE_RT(m_, webtx_rt_buffer_alloc);
-  rt_free_ = WEBTX_DECLARE_RT(m_, webtx_rt_buffer_free);
+  rt_planned_ = WEBTX_DECLARE_RT(m_, webtx_rt_planned_buffer);
   rt_dispatch_ = WEBTX_DECLARE_RT(m_, webtx_rt_dispatch);
 }
 
@@ -234,9 +233,54 @@ void StubBuilder::check_args(llvm::Value* args, llvm::Value* nargs) {
   }
 }
 
+void StubBuilder::emit_planned_buffers() {
+  // Intermediates live in the planned buffers of the description's memory plan: each is asked
+  // for once per call, sized for this call's extents (the max over its tenants); the runtime
+  // keeps it across calls and grows it only when a call needs more (docs/abi.md).
+  const model::MemoryPlan& plan = p_.memory;
+  for (auto& kern : p_.kernels) {
+    for (auto& kb : kern.bindings) {
+      const model::TensorSpec* t = p_.tensor(kb.tensor);
+      user_assert(!t || t->role != model::TensorRole::Intermediate || plan.tensors.count(t->name))
+          << "model " << p_.name << ": intermediate '" << kb.tensor
+          << "' has no buffer in the memory plan (codegen::plan_memory makes it)";
+    }
+  }
+  for (size_t pb = 0; pb < plan.buffers.size(); ++pb) {
+    const std::vector<std::string> tenants = plan.tenants(static_cast<int>(pb));
+    std::string names;
+    llvm::Value* bytes = b_.getInt64(0);
+    for (auto& name : tenants) {
+      const model::TensorSpec& buf = p_.tensors[tensor_of_.at(name)];
+      const std::string tname = "intermediate '" + buf.name + "'";
+      names += (names.empty() ? "" : ", ") + buf.name;
+      std::vector<llvm::Value*> extents;
+      for (size_t a = 0; a < buf.shape.size(); ++a) {
+        const std::string where = tname + " axis " + std::to_string(a);
+        llvm::Value* e = ex_.emit(buf.shape[a], where);
+        check(b_.CreateICmpSGE(e, b_.getInt32(0)), prefix_ + where + " has negative extent {0}", e);
+        extents.push_back(e);
+      }
+      llvm::Value* need = byte_size(extents, buf.dtype);
+      check(b_.CreateICmpULE(need, b_.getInt64(max_binding_)),
+            prefix_ + tname + " needs {0} bytes" + limit_of_ + "{1}: maxStorageBufferBindingSize)",
+            need, b_.getInt64(max_binding_));
+      bytes = b_.CreateSelect(b_.CreateICmpUGT(need, bytes), need, bytes);
+    }
+    // Storage bindings must be non-empty and 4-byte sized.
+    bytes = b_.CreateAnd(b_.CreateAdd(bytes, b_.getInt64(3)), b_.getInt64(~int64_t{3}));
+    bytes = b_.CreateSelect(b_.CreateICmpEQ(bytes, b_.getInt64(0)), b_.getInt64(4), bytes);
+    llvm::Value* nb = b_.CreateTrunc(bytes, b_.getInt32Ty());
+    llvm::Value* h = b_.CreateCall(rt_planned_, {b_.getInt32(pb), nb});
+    check(b_.CreateICmpNE(h, b_.getInt32(0)),
+          prefix_ + "could not allocate {0} bytes for planned buffer " + std::to_string(pb) +
+              " (intermediates " + names + "; out of GPU memory or device lost)",
+          nb);
+    planned_.push_back(h);
+  }
+}
+
 void StubBuilder::emit_kernels() {
-  // Lifetimes of intermediates: allocated before their first kernel, freed after their last.
-  std::map<size_t, std::pair<size_t, size_t>> life;
   size_t max_handles = 1, max_uniform_words = 4;
   for (size_t k = 0; k < p_.kernels.size(); ++k) {
     const auto& kern = p_.kernels[k];
@@ -251,9 +295,6 @@ void StubBuilder::emit_kernels() {
       user_assert(kb.binding == static_cast<int>(i))
           << "model " << p_.name << ": kernel '" << kern.name << "' binding " << i
           << " is numbered " << kb.binding << "; host stubs pass buffers in binding order";
-      if (p_.tensors[it->second].role != model::TensorRole::Intermediate) continue;
-      auto [pos, fresh] = life.try_emplace(it->second, k, k);
-      if (!fresh) pos->second.second = k;
     }
   }
   {
@@ -261,41 +302,12 @@ void StubBuilder::emit_kernels() {
     b_.SetInsertPoint(&fn_->getEntryBlock(), fn_->getEntryBlock().begin());
     handles_ = b_.CreateAlloca(b_.getInt32Ty(), b_.getInt32(max_handles), "handles");
     uniforms_ = b_.CreateAlloca(b_.getInt32Ty(), b_.getInt32(max_uniform_words), "uniforms");
-    for (auto& [t, _] : life) {
-      slots_[t] = b_.CreateAlloca(b_.getInt32Ty(), nullptr, p_.tensors[t].name + ".slot");
-      b_.CreateStore(b_.getInt32(0), slots_[t]);
-    }
   }
+  emit_planned_buffers();
   const char* axes = "xyz";
   for (size_t k = 0; k < p_.kernels.size(); ++k) {
     const auto& kern = p_.kernels[k];
     const std::string kname = "kernel '" + kern.name + "'";
-    for (auto& [t, span] : life) {
-      if (span.first != k) continue;
-      const auto& buf = p_.tensors[t];
-      const std::string tname = "intermediate '" + buf.name + "'";
-      std::vector<llvm::Value*> extents;
-      for (size_t a = 0; a < buf.shape.size(); ++a) {
-        const std::string where = tname + " axis " + std::to_string(a);
-        llvm::Value* e = ex_.emit(buf.shape[a], where);
-        check(b_.CreateICmpSGE(e, b_.getInt32(0)), prefix_ + where + " has negative extent {0}", e);
-        extents.push_back(e);
-      }
-      llvm::Value* bytes = byte_size(extents, buf.dtype);
-      check(b_.CreateICmpULE(bytes, b_.getInt64(max_binding_)),
-            prefix_ + tname + " needs {0} bytes" + limit_of_ + "{1}: maxStorageBufferBindingSize)",
-            bytes, b_.getInt64(max_binding_));
-      // Storage bindings must be non-empty and 4-byte sized.
-      bytes = b_.CreateAnd(b_.CreateAdd(bytes, b_.getInt64(3)), b_.getInt64(~int64_t{3}));
-      bytes = b_.CreateSelect(b_.CreateICmpEQ(bytes, b_.getInt64(0)), b_.getInt64(4), bytes);
-      llvm::Value* nb = b_.CreateTrunc(bytes, b_.getInt32Ty());
-      llvm::Value* h = b_.CreateCall(rt_alloc_, {nb});
-      check(b_.CreateICmpNE(h, b_.getInt32(0)),
-            prefix_ + "could not allocate {0} bytes for " + tname +
-                " (out of GPU memory or device lost)",
-            nb);
-      b_.CreateStore(h, slots_[t]);
-    }
     llvm::Value* grid[3];
     llvm::Value* nonempty = b_.getTrue();
     for (int d = 0; d < 3; ++d) {
@@ -310,7 +322,7 @@ void StubBuilder::emit_kernels() {
     for (size_t i = 0; i < kern.bindings.size(); ++i) {
       size_t t = tensor_of_.at(kern.bindings[i].tensor);
       llvm::Value* h = p_.tensors[t].role == model::TensorRole::Intermediate
-                           ? b_.CreateLoad(b_.getInt32Ty(), slots_.at(t))
+                           ? planned_.at(p_.memory.tensors.at(p_.tensors[t].name))
                            : arg_handle_.at(t);
       b_.CreateStore(h, b_.CreateConstInBoundsGEP1_32(b_.getInt32Ty(), handles_, i));
     }
@@ -335,27 +347,7 @@ void StubBuilder::emit_kernels() {
           prefix_ + "dispatch of " + kname + " failed (code {0}); device lost?", rc);
     b_.CreateBr(after);
     b_.SetInsertPoint(after);
-    for (auto& [t, span] : life) {
-      if (span.second != k) continue;
-      b_.CreateCall(rt_free_, {b_.CreateLoad(b_.getInt32Ty(), slots_[t])});
-      b_.CreateStore(b_.getInt32(0), slots_[t]);
-    }
   }
-}
-
-void StubBuilder::emit_fail_block() {
-  b_.SetInsertPoint(fail_);
-  for (auto& [t, slot] : slots_) {
-    llvm::Value* h = b_.CreateLoad(b_.getInt32Ty(), slot);
-    auto* do_free = llvm::BasicBlock::Create(ctx_, "free", fn_);
-    auto* next = llvm::BasicBlock::Create(ctx_, "next", fn_);
-    b_.CreateCondBr(b_.CreateICmpNE(h, b_.getInt32(0)), do_free, next);
-    b_.SetInsertPoint(do_free);
-    b_.CreateCall(rt_free_, {h});
-    b_.CreateBr(next);
-    b_.SetInsertPoint(next);
-  }
-  b_.CreateRet(b_.getInt32(1));
 }
 
 llvm::Function* StubBuilder::build() {
@@ -378,7 +370,8 @@ llvm::Function* StubBuilder::build() {
   check_args(args, nargs);
   emit_kernels();
   b_.CreateRet(b_.getInt32(0));
-  emit_fail_block();
+  b_.SetInsertPoint(fail_);  // nothing to free: planned buffers stay with the runtime
+  b_.CreateRet(b_.getInt32(1));
   return fn_;
 }
 

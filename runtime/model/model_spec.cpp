@@ -29,6 +29,13 @@ int64_t dtype_bytes(const std::string& dtype) {
   user_error << "unknown dtype '" << dtype << "'";
 }
 
+std::vector<std::string> MemoryPlan::tenants(int b) const {
+  std::vector<std::string> out;
+  for (auto& [name, buf] : tensors)
+    if (buf == b) out.push_back(name);
+  return out;
+}
+
 const TensorSpec* ModelSpec::tensor(const std::string& n) const {
   for (auto& t : tensors)
     if (t.name == n) return &t;
@@ -93,6 +100,20 @@ void validate(const ModelSpec& m) {
                                  << "xyz"[d] << " uses unknown symbol '" << s << "'";
     }
   }
+  const MemoryPlan& plan = m.memory;
+  for (auto& [name, b] : plan.tensors) {
+    const TensorSpec* t = m.tensor(name);
+    user_assert(t && t->role == TensorRole::Intermediate)
+        << in << "the memory plan places '" << name << "', which is not an intermediate";
+    user_assert(b >= 0 && b < static_cast<int>(plan.buffers.size()))
+        << in << "the memory plan places '" << name << "' in buffer " << b << " of "
+        << plan.buffers.size();
+  }
+  std::vector<Extent> sizes = plan.buffers;
+  sizes.push_back(plan.peak_bytes);
+  for (auto& e : sizes)
+    for (auto& s : symbols_of(e))
+      user_assert(m.symbol(s)) << in << "the memory plan uses unknown symbol '" << s << "'";
 }
 
 }  // namespace webtx::model

@@ -113,6 +113,13 @@ std::string to_json(const ModelSpec& m) {
     if (!k.artifacts.empty()) kj["artifacts"] = k.artifacts;
     j["kernels"].push_back(std::move(kj));
   }
+  if (!m.memory.buffers.empty()) {
+    ordered_json tensors = ordered_json::array();
+    for (auto& [name, b] : m.memory.tensors) tensors.push_back({{"tensor", name}, {"buffer", b}});
+    j["memory"] = {{"buffers", extents_json(m.memory.buffers)},
+                   {"tensors", tensors},
+                   {"peak_bytes", extent_json(m.memory.peak_bytes)}};
+  }
   return j.dump(2) + "\n";
 }
 
@@ -195,6 +202,19 @@ ModelSpec from_json(const std::string& text) {
     ks.features = field_or<std::vector<std::string>>(k, "features", kw, {});
     ks.artifacts = field_or<std::map<std::string, std::string>>(k, "artifacts", kw, {});
     m.kernels.push_back(std::move(ks));
+  }
+  if (j.contains("memory")) {
+    const auto& mem = j["memory"];
+    const std::string mw = where + " memory plan";
+    user_assert(mem.is_object()) << mw << " is not an object";
+    for (auto& b : array_field(mem, "buffers", mw)) m.memory.buffers.push_back(read_extent(b, mw));
+    for (auto& t : array_field(mem, "tensors", mw)) {
+      const auto name = field<std::string>(t, "tensor", mw + " entry");
+      user_assert(m.memory.tensors.emplace(name, field<int>(t, "buffer", mw + " entry")).second)
+          << mw << " places '" << name << "' twice";
+    }
+    user_assert(mem.contains("peak_bytes")) << mw << " has no 'peak_bytes'";
+    m.memory.peak_bytes = read_extent(mem["peak_bytes"], mw);
   }
   validate(m);
   return m;

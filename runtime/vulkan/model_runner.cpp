@@ -49,6 +49,13 @@ VulkanModel::VulkanModel(VulkanDevice& device, model::ModelSpec spec,
     d.uses_f16 = has_feature(kern, "shader-f16");
     pipelines_.push_back(device_.create_pipeline(spirv[k], d));
   }
+  planned_.resize(spec_.memory.buffers.size());
+}
+
+std::vector<size_t> VulkanModel::planned_bytes() const {
+  std::vector<size_t> out;
+  for (auto& b : planned_) out.push_back(b.size());
+  return out;
 }
 
 std::unique_ptr<VulkanModel> VulkanModel::load(VulkanDevice& device,
@@ -154,6 +161,14 @@ std::unique_ptr<VulkanModel::Bound> VulkanModel::bind(const TensorMap& tensors,
   }
 
   // 4. Device buffers; inputs (and given outputs, so untouched elements keep their values).
+  // Planned intermediates share the model's planned buffers, each grown to the largest tenant;
+  // an intermediate the caller passes (to read it back) gets a buffer of its own.
+  auto plan_of = [&](size_t i) {
+    auto it = m.memory.tensors.find(m.tensors[i].name);
+    return it == m.memory.tensors.end() || tensors.count(m.tensors[i].name) ? -1 : it->second;
+  };
+  std::vector<size_t> planned_need(planned_.size(), 4);
+  bound->buffers_.resize(m.tensors.size());
   for (size_t i = 0; i < m.tensors.size(); ++i) {
     int64_t n = 1;
     for (auto s : bound->shapes_[i]) n *= s;
@@ -163,14 +178,28 @@ std::unique_ptr<VulkanModel::Bound> VulkanModel::bind(const TensorMap& tensors,
         << shape_str(bound->shapes_[i]) << " needs " << bytes
         << " bytes, more than maxStorageBufferRange = " << device_.info().max_storage_buffer_range
         << " of Vulkan device '" << device_.info().name << "'";
-    bound->buffers_.push_back(device_.alloc(bytes));
+    if (const int b = plan_of(i); b >= 0) {
+      planned_need[b] = std::max(planned_need[b], (bytes + 3) / 4 * 4);
+      continue;
+    }
+    bound->buffers_[i] = device_.alloc(bytes);
+  }
+  for (size_t b = 0; b < planned_.size(); ++b) {
+    if (planned_[b].size() < planned_need[b]) planned_[b] = device_.alloc(planned_need[b]);
+  }
+  for (size_t i = 0; i < m.tensors.size(); ++i) {
+    const int b = plan_of(i);
+    bound->where_.push_back(b >= 0 ? &planned_[b] : &bound->buffers_[i]);
     auto it = tensors.find(m.tensors[i].name);
-    if (it != tensors.end()) device_.upload(bound->buffers_.back(), it->second.bytes.data(), bytes);
+    if (it != tensors.end()) {
+      // Given tensors (inputs; outputs or intermediates to start from) are uploaded.
+      device_.upload(*bound->where_[i], it->second.bytes.data(), it->second.bytes.size());
+    }
   }
   for (size_t k = 0; k < plans.size(); ++k) {
     Dispatch d;
     d.pipeline = pipelines_[k].get();
-    for (auto t : plans[k].tensors) d.buffers.push_back(&bound->buffers_[t]);
+    for (auto t : plans[k].tensors) d.buffers.push_back(bound->where_[t]);
     d.uniforms = plans[k].uniforms;
     d.grid = plans[k].grid;
     bound->dispatches_.push_back(std::move(d));
@@ -190,7 +219,7 @@ void VulkanModel::Bound::read_outputs(TensorMap& tensors) {
     if (t.role != model::TensorRole::Output && it == tensors.end()) continue;
     if (t.role == model::TensorRole::Input) continue;
     HostTensor h(t.dtype, shapes_[i]);
-    model_->device_.download(buffers_[i], h.bytes.data(), h.bytes.size());
+    model_->device_.download(*where_[i], h.bytes.data(), h.bytes.size());
     tensors[t.name] = std::move(h);
   }
 }

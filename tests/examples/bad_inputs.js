@@ -22,7 +22,7 @@ export const BAD_INPUTS = {
       { what: 'wasm: too-small buffer', inputs: { a: { data: f32(n - 1), shape: [n] }, b }, options: { check: false }, pattern: /tensor 'a' buffer has \d+ bytes/ },
       { what: 'fractional extent', inputs: { a: { data: f32(n), shape: [n + 0.5] }, b }, pattern: /tensor 'a' axis 0 has extent [\d.]+: extents must be whole numbers/ },
       { what: 'negative extent', inputs: { a: { data: f32(n), shape: [-1] }, b }, pattern: /tensor 'a' axis 0 has extent -1/ },
-      { what: 'plain Array', inputs: { a: Array.from(a.data), b }, pattern: /input 'a' must be a typed array or \{data, shape\}.*got a plain Array/ },
+      { what: 'plain Array', inputs: { a: Array.from(a.data), b }, pattern: /input 'a' must be a typed array, \{data, shape\} or a Tensor.*got a plain Array/ },
       { what: 'number', inputs: { a: 3, b }, pattern: /input 'a' must be a typed array.*got a number/ },
       { what: 'string', inputs: { a: 'x', b }, pattern: /input 'a' must be a typed array.*got a string/ },
       { what: 'DataView', inputs: { a: new DataView(new ArrayBuffer(4 * n)), b }, pattern: /input 'a' must be a typed array \(e\.g\. Float32Array\), got a DataView/ },

@@ -1,6 +1,7 @@
 // node examples_chromium.mjs <cases.json>: every example model in headless Chromium (WebGPU
 // on SwiftShader), loaded by web/src from a localhost page, against its CPU reference; then
-// the bad-input checks. One browser for all of it.
+// the bad-input checks, buffer reuse and GPU tensors (runtime_checks.js). One browser for all
+// of it.
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -32,6 +33,12 @@ try {
       for (const c of cs.filter((x) => BAD_INPUTS[x.model])) {
         n += await checkBadInputs(loadModel, navigator.gpu, c.wasm, c.refs[0].ref, BAD_INPUTS[c.model](c.refs[0].ref), print);
       }
+      // Buffers made once per shape, and GPU-resident I/O (runtime_checks.js).
+      const { Tensor } = await import('/web/src/index.js');
+      const { checkBufferReuse, checkGpuTensors } = await import('/tests/runtime_checks.js');
+      const wasmOf = (name) => cs.find((x) => x.model === name)?.wasm;
+      if (wasmOf('mlp')) n += await checkBufferReuse(loadModel, navigator.gpu, wasmOf('mlp'), print);
+      if (wasmOf('vector_add')) n += await checkGpuTensors(loadModel, Tensor, navigator.gpu, wasmOf('vector_add'), print);
       return n;
     }, pageCases));
 } finally {

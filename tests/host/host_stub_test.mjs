@@ -1,6 +1,6 @@
 // Runs the host_test_model wasm (LLVM host stub + C++ runtime, linked by emcc) under Node with
-// FAKE webtx_js imports that record allocations and dispatches, and checks what the stub does:
-// grids, uniform blocks, binding handles, dispatch order, intermediate lifetimes, and that bad
+// FAKE webtx_js imports that record planned-buffer requests and dispatches, and checks what the
+// stub does: grids, uniform blocks, binding handles, dispatch order, the memory plan, and that bad
 // arguments give a nonzero return with a precise message while the module keeps working.
 // usage: node host_stub_test.mjs <model.wasm> <model.manifest.json>
 import assert from 'node:assert/strict';
@@ -10,7 +10,7 @@ const [wasmPath, manifestPath] = process.argv.slice(2);
 
 // ---- fake device -------------------------------------------------------------------------------
 const dev = {
-  next: 100, live: new Map(), events: [], failAlloc: false, failDispatchKernel: -1, logs: [],
+  planned: new Map(), events: [], failAlloc: false, failDispatchKernel: -1, logs: [],
   reset() { this.events = []; this.failAlloc = false; this.failDispatchKernel = -1; },
 };
 let memory;
@@ -23,17 +23,12 @@ const cstr = (ptr) => {
 };
 const imports = {
   webtx_js: {
-    webtx_js_buffer_alloc(nbytes) {
+    // Planned buffer i is handle 100 + i, kept across calls (as web/ keeps its GPUBuffer).
+    webtx_js_planned_buffer(index, nbytes) {
       if (dev.failAlloc) return 0;
-      const h = dev.next++;
-      dev.live.set(h, nbytes);
-      dev.events.push({ op: 'alloc', h, nbytes });
-      return h;
-    },
-    webtx_js_buffer_free(h) {
-      assert.ok(dev.live.has(h), `free of unknown handle ${h}`);
-      dev.live.delete(h);
-      dev.events.push({ op: 'free', h });
+      dev.planned.set(index, Math.max(dev.planned.get(index) ?? 0, nbytes));
+      dev.events.push({ op: 'planned', index, nbytes });
+      return 100 + index;
     },
     webtx_js_dispatch(kernel, gx, gy, gz, hp, nh, up, ub) {
       dev.events.push({
@@ -72,6 +67,11 @@ assert.deepEqual(manifest.args, ['x', 'w', 'y', 'count']);
 assert.deepEqual(manifest.kernels.map((k) => k.name), ['matmul', 'scale', 'relu']);
 assert.deepEqual(manifest.kernels[0].uniforms, ['batch', 'heads']);
 assert.equal(manifest.kernels[0].uniform_binding, 3);
+// tmp (matmul -> scale) and t2 (scale -> relu) are both live at 'scale': two planned buffers,
+// the larger (t2) first.
+const plan = manifest.memory;
+assert.equal(plan.buffers.length, 2);
+assert.deepEqual(plan.tensors.map((e) => [e.tensor, e.buffer]).sort(), [['t2', 0], ['tmp', 1]]);
 
 const fnName = allocStr(manifest.function);
 const fn = ex.webtx_get_function(fnName);
@@ -121,37 +121,35 @@ function expectGood(B, H) {
   const [x, w, y, count] = [1000, 1001, 1002, 1003];
   const round4 = (b) => Math.max(4, Math.ceil(b / 4) * 4);
   const ev = events.map((e) => ({ ...e }));
-  const tmp = ev[0].h;
+  const [t2, tmp] = [100, 101];
   const nonEmpty = (g) => g.every((d) => d > 0);
-  const expected = [{ op: 'alloc', h: tmp, nbytes: round4(B * H * 4) }];
+  // Both planned buffers are asked for up front, sized for this call.
+  const expected = [{ op: 'planned', index: 0, nbytes: round4(2 * B * H * 4) },
+    { op: 'planned', index: 1, nbytes: round4(B * H * 4) }];
   const g0 = [Math.trunc((B * H + 15) / 16), 1, 1];
   if (nonEmpty(g0)) {
     expected.push({ op: 'dispatch', kernel: 0, grid: g0, handles: [x, w, tmp], uniforms: [B, H, 0, 0] });
   }
-  const t2 = tmp + 1;
-  expected.push({ op: 'alloc', h: t2, nbytes: round4(2 * B * H * 4) });
   const g1 = [Math.trunc((2 * B * H + 63) / 64), 1, H];
   if (nonEmpty(g1)) expected.push({ op: 'dispatch', kernel: 1, grid: g1, handles: [tmp, t2], uniforms: [] });
-  expected.push({ op: 'free', h: tmp });
   const g2 = [Math.max(Math.trunc(B / 32), 1), H, Math.min(B, 3)];
   if (nonEmpty(g2)) {
     expected.push({ op: 'dispatch', kernel: 2, grid: g2, handles: [t2, y, count], uniforms: [H, B, 0, 0] });
   }
-  expected.push({ op: 'free', h: t2 });
   assert.deepEqual(ev, expected, `events for batch=${B} heads=${H}`);
-  assert.equal(dev.live.size, 0, 'every intermediate freed');
+  assert.deepEqual([...dev.planned.keys()].sort(), [0, 1], 'only the two planned buffers');
 }
 expectGood(37, 3);
 expectGood(100, 5);
 expectGood(1, 1);
 expectGood(0, 4);  // empty batch: buffers still valid (4 bytes), empty grids are not dispatched
 
-// ---- bad calls: nonzero return, a message naming the problem, nothing leaked --------------------
+// ---- bad calls: nonzero return, a message naming the problem, no buffer beyond the plan ---------
 function expectError(spec, re, nargs) {
   const { rc, err } = call(spec, nargs);
   assert.notEqual(rc, 0, `expected failure matching ${re}`);
   assert.match(err, re);
-  assert.equal(dev.live.size, 0, `leaked buffers after: ${err}`);
+  assert.ok([...dev.planned.keys()].every((i) => i < 2), `a buffer outside the plan after: ${err}`);
   expectGood(7, 2);  // and the module still works
   return err;
 }
@@ -176,7 +174,7 @@ for (const [spec, re] of errors) expectError(spec, re);
 // A huge batch overflows i32 byte sizes: reported, not wrapped.
 expectError(mod(0, { shape: [1 << 28, 8], nbytes: 2147483647 }), /tensor 'x' buffer has 2147483647 bytes, needs 8589934592/);
 
-// Device failures in the middle of a run free what was allocated.
+// Device failures in the middle of a run: an error; the planned buffers stay with the runtime.
 dev.failDispatchKernel = 1;
 {
   const a = makeArgs(good(9, 4));
@@ -185,7 +183,7 @@ dev.failDispatchKernel = 1;
   a.free();
   assert.notEqual(rc, 0);
   assert.match(cstr(ex.webtx_last_error()), /dispatch of kernel 'scale' failed \(code 7\)/);
-  assert.equal(dev.live.size, 0, 'intermediates freed after a failed dispatch');
+  assert.deepEqual([...dev.planned.keys()].sort(), [0, 1]);
 }
 dev.reset();
 dev.failAlloc = true;
@@ -194,7 +192,7 @@ dev.failAlloc = true;
   const rc = ex.webtx_call(fn, a.args, 4);
   a.free();
   assert.notEqual(rc, 0);
-  assert.match(cstr(ex.webtx_last_error()), /could not allocate 144 bytes for intermediate 'tmp'/);
+  assert.match(cstr(ex.webtx_last_error()), /could not allocate 288 bytes for planned buffer 0 \(intermediates t2; out of GPU memory or device lost\)/);
 }
 dev.reset();
 expectGood(9, 4);

@@ -1,6 +1,6 @@
 // Runs a model whose program came from the real lowering (so its grids are not known here)
 // with fake webtx_js imports, and checks what the manifest implies: one dispatch per kernel in
-// order, binding handles, uniform blocks, intermediate sizes and lifetimes, and that each
+// order, binding handles, uniform blocks, planned buffers (sizes, tenants), and that each
 // kernel's grid is a valid, non-empty dispatch.
 // usage: node lowered_model_test.mjs <model.wasm> <model.manifest.json> sym=value...
 import assert from 'node:assert/strict';
@@ -19,8 +19,7 @@ const events = [];
 let next = 500;
 const { instance } = await WebAssembly.instantiate(readFileSync(wasmPath), {
   webtx_js: {
-    webtx_js_buffer_alloc: (n) => (events.push({ op: 'alloc', h: next, n }), next++),
-    webtx_js_buffer_free: (h) => events.push({ op: 'free', h }),
+    webtx_js_planned_buffer: (index, n) => (events.push({ op: 'planned', h: next + index, index, n }), next + index),
     webtx_js_dispatch: (k, gx, gy, gz, hp, nh, up, ub) => {
       events.push({ op: 'dispatch', k, grid: [gx, gy, gz], handles: [...new Int32Array(memory.buffer, hp, nh)],
         uniforms: [...new Int32Array(memory.buffer, up, ub / 4)] });
@@ -56,23 +55,25 @@ assert.equal(rc, 0, err);
 
 const dispatches = events.filter((e) => e.op === 'dispatch');
 assert.deepEqual(dispatches.map((d) => d.k), manifest.kernels.map((_, i) => i));
-for (const e of events) {
-  if (e.op !== 'alloc') continue;
-  const idx = events.indexOf(e);
-  const firstUse = events.findIndex((d) => d.op === 'dispatch' && d.handles.includes(e.h));
-  const lastUse = events.findLastIndex((d) => d.op === 'dispatch' && d.handles.includes(e.h));
-  const freeAt = events.findIndex((d) => d.op === 'free' && d.h === e.h);
-  assert.ok(idx < firstUse && lastUse < freeAt, `intermediate ${e.h} allocated before use, freed after`);
-}
-assert.equal(events.filter((e) => e.op === 'alloc').length, events.filter((e) => e.op === 'free').length);
+// Every planned buffer is asked for once, before the first dispatch, with the max of its
+// tenants' sizes.
+const planned = events.filter((e) => e.op === 'planned');
+const plan = manifest.memory ?? { buffers: [], tensors: [], bufferOf: new Map() };
+assert.deepEqual(planned.map((e) => e.index), plan.buffers.map((_, i) => i));
+assert.ok(events.slice(0, planned.length).every((e) => e.op === 'planned'), 'planned buffers first');
+const bytesOf = (t) => Math.max(4, Math.ceil(numel(t) * (t.dtype === 'f16' ? 2 : 4) / 4) * 4);
+planned.forEach((e) => {
+  const tenants = plan.tensors.filter((p) => p.buffer === e.index).map((p) => p.tensor);
+  assert.equal(e.n, Math.max(...tenants.map((n) => bytesOf(tensors[n]))), `size of planned buffer ${e.index}`);
+  assert.equal(e.n, Math.max(4, evaluateExtent(plan.buffers[e.index], syms)), `the description's size of buffer ${e.index}`);
+});
 manifest.kernels.forEach((k, i) => {
   const d = dispatches[i];
   assert.equal(d.handles.length, k.bindings.length);
   k.bindings.forEach((b, j) => {
     const t = tensors[b.tensor];
     if (t.role === 'intermediate') {
-      const alloc = events.find((e) => e.op === 'alloc' && e.h === d.handles[j]);
-      assert.equal(alloc.n, Math.max(4, numel(t) * 4), `size of ${b.tensor}`);
+      assert.equal(d.handles[j], next + plan.bufferOf.get(b.tensor), `${b.tensor} lives in its planned buffer`);
       t.handle ??= d.handles[j];
       assert.equal(d.handles[j], t.handle, `${b.tensor} keeps its buffer`);
     } else {

@@ -27,8 +27,8 @@ function sections(path) {
 }
 
 const mod = sections(wasmPath);
-const expectedImports = ['webtx_js.webtx_js_buffer_alloc', 'webtx_js.webtx_js_buffer_free',
-  'webtx_js.webtx_js_dispatch', 'webtx_js.webtx_js_log'];
+const expectedImports = ['webtx_js.webtx_js_planned_buffer', 'webtx_js.webtx_js_dispatch',
+  'webtx_js.webtx_js_log'];
 assert.deepEqual([...mod.Import].sort(), expectedImports.sort(),
   `the module may import only the webtx_js closures, got ${mod.Import}`);
 for (const e of ['memory', 'webtx_alloc', 'webtx_free', 'webtx_manifest', 'webtx_get_function',
@@ -43,6 +43,6 @@ for (const e of mod.Export) {
 // The stub object calls only the webtx_rt_* runtime functions (plus the linker's own symbols).
 const obj = sections(hostObj);
 const calls = obj.Import.filter((i) => !/^env\.(__linear_memory|__stack_pointer|__indirect_function_table)$/.test(i));
-assert.deepEqual(calls.sort(), ['env.webtx_rt_buffer_alloc', 'env.webtx_rt_buffer_free',
-  'env.webtx_rt_dispatch', 'env.webtx_rt_error']);
+assert.deepEqual(calls.sort(), ['env.webtx_rt_dispatch', 'env.webtx_rt_error',
+  'env.webtx_rt_planned_buffer']);
 console.log(`imports ${mod.Import.length}, exports ${mod.Export.length}: ok`);

@@ -76,6 +76,10 @@ ModelSpec sample_spec() {
             S("k"), C(1)};
   k.features = {"shader-f16"};
   m.kernels = {k};
+  const Extent t_bytes = Extent::binary(ExtentOp::Mul, m.tensors[2].shape[0], C(4));
+  m.memory.buffers = {t_bytes};
+  m.memory.tensors = {{"t", 0}};
+  m.memory.peak_bytes = t_bytes;
   return m;
 }
 

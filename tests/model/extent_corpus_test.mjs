@@ -42,6 +42,10 @@ assert.deepEqual(k.grid.map((g) => evaluateExtent(g, { batch: 65, k: 3 })), [2, 
 assert.deepEqual([k.name, k.entry, k.spirv, k.workgroup_size, k.workgroup_bytes, k.uniforms, k.uniform_binding, k.features],
   ['step', 'main', 'sample_0_step.spv', [64, 1, 1], 4096, ['batch', 'k'], 3, ['shader-f16']]);
 assert.deepEqual(k.bindings.map((b) => [b.binding, b.tensor, b.access]), [[0, 'x', 'read'], [1, 't', 'read_write'], [2, 'y', 'read_write']]);
+assert.deepEqual(m.memory.tensors, [{ tensor: 't', buffer: 0 }]);
+assert.deepEqual([...m.memory.bufferOf], [['t', 0]]);
+assert.equal(evaluateExtent(m.memory.buffers[0], { batch: 5, k: 3 }), 12);
+assert.equal(evaluateExtent(m.memory.peak_bytes, { batch: 5, k: 3 }), 12);
 // Every key the C++ writer emits is one the .d.ts declares (a drift check on field names).
 const dts = readFileSync(new URL('../../web/src/index.d.ts', import.meta.url), 'utf8');
 const keys = new Set();

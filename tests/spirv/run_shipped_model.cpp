@@ -1,8 +1,9 @@
 // Runs a model exactly as the generator shipped it (<model>.manifest.json + its .spv files) on
 // the native Vulkan runtime, with the inputs of a CPU reference file (webtx-examples-ref), and
 // compares every output:  |got - want| <= 1e-4 + 1e-4 * |want|  (the tolerance the WebGPU
-// example tests use). Links only the runtime (no compiler code): the native path runs what
-// ships.
+// example tests use). It runs twice: the second run must reuse the planned intermediate
+// buffers (ModelSpec::memory) without growing them. Links only the runtime (no compiler code):
+// the native path runs what ships.
 //
 //   webtx_run_shipped_model <model.manifest.json> <reference.json>
 #include <cmath>
@@ -65,6 +66,9 @@ double value_at(const rt::HostTensor& t, size_t i) {
   return x;
 }
 
+int check_outputs(const rt::VulkanModel& model, const nlohmann::json& ref,
+                  const rt::TensorMap& tensors);
+
 int run(const std::string& manifest, const std::string& ref_path) {
   std::ifstream in(ref_path);
   if (!in) throw std::runtime_error("cannot read reference '" + ref_path + "'");
@@ -72,13 +76,27 @@ int run(const std::string& manifest, const std::string& ref_path) {
 
   rt::VulkanDevice device;
   auto model = rt::VulkanModel::load(device, manifest);
-  rt::TensorMap tensors;
-  for (auto& [name, t] : ref.at("inputs").items()) tensors[name] = tensor_of(t);
   rt::RunOptions options;
   if (ref.contains("symbols"))
     for (auto& [name, v] : ref.at("symbols").items()) options.symbols[name] = v.get<int64_t>();
-  model->run(tensors, options);
+  int failures = 0;
+  std::vector<size_t> planned;
+  for (int pass = 0; pass < 2; ++pass) {
+    rt::TensorMap tensors;
+    for (auto& [name, t] : ref.at("inputs").items()) tensors[name] = tensor_of(t);
+    model->run(tensors, options);
+    failures += check_outputs(*model, ref, tensors);
+    if (pass == 0) planned = model->planned_bytes();
+  }
+  const bool reused =
+      planned == model->planned_bytes() && planned.size() == model->spec().memory.buffers.size();
+  std::cout << (reused ? "PASS" : "FAIL") << " " << model->spec().name << ": " << planned.size()
+            << " planned buffers, the same after the second run\n";
+  return failures == 0 && reused ? 0 : 1;
+}
 
+int check_outputs(const rt::VulkanModel& model, const nlohmann::json& ref,
+                  const rt::TensorMap& tensors) {
   int failures = 0;
   for (auto& [name, want] : ref.at("outputs").items()) {
     const rt::HostTensor& got = tensors.at(name);
@@ -95,13 +113,13 @@ int run(const std::string& manifest, const std::string& ref_path) {
       if (!(e <= 1e-4 + 1e-4 * std::fabs(w)) && bad < 0) bad = static_cast<long>(i);
       if (!(e <= max_err)) max_err = e;
     }
-    std::cout << (bad < 0 ? "PASS" : "FAIL") << " " << model->spec().name << " output '" << name
+    std::cout << (bad < 0 ? "PASS" : "FAIL") << " " << model.spec().name << " output '" << name
               << "' (" << want.size() << " values): max abs error " << max_err;
     if (bad >= 0) std::cout << "; element " << bad << ": got " << value_at(got, bad);
     std::cout << "\n";
     failures += bad >= 0;
   }
-  return failures == 0 ? 0 : 1;
+  return failures;
 }
 
 }  // namespace

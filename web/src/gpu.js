@@ -68,6 +68,23 @@ export class BufferTable {
     this.sizes[h] = nbytes;
     return h;
   }
+  /** A handle for a buffer the table does not own (a caller's GPU tensor); see detach(). */
+  adopt(buffer) {
+    const h = this.free.length ? this.free.pop() : this.buffers.length;
+    this.buffers[h] = buffer;
+    this.sizes[h] = buffer.size;
+    this.foreign ??= new Set();
+    this.foreign.add(h);
+    return h;
+  }
+  /** Forgets handle `h` without destroying its buffer (now the caller's), after its bind groups. */
+  detach(h) {
+    if (!this.buffers[h]) return;
+    this.onRelease(h);
+    this.buffers[h] = null;
+    this.foreign?.delete(h);
+    this.free.push(h);
+  }
   get(h) {
     const b = this.buffers[h];
     if (!b) throw new Error(`webtx: invalid GPU buffer handle ${h}`);
@@ -88,7 +105,7 @@ export class BufferTable {
     this.pendingFree = [];
   }
   destroyAll() {
-    for (const b of this.buffers) b?.destroy();
+    this.buffers.forEach((b, h) => this.foreign?.has(h) || b?.destroy());
     this.buffers = [null];
     this.free = [];
     this.pendingFree = [];
@@ -122,4 +139,56 @@ export async function buildKernels(device, manifest) {
     out.push({ spec: k, layout, pipeline });
   }
   return out;
+}
+
+/**
+ * Readback (MAP_READ) buffers, reused across runs instead of created per run. acquire() takes
+ * the smallest free buffer that fits (or creates one); release() returns it once unmapped.
+ * At most `keep` free buffers are kept (the largest); `created` counts createBuffer calls.
+ */
+export class StagingPool {
+  constructor(device, keep = 8) {
+    this.device = device;
+    this.keep = keep;
+    this.freeList = [];
+    this.created = 0;
+  }
+  acquire(nbytes) {
+    const size = pad4(nbytes);
+    let best = -1;
+    this.freeList.forEach((b, i) => {
+      if (b.size >= size && (best < 0 || b.size < this.freeList[best].size)) best = i;
+    });
+    if (best >= 0) return this.freeList.splice(best, 1)[0];
+    ++this.created;
+    return this.device.createBuffer({ size, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+  }
+  release(buffer) {
+    this.freeList.push(buffer);
+    if (this.freeList.length > this.keep) {
+      this.freeList.sort((a, b) => b.size - a.size);
+      for (const b of this.freeList.splice(this.keep)) b.destroy();
+    }
+  }
+  destroyAll() {
+    for (const b of this.freeList) b.destroy();
+    this.freeList = [];
+  }
+}
+
+/** Copies `nbytes` of `buffer` to the CPU through `pool` (one submit); resolves to the bytes. */
+export async function downloadBuffer(device, pool, buffer, nbytes, wait = (p) => p) {
+  const staging = pool.acquire(nbytes);
+  try {
+    const enc = device.createCommandEncoder();
+    enc.copyBufferToBuffer(buffer, 0, staging, 0, pad4(nbytes));
+    device.queue.submit([enc.finish()]);
+    await wait(staging.mapAsync(GPUMapMode.READ, 0, pad4(nbytes)));
+    const out = new Uint8Array(nbytes);
+    out.set(new Uint8Array(staging.getMappedRange(0, pad4(nbytes)), 0, nbytes));
+    staging.unmap();
+    return out;
+  } finally {
+    pool.release(staging);
+  }
 }

@@ -5,14 +5,13 @@ const WASI_ENOSYS = 52;
 
 /**
  * @param {WebAssembly.Module} module
- * @param {{buffer_alloc: Function, buffer_free: Function, dispatch: Function, log: Function}} js
+ * @param {{planned_buffer: Function, dispatch: Function, log: Function}} js
  * @returns {{imports: WebAssembly.Imports, missing: string[]}}
  */
 export function makeImports(module, js) {
   const provided = {
     webtx_js: {
-      webtx_js_buffer_alloc: js.buffer_alloc,
-      webtx_js_buffer_free: js.buffer_free,
+      webtx_js_planned_buffer: js.planned_buffer,
       webtx_js_dispatch: js.dispatch,
       webtx_js_log: js.log,
     },

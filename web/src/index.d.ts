@@ -4,7 +4,38 @@
 export type DType = 'f32' | 'i32' | 'u32' | 'f16' | 'bool';
 /** f16 tensors travel as raw bits (Uint16Array) unless the engine has Float16Array. */
 export type TensorData = Float32Array | Int32Array | Uint32Array | Uint16Array | Uint8Array;
-export type TensorInput = TensorData | { data: TensorData; shape: number[] };
+export type TensorInput = TensorData | { data: TensorData; shape: number[] } | Tensor;
+/** A result of run() on the CPU: the typed array, with its dims (a non-enumerable property). */
+export type TensorOutput = TensorData & { readonly dims: readonly number[] };
+
+/**
+ * A dtype, dims and either CPU data or a GPUBuffer (like onnxruntime-web's Tensor). run() takes
+ * GPU tensors on the model's device as inputs in place (no upload), and with
+ * `{ outputLocation: 'gpu' }` returns outputs as GPU tensors the caller owns.
+ */
+export declare class Tensor {
+  /** A CPU tensor (dims default to [data.length]). */
+  constructor(dtype: DType, data: TensorData, dims?: number[]);
+  /** A GPU tensor over `buffer` (STORAGE usage, data from offset 0). `dispose` runs on
+   * dispose() (default: buffer.destroy()); `device` is needed to run on it and for getData(). */
+  static fromGpuBuffer(buffer: GPUBuffer,
+      options: { dtype: DType; dims: number[]; device?: GPUDevice; dispose?: () => void }): Tensor;
+  readonly dtype: DType;
+  readonly dims: readonly number[];
+  readonly location: 'cpu' | 'gpu' | 'disposed';
+  readonly gpuBuffer: GPUBuffer | undefined;
+  readonly device: GPUDevice | undefined;
+  /** Number of elements. */
+  readonly size: number;
+  readonly byteLength: number;
+  /** The CPU data; throws for a GPU tensor. */
+  readonly data: TensorData;
+  /** The data (downloaded through a pooled staging buffer for a GPU tensor); `release`
+   * disposes a GPU tensor afterwards. */
+  getData(options?: { release?: boolean }): Promise<TensorData>;
+  /** Releases the GPU buffer (or drops the CPU data). */
+  dispose(): void;
+}
 
 /**
  * A structured extent (docs/abi.md, "Extents"): an integer, a symbol name, or an operation on two
@@ -49,6 +80,15 @@ export interface ModelSpecKernel {
   /** Other backends' fields (beyond wgsl and spirv), by name; absent when none. */
   artifacts?: Record<string, string>;
 }
+/** The memory plan (docs/abi.md, "The memory plan"): intermediates share planned buffers. */
+export interface ModelSpecMemory {
+  /** Bytes of each planned buffer: the max over its tenants (an extent of the symbols). */
+  buffers: Extent[];
+  /** Which planned buffer each planned intermediate uses. */
+  tensors: { tensor: string; buffer: number }[];
+  /** Bytes of all planned buffers together. */
+  peak_bytes: Extent;
+}
 /** The model description (webtx::model::ModelSpec as JSON), exactly as the generator writes it. */
 export interface ModelSpec {
   /** The version of this format (2). */
@@ -68,9 +108,12 @@ export interface ModelSpec {
   /** Packed-function argument order: inputs then outputs. */
   args: string[];
   kernels: ModelSpecKernel[];
+  /** Absent when the model has no planned intermediates. */
+  memory?: ModelSpecMemory;
 }
-/** What parseModelSpec returns: the JSON plus lookups. */
+/** What parseModelSpec returns: the JSON plus lookups (memory.bufferOf: intermediate -> buffer). */
 export interface ParsedModelSpec extends ModelSpec {
+  memory?: ModelSpecMemory & { bufferOf: Map<string, number> };
   symbolNames: string[];
   tensorByName: Map<string, ModelSpecTensor>;
 }
@@ -105,13 +148,21 @@ export declare class Model {
   readonly inputs: ManifestTensor[];
   readonly outputs: ManifestTensor[];
   /**
-   * Runs the model once. Shapes come from `{data, shape}` inputs, flat array lengths or
-   * `symbols`. Rejects with an Error naming the tensor and axis on bad input, with the wasm
+   * Runs the model once. Shapes come from `{data, shape}` inputs, Tensors' dims, flat array
+   * lengths or `symbols`. GPU tensors must be on this model's device and stay alive until the
+   * run resolves. Rejects with an Error naming the tensor and axis on bad input, with the wasm
    * module's message when its checks fail, and when the device is lost.
    * `options.check: false` skips the JS-side checks (testing the module's own).
+   * `options.outputLocation: 'gpu'` resolves to GPU Tensors the caller owns (dispose them).
+   * `options.outputs`: GPU Tensors (this device, the output's dtype and dims) the run writes in
+   * place and returns (no buffer or bind group created per run).
    */
   run(inputs: Record<string, TensorInput>, symbols?: Record<string, number>,
-      options?: { check?: boolean }): Promise<Record<string, TensorData>>;
+      options?: { check?: boolean; outputLocation?: 'cpu'; outputs?: Record<string, Tensor> }):
+      Promise<Record<string, TensorOutput | Tensor>>;
+  run(inputs: Record<string, TensorInput>, symbols: Record<string, number> | undefined,
+      options: { check?: boolean; outputLocation: 'gpu'; outputs?: Record<string, Tensor> }):
+      Promise<Record<string, Tensor>>;
   time(inputs: Record<string, TensorInput>,
        options?: { iterations?: number; symbols?: Record<string, number> }): Promise<TimeResult>;
   dispose(): void;

@@ -1,5 +1,6 @@
 // webtx JS runtime: load a webtx-compiled model and run it on WebGPU (browser or Node).
 export { loadModel, Model } from './model.js';
+export { Tensor } from './tensor.js';
 export { runWGSL, compileWGSL, checkWGSL } from './kernel.js';
 export { f32ToF16Bits, f16BitsToF32, DTYPES } from './dtype.js';
 export { parseManifest } from './manifest.js';

@@ -1,13 +1,19 @@
 // Resolving a model's symbolic shapes against the caller's inputs (docs/abi.md, "Calling a
 // model"): the same rules as webtx::model::bind_shapes and the host stub.
 import { evaluateExtent, extentSymbols, extentToString, parseModelSpec } from './model_spec.js';
+import { Tensor } from './tensor.js';
 
 /** The model description a module embeds, parsed and checked (model_spec.js). */
 export const parseManifest = parseModelSpec;
 
-/** The value of one input as {data, shape?}. */
+/** The value of one input as {data, shape?, gpu?}: gpu is a GPU-resident Tensor (no data). */
 export function splitInput(value) {
   if (ArrayBuffer.isView(value)) return { data: value, shape: undefined };
+  if (value instanceof Tensor) {
+    if (value.location === 'gpu') return { data: undefined, shape: value.dims, gpu: value };
+    if (value.location === 'cpu') return { data: value.data, shape: value.dims };
+    return { data: undefined, shape: undefined };
+  }
   if (value && typeof value === 'object' && ArrayBuffer.isView(value.data)) {
     return { data: value.data, shape: value.shape };
   }
@@ -42,8 +48,8 @@ export function resolveSymbols(m, inputs, symbols = {}, strict = true) {
   const flat = [];
   const later = [];  // axes whose extent is an expression: checked once symbols are bound
   for (const t of m.tensors.filter((x) => x.role === 'input')) {
-    const { data, shape } = splitInput(inputs[t.name]);
-    if (!data) continue;
+    const { data, shape, gpu } = splitInput(inputs[t.name]);
+    if (!data && !gpu) continue;
     if (!shape) {
       flat.push([t, data]);
       continue;

@@ -5,63 +5,10 @@ import { readCString, readString, writeCString, writeTensor, writeTensorValue, T
 import { acceptsTyped, allocTyped, dtypeInfo, toGpuBytes } from './dtype.js';
 import { concreteShape, parseManifest, resolveSymbols, splitInput } from './manifest.js';
 import { extentToString } from './model_spec.js';
-import { BufferTable, buildKernels, checkAdapter, requestDeviceFor } from './gpu.js';
+import { BufferTable, StagingPool, buildKernels, checkAdapter, requestDeviceFor } from './gpu.js';
 import { makeImports } from './imports.js';
-
-/** What a value is, for error messages. */
-function describeValue(v) {
-  if (v === null) return 'null';
-  if (Array.isArray(v)) return 'a plain Array';
-  if (v instanceof DataView) return 'a DataView';
-  if (typeof v === 'object') return `an object with keys {${Object.keys(v).join(', ')}}`;
-  return `a ${typeof v}`;
-}
-
-/**
- * Copies every typed array of `inputs` ({name: typed array | {data, shape}}) into fresh,
- * unshared memory: the call owns its data from here on (later writes by the caller do not
- * reach a queued run), and nothing shared or detached reaches the GPU queue (Dawn's
- * writeBuffer crashes on SharedArrayBuffer views). Shapes must be arrays of whole numbers >= 0.
- */
-function takeInputs(inputs) {
-  if (inputs === undefined || inputs === null) return {};
-  if (typeof inputs !== 'object') throw new Error(`webtx: run() takes an object of inputs, got ${describeValue(inputs)}`);
-  const out = {};
-  for (const [name, value] of Object.entries(inputs)) {
-    const { data, shape } = splitInput(value);
-    if (!data) {
-      out[name] = value;  // reported by name where the model's inputs are checked
-      continue;
-    }
-    if (data instanceof DataView) {
-      throw new Error(`webtx: input '${name}' must be a typed array (e.g. Float32Array), got a DataView`);
-    }
-    if (data.byteLength === 0 && isDetached(data.buffer)) {
-      throw new Error(`webtx: input '${name}' is a view of a detached ArrayBuffer (transferred or freed)`);
-    }
-    if (shape !== undefined) {
-      if (!Array.isArray(shape)) throw new Error(`webtx: input '${name}' has shape ${JSON.stringify(shape)}, not an array`);
-      shape.forEach((d, axis) => {
-        if (!Number.isInteger(d) || d < 0) {
-          throw new Error(`webtx: tensor '${name}' axis ${axis} has extent ${d}: extents must be whole numbers >= 0`);
-        }
-      });
-    }
-    const copy = data.slice();  // a fresh, unshared ArrayBuffer of exactly this view
-    out[name] = shape === undefined ? copy : { data: copy, shape: [...shape] };
-  }
-  return out;
-}
-
-function isDetached(buffer) {
-  if ('detached' in ArrayBuffer.prototype) return buffer.detached;
-  try {
-    new Uint8Array(buffer);
-    return false;
-  } catch {
-    return true;
-  }
-}
+import { Tensor } from './tensor.js';
+import { describeValue, takeInputs } from './inputs.js';
 
 function lostError(info) {
   return new Error(`webtx: the WebGPU device was lost (${info.reason}: ${info.message}); load the model again`);
@@ -113,12 +60,13 @@ export class Model {
     this._bindGroups = new Map();
     this._groupsOfHandle = new Map();
     this._argBuffers = new Map();
+    this._planned = [];         // planned buffer index -> handle (the description's memory plan)
+    this._foreign = new Map();  // caller's GPUBuffer (a GPU tensor input) -> handle, last run
   }
 
   async _init(module) {
     const { imports, missing } = makeImports(module, {
-      buffer_alloc: (n) => this._bufferAlloc(n),
-      buffer_free: (h) => this._table.release(h),
+      planned_buffer: (i, n) => this._plannedBuffer(i, n),
       dispatch: (...a) => this._dispatch(...a),
       log: (level, ptr, len) => this.log(level, readString(this.memory, ptr, len)),
     });
@@ -154,6 +102,7 @@ export class Model {
     device.addEventListener?.('uncapturederror', (e) => this.log(2, `uncaptured WebGPU error: ${e.error?.message ?? e}`));
     this._table = new BufferTable(device);
     this._table.onRelease = (h) => this._dropBindGroups(h);
+    this._staging = new StagingPool(device);
     this.kernels = await buildKernels(device, m);
     const namePtr = writeCString(this.memory, this.exports.webtx_alloc, m.function);
     this._fn = this.exports.webtx_get_function(namePtr);
@@ -174,10 +123,18 @@ export class Model {
   }
 
   // ---- imports --------------------------------------------------------------------------------
-  _bufferAlloc(nbytes) {
+  /**
+   * Planned buffer `index` with >= nbytes bytes: one GPUBuffer per planned buffer, kept across
+   * runs (so its bind groups stay cached) and re-created only when a run needs more bytes.
+   */
+  _plannedBuffer(index, nbytes) {
     if (this._lost) return 0;
+    const cur = this._planned[index];
+    if (cur && this._table.buffers[cur] && this._table.sizes[cur] >= nbytes) return cur;
+    if (cur) this._table.release(cur);  // destroyed after this run's submit
     const h = this._table.alloc(nbytes);
     if (!h) this._jsError = this._table.lastError;
+    this._planned[index] = h;
     return h;
   }
 
@@ -288,14 +245,27 @@ export class Model {
   }
 
   /**
-   * Runs the model. `inputs`: name -> typed array or {data, shape}. `symbols`: values of
-   * symbolic extents that no input shape gives. Resolves to name -> typed array.
+   * Runs the model. `inputs`: name -> typed array, {data, shape} or Tensor (CPU, or GPU on this
+   * model's device: used in place). `symbols`: values of symbolic extents that no input shape
+   * gives. Resolves to name -> typed array (with `dims`), or with `options.outputLocation:
+   * 'gpu'` to name -> GPU Tensor, which the caller owns (dispose() it). `options.outputs`
+   * (name -> GPU Tensor of the output's dtype and dims) are written in place and returned.
    */
   async run(inputs, symbols = {}, options = {}) {
+    const where = options.outputLocation ?? 'cpu';
+    if (where !== 'cpu' && where !== 'gpu') {
+      throw new Error(`webtx: outputLocation must be 'cpu' or 'gpu', got ${JSON.stringify(options.outputLocation)}`);
+    }
     // The inputs' contents are taken now, at the call: a caller may reuse or overwrite its
     // arrays before a queued run starts (as onnxruntime-web allows).
     const taken = takeInputs(inputs);
-    return this._serial(() => this._execute(taken, symbols, { read: true, check: options.check !== false }));
+    const given = options.outputs ?? {};
+    for (const [name, t] of Object.entries(given)) {
+      const spec = this.manifest.tensorByName.get(name);
+      if (spec?.role !== 'output') throw new Error(`webtx: model '${this.manifest.model}' has no output '${name}' (outputs: ${this.outputs.map((x) => x.name).join(', ')})`);
+      if (!(t instanceof Tensor) || t.location !== 'gpu') throw new Error(`webtx: output '${name}' in options.outputs must be a GPU Tensor, got ${t instanceof Tensor ? `a ${t.location} tensor` : describeValue(t)}`);
+    }
+    return this._serial(() => this._execute(taken, symbols, { read: true, check: options.check !== false, gpuOutputs: where === 'gpu', given }));
   }
 
   /**
@@ -330,7 +300,7 @@ export class Model {
     });
   }
 
-  async _execute(inputs, symbols, { read, check, timestamps = false, upload = true }) {
+  async _execute(inputs, symbols, { read, check, timestamps = false, upload = true, gpuOutputs = false, given = {} }) {
     this._check();
     const m = this.manifest;
     const device = this.device;
@@ -340,39 +310,91 @@ export class Model {
       if (!t || t.role !== 'input') throw new Error(`webtx: model '${m.model}' has no input '${name}' (inputs: ${this.inputs.map((x) => x.name).join(', ')})`);
     }
     for (const t of this.inputs) {
-      if (inputs[t.name] !== undefined && !splitInput(inputs[t.name]).data) {
-        throw new Error(`webtx: input '${t.name}' must be a typed array or {data, shape} (a ${t.dtype} tensor), got ${describeValue(inputs[t.name])}`);
+      const v = splitInput(inputs[t.name]);
+      if (inputs[t.name] !== undefined && !v.data && !v.gpu) {
+        throw new Error(`webtx: input '${t.name}' must be a typed array, {data, shape} or a Tensor (a ${t.dtype} tensor), got ${describeValue(inputs[t.name])}`);
       }
-      if (!splitInput(inputs[t.name]).data) throw new Error(`webtx: missing input '${t.name}' (a ${t.dtype} tensor of shape [${t.shape.map(extentToString).join(', ')}])`);
+      if (v.gpu) this._checkGpuTensor(t, v.gpu, 'input');
+      if (!v.data && !v.gpu) throw new Error(`webtx: missing input '${t.name}' (a ${t.dtype} tensor of shape [${t.shape.map(extentToString).join(', ')}])`);
     }
     // check: false skips the JS-side shape checks (to exercise the module's own checks).
     const env = resolveSymbols(m, inputs, symbols, check);
-    // Argument tensors: the caller's inputs (uploaded) and fresh outputs.
+    // Argument tensors: the caller's inputs (uploaded, or GPU tensors used in place) and the
+    // outputs (persistent buffers, or with gpuOutputs fresh buffers the caller will own).
     const args = [];
-    for (const name of m.args) {
-      const t = m.tensorByName.get(name);
-      const info = dtypeInfo(t.dtype);
-      let shape, data;
-      if (t.role === 'input') {
-        const v = splitInput(inputs[name]);
-        if (!v.data) throw new Error(`webtx: missing input '${name}' (a ${t.dtype} tensor of shape [${t.shape.map(extentToString).join(', ')}])`);
-        if (check && !acceptsTyped(t.dtype, v.data)) {
-          throw new Error(`webtx: input '${name}' must be a ${info.accepts.map((c) => c.name).join(' or ')} (dtype ${t.dtype}), got ${v.data.constructor.name}`);
-        }
-        shape = v.shape ?? concreteShape(t, env);
-        data = toGpuBytes(t.dtype, v.data);
-        const count = shape.reduce((a, b) => a * b, 1);
-        if (check && v.data.length !== count) {
-          throw new Error(`webtx: input '${name}' has ${v.data.length} elements, but its shape [${shape}] needs ${count}`);
-        }
-      } else {
-        shape = concreteShape(t, env);
-        if (shape.some((d) => d === undefined)) throw new Error(`webtx: output '${name}' has an unbound extent`);
+    const foreign = new Map();
+    const fresh = [];  // GPU output buffers of this run
+    const settle = (ok) => {
+      // Handles of GPU tensors leave the table (bind groups too) unless the next run reuses them.
+      for (const [buf, h] of this._foreign) if (!foreign.has(buf)) this._table.detach(h);
+      this._foreign = foreign;
+      for (const f of fresh) {
+        this._table.detach(f.handle);
+        if (!ok) f.buffer.destroy();
       }
-      const nbytes = data ? data.byteLength : shape.reduce((a, b) => a * b, 1) * info.bytes;
-      args.push({ t, shape, data, nbytes, handle: this._argBuffer(name, nbytes) });
+    };
+    try {
+      for (const name of m.args) {
+        const t = m.tensorByName.get(name);
+        const info = dtypeInfo(t.dtype);
+        let shape, data;
+        const gpu = t.role === 'input' ? splitInput(inputs[name]).gpu : undefined;
+        if (gpu) {
+          const h = this._foreign.get(gpu.gpuBuffer) ?? foreign.get(gpu.gpuBuffer) ?? this._table.adopt(gpu.gpuBuffer);
+          foreign.set(gpu.gpuBuffer, h);
+          args.push({ t, shape: [...gpu.dims], nbytes: gpu.byteLength, handle: h });
+          continue;
+        }
+        if (t.role === 'output' && given[name]) {
+          // The caller's buffer, written in place (its handle and bind groups kept like inputs').
+          const out = given[name];
+          shape = concreteShape(t, env);
+          this._checkGpuTensor(t, out, 'output');
+          if (out.dims.length !== shape.length || out.dims.some((d, i) => d !== shape[i])) {
+            throw new Error(`webtx: output '${name}' is a GPU tensor of dims [${out.dims}], but this run writes [${shape}]`);
+          }
+          if (foreign.has(out.gpuBuffer)) throw new Error(`webtx: output '${name}' is a GPU tensor whose buffer is also an input or another output of this run`);
+          const h = this._foreign.get(out.gpuBuffer) ?? this._table.adopt(out.gpuBuffer);
+          foreign.set(out.gpuBuffer, h);
+          args.push({ t, shape, nbytes: out.byteLength, handle: h, given: out });
+          continue;
+        }
+        if (t.role === 'output' && gpuOutputs) {
+          shape = concreteShape(t, env);
+          const nbytes = shape.reduce((a, b) => a * b, 1) * info.bytes;
+          const buffer = device.createBuffer({ size: Math.max(4, Math.ceil(nbytes / 4) * 4), usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST });
+          const handle = this._table.adopt(buffer);
+          fresh.push({ buffer, handle });
+          args.push({ t, shape, nbytes, handle, buffer });
+          continue;
+        }
+        if (t.role === 'input') {
+          const v = splitInput(inputs[name]);
+          if (!v.data) throw new Error(`webtx: missing input '${name}' (a ${t.dtype} tensor of shape [${t.shape.map(extentToString).join(', ')}])`);
+          if (check && !acceptsTyped(t.dtype, v.data)) {
+            throw new Error(`webtx: input '${name}' must be a ${info.accepts.map((c) => c.name).join(' or ')} (dtype ${t.dtype}), got ${v.data.constructor.name}`);
+          }
+          shape = v.shape ?? concreteShape(t, env);
+          data = toGpuBytes(t.dtype, v.data);
+          const count = shape.reduce((a, b) => a * b, 1);
+          if (check && v.data.length !== count) {
+            throw new Error(`webtx: input '${name}' has ${v.data.length} elements, but its shape [${shape}] needs ${count}`);
+          }
+        } else {
+          shape = concreteShape(t, env);
+          if (shape.some((d) => d === undefined)) throw new Error(`webtx: output '${name}' has an unbound extent`);
+        }
+        const nbytes = data ? data.byteLength : shape.reduce((a, b) => a * b, 1) * info.bytes;
+        args.push({ t, shape, data, nbytes, handle: this._argBuffer(name, nbytes) });
+      }
+    } catch (e) {
+      settle(false);
+      throw e;
     }
-    if (!args.every((a) => a.handle)) throw new Error(`webtx: cannot allocate argument buffers: ${this._jsError}`);
+    if (!args.every((a) => a.handle)) {
+      settle(false);
+      throw new Error(`webtx: cannot allocate argument buffers: ${this._jsError}`);
+    }
     for (const a of args) {
       if (upload && a.data && a.data.byteLength) {
         const src = new Uint8Array(a.data.buffer, a.data.byteOffset, a.data.byteLength);
@@ -408,40 +430,56 @@ export class Model {
     run.pass?.end();
     if (rc !== 0) {
       run.encoder.finish();  // discarded: nothing of a failed call is submitted
+      settle(false);
       this._table.flushFrees();
       await device.popErrorScope();
       const msg = readCString(mem, this.exports.webtx_last_error());
       throw new Error(`webtx: ${msg || 'call failed'}${this._jsError ? ` (${this._jsError})` : ''}`);
     }
     const reads = [];
-    if (read) {
-      for (const a of args.filter((x) => x.t.role === 'output')) {
+    if (read && !gpuOutputs) {
+      for (const a of args.filter((x) => x.t.role === 'output' && !x.given)) {
         const size = Math.max(4, Math.ceil(a.nbytes / 4) * 4);
-        const staging = device.createBuffer({ size, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+        const staging = this._staging.acquire(size);  // pooled: no buffer per run
         run.encoder.copyBufferToBuffer(this._table.get(a.handle), 0, staging, 0, size);
-        reads.push({ a, staging });
+        reads.push({ a, staging, size });
       }
     }
     let tsBuf;
     if (querySet) {
       const resolve = (this._tsResolve ??= device.createBuffer({ size: 16, usage: GPUBufferUsage.QUERY_RESOLVE | GPUBufferUsage.COPY_SRC }));
-      tsBuf = device.createBuffer({ size: 16, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+      tsBuf = (this._tsRead ??= device.createBuffer({ size: 16, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST }));
       run.encoder.resolveQuerySet(querySet, 0, 2, resolve, 0);
       run.encoder.copyBufferToBuffer(resolve, 0, tsBuf, 0, 16);
     }
     device.queue.submit([run.encoder.finish()]);
+    settle(true);
     this._table.flushFrees();  // destroy() after submit: WebGPU frees once the work is done
     const err = await this._orLost(device.popErrorScope());
-    if (err) throw new Error(`webtx: WebGPU error while running model '${m.model}': ${err.message}`);
+    if (err) {
+      for (const { staging } of reads) this._staging.release(staging);
+      for (const f of fresh) f.buffer.destroy();
+      throw new Error(`webtx: WebGPU error while running model '${m.model}': ${err.message}`);
+    }
     const outputs = {};
-    for (const { a, staging } of reads) {
-      await this._orLost(staging.mapAsync(GPUMapMode.READ));
-      const count = a.shape.reduce((x, y) => x * y, 1);
-      const out = allocTyped(a.t.dtype, count);
-      new Uint8Array(out.buffer).set(new Uint8Array(staging.getMappedRange(), 0, out.byteLength));
-      staging.unmap();
-      staging.destroy();
-      outputs[a.t.name] = out;
+    if (read) {
+      for (const a of args.filter((x) => x.t.role === 'output')) {
+        if (a.given) outputs[a.t.name] = a.given;
+        else if (gpuOutputs) outputs[a.t.name] = Tensor.fromGpuBuffer(a.buffer, { dtype: a.t.dtype, dims: a.shape, device });
+      }
+    }
+    for (const { a, staging, size } of reads) {
+      try {
+        await this._orLost(staging.mapAsync(GPUMapMode.READ, 0, size));
+        const count = a.shape.reduce((x, y) => x * y, 1);
+        const out = allocTyped(a.t.dtype, count);
+        new Uint8Array(out.buffer).set(new Uint8Array(staging.getMappedRange(0, size), 0, out.byteLength));
+        staging.unmap();
+        Object.defineProperty(out, 'dims', { value: Object.freeze([...a.shape]), enumerable: false });
+        outputs[a.t.name] = out;
+      } finally {
+        this._staging.release(staging);
+      }
     }
     const result = { outputs, hostMs: run.hostMs, dispatches: run.dispatches ?? 0 };
     if (tsBuf) {
@@ -449,11 +487,27 @@ export class Model {
       const [t0, t1] = new BigUint64Array(tsBuf.getMappedRange());
       result.gpuMs = Number(t1 - t0) / 1e6;
       tsBuf.unmap();
-      tsBuf.destroy();
     } else if (!read) {
       await this._orLost(device.queue.onSubmittedWorkDone());
     }
     return read ? outputs : result;
+  }
+
+  /** A GPU tensor given for input or output `t`: this device, its dtype, a storage buffer. */
+  _checkGpuTensor(t, tensor, role) {
+    if (tensor.location !== 'gpu') throw new Error(`webtx: ${role} '${t.name}' is a ${tensor.location} tensor, not a GPU tensor`);
+    if (tensor.device !== this.device) {
+      throw new Error(`webtx: ${role} '${t.name}' is a GPU tensor of another device than model '${this.manifest.model}'s (download it with getData() or create it on model.device)`);
+    }
+    if (tensor.dtype !== t.dtype) {
+      throw new Error(`webtx: ${role} '${t.name}' is a GPU tensor of dtype ${tensor.dtype}, but the model ${role === 'input' ? 'takes' : 'writes'} ${t.dtype}`);
+    }
+    if (!(tensor.gpuBuffer.usage & GPUBufferUsage.STORAGE)) {
+      throw new Error(`webtx: ${role} '${t.name}' is a GPU tensor whose buffer lacks STORAGE usage`);
+    }
+    if (tensor.gpuBuffer.size < tensor.byteLength) {
+      throw new Error(`webtx: ${role} '${t.name}' GPU buffer has ${tensor.gpuBuffer.size} bytes, its dims [${tensor.dims}] need ${tensor.byteLength}`);
+    }
   }
 
   /** A persistent GPU buffer per argument, grown when a run needs more. */
@@ -474,6 +528,8 @@ export class Model {
     for (const u of this._uniformPool) u?.destroy();
     this._querySet?.destroy();
     this._tsResolve?.destroy();
+    this._tsRead?.destroy();
+    this._staging?.destroyAll();
     this._bindGroups.clear();
     if (this._ownsDevice) this.device?.destroy();
   }

@@ -114,6 +114,17 @@ export function parseModelSpec(text) {
     for (const u of k.uniforms) if (!m.symbolNames.includes(u)) bad(`${kn} has unknown uniform '${u}'`);
     if (k.uniforms.length && !Number.isInteger(k.uniform_binding)) bad(`${kn} has uniforms but no uniform_binding`);
   });
+  if (m.memory !== undefined) {
+    const mem = m.memory;
+    if (!mem || !Array.isArray(mem.buffers) || !Array.isArray(mem.tensors) || !isExtent(mem.peak_bytes)) bad("'memory' must have 'buffers', 'tensors' and 'peak_bytes'");
+    mem.buffers.forEach((e, i) => isExtent(e) || bad(`memory buffer ${i} has bad extent ${JSON.stringify(e)}`));
+    mem.bufferOf = new Map();
+    for (const { tensor, buffer } of mem.tensors) {
+      if (byName.get(tensor)?.role !== 'intermediate') bad(`the memory plan places '${tensor}', which is not an intermediate`);
+      if (!Number.isInteger(buffer) || buffer < 0 || buffer >= mem.buffers.length) bad(`the memory plan places '${tensor}' in buffer ${buffer} of ${mem.buffers.length}`);
+      mem.bufferOf.set(tensor, buffer);
+    }
+  }
   m.tensorByName = byName;
   return m;
 }

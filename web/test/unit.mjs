@@ -63,6 +63,18 @@ test('manifest checks', () => {
   assert.throws(() => parseManifest(manifest().replace('"args":["x","y"]', '"args":["x","z"]')), /argument 'z'/);
 });
 
+test('memory plan in the description', () => {
+  const withPlan = (plan) => manifest()
+    .replace('"args":["x","y"]', '"args":["x","y"],"memory":' + JSON.stringify(plan))
+    .replace('{"name":"y","role":"output","dtype":"i32"', '{"name":"t","role":"intermediate","dtype":"f32","shape":["b"]},{"name":"y","role":"output","dtype":"i32"');
+  const m = parseManifest(withPlan({ buffers: [{ op: '*', args: ['b', 4] }], tensors: [{ tensor: 't', buffer: 0 }], peak_bytes: { op: '*', args: ['b', 4] } }));
+  assert.equal(m.memory.bufferOf.get('t'), 0);
+  assert.equal(evaluateExtent(m.memory.peak_bytes, { b: 3 }), 12);
+  assert.throws(() => parseManifest(withPlan({ buffers: [4], tensors: [{ tensor: 'x', buffer: 0 }], peak_bytes: 4 })), /the memory plan places 'x', which is not an intermediate/);
+  assert.throws(() => parseManifest(withPlan({ buffers: [4], tensors: [{ tensor: 't', buffer: 1 }], peak_bytes: 4 })), /places 't' in buffer 1 of 1/);
+  assert.throws(() => parseManifest(withPlan({ buffers: [4], tensors: [] })), /'memory' must have 'buffers', 'tensors' and 'peak_bytes'/);
+});
+
 test('manifest target, features and limits', () => {
   assert.equal(parseManifest(manifest()).target, 'webgpu');  // older manifests: the default
   const withTarget = (extra) => manifest().replace('{', `{${extra},`);

@@ -46,6 +46,17 @@ struct KernelSpec {
   std::map<std::string, std::string> artifacts;
 };
 
+// The memory plan (docs/abi.md, "The memory plan"): the intermediates that kernels bind share
+// planned buffers when their lifetimes over the kernel order do not overlap. A runtime keeps one
+// GPU buffer per planned buffer, grown only when a call needs more bytes.
+struct MemoryPlan {
+  std::vector<Extent> buffers;              // bytes of planned buffer i: the max over its tenants
+  std::map<std::string, int> tensors;       // intermediate -> its planned buffer
+  Extent peak_bytes = Extent::constant(0);  // all planned buffers together
+  // Intermediates that share planned buffer `b`.
+  std::vector<std::string> tenants(int b) const;
+};
+
 struct ModelSpec {
   static constexpr int kVersion = 2;
   int version = kVersion;
@@ -59,6 +70,7 @@ struct ModelSpec {
   std::vector<TensorSpec> tensors;  // inputs, outputs, then intermediates
   std::vector<std::string> args;    // packed-function argument order (inputs then outputs)
   std::vector<KernelSpec> kernels;  // in execution order
+  MemoryPlan memory;                // empty when nothing is planned (no intermediates)
 
   const TensorSpec* tensor(const std::string& name) const;
   const SymbolSpec* symbol(const std::string& name) const;

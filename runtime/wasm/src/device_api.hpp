@@ -17,9 +17,9 @@ struct Dispatch {
 
 class DeviceAPI {
  public:
-  // Returns 0 when the device cannot provide the buffer.
-  virtual int32_t alloc(int32_t nbytes) = 0;
-  virtual void free(int32_t handle) = 0;
+  // Planned buffer `index` (the model's memory plan) with >= nbytes bytes, kept by the device
+  // across calls; 0 when the device cannot provide it.
+  virtual int32_t planned_buffer(int32_t index, int32_t nbytes) = 0;
   // Returns 0, or nonzero when the device refused (lost device).
   virtual int32_t dispatch(const Dispatch& d) = 0;
   virtual void log(int32_t level, const char* msg, int32_t len) = 0;

@@ -44,8 +44,9 @@ EMSCRIPTEN_KEEPALIVE int32_t webtx_call(int32_t fn, const WebtxValue* args, int3
 // ---- called by the generated host stubs ------------------------------------------------------
 
 void webtx_rt_error(const char* fmt, int64_t a, int64_t b) { webtx::rt::set_error_fmt(fmt, a, b); }
-int32_t webtx_rt_buffer_alloc(int32_t nbytes) { return webtx::rt::webgpu_device().alloc(nbytes); }
-void webtx_rt_buffer_free(int32_t handle) { webtx::rt::webgpu_device().free(handle); }
+int32_t webtx_rt_planned_buffer(int32_t index, int32_t nbytes) {
+  return webtx::rt::webgpu_device().planned_buffer(index, nbytes);
+}
 int32_t webtx_rt_dispatch(int32_t kernel, int32_t gx, int32_t gy, int32_t gz,
                           const int32_t* handles, int32_t nhandles, const void* uniforms,
                           int32_t uniform_bytes) {

@@ -7,8 +7,8 @@
 #define WEBTX_JS_IMPORT(name) __attribute__((import_module("webtx_js"), import_name(#name)))
 
 extern "C" {
-WEBTX_JS_IMPORT(webtx_js_buffer_alloc) int32_t webtx_js_buffer_alloc(int32_t nbytes);
-WEBTX_JS_IMPORT(webtx_js_buffer_free) void webtx_js_buffer_free(int32_t handle);
+WEBTX_JS_IMPORT(webtx_js_planned_buffer)
+int32_t webtx_js_planned_buffer(int32_t index, int32_t nbytes);
 WEBTX_JS_IMPORT(webtx_js_dispatch)
 int32_t webtx_js_dispatch(int32_t kernel, int32_t gx, int32_t gy, int32_t gz,
                           const int32_t* handles, int32_t nhandles, const void* uniforms,

@@ -6,9 +6,8 @@ namespace {
 
 class WebGPUDevice final : public DeviceAPI {
  public:
-  int32_t alloc(int32_t nbytes) override { return webtx_js_buffer_alloc(nbytes); }
-  void free(int32_t handle) override {
-    if (handle != 0) webtx_js_buffer_free(handle);
+  int32_t planned_buffer(int32_t index, int32_t nbytes) override {
+    return webtx_js_planned_buffer(index, nbytes);
   }
   int32_t dispatch(const Dispatch& d) override {
     return webtx_js_dispatch(d.kernel, d.grid[0], d.grid[1], d.grid[2], d.handles, d.nhandles,

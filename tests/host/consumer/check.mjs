@@ -9,8 +9,7 @@ const dispatches = [];
 let memory;
 const { instance } = await WebAssembly.instantiate(readFileSync(join(dir, 'vadd.wasm')), {
   webtx_js: {
-    webtx_js_buffer_alloc: () => 1,
-    webtx_js_buffer_free: () => {},
+    webtx_js_planned_buffer: () => 1,
     webtx_js_dispatch: (k, gx, gy, gz, hp, nh, up, ub) => {
       dispatches.push([k, gx, gy, gz, ...new Int32Array(memory.buffer, hp, nh), ...new Int32Array(memory.buffer, up, ub / 4)]);
       return 0;

@@ -22,7 +22,7 @@ enum {
 
 /* One tensor argument (40 bytes). */
 typedef struct {
-  int32_t handle; /* GPU buffer handle from webtx_js_buffer_alloc; 0 = none */
+  int32_t handle; /* GPU buffer handle (JS-owned); 0 = none */
   int32_t dtype;
   int32_t ndim;
   int32_t nbytes; /* size of the GPU buffer in bytes */
@@ -47,8 +47,9 @@ typedef int32_t (*WebtxPackedFn)(const WebtxValue* args, int32_t nargs);
  * exports.cpp). The host-stub builder derives their LLVM types from these prototypes
  * (codegen/host/rt_functions.hpp), so they are written once. */
 void webtx_rt_error(const char* fmt, int64_t a, int64_t b);
-int32_t webtx_rt_buffer_alloc(int32_t nbytes);
-void webtx_rt_buffer_free(int32_t handle);
+/* Planned buffer `index` of the model's memory plan with at least `nbytes` bytes; the runtime
+ * keeps it across calls (grown when a call needs more). 0 when it cannot be provided. */
+int32_t webtx_rt_planned_buffer(int32_t index, int32_t nbytes);
 int32_t webtx_rt_dispatch(int32_t kernel, int32_t gx, int32_t gy, int32_t gz,
                           const int32_t* handles, int32_t nhandles, const void* uniforms,
                           int32_t uniform_bytes);

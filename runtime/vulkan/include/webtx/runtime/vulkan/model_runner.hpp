@@ -2,7 +2,9 @@
 // Runs a generated model natively: what the generator ships (the model description JSON and
 // one .spv per kernel) on a VulkanDevice. Every call is checked with the model description's
 // one shape check (model::bind_shapes: dtype, rank, every axis, symbols bound consistently),
-// intermediates are allocated, every kernel is dispatched in order in one command buffer, and
+// intermediates live in the description's planned buffers (ModelSpec::memory), which the model
+// keeps across calls and grows only when a call needs more, every kernel is dispatched in order
+// in one command buffer, and
 // outputs are read back. All checks happen before anything is dispatched. Links no compiler
 // code: only the model description library and the Vulkan loader.
 #include <cstdint>
@@ -51,7 +53,8 @@ class VulkanModel {
    public:
     // Dispatches every kernel (one submission); per-kernel ns when timed.
     std::vector<double> execute(bool timed = false);
-    // Copies outputs (and any intermediates present in `tensors`) back, shaped.
+    // Copies outputs (and any intermediates present in `tensors`, which bind() gave buffers of
+    // their own instead of planned ones) back, shaped.
     void read_outputs(TensorMap& tensors);
     const std::map<std::string, int64_t>& symbols() const { return symbols_; }
 
@@ -60,12 +63,14 @@ class VulkanModel {
     VulkanModel* model_ = nullptr;
     std::map<std::string, int64_t> symbols_;
     std::vector<std::vector<int64_t>> shapes_;  // per model tensor
-    std::vector<VulkanBuffer> buffers_;         // per model tensor
+    std::vector<VulkanBuffer> buffers_;         // per model tensor (empty for planned ones)
+    std::vector<VulkanBuffer*> where_;          // per model tensor: its buffer or planned one
     std::vector<Dispatch> dispatches_;
   };
 
   // Checks `tensors` (all inputs present; outputs optional) and uploads inputs.
-  // Throws UserError naming tensor and axis on any mismatch.
+  // Throws UserError naming tensor and axis on any mismatch. Bounds of one model share its
+  // planned intermediates: execute one at a time (execute() waits for its work).
   std::unique_ptr<Bound> bind(const TensorMap& tensors, const RunOptions& options = {});
   // bind + execute + read_outputs: outputs are written into `tensors`.
   RunResult run(TensorMap& tensors, const RunOptions& options = {});
@@ -74,6 +79,12 @@ class VulkanModel {
   VulkanDevice& device_;
   model::ModelSpec spec_;
   std::vector<std::unique_ptr<VulkanPipeline>> pipelines_;
+  // One buffer per planned buffer of spec_.memory, grown when a bind() needs more.
+  std::vector<VulkanBuffer> planned_;
+
+ public:
+  // Bytes each planned buffer holds now (tests: allocated once per shape, reused).
+  std::vector<size_t> planned_bytes() const;
 };
 
 }  // namespace webtx::runtime::vulkan

@@ -1,0 +1,192 @@
+// Runtime checks shared by the Node (Dawn) and Chromium runners (SwiftShader), for issue 10's
+// memory planning and GPU-resident I/O:
+//  * checkBufferReuse (the mlp example: batch symbolic, intermediates planned): repeated runs
+//    at one batch create no GPUBuffer and no GPUBindGroup after the first (planned
+//    intermediates, argument buffers, pooled staging buffers, cached bind groups); a larger
+//    batch grows the buffers, a smaller one then reuses them; results match a JS reference.
+//  * checkGpuTensors (the vector_add example, c = a + b): two models on one device chained
+//    through GPU tensors equal the CPU path; a GPU tensor of another device, of the wrong
+//    dtype, size or usage is an Error naming it; output tensors belong to the caller
+//    (getData() downloads, dispose() releases); outputs written into the caller's GPU tensors
+//    (options.outputs) create nothing per run; staging buffers are pooled.
+// Each returns its number of failures; `print` gets one line per check.
+
+const same = (x, y) => x.length === y.length && x.every((v, i) => v === y[i]);
+
+function reporter(print) {
+  let failures = 0;
+  const report = (ok, what) => {
+    print(`${ok ? 'PASS' : 'FAIL'} ${what}`);
+    if (!ok) failures++;
+  };
+  const rejects = async (fn, re, what) => {
+    try {
+      await fn();
+      report(false, `${what}: no error`);
+    } catch (e) {
+      report(re.test(e.message), `${what}: ${e.message}`);
+    }
+  };
+  return { report, rejects, failures: () => failures };
+}
+
+export async function checkBufferReuse(loadModel, gpu, wasm, print = console.log) {
+  const { report, failures } = reporter(print);
+  const model = await loadModel(wasm, { gpu, log: () => {} });
+  const plan = model.manifest.memory;
+  report(plan && plan.buffers.length >= 1, `the description has a memory plan (${plan?.buffers.length} buffers for ${plan?.tensors.length} intermediates)`);
+
+  // Count what the device creates.
+  const counts = { buffers: 0, bindGroups: 0 };
+  const dev = model.device;
+  const createBuffer = dev.createBuffer.bind(dev), createBindGroup = dev.createBindGroup.bind(dev);
+  dev.createBuffer = (d) => (counts.buffers++, createBuffer(d));
+  dev.createBindGroup = (d) => (counts.bindGroups++, createBindGroup(d));
+  const delta = async (fn) => {
+    const b0 = counts.buffers, g0 = counts.bindGroups;
+    await fn();
+    return { buffers: counts.buffers - b0, bindGroups: counts.bindGroups - g0 };
+  };
+
+  let seed = 7;
+  const rand = (n) => Float32Array.from({ length: n }, () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32) - 0.5);
+  const w1 = rand(64 * 48), b1 = rand(48), w2 = rand(48 * 10), b2 = rand(10);
+  const dense = (x, w, b, M, K, N) => {
+    const y = new Float32Array(M * N);
+    for (let i = 0; i < M; ++i) {
+      for (let j = 0; j < N; ++j) {
+        let s = 0;
+        for (let k = 0; k < K; ++k) s += x[i * K + k] * w[k * N + j];
+        y[i * N + j] = Math.max(s + b[j], 0);
+      }
+    }
+    return y;
+  };
+  const check = (batch, x, y) => {
+    const want = dense(dense(x, w1, b1, batch, 64, 48), w2, b2, batch, 48, 10);
+    let err = 0;
+    for (let i = 0; i < want.length; ++i) err = Math.max(err, Math.abs(want[i] - y[i]) / (1 + Math.abs(want[i])));
+    return y.length === want.length && err < 1e-4;
+  };
+  const runAt = async (batch) => {
+    const x = rand(batch * 64);
+    const { y } = await model.run({ x, w1, b1, w2, b2 });
+    return check(batch, x, y) && y.dims?.join() === `${batch},10`;
+  };
+
+  let ok = true;
+  const first = await delta(async () => { ok = (await runAt(4)) && ok; });
+  report(first.buffers > 0 && first.bindGroups > 0, `first run at batch 4 creates ${first.buffers} buffers and ${first.bindGroups} bind groups`);
+  const again = await delta(async () => {
+    for (let i = 0; i < 5; ++i) ok = (await runAt(4)) && ok;
+  });
+  report(again.buffers === 0 && again.bindGroups === 0, `5 more runs at batch 4 create ${again.buffers} buffers and ${again.bindGroups} bind groups (want 0, 0)`);
+  const grow = await delta(async () => { ok = (await runAt(16)) && ok; });
+  report(grow.buffers > 0, `batch 16 grows the buffers (${grow.buffers} created)`);
+  const shrink = await delta(async () => {
+    for (const b of [2, 16, 1, 9]) ok = (await runAt(b)) && ok;
+  });
+  report(shrink.buffers === 0 && shrink.bindGroups === 0, `batches 2, 16, 1, 9 then create ${shrink.buffers} buffers and ${shrink.bindGroups} bind groups (want 0, 0)`);
+  const timed = await delta(() => model.time({ x: rand(4 * 64), w1, b1, w2, b2 }, { iterations: 3 }));
+  report(timed.buffers <= 2 && timed.bindGroups === 0, `time() creates ${timed.buffers} buffers (its query buffers, once) and ${timed.bindGroups} bind groups`);
+  const timedAgain = await delta(() => model.time({ x: rand(4 * 64), w1, b1, w2, b2 }, { iterations: 3 }));
+  report(timedAgain.buffers === 0 && timedAgain.bindGroups === 0, `a second time() creates ${timedAgain.buffers} buffers and ${timedAgain.bindGroups} bind groups`);
+  report(ok, 'every result matches the JS reference and carries its dims');
+  model.dispose();
+  return failures();
+}
+
+export async function checkGpuTensors(loadModel, Tensor, gpu, wasm, print = console.log) {
+  const { report, rejects, failures } = reporter(print);
+  const first = await loadModel(wasm, { gpu, log: () => {} });
+  const device = first.device;
+  const second = await loadModel(wasm, { device, log: () => {} });
+  const counts = { buffers: 0 };
+  const createBuffer = device.createBuffer.bind(device);
+  device.createBuffer = (d) => (counts.buffers++, createBuffer(d));
+
+  const n = 1000;
+  const a = Float32Array.from({ length: n }, (_, i) => i * 0.5);
+  const b = Float32Array.from({ length: n }, (_, i) => 1 - i);
+
+  // 1. Chain: c1 = a + b on the GPU, then c2 = c1 + b reads it in place; equals the CPU path.
+  const cpu1 = await first.run({ a, b });
+  report(same(cpu1.c.dims, [n]), `CPU results carry their dims ([${cpu1.c.dims}])`);
+  const cpu2 = await second.run({ a: cpu1.c, b });
+  const { c: g1 } = await first.run({ a, b }, {}, { outputLocation: 'gpu' });
+  report(g1 instanceof Tensor && g1.location === 'gpu' && same(g1.dims, [n]) && g1.dtype === 'f32',
+    `outputLocation 'gpu' returns a GPU Tensor (${g1.location}, ${g1.dtype}, [${g1.dims}])`);
+  const { c: g2 } = await second.run({ a: g1, b }, {}, { outputLocation: 'gpu' });
+  report(same(await g2.getData(), cpu2.c), 'two models chained through GPU tensors equal the CPU path');
+  const back = await second.run({ a: g1, b });
+  report(same(back.c, cpu2.c), 'a GPU input with a CPU output equals the CPU path');
+  const cpuTensor = await second.run({ a: new Tensor('f32', cpu1.c, [n]), b });
+  report(same(cpuTensor.c, cpu2.c), 'a CPU Tensor input works like a typed array');
+
+  // 2. Repeated runs on GPU tensors: only the caller's output buffers are created.
+  const b0 = counts.buffers;
+  for (let i = 0; i < 3; ++i) {
+    const { c } = await second.run({ a: g1, b }, {}, { outputLocation: 'gpu' });
+    c.dispose();
+  }
+  report(counts.buffers - b0 === 3, `3 GPU-output runs create ${counts.buffers - b0} buffers (one output each)`);
+  const b1 = counts.buffers;
+  for (let i = 0; i < 3; ++i) await second.run({ a: g1, b });
+  for (let i = 0; i < 3; ++i) await g2.getData();
+  report(counts.buffers - b1 === 0, `3 CPU-output runs and 3 getData() create ${counts.buffers - b1} buffers (staging pooled)`);
+
+  // 3. Bad GPU tensors.
+  const other = await (await gpu.requestAdapter()).requestDevice();
+  const foreignBuf = other.createBuffer({ size: n * 4, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC });
+  const foreign = Tensor.fromGpuBuffer(foreignBuf, { dtype: 'f32', dims: [n], device: other });
+  await rejects(() => second.run({ a: foreign, b }), /input 'a' is a GPU tensor of another device/, 'another device');
+  const asInt = Tensor.fromGpuBuffer(g1.gpuBuffer, { dtype: 'i32', dims: [n], device, dispose: () => {} });
+  await rejects(() => second.run({ a: asInt, b }), /input 'a' is a GPU tensor of dtype i32, but the model takes f32/, 'wrong dtype');
+  const shorter = Tensor.fromGpuBuffer(g1.gpuBuffer, { dtype: 'f32', dims: [n - 1], device, dispose: () => {} });
+  await rejects(() => second.run({ a: shorter, b: { data: b, shape: [n] } }), /tensor 'b' axis 0 has extent 1000, but symbol 'n' is 999 \(from tensor 'a' axis 0\)/, 'wrong size');
+  try {
+    Tensor.fromGpuBuffer(g1.gpuBuffer, { dtype: 'f32', dims: [n + 1], device });
+    report(false, 'too small a buffer: no error');
+  } catch (e) {
+    report(/GPU buffer of 4000 bytes is too small for a f32 tensor of dims \[1001\]/.test(e.message), `too small a buffer: ${e.message}`);
+  }
+  const mapOnly = device.createBuffer({ size: n * 4, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+  await rejects(() => second.run({ a: Tensor.fromGpuBuffer(mapOnly, { dtype: 'f32', dims: [n], device }), b }),
+    /input 'a' is a GPU tensor whose buffer lacks STORAGE usage/, 'no STORAGE usage');
+  await rejects(() => first.run({ a, b }, {}, { outputLocation: 'cpu-tensor' }), /outputLocation must be 'cpu' or 'gpu'/, 'bad outputLocation');
+  const after = await second.run({ a: g1, b });
+  report(same(after.c, cpu2.c), 'the model still works after the rejected calls');
+
+  // 4. Outputs written into the caller's GPU tensors: no buffer and no bind group per run.
+  const outBuf = device.createBuffer({ size: n * 4, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC });
+  const out = Tensor.fromGpuBuffer(outBuf, { dtype: 'f32', dims: [n], device });
+  const firstOut = await second.run({ a: g1, b }, {}, { outputs: { c: out } });
+  report(firstOut.c === out && same(await out.getData(), cpu2.c), 'options.outputs: the result is written into the given GPU tensor');
+  let groups = 0;
+  const createBindGroup = device.createBindGroup.bind(device);
+  device.createBindGroup = (d) => (groups++, createBindGroup(d));
+  const b2 = counts.buffers;
+  for (let i = 0; i < 3; ++i) await second.run({ a: g1, b }, {}, { outputs: { c: out } });
+  report(counts.buffers === b2 && groups === 0, `3 more runs into it create ${counts.buffers - b2} buffers and ${groups} bind groups (want 0, 0)`);
+  device.createBindGroup = createBindGroup;
+  const wrongDims = Tensor.fromGpuBuffer(outBuf, { dtype: 'f32', dims: [n - 1], device, dispose: () => {} });
+  await rejects(() => second.run({ a: g1, b }, {}, { outputs: { c: wrongDims } }), /output 'c' is a GPU tensor of dims \[999\], but this run writes \[1000\]/, 'an output tensor of the wrong dims');
+  await rejects(() => second.run({ a: g1, b }, {}, { outputs: { c: g1 } }), /output 'c' is a GPU tensor whose buffer is also an input/, 'an output tensor that is also an input');
+  await rejects(() => second.run({ a: g1, b }, {}, { outputs: { z: out } }), /has no output 'z' \(outputs: c\)/, 'an unknown output');
+  await rejects(() => second.run({ a: g1, b }, {}, { outputs: { c: new Tensor('f32', new Float32Array(n)) } }), /output 'c' in options.outputs must be a GPU Tensor, got a cpu tensor/, 'a CPU tensor as output');
+  out.dispose();
+
+  // 5. Disposing output tensors.
+  g2.dispose();
+  report(g2.location === 'disposed' && g2.gpuBuffer === undefined, 'dispose() releases an output tensor');
+  await rejects(() => g2.getData(), /the tensor was disposed/, 'getData() after dispose()');
+  await rejects(() => second.run({ a: g2, b }), /input 'a' is a disposed tensor/, 'a disposed tensor as input');
+  const { c: g3 } = await first.run({ a, b }, {}, { outputLocation: 'gpu' });
+  report(same(await g3.getData({ release: true }), cpu1.c) && g3.location === 'disposed', "getData({ release: true }) downloads, then disposes");
+  g1.dispose();
+
+  first.dispose();
+  second.dispose();
+  other.destroy();
+  return failures();
+}
