@@ -52,7 +52,8 @@ VulkanModel::VulkanModel(VulkanDevice& device, model::ModelSpec spec,
 }
 
 std::unique_ptr<VulkanModel> VulkanModel::load(VulkanDevice& device,
-                                               const std::filesystem::path& manifest) {
+                                               const std::filesystem::path& manifest,
+                                               const std::filesystem::path& weights) {
   model::ModelSpec spec = model::from_json(read_file(manifest, "model description"));
   std::vector<std::vector<uint32_t>> spirv;
   for (auto& k : spec.kernels) {
@@ -68,7 +69,31 @@ std::unique_ptr<VulkanModel> VulkanModel::load(VulkanDevice& device,
     std::memcpy(words.data(), bytes.data(), bytes.size());
     spirv.push_back(std::move(words));
   }
-  return std::make_unique<VulkanModel>(device, std::move(spec), std::move(spirv));
+  auto model = std::make_unique<VulkanModel>(device, std::move(spec), std::move(spirv));
+  if (!weights.empty()) model->load_weights(weights);
+  return model;
+}
+
+void VulkanModel::load_weights(const std::filesystem::path& file) {
+  load_weights(model::read_safetensors(file));
+}
+
+void VulkanModel::load_weights(const model::Safetensors& file) {
+  model::check_weights(spec_, file);
+  std::map<std::string, VulkanBuffer> loaded;
+  for (auto& t : spec_.tensors) {
+    if (t.role != model::TensorRole::Weight) continue;
+    const model::SafetensorsEntry& e = *file.find(t.name);
+    const size_t bytes = e.end - e.begin;
+    user_assert(bytes <= device_.info().max_storage_buffer_range)
+        << "model '" << spec_.name << "': weight '" << t.name << "' needs " << bytes
+        << " bytes, more than maxStorageBufferRange = " << device_.info().max_storage_buffer_range
+        << " of Vulkan device '" << device_.info().name << "'";
+    VulkanBuffer b = device_.alloc(bytes);
+    if (bytes) device_.upload(b, file.data(e), bytes);
+    loaded.emplace(t.name, std::move(b));
+  }
+  weights_ = std::move(loaded);
 }
 
 std::unique_ptr<VulkanModel::Bound> VulkanModel::bind(const TensorMap& tensors,
@@ -78,8 +103,17 @@ std::unique_ptr<VulkanModel::Bound> VulkanModel::bind(const TensorMap& tensors,
   bound->model_ = this;
   const std::string prefix = "model '" + m.name + "': ";
 
-  // 1. Names and dtypes; then symbols and every given shape through the one shape check.
+  // 1. Weights loaded; names and dtypes; then symbols and every given shape through the one
+  // shape check.
+  std::string unloaded;
+  for (auto& t : m.tensors)
+    if (t.role == model::TensorRole::Weight && !weights_.count(t.name))
+      unloaded += (unloaded.empty() ? "'" : ", '") + t.name + "'";
+  user_assert(unloaded.empty()) << prefix << "needs weights " << unloaded
+                                << ": load them first (VulkanModel::load_weights)";
   for (auto& [name, h] : tensors) {
+    user_assert(!m.tensor(name) || m.tensor(name)->role != model::TensorRole::Weight)
+        << prefix << "'" << name << "' is a weight, loaded once by load_weights, not a run input";
     user_assert(m.tensor(name)) << prefix << "there is no tensor '" << name << "' (tensors: " <<
         [&] {
           std::string s;
@@ -163,6 +197,10 @@ std::unique_ptr<VulkanModel::Bound> VulkanModel::bind(const TensorMap& tensors,
         << shape_str(bound->shapes_[i]) << " needs " << bytes
         << " bytes, more than maxStorageBufferRange = " << device_.info().max_storage_buffer_range
         << " of Vulkan device '" << device_.info().name << "'";
+    if (m.tensors[i].role == model::TensorRole::Weight) {
+      bound->buffers_.emplace_back();  // bound from weights_
+      continue;
+    }
     bound->buffers_.push_back(device_.alloc(bytes));
     auto it = tensors.find(m.tensors[i].name);
     if (it != tensors.end()) device_.upload(bound->buffers_.back(), it->second.bytes.data(), bytes);
@@ -170,7 +208,11 @@ std::unique_ptr<VulkanModel::Bound> VulkanModel::bind(const TensorMap& tensors,
   for (size_t k = 0; k < plans.size(); ++k) {
     Dispatch d;
     d.pipeline = pipelines_[k].get();
-    for (auto t : plans[k].tensors) d.buffers.push_back(&bound->buffers_[t]);
+    for (auto t : plans[k].tensors) {
+      const auto& spec = m.tensors[t];
+      d.buffers.push_back(spec.role == model::TensorRole::Weight ? &weights_.at(spec.name)
+                                                                 : &bound->buffers_[t]);
+    }
     d.uniforms = plans[k].uniforms;
     d.grid = plans[k].grid;
     bound->dispatches_.push_back(std::move(d));

@@ -7,6 +7,7 @@ import { concreteShape, parseManifest, resolveSymbols, splitInput } from './mani
 import { extentToString } from './model_spec.js';
 import { BufferTable, buildKernels, checkAdapter, requestDeviceFor } from './gpu.js';
 import { makeImports } from './imports.js';
+import { loadWeights } from './weights.js';
 
 /** What a value is, for error messages. */
 function describeValue(v) {
@@ -83,9 +84,10 @@ async function loadBytes(source) {
 }
 
 /**
- * Loads a model. `source`: URL/path, bytes, or a compiled WebAssembly.Module.
+ * Loads a model. `source`: URL/path, bytes, or a compiled WebAssembly.Module. `weights`: the
+ * model's weights as a safetensors file (URL, Node path or bytes), uploaded once.
  * @param {string|URL|ArrayBuffer|ArrayBufferView|WebAssembly.Module} source
- * @param {{gpu?: GPU, device?: GPUDevice, log?: (level: number, msg: string) => void}} [options]
+ * @param {{gpu?: GPU, device?: GPUDevice, weights?: string|URL|ArrayBuffer|ArrayBufferView, log?: (level: number, msg: string) => void}} [options]
  */
 export async function loadModel(source, options = {}) {
   const bytes = await loadBytes(source);
@@ -154,6 +156,7 @@ export class Model {
     device.addEventListener?.('uncapturederror', (e) => this.log(2, `uncaptured WebGPU error: ${e.error?.message ?? e}`));
     this._table = new BufferTable(device);
     this._table.onRelease = (h) => this._dropBindGroups(h);
+    this._weights = await loadWeights(device, this._table, m, this.options.weights);
     this.kernels = await buildKernels(device, m);
     const namePtr = writeCString(this.memory, this.exports.webtx_alloc, m.function);
     this._fn = this.exports.webtx_get_function(namePtr);
@@ -171,6 +174,10 @@ export class Model {
   }
   get outputs() {
     return this.manifest.tensors.filter((t) => t.role === 'output');
+  }
+  /** Tensors with role 'weight' (loaded by loadModel from options.weights). */
+  get weights() {
+    return this.manifest.tensors.filter((t) => t.role === 'weight');
   }
 
   // ---- imports --------------------------------------------------------------------------------
@@ -337,6 +344,7 @@ export class Model {
     inputs ??= {};
     for (const name of Object.keys(inputs)) {
       const t = m.tensorByName.get(name);
+      if (t?.role === 'weight') throw new Error(`webtx: '${name}' is a weight of model '${m.model}', loaded once by loadModel(source, { weights }), not a run() input`);
       if (!t || t.role !== 'input') throw new Error(`webtx: model '${m.model}' has no input '${name}' (inputs: ${this.inputs.map((x) => x.name).join(', ')})`);
     }
     for (const t of this.inputs) {
@@ -347,10 +355,14 @@ export class Model {
     }
     // check: false skips the JS-side shape checks (to exercise the module's own checks).
     const env = resolveSymbols(m, inputs, symbols, check);
-    // Argument tensors: the caller's inputs (uploaded) and fresh outputs.
+    // Argument tensors: the caller's inputs (uploaded), fresh outputs and the loaded weights.
     const args = [];
     for (const name of m.args) {
       const t = m.tensorByName.get(name);
+      if (t.role === 'weight') {
+        args.push({ t, ...this._weights.get(name) });
+        continue;
+      }
       const info = dtypeInfo(t.dtype);
       let shape, data;
       if (t.role === 'input') {
