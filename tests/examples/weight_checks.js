@@ -66,6 +66,15 @@ export async function checkWeights(loadModel, gpu, wasm, ref, good, missing, pri
   };
   for (const [how, weights] of [[typeof good.source === 'string' && good.source.includes('://') ? 'URL' : 'path', good.source], ['bytes', good.bytes]]) {
     const model = await loadModel(wasm, { gpu, weights, log: () => {} });
+    // Uploaded once: no run writes a weight buffer, and every run binds the same buffers (so
+    // bind groups with weights stay cached wherever the other bindings do).
+    const weightBuffers = new Set([...model._weights.values()].map((w) => model._table.get(w.handle)));
+    const queue = model.device.queue, writeBuffer = queue.writeBuffer;
+    let weightWrites = 0;
+    queue.writeBuffer = function (buffer, ...rest) {
+      if (weightBuffers.has(buffer)) weightWrites++;
+      return writeBuffer.call(this, buffer, ...rest);
+    };
     await check(model, `weights as ${how}, run 1`);
     try {
       await model.run({ ...refInputs(ref), [first.name]: new Float32Array(first.shape.reduce((a, b) => a * b, 1)) });
@@ -77,7 +86,22 @@ export async function checkWeights(loadModel, gpu, wasm, ref, good, missing, pri
       if (!ok) failures++;
     }
     await check(model, `weights as ${how}, run 2`);
+    const same = [...model._weights.values()].every((w) => weightBuffers.has(model._table.get(w.handle)));
+    const kept = weightWrites === 0 && same && weightBuffers.size === model.weights.length;
+    print(`${kept ? 'PASS' : 'FAIL'} weights as ${how}: ${model.weights.length} weight buffers, the same after 2 runs: ${same}, ${weightWrites} uploads by runs`);
+    if (!kept) failures++;
+    let destroyed = 0;
+    for (const b of weightBuffers) {
+      const destroy = b.destroy;
+      b.destroy = function () {
+        destroyed++;
+        return destroy.call(this);
+      };
+    }
+    queue.writeBuffer = writeBuffer;
     model.dispose();
+    print(`${destroyed === weightBuffers.size ? 'PASS' : 'FAIL'} dispose() destroys the ${weightBuffers.size} weight buffers (${destroyed})`);
+    if (destroyed !== weightBuffers.size) failures++;
   }
   return failures;
 }
