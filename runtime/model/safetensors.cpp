@@ -52,7 +52,8 @@ Safetensors parse_safetensors(std::string bytes, const std::string& source) {
       << " bytes): truncated, or not a safetensors file";
   nlohmann::ordered_json h;  // keeps the header's order
   try {
-    h = nlohmann::ordered_json::parse(bytes.begin() + 8, bytes.begin() + 8 + static_cast<int64_t>(n));
+    h = nlohmann::ordered_json::parse(bytes.begin() + 8,
+                                      bytes.begin() + 8 + static_cast<int64_t>(n));
   } catch (const nlohmann::json::exception& e) {
     user_error << in << ": the header is not valid JSON (" << e.what() << ")";
   }
@@ -86,7 +87,8 @@ Safetensors parse_safetensors(std::string bytes, const std::string& source) {
       user_assert(d.is_number_unsigned() || (d.is_number_integer() && d.get<int64_t>() >= 0))
           << tn << " has shape " << v["shape"].dump() << ": extents must be whole numbers >= 0";
       e.shape.push_back(d.get<int64_t>());
-      count *= static_cast<uint64_t>(e.shape.back());
+      user_assert(!__builtin_mul_overflow(count, static_cast<uint64_t>(e.shape.back()), &count))
+          << tn << " has shape " << v["shape"].dump() << ", too many elements";
     }
     const auto& off = v["data_offsets"];
     user_assert(off.is_array() && off.size() == 2 && off[0].is_number_unsigned() &&
@@ -95,7 +97,7 @@ Safetensors parse_safetensors(std::string bytes, const std::string& source) {
     e.begin = off[0].get<uint64_t>();
     e.end = off[1].get<uint64_t>();
     user_assert(e.begin <= e.end) << tn << " has data_offsets " << off.dump() << " (end < begin)";
-    user_assert(e.end - e.begin == count * static_cast<uint64_t>(esize))
+    user_assert(count <= data_size && e.end - e.begin == count * static_cast<uint64_t>(esize))
         << tn << " (" << e.dtype << " " << shape_str(e.shape) << ") needs "
         << count * static_cast<uint64_t>(esize) << " bytes, but data_offsets " << off.dump()
         << " give " << e.end - e.begin;

@@ -100,6 +100,25 @@ TEST(Safetensors, BadFilesNameTheProblemAndTheFile) {
               HasSubstr("cannot read weights file '/nonexistent/w.safetensors'"));
 }
 
+// Every cut of a file is a named error (never a crash or a read past the end), and so is every
+// single-byte corruption of its header length.
+TEST(Safetensors, EveryPrefixIsRefused) {
+  const std::string bytes = write_safetensors(
+      {{"w", "f32", {2, 3}, f32_bytes({1, 2, 3, 4, 5, 6})}, {"b", "f16", {3}, std::string(6, 1)}});
+  for (size_t n = 0; n < bytes.size(); ++n) {
+    EXPECT_THAT(user_error_of([&] { parse_safetensors(bytes.substr(0, n), "cut"); }),
+                HasSubstr("weights file 'cut'"))
+        << n << " bytes";
+  }
+  for (int i = 0; i < 8; ++i) {
+    std::string b = bytes;
+    b[i] = static_cast<char>(b[i] ^ 0x80);
+    EXPECT_THAT(user_error_of([&] { parse_safetensors(b, "flip"); }),
+                HasSubstr("weights file 'flip'"))
+        << "byte " << i;
+  }
+}
+
 TEST(Safetensors, WeightsCheckedAgainstTheModel) {
   auto check = [](std::vector<SafetensorsTensor> ts) {
     return user_error_of(

@@ -138,6 +138,16 @@ test('safetensors: bad files name the problem and the file', () => {
   assert.throws(() => parseSafetensors('not bytes'), /must be an ArrayBuffer or a typed array/);
 });
 
+test('safetensors: every prefix of a file is refused by name', () => {
+  const bytes = encodeSafetensors([{ name: 'w', dtype: 'F32', shape: [2, 3], data: new Float32Array(6) }, { name: 'b', dtype: 'F16', shape: [3], data: new Uint16Array(3) }]);
+  for (let n = 0; n < bytes.length; ++n) assert.throws(() => parseSafetensors(bytes.subarray(0, n), 'cut'), /weights file 'cut'/, `${n} bytes`);
+  for (let i = 0; i < 8; ++i) {
+    const b = bytes.slice();
+    b[i] ^= 0x80;
+    assert.throws(() => parseSafetensors(b, 'flip'), /weights file 'flip'/, `byte ${i}`);
+  }
+});
+
 test('safetensors: weights checked against the model', () => {
   const spec = { model: 'mlp', tensors: [
     { name: 'x', role: 'input', dtype: 'f32', shape: ['batch', 2] },
