@@ -6,9 +6,10 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { createNodeGPU } from '../../web/src/node.js';
 import { loadModel } from '../../web/src/index.js';
-import { checkExamples, checkBadInputs } from './example_checks.js';
+import { checkExamples, checkBadInputs, compare, refInputs } from './example_checks.js';
 import { BAD_INPUTS } from './bad_inputs.js';
 import { checkWeights } from './weight_checks.js';
+import { checkWeightUploads } from './weights_upload.js';
 
 const args = process.argv.slice(2);
 const flag = (name) => args.indexOf(name);
@@ -37,7 +38,16 @@ if (flag('--bad-inputs') >= 0) {
     if (!c.weights) throw new Error(`model '${c.model}' has no weights to check`);
     const good = { source: c.weights, bytes: readFileSync(c.weights) };
     failures += await checkWeights(loadModel, gpu, c.wasm, c.refs[0].ref, good, join(dirname(c.weights), 'nonexistent.safetensors'));
+    // The whole file in shared memory (Node has SharedArrayBuffer without isolation).
+    const shared = new Uint8Array(new SharedArrayBuffer(good.bytes.length));
+    shared.set(good.bytes);
+    const model = await loadModel(c.wasm, { gpu, weights: shared, log: () => {} });
+    const r = compare((await model.run(refInputs(c.refs[0].ref)))[Object.keys(c.refs[0].ref.outputs)[0]], Object.values(c.refs[0].ref.outputs)[0]);
+    console.log(`${r.ok ? 'PASS' : 'FAIL'} weights in shared memory: max abs error ${r.maxAbsError.toExponential(2)} ${r.why}`);
+    failures += !r.ok;
+    model.dispose();
   }
+  failures += await checkWeightUploads(gpu);
 } else {
   failures = await checkExamples(loadModel, gpu, cases);
 }
