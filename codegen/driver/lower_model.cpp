@@ -4,6 +4,8 @@
 #include "webtx/generator.hpp"
 #include "webtx/lower.hpp"
 
+#include <iostream>
+
 namespace webtx {
 
 ir::Program lower_model(const ModelContext& ctx, bool dump_ir, const Target& target) {
@@ -11,15 +13,17 @@ ir::Program lower_model(const ModelContext& ctx, bool dump_ir, const Target& tar
   user_assert(!ctx.outputs().empty()) << "model " << ctx.name() << " declares no outputs";
   std::vector<ir::Operation> outs;
   for (auto& [name, op] : ctx.outputs()) outs.push_back(op);
+  // The author's schedule, or an empty one; auto_schedule fills in every stage nobody
+  // scheduled (fusion + a rule per fused group) and leaves the author's stages alone.
   std::unique_ptr<Schedule> own;
-  const Schedule* sched = ctx.schedule_if_any();
+  Schedule* sched = ctx.schedule_if_any();
   if (!sched) {
-    // The default schedule: one invocation per output element (an unscheduled stage would
-    // otherwise lower to a correct but single-invocation kernel).
     own = std::make_unique<Schedule>(outs);
-    parallelize_unscheduled(*own);
     sched = own.get();
   }
+  const auto groups = auto_schedule(*sched);
+  if (dump_ir && !groups.empty())
+    std::cerr << "// auto_schedule of model " << ctx.name() << ":\n" << to_string(groups);
   LowerOptions lo;
   lo.dump_ir = dump_ir;
   lo.target = target;

@@ -1,0 +1,248 @@
+// Definitions for webtx/schedule/auto_schedule.hpp.
+#include "webtx/schedule/auto_schedule.hpp"
+
+#include <algorithm>
+#include <sstream>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "webtx/ir/functor.hpp"
+#include "webtx/ir/op_graph.hpp"
+
+namespace webtx {
+
+namespace {
+
+// Nothing of the stage's loop nest or placement has been chosen by its author.
+bool untouched(const Schedule& s, const Stage& st) {
+  if (st.is_placeholder() || st.attach() != AttachKind::Root || !st.relations().empty() ||
+      !st.attrs().empty() || st.scope() || st.op()->ndim() == 0)
+    return false;
+  for (auto& o : s.stages())
+    if (o->attach_stage() == &st) return false;
+  return true;
+}
+
+bool injective(const Stage& st) { return st.op()->reduce() == nullptr; }
+
+// Every read of `producer` in `consumer`'s body is at exactly the consumer's own indices.
+bool reads_pointwise(const Stage& consumer, const ir::Operation& producer) {
+  const auto& axes = consumer.op()->axis;
+  if (static_cast<int>(axes.size()) != producer->ndim()) return false;
+  struct Check : ir::IRVisitor {
+    const ir::OperationNode* producer;
+    const std::vector<ir::IterVar>* axes;
+    bool ok = true;
+    void visit_ProducerLoad(const ir::ProducerLoad& p) override {
+      if (p.producer.get() == producer) {
+        for (size_t i = 0; i < p.indices.size(); ++i) {
+          auto* v = p.indices[i].as<ir::Variable>();
+          ok &= v && v == (*axes)[i]->var.as<ir::Variable>();
+        }
+      }
+      ir::IRVisitor::visit_ProducerLoad(p);
+    }
+  } c;
+  c.producer = producer.get(), c.axes = &axes;
+  c.visit(consumer.op()->body);
+  return c.ok;
+}
+
+// The variables an expression mentions.
+std::unordered_set<const ir::Variable*> variables_of(const ir::Expr& e) {
+  struct Collect : ir::IRVisitor {
+    std::unordered_set<const ir::Variable*> found;
+    void visit_Variable(const ir::Variable& v) override { found.insert(&v); }
+  } c;
+  c.visit(e);
+  return c.found;
+}
+
+ir::Expr strip_cast(ir::Expr e) {
+  while (auto* c = e.as<ir::Cast>()) e = c->value;
+  return e;
+}
+
+// For a "matmul" anchor sum(a * b): the two output axes to block, {y, x}, x the innermost
+// output axis. {-1, -1} when the anchor is not matmul-like.
+std::pair<int, int> blocked_axes(const ir::OperationNode& anchor) {
+  auto* r = anchor.reduce();
+  if (!r || r->op != ir::ReduceOp::Sum) return {-1, -1};
+  auto* mul = strip_cast(r->source).as<ir::Mul>();
+  if (!mul) return {-1, -1};
+  auto in_a = variables_of(mul->a), in_b = variables_of(mul->b);
+  const int nd = anchor.ndim();
+  auto uses = [&](const std::unordered_set<const ir::Variable*>& vars, int i) {
+    return vars.count(anchor.axis[i]->var.as<ir::Variable>()) > 0;
+  };
+  const int x = nd - 1;
+  if (uses(in_a, x) == uses(in_b, x)) return {-1, -1};
+  const auto& has_x = uses(in_a, x) ? in_a : in_b;
+  const auto& other = uses(in_a, x) ? in_b : in_a;
+  // The innermost other axis that only the other operand uses: blocking it reuses has_x's
+  // values, blocking x reuses other's.
+  for (int y = nd - 2; y >= 0; --y)
+    if (uses(other, y) && !uses(has_x, y)) return {y, x};
+  return {-1, -1};
+}
+
+struct Group {
+  Stage* anchor = nullptr;    // the reduction, or null
+  std::vector<Stage*> chain;  // anchor's epilogue, in order; back() is the root
+  Stage* root = nullptr;      // the stage that writes the result
+};
+
+// Fuses `outer` (in loop order) into one axis and spreads it over workgroups of `threads`
+// invocations; returns the invocation axis.
+ir::IterVar spread(Stage& st, const std::vector<ir::IterVar>& outer, int64_t threads) {
+  ir::IterVar f = outer.front();
+  for (size_t i = 1; i < outer.size(); ++i) f = st.fuse(f, outer[i]);
+  auto [wg, local] = st.split(f, threads);
+  st.bind(wg, ir::ThreadAxis::WorkgroupId, 0).bind(local, ir::ThreadAxis::LocalId, 0);
+  return local;
+}
+
+bool small_constant(const ir::IterVar& v, int64_t most) {
+  auto* c = v->extent.as<ir::IntImm>();
+  return c && c->value <= most;
+}
+
+// The anchor computed inside `root` at invocation axis `at`, its reduction outermost and its
+// small loops unrolled; `y`/`x` (>= 0) are split by `block` to match the root's tile.
+void place_anchor(Stage& anchor, Stage& root, const ir::IterVar& at, int y, int x, int64_t block) {
+  anchor.set_scope(ir::MemScope::Private).compute_at(root, at);
+  std::vector<ir::IterVar> order, inner;
+  if (auto* r = anchor.op()->reduce())
+    for (auto& a : r->axes) order.push_back(a);
+  for (int i = 0; i < anchor.op()->ndim(); ++i) {
+    if (i == y || i == x) {
+      auto [o, in] = anchor.split(anchor.axis(i), block);
+      order.push_back(o);
+      inner.push_back(in);
+    } else {
+      order.push_back(anchor.axis(i));
+    }
+  }
+  order.insert(order.end(), inner.begin(), inner.end());
+  anchor.reorder(order);
+  for (auto& v : inner) anchor.unroll(v);
+  // Filter taps (kh, kw of a 3x3) unrolled; a long channel loop stays a loop.
+  if (auto* r = anchor.op()->reduce()) {
+    for (auto& a : r->axes)
+      if (small_constant(a, 9) && a != r->axes.front()) anchor.unroll(a);
+  }
+}
+
+}  // namespace
+
+std::vector<FusedGroup> auto_schedule(Schedule& s, const AutoScheduleOptions& opt) {
+  user_assert(opt.threads > 0 && opt.block > 0)
+      << "auto_schedule: threads (" << opt.threads << ") and block (" << opt.block
+      << ") must be positive";
+  // Who reads each stage, and which stages are free to schedule, before anything changes.
+  std::unordered_map<const Stage*, std::vector<Stage*>> readers;
+  std::unordered_set<const Stage*> free;
+  for (auto& st : s.stages()) {
+    if (untouched(s, *st)) free.insert(st.get());
+    if (st->is_placeholder()) continue;
+    for (auto& in : ir::op_inputs(st->op()))
+      if (s.has_stage(in)) readers[&s[in]].push_back(st.get());
+  }
+  auto only_reader = [&](const Stage* st) -> Stage* {
+    auto it = readers.find(st);
+    return it != readers.end() && it->second.size() == 1 ? it->second.front() : nullptr;
+  };
+
+  // 1. Groups: each free reduction with its epilogue chain; then every free injective stage
+  //    that must be written to memory (an output) roots a group of its own.
+  std::vector<Group> groups;
+  std::unordered_set<const Stage*> claimed;
+  for (auto& up : s.stages()) {
+    Stage* st = up.get();
+    if (!free.count(st) || injective(*st)) continue;
+    Group g;
+    g.anchor = st;
+    Stage* cur = st;
+    while (!cur->is_output()) {
+      Stage* next = only_reader(cur);
+      if (!next || !free.count(next) || claimed.count(next) || !injective(*next) ||
+          !reads_pointwise(*next, cur->op()))
+        break;
+      g.chain.push_back(next);
+      claimed.insert(next);
+      cur = next;
+    }
+    claimed.insert(st);
+    groups.push_back(std::move(g));
+  }
+  for (auto& up : s.stages()) {
+    Stage* st = up.get();
+    if (!free.count(st) || claimed.count(st) || !injective(*st)) continue;
+    if (st->is_output()) {
+      groups.push_back(Group{nullptr, {st}, nullptr});
+      claimed.insert(st);
+    }
+  }
+  // Everything else free and injective is substituted into its readers.
+  for (auto& up : s.stages()) {
+    Stage* st = up.get();
+    if (free.count(st) && !claimed.count(st) && injective(*st)) st->compute_inline();
+  }
+  for (auto& g : groups)
+    for (size_t i = 0; i + 1 < g.chain.size(); ++i) g.chain[i]->compute_inline();
+
+  // 2. One schedule per group.
+  std::vector<FusedGroup> report;
+  for (auto& g : groups) {
+    FusedGroup out;
+    ir::Operation anchor_op = g.anchor ? g.anchor->op() : ir::Operation();
+    Stage* anchor = g.anchor;
+    if (anchor && g.chain.empty()) {
+      // A reduction written as it is: accumulate in registers, then store once.
+      anchor = &s.cache_write(anchor_op, ir::MemScope::Private);
+      g.root = &s[anchor_op];
+    } else {
+      g.root = g.chain.back();
+    }
+    Stage& root = *g.root;
+    out.root = root.name();
+    if (anchor) out.anchor = g.anchor->name();
+    for (size_t i = 0; i + 1 < g.chain.size(); ++i) out.inlined.push_back(g.chain[i]->name());
+
+    auto [y, x] = anchor ? blocked_axes(*anchor->op()) : std::pair<int, int>{-1, -1};
+    out.rule = !anchor ? "injective" : y >= 0 ? "matmul" : "reduction";
+    std::vector<ir::IterVar> outer, inner;
+    for (int i = 0; i < root.op()->ndim(); ++i) {
+      if (i == y || i == x) {
+        auto [o, in] = root.split(root.axis(i), opt.block);
+        outer.push_back(o);
+        inner.push_back(in);
+      } else {
+        outer.push_back(root.axis(i));
+      }
+    }
+    if (!inner.empty()) {
+      std::vector<ir::IterVar> order = outer;
+      order.insert(order.end(), inner.begin(), inner.end());
+      root.reorder(order);
+    }
+    ir::IterVar local = spread(root, outer, opt.threads);
+    for (auto& v : inner) root.unroll(v);
+    if (anchor) place_anchor(*anchor, root, local, y, x, opt.block);
+    report.push_back(std::move(out));
+  }
+  return report;
+}
+
+std::string to_string(const std::vector<FusedGroup>& groups) {
+  std::ostringstream os;
+  for (auto& g : groups) {
+    os << g.root;
+    if (!g.anchor.empty() && g.anchor != g.root) os << " <- " << g.anchor;
+    for (auto& i : g.inlined) os << " + " << i;
+    os << " (" << g.rule << ")\n";
+  }
+  return os.str();
+}
+
+}  // namespace webtx

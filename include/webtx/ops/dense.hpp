@@ -1,0 +1,45 @@
+#pragma once
+// dense: a fully connected layer with PyTorch Linear's weight layout,
+//   y[i, j] = sum over k of x[i, k] * w[j, k] + b[j]     x [M, K], w [N, K], b [N] -> [M, N]
+// Two stages: "<name>" (the matmul, a reduction over k) and "<name>.bias" (injective).
+// Default schedule: scheduled by webtx::auto_schedule (rule: matmul), the bias fused into it.
+#include <string>
+
+#include "webtx/dsl.hpp"
+#include "webtx/ops/bias_add.hpp"
+#include "webtx/ops/extents.hpp"
+
+namespace webtx::ops {
+
+// The matmul alone: y[i, j] = sum over k of x[i, k] * w[j, k], one stage named `name`.
+template <typename T>
+Tensor<T, 2> matmul_nt(const Tensor<T, 2>& x, const Tensor<T, 2>& w,
+                       const std::string& name = "matmul") {
+  auto [M, K] = x.shape();
+  auto [N, KW] = w.shape();
+  detail::expect_same(K, KW, name, "features of x (axis 1) and of w (axis 1)");
+  auto k1 = detail::const_of(K);
+  if (k1 && *k1 == 1)  // no extent-1 reduction
+    return compute(
+        {M, N}, [&](Var i, Var j) { return x(i, 0) * w(j, 0); }, name);
+  RVar k(K, "rk");
+  return compute(
+      {M, N}, [&](Var i, Var j) { return sum(x(i, k) * w(j, k), k); }, name);
+}
+
+template <typename T>
+Tensor<T, 2> dense(const Tensor<T, 2>& x, const Tensor<T, 2>& w, const Tensor<T, 1>& b,
+                   const std::string& name = "dense") {
+  detail::expect_same(w.shape()[0], b.shape()[0], name, "outputs of w (axis 0) and length of b");
+  return bias_add(matmul_nt(x, w, name), b, name + ".bias");
+}
+
+// Any other argument types: a rank or dtype mistake, reported as one readable error.
+template <typename X, typename W, typename B>
+void dense(const X&, const W&, const B&, const std::string& = "dense") {
+  static_assert(detail::always_false<X, W, B>,
+                "DENSE_TAKES_X_AND_W_OF_RANK_2_AND_B_OF_RANK_1_OF_ONE_DTYPE: x [M, K], w [N, K], "
+                "b [N]");
+}
+
+}  // namespace webtx::ops

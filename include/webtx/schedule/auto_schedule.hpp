@@ -1,0 +1,54 @@
+#pragma once
+// The graph-level default schedule (docs/lowering.md, "Automatic scheduling"): what a model
+// gets for every stage its author did not schedule. Two steps, after TVM's operator fusion and
+// dlight rules:
+//
+//  1. Fusion. A reduction (the group's *anchor*) absorbs the chain of injective stages that
+//     read it element for element, each the only reader of the one before (conv -> bias ->
+//     relu6, matmul -> bias, sum -> scale, conv -> bias -> add(residual)): the chain's last
+//     stage becomes the group's root, the anchor is computed inside it in registers, and the
+//     stages between are inlined. Every other untouched injective stage that is not a model
+//     output (padding, reshape, an activation of a tensor with several readers) is inlined into
+//     its readers. So each group is one kernel and writes one tensor.
+//  2. A rule per group, chosen from the anchor's arithmetic:
+//     - "matmul": the anchor is sum(a * b) and some output axis is absent from b while the
+//       innermost one is absent from a (or the reverse): dense layers, 1x1 and dense
+//       convolutions. Each invocation computes a `block` x `block` tile of outputs over those
+//       two axes, reusing every loaded a and b value `block` times.
+//     - "reduction": any other anchor (depthwise convolution, pooling, softmax rows): one
+//       invocation per output element, the reduction in registers.
+//     - "injective": a root without an anchor: one invocation per element.
+//     Invocations are grouped `threads` per workgroup over the fused output axes (innermost
+//     axis fastest, so neighbouring invocations touch neighbouring addresses).
+//
+// A stage the author touched (split, bind, compute_at, cache_*, inline, or one with stages
+// computed inside it) is left exactly as it is: a user schedule always wins.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "webtx/schedule/schedule.hpp"
+
+namespace webtx {
+
+struct AutoScheduleOptions {
+  int64_t threads = 64;  // invocations per workgroup
+  int64_t block = 4;     // outputs per invocation along each of the two blocked axes ("matmul")
+};
+
+// One kernel of the automatic schedule.
+struct FusedGroup {
+  std::string root;                  // the stage that writes the group's result
+  std::string anchor;                // the reduction computed inside it ("" when none)
+  std::vector<std::string> inlined;  // epilogue stages substituted into the root
+  std::string rule;                  // "matmul", "reduction" or "injective"
+};
+
+// Schedules every untouched stage of `s` (see the file comment); returns the groups it made,
+// producers first. Inlined stages that belong to no group are not listed.
+std::vector<FusedGroup> auto_schedule(Schedule& s, const AutoScheduleOptions& options = {});
+
+// One line per group: "root <- anchor [+ inlined...] (rule)".
+std::string to_string(const std::vector<FusedGroup>& groups);
+
+}  // namespace webtx

@@ -1,0 +1,202 @@
+// auto_schedule: fusion of epilogues into their reduction, inlining of the rest, and the rule
+// per group — each graph lowered and run (run_program) against the unscheduled graph, at
+// dividing, non-dividing and symbolic shapes, with the kernel count and rules checked.
+#include "test_util.hpp"
+
+namespace webtx::testing {
+namespace {
+
+using ::testing::ElementsAre;
+
+Expr relu6(Expr v) { return ir::Min::make(ir::Max::make(v, Expr(0.0f)), Expr(6.0f)); }
+Expr clamp(Expr v, Expr lo, Expr hi) { return ir::Min::make(ir::Max::make(v, lo), hi); }
+
+std::vector<std::string> rules(const std::vector<FusedGroup>& g) {
+  std::vector<std::string> r;
+  for (auto& x : g) r.push_back(x.root + ":" + x.rule);
+  return r;
+}
+
+// y = relu6(conv(x, w, stride s, pad 1) + b), NCHW with the padding folded into the read.
+struct ConvGraph {
+  ir::Operation x, w, b, conv, bias, act;
+};
+ConvGraph conv_bias_relu6(Expr n, int c, int h, int wd, int o, int stride, bool depthwise) {
+  ConvGraph g;
+  g.x = placeholder("x", {n, c, h, wd});
+  g.w = placeholder("w", {o, depthwise ? 1 : c, 3, 3});
+  g.b = placeholder("b", {o});
+  const int oh = (h + 2 - 3) / stride + 1, ow = (wd + 2 - 3) / stride + 1;
+  auto rc = reduce_axis(c, "rc"), ky = reduce_axis(3, "ky"), kx = reduce_axis(3, "kx");
+  g.conv = compute("conv", {n, o, oh, ow}, [&](const Vars& v) {
+    Expr iy = ir::Sub::make(ir::Add::make(ir::Mul::make(v[2], Expr(stride)), ky->var), Expr(1));
+    Expr ix = ir::Sub::make(ir::Add::make(ir::Mul::make(v[3], Expr(stride)), kx->var), Expr(1));
+    Expr inside =
+        ir::And::make(ir::And::make(ir::GE::make(iy, Expr(0)), ir::LT::make(iy, Expr(h))),
+                      ir::And::make(ir::GE::make(ix, Expr(0)), ir::LT::make(ix, Expr(wd))));
+    Expr ch = depthwise ? v[1] : rc->var;
+    Expr xv = ir::Select::make(
+        inside,
+        at(g.x, {v[0], ch, clamp(iy, Expr(0), Expr(h - 1)), clamp(ix, Expr(0), Expr(wd - 1))}),
+        Expr(0.0f));
+    Expr wv = at(g.w, {v[1], depthwise ? Expr(0) : rc->var, ky->var, kx->var});
+    std::vector<ir::IterVar> axes{ky, kx};
+    if (!depthwise) axes.insert(axes.begin(), rc);
+    return sum(ir::Mul::make(xv, wv), axes);
+  });
+  g.bias = compute("bias", {n, o, oh, ow},
+                   [&](const Vars& v) { return ir::Add::make(at(g.conv, v), at(g.b, {v[1]})); });
+  g.act = compute("relu6", {n, o, oh, ow}, [&](const Vars& v) { return relu6(at(g.bias, v)); });
+  return g;
+}
+
+TEST(AutoSchedule, ConvBiasRelu6IsOneBlockedKernel) {
+  struct Case {
+    int n, c, h, w, o, stride;
+  };
+  // Dividing, non-dividing and stride 2 with odd sizes; batch symbolic throughout.
+  for (auto c : {Case{1, 4, 8, 8, 8, 1}, Case{2, 3, 9, 7, 5, 2}, Case{3, 5, 6, 13, 6, 1}}) {
+    Expr n = sym("n");
+    auto g = conv_bias_relu6(n, c.c, c.h, c.w, c.o, c.stride, false);
+    auto s = create_schedule({g.act});
+    auto groups = auto_schedule(s);
+    ASSERT_EQ(groups.size(), 1u);
+    EXPECT_EQ(groups[0].anchor, "conv");
+    EXPECT_THAT(groups[0].inlined, ElementsAre("bias"));
+    EXPECT_EQ(groups[0].rule, "matmul");
+    auto p = check_schedule(s, {g.x, g.w, g.b}, {g.act},
+                            {{"x", random_tensor({c.n, c.c, c.h, c.w}, 1)},
+                             {"w", random_tensor({c.o, c.c, 3, 3}, 2)},
+                             {"b", random_tensor({c.o}, 3)}},
+                            {{"n", c.n}});
+    ASSERT_EQ(p.kernels.size(), 1u);
+    // 4 output channels x 4 columns per invocation, 64 invocations per workgroup.
+    EXPECT_THAT(kernel_text(p), ::testing::HasSubstr("unrolled"));
+    EXPECT_EQ(p.kernels[0].workgroup_size[0], 64);
+    if (getenv("WEBTX_TEST_PRINT")) std::cout << kernel_text(p);
+  }
+}
+
+TEST(AutoSchedule, DepthwiseIsPerElementReduction) {
+  Expr n = sym("n");
+  auto g = conv_bias_relu6(n, 6, 9, 10, 6, 2, true);
+  auto s = create_schedule({g.act});
+  auto groups = auto_schedule(s);
+  EXPECT_THAT(rules(groups), ElementsAre("relu6:reduction"));
+  auto p = check_schedule(s, {g.x, g.w, g.b}, {g.act},
+                          {{"x", random_tensor({2, 6, 9, 10}, 4)},
+                           {"w", random_tensor({6, 1, 3, 3}, 5)},
+                           {"b", random_tensor({6}, 6)}},
+                          {{"n", 2}});
+  EXPECT_EQ(p.kernels.size(), 1u);
+}
+
+TEST(AutoSchedule, DenseBiasResidualAddIsOneKernel) {
+  Expr m = sym("m");
+  const int k = 19, n = 10;
+  auto x = placeholder("x", {m, k}), w = placeholder("w", {n, k}), b = placeholder("b", {n});
+  auto r = placeholder("r", {m, n});
+  auto rk = reduce_axis(k, "rk");
+  auto mm = compute("mm", {m, n}, [&](const Vars& v) {
+    return sum(ir::Mul::make(at(x, {v[0], rk->var}), at(w, {v[1], rk->var})), {rk});
+  });
+  auto bias = compute("bias", {m, n},
+                      [&](const Vars& v) { return ir::Add::make(at(mm, v), at(b, {v[1]})); });
+  auto add =
+      compute("add", {m, n}, [&](const Vars& v) { return ir::Add::make(at(bias, v), at(r, v)); });
+  for (int mv : {1, 8, 13}) {
+    auto s = create_schedule({add});
+    EXPECT_THAT(rules(auto_schedule(s)), ElementsAre("add:matmul"));
+    auto p = check_schedule(s, {x, w, b, r}, {add},
+                            {{"x", random_tensor({mv, k}, 7)},
+                             {"w", random_tensor({n, k}, 8)},
+                             {"b", random_tensor({n}, 9)},
+                             {"r", random_tensor({mv, n}, 10)}},
+                            {{"m", mv}});
+    EXPECT_EQ(p.kernels.size(), 1u);
+  }
+}
+
+TEST(AutoSchedule, PoolSumThenScaleAndAReductionOutput) {
+  Expr n = sym("n");
+  auto x = placeholder("x", {n, 5, 3, 7});
+  auto ry = reduce_axis(3, "ry"), rx = reduce_axis(7, "rx");
+  auto total = compute("total", {n, 5}, [&](const Vars& v) {
+    return sum(at(x, {v[0], v[1], ry->var, rx->var}), {ry, rx});
+  });
+  auto mean = compute("mean", {n, 5},
+                      [&](const Vars& v) { return ir::Mul::make(at(total, v), Expr(1.0f / 21)); });
+  // A second output: the row maxima, a reduction with no epilogue (accumulated in registers).
+  auto rc = reduce_axis(5, "rc");
+  auto best = compute("best", {n}, [&](const Vars& v) {
+    return rmax(at(mean, {v[0], rc->var}), {rc});
+  });
+  auto s = create_schedule({mean, best});
+  EXPECT_THAT(rules(auto_schedule(s)), ElementsAre("mean:reduction", "best:reduction"));
+  auto p =
+      check_schedule(s, {x}, {mean, best}, {{"x", random_tensor({3, 5, 3, 7}, 11)}}, {{"n", 3}});
+  EXPECT_EQ(p.kernels.size(), 2u);
+}
+
+TEST(AutoSchedule, SoftmaxInlinesExpAndKeepsThreeKernels) {
+  Expr n = sym("n");
+  auto a = placeholder("A", {n, 11});
+  auto k1 = reduce_axis(11, "k1"), k2 = reduce_axis(11, "k2");
+  auto mx = compute("mx", {n}, [&](const Vars& v) { return rmax(at(a, {v[0], k1->var}), {k1}); });
+  auto e = compute("e", {n, 11}, [&](const Vars& v) {
+    return ir::Call::make(ir::Intrinsic::Exp, {ir::Sub::make(at(a, {v[0], v[1]}), at(mx, {v[0]}))});
+  });
+  auto sm = compute("sm", {n}, [&](const Vars& v) { return sum(at(e, {v[0], k2->var}), {k2}); });
+  auto out = compute("softmax", {n, 11}, [&](const Vars& v) {
+    return ir::Div::make(at(e, {v[0], v[1]}), at(sm, {v[0]}));
+  });
+  auto s = create_schedule({out});
+  EXPECT_THAT(rules(auto_schedule(s)),
+              ElementsAre("mx:reduction", "sm:reduction", "softmax:injective"));
+  EXPECT_EQ(s[e].attach(), AttachKind::Inline);
+  auto p = check_schedule(s, {a}, {out}, {{"A", random_tensor({7, 11}, 12)}}, {{"n", 7}});
+  EXPECT_EQ(p.kernels.size(), 3u);
+}
+
+TEST(AutoSchedule, SharedResultIsWrittenOnce) {
+  // t = relu(mm) is read by two stages: mm's group ends at t, which is stored once; u is
+  // inlined into the output, which is a kernel of its own.
+  const int m = 6, k = 5, n = 7;
+  auto x = placeholder("x", {m, k}), w = placeholder("w", {k, n});
+  auto rk = reduce_axis(k, "rk");
+  auto mm = compute("mm", {m, n}, [&](const Vars& v) {
+    return sum(ir::Mul::make(at(x, {v[0], rk->var}), at(w, {rk->var, v[1]})), {rk});
+  });
+  auto t =
+      compute("t", {m, n}, [&](const Vars& v) { return ir::Max::make(at(mm, v), Expr(0.0f)); });
+  auto u = compute("u", {m, n}, [&](const Vars& v) { return ir::Mul::make(at(t, v), Expr(2.0f)); });
+  auto out =
+      compute("out", {m, n}, [&](const Vars& v) { return ir::Add::make(at(t, v), at(u, v)); });
+  auto s = create_schedule({out});
+  EXPECT_THAT(rules(auto_schedule(s)), ElementsAre("t:matmul", "out:injective"));
+  auto p = check_schedule(s, {x, w}, {out},
+                          {{"x", random_tensor({m, k}, 13)}, {"w", random_tensor({k, n}, 14)}});
+  EXPECT_EQ(p.kernels.size(), 2u);
+}
+
+TEST(AutoSchedule, UserScheduleWins) {
+  const int m = 9, k = 4, n = 6;
+  auto x = placeholder("x", {m, k}), w = placeholder("w", {k, n});
+  auto rk = reduce_axis(k, "rk");
+  auto mm = compute("mm", {m, n}, [&](const Vars& v) {
+    return sum(ir::Mul::make(at(x, {v[0], rk->var}), at(w, {rk->var, v[1]})), {rk});
+  });
+  auto act =
+      compute("act", {m, n}, [&](const Vars& v) { return ir::Max::make(at(mm, v), Expr(0.0f)); });
+  auto s = create_schedule({act});
+  parallelize(s, mm, 16);  // the author chose mm's loop nest: it stays a kernel of its own
+  EXPECT_THAT(rules(auto_schedule(s)), ElementsAre("act:injective"));
+  EXPECT_EQ(s[mm].attrs().size(), 2u);
+  auto p = check_schedule(s, {x, w}, {act},
+                          {{"x", random_tensor({m, k}, 15)}, {"w", random_tensor({k, n}, 16)}});
+  EXPECT_EQ(p.kernels.size(), 2u);
+  EXPECT_EQ(p.kernels[0].workgroup_size[0], 16);
+}
+
+}  // namespace
+}  // namespace webtx::testing

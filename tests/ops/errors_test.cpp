@@ -1,0 +1,97 @@
+// Bad shapes and options give user errors that name the op (the stage name the caller gave).
+#include "ops_util.hpp"
+
+namespace webtx::ops::testing {
+namespace {
+
+using ::testing::AllOf;
+using ::testing::HasSubstr;
+
+template <typename F>
+std::string user_error_of(F f) {
+  try {
+    f();
+  } catch (const UserError& e) {
+    return e.what();
+  }
+  ADD_FAILURE() << "expected a UserError";
+  return "";
+}
+
+TEST(OpErrors, Conv2dChannelsAndGroups) {
+  auto x = placeholder<f32>("x", {1, 6, 8, 8});
+  EXPECT_THAT(user_error_of([&] {
+                conv2d(x, placeholder<f32>("w", {4, 2, 3, 3}), {.groups = 4}, "features.3.conv");
+              }),
+              AllOf(HasSubstr("features.3.conv"), HasSubstr("input channels 6"),
+                    HasSubstr("not divisible by groups 4")));
+  EXPECT_THAT(user_error_of([&] {
+                conv2d(x, placeholder<f32>("w", {9, 3, 3, 3}), {.groups = 2}, "g2");
+              }),
+              AllOf(HasSubstr("g2"), HasSubstr("output channels 9")));
+  EXPECT_THAT(user_error_of([&] {
+                conv2d(x, placeholder<f32>("w", {6, 2, 3, 3}), {.groups = 6}, "dw");
+              }),
+              AllOf(HasSubstr("dw"), HasSubstr("w axis 1"), HasSubstr("is 2, expected 1")));
+  EXPECT_THAT(
+      user_error_of([&] {
+        conv2d(x, placeholder<f32>("w", {4, 5, 3, 3}), {}, "stem");
+      }),
+      AllOf(HasSubstr("stem"), HasSubstr("input channels of x"), HasSubstr("6 and 5 differ")));
+}
+
+TEST(OpErrors, Conv2dOptionsAndSizes) {
+  auto x = placeholder<f32>("x", {1, 2, 4, 4});
+  auto w = placeholder<f32>("w", {2, 2, 5, 5});
+  EXPECT_THAT(user_error_of([&] { conv2d(x, w, {}, "big"); }),
+              AllOf(HasSubstr("big"), HasSubstr("smaller than the dilated filter")));
+  EXPECT_THAT(user_error_of([&] {
+                conv2d(x, w, {.stride = {0, 1}, .padding = {2, 2}}, "s0");
+              }),
+              AllOf(HasSubstr("s0"), HasSubstr("stride")));
+  EXPECT_THAT(user_error_of([&] {
+                conv2d(x, w, {.padding = {2, 2}, .groups = 0}, "g0");
+              }),
+              AllOf(HasSubstr("g0"), HasSubstr("groups must be >= 1")));
+  Var k("k");
+  EXPECT_THAT(user_error_of([&] {
+                conv2d(x, placeholder<f32>("w", {2, 2, k, 3}), {}, "symk");
+              }),
+              AllOf(HasSubstr("symk"), HasSubstr("filter height"), HasSubstr("constant")));
+}
+
+TEST(OpErrors, BiasAndNormLengths) {
+  auto x = placeholder<f32>("x", {1, 6, 4, 4});
+  EXPECT_THAT(user_error_of([&] { bias_add(x, placeholder<f32>("b", {5}), "features.0.bias"); }),
+              AllOf(HasSubstr("features.0.bias"), HasSubstr("length of b"), HasSubstr("6 and 5")));
+  auto m = placeholder<f32>("m", {3, 8});
+  EXPECT_THAT(user_error_of([&] { bias_add(m, placeholder<f32>("b", {3}), "fc.bias"); }),
+              AllOf(HasSubstr("fc.bias"), HasSubstr("8 and 3")));
+  auto c6 = placeholder<f32>("c6", {6}), c4 = placeholder<f32>("c4", {4});
+  EXPECT_THAT(user_error_of([&] { batch_norm(x, c6, c6, c4, c6, 1e-5, "bn1"); }),
+              AllOf(HasSubstr("bn1"), HasSubstr("length of mean")));
+}
+
+TEST(OpErrors, DenseAddReshapeClip) {
+  auto x = placeholder<f32>("x", {2, 16});
+  EXPECT_THAT(user_error_of([&] {
+                dense(x, placeholder<f32>("w", {10, 15}), placeholder<f32>("b", {10}), "fc");
+              }),
+              AllOf(HasSubstr("fc"), HasSubstr("features of x"), HasSubstr("16 and 15")));
+  EXPECT_THAT(user_error_of([&] {
+                dense(x, placeholder<f32>("w", {10, 16}), placeholder<f32>("b", {9}), "fc");
+              }),
+              AllOf(HasSubstr("fc"), HasSubstr("length of b")));
+  EXPECT_THAT(user_error_of([&] {
+                add(x, placeholder<f32>("y", {2, 15}), "res");
+              }),
+              AllOf(HasSubstr("res"), HasSubstr("axis 1")));
+  EXPECT_THAT(user_error_of([&] {
+                reshape(x, {5, 6}, "r");
+              }),
+              AllOf(HasSubstr("r: cannot reshape 32 elements into 30")));
+  EXPECT_THAT(user_error_of([&] { clip(x, 1.0, 0.0, "c"); }), AllOf(HasSubstr("c: clip bounds")));
+}
+
+}  // namespace
+}  // namespace webtx::ops::testing
