@@ -109,7 +109,7 @@ import * as webtx from '@js_runtime@';
 export const wasmUrl = new URL('./@name@.wasm', import.meta.url);
 export const manifestUrl = new URL('./@model@.manifest.json', import.meta.url);
 
-// opts are web/'s loadModel options (gpu, log, ...); opts.wasm overrides the module source.
+// opts are web/'s loadModel options (gpu, weights, log, ...); opts.wasm overrides the module source.
 export function loadModel(opts = {}) {
   const { wasm = wasmUrl, ...options } = opts;
   return webtx.loadModel(wasm, options);

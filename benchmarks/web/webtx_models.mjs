@@ -3,6 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import { loadModel } from '../../web/src/index.js';
 import { evaluateExtent } from '../../web/src/model_spec.js';
+import { encodeSafetensors, SAFETENSORS_DTYPE } from '../../web/src/safetensors.js';
 
 const typed = { f32: Float32Array, i32: Int32Array, u32: Uint32Array, f16: Uint16Array, bool: Uint32Array };
 
@@ -14,8 +15,22 @@ function fill(t, env) {
   return { data, shape };
 }
 
+// Deterministic weights (a safetensors file in memory) for a model that declares any: read
+// from the description next to the .wasm (<model>.manifest.json).
+async function benchWeights(wasmPath) {
+  let spec;
+  try {
+    spec = JSON.parse(await readFile(wasmPath.replace(/\.wasm$/, '.manifest.json'), 'utf8'));
+  } catch {
+    return undefined;  // no description next to it: the model must have no weights
+  }
+  const weights = spec.tensors.filter((t) => t.role === 'weight');
+  if (!weights.length) return undefined;
+  return encodeSafetensors(weights.map((t) => ({ name: t.name, dtype: SAFETENSORS_DTYPE[t.dtype], shape: t.shape, data: fill(t, {}).data })));
+}
+
 export async function loadWebtxModel(wasmPath, gpu) {
-  return loadModel(await readFile(wasmPath), { gpu });
+  return loadModel(await readFile(wasmPath), { gpu, weights: await benchWeights(wasmPath) });
 }
 
 // Times `model` at the given symbol values. `check(inputs, outputs)` returns a max abs error.

@@ -35,7 +35,7 @@ std::string symbol_name(const ir::Expr& s, const std::string& what) {
 
 model::ModelSpec describe_program(const ir::Program& p,
                                   const std::vector<KernelArtifacts>& artifacts,
-                                  const Target& target) {
+                                  const Target& target, const std::vector<std::string>& weights) {
   internal_assert(artifacts.empty() || artifacts.size() == p.kernels.size())
       << "description of " << p.name << ": " << artifacts.size() << " kernel artifacts for "
       << p.kernels.size() << " kernels";
@@ -50,18 +50,28 @@ model::ModelSpec describe_program(const ir::Program& p,
     const auto& t = p.tensors[i];
     user_assert(t.buffer) << in << "tensor " << i << " has no buffer";
     model::TensorSpec ts{t.buffer->name, role_of(t.role), t.buffer->type.str(), {}};
+    if (std::find(weights.begin(), weights.end(), ts.name) != weights.end()) {
+      user_assert(t.role == ir::TensorRole::Input)
+          << in << "weight '" << ts.name << "' is not an input of the program";
+      ts.role = model::TensorRole::Weight;
+    }
     for (size_t a = 0; a < t.buffer->shape.size(); ++a) {
       ts.shape.push_back(to_extent(t.buffer->shape[a], p.symbols,
                                    "tensor '" + ts.name + "' axis " + std::to_string(a)));
     }
-    if (t.role != ir::TensorRole::Intermediate) m.args.push_back(ts.name);
     m.tensors.push_back(std::move(ts));
   }
+  // Arguments: inputs, outputs, then weights (which a runtime binds from buffers it keeps).
+  for (auto role : {model::TensorRole::Input, model::TensorRole::Output, model::TensorRole::Weight})
+    for (auto& t : m.tensors)
+      if (t.role == role) m.args.push_back(t.name);
   // Each symbol comes from the first argument axis whose extent is that symbol.
   for (auto& s : p.symbols) {
     model::SymbolSpec sym{symbol_name(s, in + "program symbol"), "", -1};
     for (auto& t : m.tensors) {
-      if (t.role == model::TensorRole::Intermediate || !sym.from_caller()) continue;
+      if (t.role == model::TensorRole::Intermediate || t.role == model::TensorRole::Weight ||
+          !sym.from_caller())
+        continue;
       for (size_t a = 0; a < t.shape.size(); ++a) {
         if (t.shape[a] == Extent::sym(sym.name)) {
           sym.tensor = t.name;

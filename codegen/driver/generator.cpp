@@ -1,5 +1,9 @@
 #include "webtx/generator.hpp"
 
+#include <algorithm>
+
+#include "webtx/ir/printer.hpp"
+
 namespace webtx {
 
 std::vector<RegisteredModel>& registered_models() {
@@ -28,6 +32,22 @@ void ModelContext::record_input(const ir::Operation& op) {
         << "model " << name_ << ": input '" << op->name << "' declared twice";
   }
   inputs_.push_back(op);
+}
+
+void ModelContext::record_weight(const ir::Operation& op) {
+  user_assert(op->type != ir::DType::boolean())
+      << "model " << name_ << ": weight '" << op->name
+      << "' is bool, which safetensors stores in one byte: declare it u32";
+  for (size_t i = 0; i < op->shape.size(); ++i) {
+    user_assert(op->shape[i].as<ir::IntImm>())
+        << "model " << name_ << ": weight '" << op->name << "' axis " << i << " is "
+        << ir::to_string(op->shape[i]) << ": weight extents must be constants";
+  }
+  weights_.push_back(op->name);
+}
+
+bool ModelContext::is_weight(const std::string& name) const {
+  return std::find(weights_.begin(), weights_.end(), name) != weights_.end();
 }
 
 void ModelContext::output(const std::string& name, ir::Operation op) {

@@ -119,7 +119,7 @@ int run(const Options& o) {
       for (auto& field : a.manifest_fields) arts[i].fields.push_back(field);
     }
   }
-  const model::ModelSpec spec = codegen::describe_program(prog, arts, target);
+  const model::ModelSpec spec = codegen::describe_program(prog, arts, target, ctx.weights());
   codegen::HostStubOptions hopts;
   hopts.target = target;
   std::string llvm_ir;

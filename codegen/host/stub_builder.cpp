@@ -143,7 +143,7 @@ void StubBuilder::check_args(llvm::Value* args, llvm::Value* nargs) {
     auto it = tensor_of_.find(a);
     user_assert(it != tensor_of_.end() &&
                 p_.tensors[it->second].role != model::TensorRole::Intermediate)
-        << "model " << p_.name << ": argument '" << a << "' is not an input or output";
+        << "model " << p_.name << ": argument '" << a << "' is not an input, output or weight";
     args_.push_back({it->second, a});
     names += (names.empty() ? "" : ", ") + a;
   }
@@ -355,9 +355,6 @@ llvm::Function* StubBuilder::build() {
   for (size_t i = 0; i < p_.tensors.size(); ++i) {
     user_assert(tensor_of_.emplace(p_.tensors[i].name, i).second)
         << "model " << p_.name << ": two tensors are named '" << p_.tensors[i].name << "'";
-    user_assert(p_.tensors[i].role != model::TensorRole::Weight)
-        << "model " << p_.name << ": tensor '" << p_.tensors[i].name
-        << "' is a weight, which host stubs do not support yet";
   }
   auto* fty = llvm::FunctionType::get(b_.getInt32Ty(), {b_.getInt8PtrTy(), b_.getInt32Ty()}, false);
   fn_ = llvm::Function::Create(fty, llvm::Function::InternalLinkage,

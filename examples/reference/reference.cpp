@@ -2,9 +2,13 @@
 // (the same generator source add_webgpu_model() builds), fills its inputs with deterministic
 // values for the given symbols, evaluates the unscheduled graph with eval::evaluate_graph and
 // writes the JSON web/demo reads: {model, symbols, inputs: {name: {shape, data}},
-// outputs: {name: data}, output_shapes: {name: shape}}.
+// outputs: {name: data}, output_shapes: {name: shape}, weights?: "<file>"}. The weights
+// (ctx.weight) get deterministic values too, written as safetensors next to the JSON
+// (<ref>.safetensors, named by "weights" relative to the JSON; a file with no tensors when the
+// model has no weights).
 //
-//   webtx-examples-ref --model matmul --set M=33 --set N=17 [--seed 1] [-o ref.json] [--list]
+//   webtx-examples-ref --model matmul --set M=33 --set N=17 [--seed 1] [-o ref.json]
+//                      [--weights w.safetensors] [--list]
 #include <cmath>
 #include <cstdint>
 #include <fstream>
@@ -13,8 +17,11 @@
 #include <sstream>
 #include <string>
 
+#include <filesystem>
+
 #include <webtx/eval.hpp>
 #include <webtx/generator.hpp>
+#include <webtx/model/safetensors.hpp>
 
 namespace {
 using namespace webtx;
@@ -49,7 +56,7 @@ void write_shape(std::ostream& os, const std::vector<int64_t>& s) {
 }
 
 int run(int argc, char** argv) {
-  std::string model, out;
+  std::string model, out, weights_out;
   uint64_t seed = 1;
   eval::SymbolMap symbols;
   for (int i = 1; i < argc; ++i) {
@@ -62,6 +69,8 @@ int run(int argc, char** argv) {
       model = next();
     } else if (a == "-o") {
       out = next();
+    } else if (a == "--weights") {
+      weights_out = next();
     } else if (a == "--seed") {
       seed = std::stoull(next());
     } else if (a == "--set") {
@@ -115,9 +124,26 @@ int run(int argc, char** argv) {
   js << std::setprecision(9) << "{\"model\": \"" << model << "\", \"symbols\": {";
   bool first = true;
   for (auto& [k, v] : symbols) js << (first ? "" : ", ") << "\"" << k << "\": " << v, first = false;
-  js << "},\n\"inputs\": {";
+  js << "}";
+  // Weights go to the safetensors file, in declaration order; the JSON names the file.
+  if (weights_out.empty() && !out.empty())
+    weights_out = std::filesystem::path(out).replace_extension(".safetensors").string();
+  if (!weights_out.empty()) {
+    std::vector<model::SafetensorsTensor> ws;
+    for (auto& name : ctx.weights()) {
+      auto& t = inputs.at(name);
+      ws.push_back({name, t.dtype.str(), t.shape, std::string(t.bytes.begin(), t.bytes.end())});
+    }
+    std::ofstream f(weights_out, std::ios::binary);
+    f << model::write_safetensors(ws, {{"model", model}});
+    user_assert(f.good()) << "cannot write " << weights_out;
+    if (!ctx.weights().empty())
+      js << ",\n\"weights\": \"" << std::filesystem::path(weights_out).filename().string() << "\"";
+  }
+  js << ",\n\"inputs\": {";
   first = true;
   for (auto& in : ctx.inputs()) {
+    if (ctx.is_weight(in->name)) continue;
     auto& t = inputs.at(in->name);
     js << (first ? "" : ",\n") << "\"" << in->name << "\": {\"dtype\": \"" << t.dtype.str()
        << "\", \"shape\": ";

@@ -75,9 +75,15 @@ void validate(const ModelSpec& m) {
   }
   for (auto& t : m.tensors) {
     const bool is_arg = std::find(m.args.begin(), m.args.end(), t.name) != m.args.end();
-    user_assert(is_arg == (t.role == TensorRole::Input || t.role == TensorRole::Output))
+    user_assert(is_arg == (t.role != TensorRole::Intermediate))
         << in << "tensor '" << t.name << "' (" << role_name(t.role) << ") "
         << (is_arg ? "is" : "is not") << " an argument";
+    if (t.role == TensorRole::Weight) {
+      for (size_t a = 0; a < t.shape.size(); ++a)
+        user_assert(t.shape[a].is_const())
+            << in << "weight '" << t.name << "' axis " << a << " is " << to_string(t.shape[a])
+            << ": weight extents must be constants";
+    }
   }
   for (auto& a : m.args) {
     const TensorSpec* t = m.tensor(a);

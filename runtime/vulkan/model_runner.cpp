@@ -59,7 +59,8 @@ std::vector<size_t> VulkanModel::planned_bytes() const {
 }
 
 std::unique_ptr<VulkanModel> VulkanModel::load(VulkanDevice& device,
-                                               const std::filesystem::path& manifest) {
+                                               const std::filesystem::path& manifest,
+                                               const std::filesystem::path& weights) {
   model::ModelSpec spec = model::from_json(read_file(manifest, "model description"));
   std::vector<std::vector<uint32_t>> spirv;
   for (auto& k : spec.kernels) {
@@ -75,7 +76,31 @@ std::unique_ptr<VulkanModel> VulkanModel::load(VulkanDevice& device,
     std::memcpy(words.data(), bytes.data(), bytes.size());
     spirv.push_back(std::move(words));
   }
-  return std::make_unique<VulkanModel>(device, std::move(spec), std::move(spirv));
+  auto model = std::make_unique<VulkanModel>(device, std::move(spec), std::move(spirv));
+  if (!weights.empty()) model->load_weights(weights);
+  return model;
+}
+
+void VulkanModel::load_weights(const std::filesystem::path& file) {
+  load_weights(model::read_safetensors(file));
+}
+
+void VulkanModel::load_weights(const model::Safetensors& file) {
+  model::check_weights(spec_, file);
+  std::map<std::string, VulkanBuffer> loaded;
+  for (auto& t : spec_.tensors) {
+    if (t.role != model::TensorRole::Weight) continue;
+    const model::SafetensorsEntry& e = *file.find(t.name);
+    const size_t bytes = e.end - e.begin;
+    user_assert(bytes <= device_.info().max_storage_buffer_range)
+        << "model '" << spec_.name << "': weight '" << t.name << "' needs " << bytes
+        << " bytes, more than maxStorageBufferRange = " << device_.info().max_storage_buffer_range
+        << " of Vulkan device '" << device_.info().name << "'";
+    VulkanBuffer b = device_.alloc(bytes);
+    if (bytes) device_.upload(b, file.data(e), bytes);
+    loaded.emplace(t.name, std::move(b));
+  }
+  weights_ = std::move(loaded);
 }
 
 std::unique_ptr<VulkanModel::Bound> VulkanModel::bind(const TensorMap& tensors,
@@ -85,8 +110,17 @@ std::unique_ptr<VulkanModel::Bound> VulkanModel::bind(const TensorMap& tensors,
   bound->model_ = this;
   const std::string prefix = "model '" + m.name + "': ";
 
-  // 1. Names and dtypes; then symbols and every given shape through the one shape check.
+  // 1. Weights loaded; names and dtypes; then symbols and every given shape through the one
+  // shape check.
+  std::string unloaded;
+  for (auto& t : m.tensors)
+    if (t.role == model::TensorRole::Weight && !weights_.count(t.name))
+      unloaded += (unloaded.empty() ? "'" : ", '") + t.name + "'";
+  user_assert(unloaded.empty()) << prefix << "needs weights " << unloaded
+                                << ": load them first (VulkanModel::load_weights)";
   for (auto& [name, h] : tensors) {
+    user_assert(!m.tensor(name) || m.tensor(name)->role != model::TensorRole::Weight)
+        << prefix << "'" << name << "' is a weight, loaded once by load_weights, not a run input";
     user_assert(m.tensor(name)) << prefix << "there is no tensor '" << name << "' (tensors: " <<
         [&] {
           std::string s;
@@ -178,6 +212,7 @@ std::unique_ptr<VulkanModel::Bound> VulkanModel::bind(const TensorMap& tensors,
         << shape_str(bound->shapes_[i]) << " needs " << bytes
         << " bytes, more than maxStorageBufferRange = " << device_.info().max_storage_buffer_range
         << " of Vulkan device '" << device_.info().name << "'";
+    if (m.tensors[i].role == model::TensorRole::Weight) continue;  // bound from weights_
     if (const int b = plan_of(i); b >= 0) {
       planned_need[b] = std::max(planned_need[b], (bytes + 3) / 4 * 4);
       continue;
@@ -188,8 +223,11 @@ std::unique_ptr<VulkanModel::Bound> VulkanModel::bind(const TensorMap& tensors,
     if (planned_[b].size() < planned_need[b]) planned_[b] = device_.alloc(planned_need[b]);
   }
   for (size_t i = 0; i < m.tensors.size(); ++i) {
+    const auto& spec = m.tensors[i];
     const int b = plan_of(i);
-    bound->where_.push_back(b >= 0 ? &planned_[b] : &bound->buffers_[i]);
+    bound->where_.push_back(spec.role == model::TensorRole::Weight ? &weights_.at(spec.name)
+                            : b >= 0                              ? &planned_[b]
+                                                                  : &bound->buffers_[i]);
     auto it = tensors.find(m.tensors[i].name);
     if (it != tensors.end()) {
       // Given tensors (inputs; outputs or intermediates to start from) are uploaded.

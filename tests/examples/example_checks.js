@@ -26,7 +26,8 @@ export function compare(got, want) {
 }
 
 /**
- * cases: [{model, wasm, refs: [{label, ref}]}] with the reference JSON already parsed.
+ * cases: [{model, wasm, weights?, refs: [{label, ref}]}] with the reference JSON already parsed;
+ * `weights` (a path or URL of the references' safetensors file) when the model has weights.
  * Returns the number of failures; print gets one line per check.
  */
 export async function checkExamples(loadModel, gpu, cases, print = console.log) {
@@ -35,7 +36,7 @@ export async function checkExamples(loadModel, gpu, cases, print = console.log) 
   for (const c of cases) {
     let model;
     try {
-      model = await loadModel(c.wasm, { gpu, log: () => {} });
+      model = await loadModel(c.wasm, { gpu, weights: c.weights, log: () => {} });
     } catch (e) {
       print(`FAIL ${c.model}: load: ${e.message}`);
       failures++;
@@ -66,9 +67,9 @@ export async function checkExamples(loadModel, gpu, cases, print = console.log) 
  * (tensor and axis named), and the model must still give the reference result afterwards.
  * badCases: [{what, inputs, symbols?, options?, pattern}] built by the caller from `ref`.
  */
-export async function checkBadInputs(loadModel, gpu, wasm, ref, badCases, print = console.log) {
+export async function checkBadInputs(loadModel, gpu, wasm, ref, badCases, print = console.log, weights = undefined) {
   let failures = 0;
-  const model = await loadModel(wasm, { gpu, log: () => {} });
+  const model = await loadModel(wasm, { gpu, weights, log: () => {} });
   const again = async (what) => {
     const out = await model.run(refInputs(ref));
     for (const [name, want] of Object.entries(ref.outputs)) {

@@ -14,10 +14,14 @@ const cases = JSON.parse(readFileSync(process.argv[2], 'utf8'));
 const mounts = { '/web/': resolve(here, '../../web'), '/tests/': here };
 const pageCases = cases.map((c, i) => {
   mounts[`/m${i}/`] = dirname(c.wasm);
+  mounts[`/r${i}/`] = dirname(c.refs[0].path);
+  const refs = c.refs.map((r) => ({ label: r.label, ref: JSON.parse(readFileSync(r.path, 'utf8')) }));
   return {
     model: c.model,
     wasm: `/m${i}/${c.wasm.split('/').pop()}`,
-    refs: c.refs.map((r) => ({ label: r.label, ref: JSON.parse(readFileSync(r.path, 'utf8')) })),
+    refs,
+    // The weights by URL (every reference of a model used the same weights).
+    weights: refs[0].ref.weights ? `/r${i}/${refs[0].ref.weights}` : undefined,
   };
 });
 const server = await startServer({ mounts });
@@ -28,10 +32,17 @@ try {
       const { loadModel } = await import('/web/src/index.js');
       const { checkExamples, checkBadInputs } = await import('/tests/example_checks.js');
       const { BAD_INPUTS } = await import('/tests/bad_inputs.js');
+      const { checkWeights } = await import('/tests/weight_checks.js');
       const print = (s) => console.log(s);
       let n = await checkExamples(loadModel, navigator.gpu, cs, print);
       for (const c of cs.filter((x) => BAD_INPUTS[x.model])) {
-        n += await checkBadInputs(loadModel, navigator.gpu, c.wasm, c.refs[0].ref, BAD_INPUTS[c.model](c.refs[0].ref), print);
+        n += await checkBadInputs(loadModel, navigator.gpu, c.wasm, c.refs[0].ref, BAD_INPUTS[c.model](c.refs[0].ref), print, c.weights);
+      }
+      // Weights by URL (and as bytes), every bad file named, on the MLP.
+      for (const c of cs.filter((x) => x.model === 'mlp')) {
+        const bytes = new Uint8Array(await (await fetch(c.weights)).arrayBuffer());
+        n += await checkWeights(loadModel, navigator.gpu, c.wasm, c.refs[0].ref, { source: new URL(c.weights, location.href).href, bytes },
+          new URL(c.weights.replace(/[^/]*$/, 'nonexistent.safetensors'), location.href).href, print);
       }
       // Buffers made once per shape, and GPU-resident I/O (runtime_checks.js).
       const { Tensor } = await import('/web/src/index.js');

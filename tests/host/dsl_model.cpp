@@ -7,7 +7,7 @@ using namespace webtx;
 WEBTX_MODEL(host_dsl_model, ctx) {
   Var n("n");
   auto a = ctx.input<f32>("a", {n, 4});
-  auto b = ctx.weight<f32>("b", {4});
+  auto b = ctx.weight<f32>("scale.0.weight", {4});  // a PyTorch-style name
   auto c = compute(
       {n, 4}, [&](Var i, Var j) { return a(i, j) * b(j); }, "scaled");
   auto d = compute(

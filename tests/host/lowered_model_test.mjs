@@ -37,6 +37,11 @@ new Uint8Array(memory.buffer, np, name.length).set(name);
 const fn = ex.webtx_get_function(np);
 assert.ok(fn > 0);
 
+// Weights (ctx.weight) are arguments after the outputs (docs/abi.md, "Weights").
+const roles = manifest.args.map((a) => tensors[a].role);
+const order = { input: 0, output: 1, weight: 2 };
+assert.ok(roles.every((r, i) => i === 0 || order[roles[i - 1]] <= order[r]), `args in role order: ${manifest.args} (${roles})`);
+
 const handleOf = {};
 const args = ex.webtx_alloc(16 * manifest.args.length), tens = ex.webtx_alloc(40 * manifest.args.length);
 const v = new DataView(memory.buffer);
@@ -86,4 +91,4 @@ manifest.kernels.forEach((k, i) => {
   assert.ok(d.grid.every((g) => g >= 1 && g <= 65535), `${k.name}: grid ${d.grid}`);
   assert.deepEqual(d.grid, k.grid.map(extent), `${k.name}: the stub's grid is the description's`);
 });
-console.log(`${manifest.model}: ${dispatches.length} dispatches ok`, dispatches.map((d) => d.grid));
+console.log(`${manifest.model}: ${dispatches.length} dispatches ok`, dispatches.map((d) => d.grid), `args ${manifest.args.map((a, i) => `${a}:${roles[i]}`)}`);

@@ -10,6 +10,7 @@
 #include "rename_tensor.hpp"
 #include "webtx/codegen/describe_program.hpp"
 #include "webtx/codegen/host.hpp"
+#include "webtx/generator.hpp"
 #include "webtx/ir.hpp"
 
 namespace ir = webtx::ir;
@@ -172,6 +173,47 @@ TEST(ModelSpec, DescribesTensorsKernelsAndEscapes) {
   }
   // The JSON reads back into the same description.
   EXPECT_EQ(webtx::model::to_json(webtx::model::from_json(m)), m);
+}
+
+// ctx.weight: role weight, arguments after the outputs, constant extents, no bool; the host
+// stub accepts it (a tensor argument like any other).
+TEST(Driver, WeightsAreDescribedAfterTheOutputs) {
+  webtx::ModelContext ctx("scale");
+  webtx::Var n("n");
+  auto x = ctx.input<webtx::f32>("x", {n, 4});
+  auto w = ctx.weight<webtx::f32>("w", {4});
+  ctx.output("y",
+             webtx::compute(
+                 {n, 4}, [&](webtx::Var i, webtx::Var j) { return x(i, j) * w(j); }, "scaled"));
+  EXPECT_EQ(ctx.weights(), std::vector<std::string>{"w"});
+  EXPECT_TRUE(ctx.is_weight("w") && !ctx.is_weight("x"));
+  auto spec = describe_program(webtx::lower_model(ctx), {}, {}, ctx.weights());
+  EXPECT_EQ(spec.args, (std::vector<std::string>{"x", "y", "w"}));
+  EXPECT_EQ(spec.tensor("w")->role, webtx::model::TensorRole::Weight);
+  EXPECT_EQ(spec.symbols.at(0).tensor, "x");
+  EXPECT_FALSE(compile_host_stub(spec, {}).empty());
+  std::string ll = host_stub_llvm_ir(spec, {});
+  EXPECT_NE(ll.find("tensor 'w' axis 0 must have extent 4"), std::string::npos)
+      << "weights are checked";
+
+  auto err = [](auto&& f) -> std::string {
+    try {
+      f();
+    } catch (const webtx::UserError& e) {
+      return e.what();
+    }
+    return "(no error)";
+  };
+  webtx::ModelContext bad("bad");
+  EXPECT_NE(
+      err([&] {
+        bad.weight<webtx::f32>("conv.weight", {n, 3});
+      }).find("model bad: weight 'conv.weight' axis 0 is n: weight extents must be constants"),
+      std::string::npos);
+  EXPECT_NE(err([&] {
+              bad.weight("mask", ir::DType::boolean(), {ir::Expr(3)});
+            }).find("weight 'mask' is bool, which safetensors stores in one byte: declare it u32"),
+            std::string::npos);
 }
 
 TEST(Driver, RenameTensorReplacesEveryUse) {

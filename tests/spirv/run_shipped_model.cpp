@@ -5,7 +5,13 @@
 // buffers (ModelSpec::memory) without growing them. Links only the runtime (no compiler code):
 // the native path runs what ships.
 //
-//   webtx_run_shipped_model <model.manifest.json> <reference.json>
+// Weights come from a safetensors file (--weights). --bad-weights first loads broken variants
+// of that file into the same model (missing, extra, mis-shaped, wrong-dtype weight, truncated
+// file, bad header; a run before any weights) and expects each error to name the tensor.
+//
+//   webtx_run_shipped_model <model.manifest.json> <reference.json> [--weights <file>]
+//                           [--bad-weights]
+#include <algorithm>
 #include <cmath>
 #include <fstream>
 #include <iostream>
@@ -13,7 +19,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "webtx/error.hpp"
 #include "webtx/half.hpp"
+#include "webtx/model/safetensors.hpp"
 #include "webtx/runtime/vulkan/model_runner.hpp"
 
 namespace rt = webtx::runtime::vulkan;
@@ -66,10 +74,84 @@ double value_at(const rt::HostTensor& t, size_t i) {
   return x;
 }
 
+namespace model = webtx::model;
+
+// Loads `bytes` as weights and expects a UserError containing `want`; returns 1 on a miss.
+int expect_weights_error(rt::VulkanModel& m, const std::string& what, const std::string& bytes,
+                         const std::string& want) {
+  try {
+    m.load_weights(model::parse_safetensors(bytes, "bad.safetensors"));
+    std::cout << "FAIL " << what << ": no error\n";
+    return 1;
+  } catch (const webtx::UserError& e) {
+    const bool ok = std::string(e.what()).find(want) != std::string::npos;
+    std::cout << (ok ? "PASS " : "FAIL ") << what << ": " << e.what() << "\n";
+    return ok ? 0 : 1;
+  }
+}
+
+// The good file's tensors, for rewriting.
+std::vector<model::SafetensorsTensor> tensors_of(const model::Safetensors& f) {
+  std::vector<model::SafetensorsTensor> out;
+  for (auto& e : f.tensors) {
+    const std::string dtype = e.dtype == "F16"   ? "f16"
+                              : e.dtype == "I32" ? "i32"
+                              : e.dtype == "U32" ? "u32"
+                                                 : "f32";
+    out.push_back({e.name, dtype, e.shape,
+                   std::string(reinterpret_cast<const char*>(f.data(e)), e.end - e.begin)});
+  }
+  return out;
+}
+
+int bad_weights(rt::VulkanModel& m, rt::TensorMap tensors, const rt::RunOptions& options,
+                const std::string& good_path) {
+  int failures = 0;
+  try {
+    m.run(tensors, options);
+    std::cout << "FAIL run before weights: no error\n";
+    ++failures;
+  } catch (const webtx::UserError& e) {
+    const bool ok = std::string(e.what()).find("needs weights '") != std::string::npos;
+    std::cout << (ok ? "PASS" : "FAIL") << " run before weights: " << e.what() << "\n";
+    failures += !ok;
+  }
+  const model::Safetensors good = model::read_safetensors(good_path);
+  auto ts = tensors_of(good);
+  if (ts.empty()) throw std::runtime_error("--bad-weights needs a model with weights");
+  const std::string first = ts[0].name;
+  auto edited = [&](auto edit) {
+    auto copy = ts;
+    edit(copy);
+    return model::write_safetensors(copy);
+  };
+  failures += expect_weights_error(m, "missing weight", edited([](auto& v) { v.erase(v.begin()); }),
+                                   "lacks weight(s) '" + first + "'");
+  failures += expect_weights_error(m, "extra tensor", edited([](auto& v) {
+                                     v.push_back({"extra.bias", "f32", {1}, std::string(4, '\0')});
+                                   }),
+                                   "has tensor 'extra.bias', which is not a weight of model");
+  failures += expect_weights_error(m, "mis-shaped weight", edited([](auto& v) {
+                                     std::reverse(v[0].shape.begin(), v[0].shape.end());
+                                     if (v[0].shape.size() == 1) v[0].shape.push_back(1);
+                                   }),
+                                   "weight '" + first + "' has shape");
+  failures += expect_weights_error(m, "wrong dtype", edited([](auto& v) { v[0].dtype = "i32"; }),
+                                   "weight '" + first + "' has dtype I32, but model");
+  failures += expect_weights_error(m, "truncated file", good.bytes.substr(0, good.bytes.size() - 4),
+                                   "is truncated: tensor '");
+  failures += expect_weights_error(m, "header past the end", good.bytes.substr(0, 64),
+                                   "runs past the end of the file (64 bytes)");
+  std::string bad_json = std::string("\x05\0\0\0\0\0\0\0", 8) + "{\"a\":";
+  failures += expect_weights_error(m, "bad header JSON", bad_json, "the header is not valid JSON");
+  return failures;
+}
+
 int check_outputs(const rt::VulkanModel& model, const nlohmann::json& ref,
                   const rt::TensorMap& tensors);
 
-int run(const std::string& manifest, const std::string& ref_path) {
+int run(const std::string& manifest, const std::string& ref_path, const std::string& weights,
+        bool check_bad_weights) {
   std::ifstream in(ref_path);
   if (!in) throw std::runtime_error("cannot read reference '" + ref_path + "'");
   const nlohmann::json ref = nlohmann::json::parse(in);
@@ -80,6 +162,12 @@ int run(const std::string& manifest, const std::string& ref_path) {
   if (ref.contains("symbols"))
     for (auto& [name, v] : ref.at("symbols").items()) options.symbols[name] = v.get<int64_t>();
   int failures = 0;
+  if (check_bad_weights) {
+    rt::TensorMap tensors;
+    for (auto& [name, t] : ref.at("inputs").items()) tensors[name] = tensor_of(t);
+    failures += bad_weights(*model, tensors, options, weights);
+  }
+  if (!weights.empty()) model->load_weights(weights);
   std::vector<size_t> planned;
   for (int pass = 0; pass < 2; ++pass) {
     rt::TensorMap tensors;
@@ -125,12 +213,25 @@ int check_outputs(const rt::VulkanModel& model, const nlohmann::json& ref,
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc != 3) {
-    std::cerr << "usage: webtx_run_shipped_model <model.manifest.json> <reference.json>\n";
+  std::string weights;
+  bool check_bad_weights = false;
+  std::vector<std::string> pos;
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    if (a == "--weights" && i + 1 < argc)
+      weights = argv[++i];
+    else if (a == "--bad-weights")
+      check_bad_weights = true;
+    else
+      pos.push_back(a);
+  }
+  if (pos.size() != 2) {
+    std::cerr << "usage: webtx_run_shipped_model <model.manifest.json> <reference.json> "
+                 "[--weights <file.safetensors>] [--bad-weights]\n";
     return 2;
   }
   try {
-    return run(argv[1], argv[2]);
+    return run(pos[0], pos[1], weights, check_bad_weights);
   } catch (const std::exception& e) {
     std::cerr << "error: " << e.what() << "\n";
     return 1;

@@ -5,6 +5,8 @@ import { loadModel } from '../src/index.js';
 const params = new URLSearchParams(location.search);
 const modelUrl = params.get('model') ?? 'model.wasm';
 const refUrl = params.get('ref');
+// The model's weights (a safetensors URL); default: the one the reference names, next to it.
+const weightsParam = params.get('weights');
 const tolerance = Number(params.get('tol') ?? 1e-4);
 const $ = (id) => document.getElementById(id);
 const status = (s) => ($('status').textContent = s);
@@ -19,11 +21,12 @@ const row = (table, cells, cls) => {
 async function main() {
   $('model').textContent = modelUrl;
   if (!navigator.gpu) throw new Error('this browser has no WebGPU (navigator.gpu)');
-  const model = await loadModel(modelUrl, { gpu: navigator.gpu });
+  const ref = refUrl ? await (await fetch(refUrl)).json() : null;
+  const weights = weightsParam ?? (ref?.weights ? new URL(ref.weights, new URL(refUrl, location.href)).href : undefined);
+  const model = await loadModel(modelUrl, { gpu: navigator.gpu, weights });
   for (const k of model.manifest.kernels) {
     row('kernels', [k.name, k.workgroup_size.join('×'), k.workgroup_bytes, k.bindings.map((b) => `${b.tensor}:${b.access}`).join(' ')]);
   }
-  const ref = refUrl ? await (await fetch(refUrl)).json() : null;
   const inputs = {};
   for (const t of model.inputs) {
     const r = ref?.inputs?.[t.name];

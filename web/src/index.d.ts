@@ -105,7 +105,7 @@ export interface ModelSpec {
   limits: Record<string, number>;
   symbols: ModelSpecSymbol[];
   tensors: ModelSpecTensor[];
-  /** Packed-function argument order: inputs then outputs. */
+  /** Packed-function argument order: inputs, outputs, then weights. */
   args: string[];
   kernels: ModelSpecKernel[];
   /** Absent when the model has no planned intermediates. */
@@ -127,6 +127,13 @@ export interface LoadOptions {
   gpu?: GPU;
   /** Use this device instead of requesting one (it must have the manifest's features/limits). */
   device?: GPUDevice;
+  /**
+   * The model's weights (tensors with role 'weight') as a safetensors file: a URL, a path
+   * (Node) or its bytes. Checked against the model (names, dtypes, shapes; an Error names the
+   * tensor and the file), uploaded once and kept on the GPU until dispose(). Required when
+   * the model has weights.
+   */
+  weights?: string | URL | ArrayBuffer | ArrayBufferView;
   log?: (level: number, message: string) => void;
 }
 
@@ -147,6 +154,8 @@ export declare class Model {
   readonly device: GPUDevice;
   readonly inputs: ManifestTensor[];
   readonly outputs: ManifestTensor[];
+  /** Tensors with role 'weight', loaded by loadModel from options.weights. */
+  readonly weights: ManifestTensor[];
   /**
    * Runs the model once. Shapes come from `{data, shape}` inputs, Tensors' dims, flat array
    * lengths or `symbols`. GPU tensors must be on this model's device and stay alive until the
@@ -172,6 +181,31 @@ export declare function loadModel(
     source: string | URL | ArrayBuffer | ArrayBufferView | WebAssembly.Module,
     options?: LoadOptions): Promise<Model>;
 
+/** Safetensors dtype names. */
+export type SafetensorsDType = 'BOOL' | 'U8' | 'I8' | 'F8_E4M3' | 'F8_E5M2' | 'I16' | 'U16' | 'F16' | 'BF16' |
+  'I32' | 'U32' | 'F32' | 'I64' | 'U64' | 'F64';
+export interface SafetensorsTensor {
+  name: string;
+  dtype: SafetensorsDType;
+  shape: number[];
+  /** A view of the file's bytes (no copy). */
+  data: Uint8Array;
+}
+export interface SafetensorsFile {
+  source: string;
+  metadata: Record<string, string>;
+  tensors: Map<string, SafetensorsTensor>;
+}
+/** Parses (and checks) a safetensors file; `source` names it in errors. */
+export declare function parseSafetensors(bytes: ArrayBuffer | ArrayBufferView, source?: string): SafetensorsFile;
+/** Throws an Error naming the tensor when `file` does not hold exactly the weights of `spec`. */
+export declare function checkWeights(spec: ModelSpec, file: SafetensorsFile): void;
+/** Encodes tensors (data: exactly their little-endian bytes) as a safetensors file. */
+export declare function encodeSafetensors(
+    tensors: { name: string; dtype: SafetensorsDType; shape: number[]; data: ArrayBufferView }[],
+    metadata?: Record<string, string>): Uint8Array;
+/** The safetensors dtype a weight of each model dtype must have. */
+export declare const SAFETENSORS_DTYPE: Readonly<Record<'f32' | 'f16' | 'i32' | 'u32', SafetensorsDType>>;
 export declare function parseModelSpec(text: string): ParsedModelSpec;
 /** Same as parseModelSpec. */
 export declare function parseManifest(text: string): ParsedModelSpec;

@@ -9,6 +9,7 @@ import { BufferTable, StagingPool, buildKernels, checkAdapter, requestDeviceFor 
 import { makeImports } from './imports.js';
 import { Tensor } from './tensor.js';
 import { describeValue, takeInputs } from './inputs.js';
+import { loadWeights } from './weights.js';
 
 function lostError(info) {
   return new Error(`webtx: the WebGPU device was lost (${info.reason}: ${info.message}); load the model again`);
@@ -30,9 +31,10 @@ async function loadBytes(source) {
 }
 
 /**
- * Loads a model. `source`: URL/path, bytes, or a compiled WebAssembly.Module.
+ * Loads a model. `source`: URL/path, bytes, or a compiled WebAssembly.Module. `weights`: the
+ * model's weights as a safetensors file (URL, Node path or bytes), uploaded once.
  * @param {string|URL|ArrayBuffer|ArrayBufferView|WebAssembly.Module} source
- * @param {{gpu?: GPU, device?: GPUDevice, log?: (level: number, msg: string) => void}} [options]
+ * @param {{gpu?: GPU, device?: GPUDevice, weights?: string|URL|ArrayBuffer|ArrayBufferView, log?: (level: number, msg: string) => void}} [options]
  */
 export async function loadModel(source, options = {}) {
   const bytes = await loadBytes(source);
@@ -103,6 +105,7 @@ export class Model {
     this._table = new BufferTable(device);
     this._table.onRelease = (h) => this._dropBindGroups(h);
     this._staging = new StagingPool(device);
+    this._weights = await loadWeights(device, this._table, m, this.options.weights);
     this.kernels = await buildKernels(device, m);
     const namePtr = writeCString(this.memory, this.exports.webtx_alloc, m.function);
     this._fn = this.exports.webtx_get_function(namePtr);
@@ -120,6 +123,10 @@ export class Model {
   }
   get outputs() {
     return this.manifest.tensors.filter((t) => t.role === 'output');
+  }
+  /** Tensors with role 'weight' (loaded by loadModel from options.weights). */
+  get weights() {
+    return this.manifest.tensors.filter((t) => t.role === 'weight');
   }
 
   // ---- imports --------------------------------------------------------------------------------
@@ -307,6 +314,7 @@ export class Model {
     inputs ??= {};
     for (const name of Object.keys(inputs)) {
       const t = m.tensorByName.get(name);
+      if (t?.role === 'weight') throw new Error(`webtx: '${name}' is a weight of model '${m.model}', loaded once by loadModel(source, { weights }), not a run() input`);
       if (!t || t.role !== 'input') throw new Error(`webtx: model '${m.model}' has no input '${name}' (inputs: ${this.inputs.map((x) => x.name).join(', ')})`);
     }
     for (const t of this.inputs) {
@@ -319,8 +327,9 @@ export class Model {
     }
     // check: false skips the JS-side shape checks (to exercise the module's own checks).
     const env = resolveSymbols(m, inputs, symbols, check);
-    // Argument tensors: the caller's inputs (uploaded, or GPU tensors used in place) and the
-    // outputs (persistent buffers, or with gpuOutputs fresh buffers the caller will own).
+    // Argument tensors: the caller's inputs (uploaded, or GPU tensors used in place), the
+    // outputs (persistent buffers, or with gpuOutputs fresh buffers the caller will own) and
+    // the weights loadModel uploaded.
     const args = [];
     const foreign = new Map();
     const fresh = [];  // GPU output buffers of this run
@@ -336,6 +345,10 @@ export class Model {
     try {
       for (const name of m.args) {
         const t = m.tensorByName.get(name);
+        if (t.role === 'weight') {
+          args.push({ t, ...this._weights.get(name) });
+          continue;
+        }
         const info = dtypeInfo(t.dtype);
         let shape, data;
         const gpu = t.role === 'input' ? splitInput(inputs[name]).gpu : undefined;

@@ -1,10 +1,11 @@
 // Pure-JS unit tests of web/src (no GPU): extents, f16 conversion, manifest checks, symbol
-// resolution errors.
+// resolution errors, safetensors parsing and weight checks.
 import assert from 'node:assert/strict';
 import { evaluateExtent, extentToString } from '../src/model_spec.js';
 import { f32ToF16Bits, f16BitsToF32 } from '../src/dtype.js';
 import { parseManifest, resolveSymbols, concreteShape } from '../src/manifest.js';
 import { checkAdapter } from '../src/gpu.js';
+import { parseSafetensors, checkWeights, encodeSafetensors } from '../src/safetensors.js';
 
 let n = 0;
 const test = (name, fn) => {
@@ -101,6 +102,76 @@ test('symbol resolution', () => {
   assert.throws(() => resolveSymbols(m, {}, {}), /symbol 'b' of model 'm' is not bound/);
   assert.throws(() => resolveSymbols(m, {}, { q: 1 }), /has no symbol 'q'/);
   assert.throws(() => resolveSymbols(m, { x: { data: new Float32Array(8), shape: [2] } }), /tensor 'x' must have rank 2 \(shape \[b, 4\]\)/);
+});
+
+// A safetensors file written by hand: header length, JSON, data.
+function rawSafetensors(header, data = new Uint8Array(0)) {
+  const h = new TextEncoder().encode(typeof header === 'string' ? header : JSON.stringify(header));
+  const out = new Uint8Array(8 + h.length + data.length);
+  new DataView(out.buffer).setBigUint64(0, BigInt(h.length), true);
+  out.set(h, 8);
+  out.set(data, 8 + h.length);
+  return out;
+}
+
+test('safetensors: parse views, round trip', () => {
+  const w = new Float32Array([1, 2, 3, 4, 5, 6]), b = new Uint16Array([0x3c00, 0xc000, 7]);
+  const bytes = encodeSafetensors([{ name: 'w', dtype: 'F32', shape: [2, 3], data: w }, { name: 'b', dtype: 'F16', shape: [3], data: b }], { format: 'pt' });
+  assert.equal((new DataView(bytes.buffer).getUint32(0, true) + 8) % 8, 0, 'data 8-byte aligned');
+  // Inside a larger buffer at an odd offset (a Node Buffer from a pool looks like this).
+  const big = new Uint8Array(bytes.length + 3);
+  big.set(bytes, 3);
+  const f = parseSafetensors(big.subarray(3), 'm.safetensors');
+  assert.deepEqual(f.metadata, { format: 'pt' });
+  assert.deepEqual([...f.tensors.keys()], ['w', 'b']);
+  const tw = f.tensors.get('w');
+  assert.equal(tw.data.buffer, big.buffer, 'a view, not a copy');
+  assert.deepEqual(tw.shape, [2, 3]);
+  assert.deepEqual(new Float32Array(tw.data.slice().buffer), w);
+  assert.deepEqual(new Uint16Array(f.tensors.get('b').data.slice().buffer), b);
+  // Safetensors files from other writers: tensors in any order, dtypes we do not run.
+  const other = parseSafetensors(rawSafetensors({ z: { dtype: 'BF16', shape: [1], data_offsets: [4, 6] }, a: { dtype: 'I32', shape: [], data_offsets: [0, 4] } }, new Uint8Array(6)));
+  assert.equal(other.tensors.get('z').data.byteOffset - other.tensors.get('a').data.byteOffset, 4);
+});
+
+test('safetensors: bad files name the problem and the file', () => {
+  const p = (bytes) => () => parseSafetensors(bytes, 'w.st');
+  assert.throws(p(new Uint8Array(5)), /weights file 'w.st' has 5 bytes, too short/);
+  const trunc = rawSafetensors({ a: { dtype: 'F32', shape: [4], data_offsets: [0, 16] } }, new Uint8Array(16));
+  assert.throws(p(trunc.subarray(0, 20)), /weights file 'w.st': its header of \d+ bytes runs past the end of the file \(20 bytes\)/);
+  assert.throws(p(trunc.subarray(0, trunc.length - 1)), /weights file 'w.st' is truncated: tensor 'a' ends at byte 16 of the data, which has only 15 bytes/);
+  assert.throws(p(rawSafetensors('{"a": ')), /weights file 'w.st': the header is not valid JSON/);
+  assert.throws(p(rawSafetensors('[1]')), /the header is not a JSON object/);
+  assert.throws(p(rawSafetensors({ a: { dtype: 'F32', shape: [1] } })), /tensor 'a' needs dtype, shape and data_offsets/);
+  assert.throws(p(rawSafetensors({ a: { dtype: 'Q4', shape: [1], data_offsets: [0, 4] } }, new Uint8Array(4))), /tensor 'a' has unknown dtype 'Q4'/);
+  assert.throws(p(rawSafetensors({ a: { dtype: 'F32', shape: [-1], data_offsets: [0, 4] } }, new Uint8Array(4))), /tensor 'a' has shape \[-1\]: extents must be whole numbers >= 0/);
+  assert.throws(p(rawSafetensors({ a: { dtype: 'F32', shape: [2], data_offsets: [0, 4] } }, new Uint8Array(4))), /tensor 'a' \(F32 \[2\]\) needs 8 bytes, but data_offsets \[0,4\] give 4/);
+  assert.throws(p(rawSafetensors({ a: { dtype: 'F32', shape: [1], data_offsets: [4, 0] } }, new Uint8Array(4))), /end < begin/);
+  assert.throws(() => parseSafetensors('not bytes'), /must be an ArrayBuffer or a typed array/);
+});
+
+test('safetensors: every prefix of a file is refused by name', () => {
+  const bytes = encodeSafetensors([{ name: 'w', dtype: 'F32', shape: [2, 3], data: new Float32Array(6) }, { name: 'b', dtype: 'F16', shape: [3], data: new Uint16Array(3) }]);
+  for (let n = 0; n < bytes.length; ++n) assert.throws(() => parseSafetensors(bytes.subarray(0, n), 'cut'), /weights file 'cut'/, `${n} bytes`);
+  for (let i = 0; i < 8; ++i) {
+    const b = bytes.slice();
+    b[i] ^= 0x80;
+    assert.throws(() => parseSafetensors(b, 'flip'), /weights file 'flip'/, `byte ${i}`);
+  }
+});
+
+test('safetensors: weights checked against the model', () => {
+  const spec = { model: 'mlp', tensors: [
+    { name: 'x', role: 'input', dtype: 'f32', shape: ['batch', 2] },
+    { name: 'w', role: 'weight', dtype: 'f32', shape: [2, 3] },
+    { name: 'b', role: 'weight', dtype: 'f16', shape: [3] }] };
+  const file = (tensors) => parseSafetensors(encodeSafetensors(tensors.map(([name, dtype, shape]) => ({ name, dtype, shape,
+    data: new Uint8Array(shape.reduce((a, c) => a * c, 1) * (dtype === 'F16' ? 2 : 4)) }))), 'mlp.safetensors');
+  checkWeights(spec, file([['w', 'F32', [2, 3]], ['b', 'F16', [3]]]));
+  assert.throws(() => checkWeights(spec, file([['b', 'F16', [3]]])), /weights file 'mlp.safetensors' lacks weight\(s\) 'w' of model 'mlp'/);
+  assert.throws(() => checkWeights(spec, file([['w', 'F32', [2, 3]], ['b', 'F16', [3]], ['x', 'F32', [1]]])), /has tensor 'x', which is not a weight of model 'mlp' \(weights: w, b\)/);
+  assert.throws(() => checkWeights(spec, file([['w', 'F16', [2, 3]], ['b', 'F16', [3]]])), /weight 'w' has dtype F16, but model 'mlp' needs F32/);
+  assert.throws(() => checkWeights(spec, file([['w', 'F32', [3, 2]], ['b', 'F16', [3]]])), /weight 'w' has shape \[3, 2\], but model 'mlp' needs \[2, 3\]/);
 });
 
 console.log(`all ${n} passed`);

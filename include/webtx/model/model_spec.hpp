@@ -68,7 +68,7 @@ struct ModelSpec {
   std::map<std::string, int64_t> limits;  // WebGPU limit name -> least value needed
   std::vector<SymbolSpec> symbols;
   std::vector<TensorSpec> tensors;  // inputs, outputs, then intermediates
-  std::vector<std::string> args;    // packed-function argument order (inputs then outputs)
+  std::vector<std::string> args;    // packed-function argument order: inputs, outputs, weights
   std::vector<KernelSpec> kernels;  // in execution order
   MemoryPlan memory;                // empty when nothing is planned (no intermediates)
 

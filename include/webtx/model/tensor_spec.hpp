@@ -13,7 +13,8 @@ enum class TensorRole : uint8_t {
   Input,         // the caller provides it
   Output,        // the caller receives it
   Intermediate,  // produced and consumed by kernels; allocated by the runtime
-  Weight         // a constant the runtime uploads once (reserved: no generator emits it yet)
+  Weight         // a constant the runtime uploads once (from a safetensors file); a packed-
+                 // function argument after the outputs
 };
 const char* role_name(TensorRole r);
 

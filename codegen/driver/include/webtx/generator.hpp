@@ -34,9 +34,12 @@ class ModelContext {
 
   // An input tensor the caller provides at run time. Extents are constants or symbolic Vars.
   ir::Operation input(const std::string& name, ir::DType t, std::vector<ir::Expr> shape);
-  // A trained parameter: also supplied by the caller (a packed-function argument).
+  // A trained parameter (role weight in the model description): constant extents only; the
+  // runtime loads it once from a safetensors file under this name (docs/abi.md, "Weights").
   ir::Operation weight(const std::string& name, ir::DType t, std::vector<ir::Expr> shape) {
-    return input(name, t, std::move(shape));
+    auto op = input(name, t, std::move(shape));
+    record_weight(op);
+    return op;
   }
   // Typed inputs and weights: ctx.input<f32>("x", {batch, 784}) is a Tensor<f32, 2>.
   template <typename T, std::size_t N>
@@ -47,7 +50,9 @@ class ModelContext {
   }
   template <typename T, std::size_t N>
   Tensor<T, N> weight(std::string name, const Extent (&shape)[N]) {
-    return input<T>(std::move(name), shape);
+    auto t = input<T>(std::move(name), shape);
+    record_weight(t.op());
+    return t;
   }
 
   // A result the caller receives, in the order of these calls. Its tensor is named `name`.
@@ -74,13 +79,18 @@ class ModelContext {
   // A program lowered by other means; replaces lowering of the declared graph.
   void set_program(ir::Program p);
 
+  // Every declared placeholder, inputs and weights, in declaration order (lowering's inputs).
   const std::vector<ir::Operation>& inputs() const { return inputs_; }
+  // The names of the weights among inputs(), in declaration order.
+  const std::vector<std::string>& weights() const { return weights_; }
+  bool is_weight(const std::string& name) const;
   const std::vector<std::pair<std::string, ir::Operation>>& outputs() const { return outputs_; }
   bool has_program() const { return has_program_; }
   const ir::Program& program() const { return program_; }
 
  private:
   void record_input(const ir::Operation& op);
+  void record_weight(const ir::Operation& op);
   static ir::Operation op_of(const ir::Operation& op) { return op; }
   template <typename TensorLike>
   static ir::Operation op_of(const TensorLike& t) {
@@ -90,6 +100,7 @@ class ModelContext {
   std::string name_;
   std::unique_ptr<Schedule> schedule_;
   std::vector<ir::Operation> inputs_;
+  std::vector<std::string> weights_;
   std::vector<std::pair<std::string, ir::Operation>> outputs_;
   ir::Program program_;
   bool has_program_ = false;

@@ -24,8 +24,11 @@ struct KernelArtifacts {
 // kernels need of a device, target_check.hpp's device_needs). Throws UserError when the program
 // cannot be described: an extent that is not integer arithmetic over the program's symbols, a
 // kernel binding a buffer that is not a program tensor, ...
+// Program inputs named in `weights` (ModelContext::weights()) get role Weight and come last in
+// `args`, after the outputs.
 model::ModelSpec describe_program(const ir::Program& program,
                                   const std::vector<KernelArtifacts>& kernels = {},
-                                  const Target& target = {});
+                                  const Target& target = {},
+                                  const std::vector<std::string>& weights = {});
 
 }  // namespace webtx::codegen

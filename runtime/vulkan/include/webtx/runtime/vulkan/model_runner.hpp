@@ -4,9 +4,10 @@
 // one shape check (model::bind_shapes: dtype, rank, every axis, symbols bound consistently),
 // intermediates live in the description's planned buffers (ModelSpec::memory), which the model
 // keeps across calls and grows only when a call needs more, every kernel is dispatched in order
-// in one command buffer, and
-// outputs are read back. All checks happen before anything is dispatched. Links no compiler
-// code: only the model description library and the Vulkan loader.
+// in one command buffer, and outputs are read back. All checks happen before anything is
+// dispatched. Weights (role weight) come from a safetensors file, uploaded once by load_weights
+// and bound to every run. Links no compiler code: only the model description library and the
+// Vulkan loader.
 #include <cstdint>
 #include <filesystem>
 #include <map>
@@ -15,6 +16,7 @@
 #include <vector>
 
 #include "webtx/model/model_spec.hpp"
+#include "webtx/model/safetensors.hpp"
 #include "webtx/runtime/vulkan/device.hpp"
 #include "webtx/runtime/vulkan/host_tensor.hpp"
 
@@ -43,8 +45,17 @@ class VulkanModel {
   // What the generator wrote: `manifest` is <dir>/<model>.manifest.json; each kernel's module
   // is the .spv file its description names, in the same directory. UserError naming the file
   // when one is missing or unreadable, or when the description has no SPIR-V for a kernel.
+  // `weights` (a safetensors file) is passed to load_weights when given.
   static std::unique_ptr<VulkanModel> load(VulkanDevice& device,
-                                           const std::filesystem::path& manifest);
+                                           const std::filesystem::path& manifest,
+                                           const std::filesystem::path& weights = {});
+
+  // Checks the file against the model's weights (model::check_weights: every weight present
+  // with its dtype and shape, nothing else; UserError naming the tensor and the file) and
+  // uploads each once: the buffers serve every later bind() and run(). Replaces weights
+  // loaded before.
+  void load_weights(const model::Safetensors& file);
+  void load_weights(const std::filesystem::path& file);
 
   const model::ModelSpec& spec() const { return spec_; }
 
@@ -79,6 +90,7 @@ class VulkanModel {
   VulkanDevice& device_;
   model::ModelSpec spec_;
   std::vector<std::unique_ptr<VulkanPipeline>> pipelines_;
+  std::map<std::string, VulkanBuffer> weights_;  // by tensor name, once loaded
   // One buffer per planned buffer of spec_.memory, grown when a bind() needs more.
   std::vector<VulkanBuffer> planned_;
 
