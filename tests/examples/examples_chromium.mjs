@@ -48,7 +48,8 @@ try {
       const { Tensor } = await import('/web/src/index.js');
       const { checkBufferReuse, checkGpuTensors } = await import('/tests/runtime_checks.js');
       const wasmOf = (name) => cs.find((x) => x.model === name)?.wasm;
-      if (wasmOf('mlp')) n += await checkBufferReuse(loadModel, navigator.gpu, wasmOf('mlp'), print);
+      const { encodeSafetensors } = await import('/web/src/index.js');
+      if (wasmOf('mlp')) n += await checkBufferReuse(loadModel, encodeSafetensors, navigator.gpu, wasmOf('mlp'), print);
       if (wasmOf('vector_add')) n += await checkGpuTensors(loadModel, Tensor, navigator.gpu, wasmOf('vector_add'), print);
       return n;
     }, pageCases));

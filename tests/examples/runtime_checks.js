@@ -30,9 +30,14 @@ function reporter(print) {
   return { report, rejects, failures: () => failures };
 }
 
-export async function checkBufferReuse(loadModel, gpu, wasm, print = console.log) {
+export async function checkBufferReuse(loadModel, encodeSafetensors, gpu, wasm, print = console.log) {
   const { report, failures } = reporter(print);
-  const model = await loadModel(wasm, { gpu, log: () => {} });
+  let seed = 7;
+  const rand = (n) => Float32Array.from({ length: n }, () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32) - 0.5);
+  const w1 = rand(64 * 48), b1 = rand(48), w2 = rand(48 * 10), b2 = rand(10);
+  const weights = encodeSafetensors([['w1', w1, [64, 48]], ['b1', b1, [48]], ['w2', w2, [48, 10]], ['b2', b2, [10]]]
+    .map(([name, data, shape]) => ({ name, dtype: 'F32', shape, data })));
+  const model = await loadModel(wasm, { gpu, weights, log: () => {} });
   const plan = model.manifest.memory;
   report(plan && plan.buffers.length >= 1, `the description has a memory plan (${plan?.buffers.length} buffers for ${plan?.tensors.length} intermediates)`);
 
@@ -48,9 +53,6 @@ export async function checkBufferReuse(loadModel, gpu, wasm, print = console.log
     return { buffers: counts.buffers - b0, bindGroups: counts.bindGroups - g0 };
   };
 
-  let seed = 7;
-  const rand = (n) => Float32Array.from({ length: n }, () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32) - 0.5);
-  const w1 = rand(64 * 48), b1 = rand(48), w2 = rand(48 * 10), b2 = rand(10);
   const dense = (x, w, b, M, K, N) => {
     const y = new Float32Array(M * N);
     for (let i = 0; i < M; ++i) {
@@ -70,7 +72,7 @@ export async function checkBufferReuse(loadModel, gpu, wasm, print = console.log
   };
   const runAt = async (batch) => {
     const x = rand(batch * 64);
-    const { y } = await model.run({ x, w1, b1, w2, b2 });
+    const { y } = await model.run({ x });
     return check(batch, x, y) && y.dims?.join() === `${batch},10`;
   };
 
@@ -87,9 +89,9 @@ export async function checkBufferReuse(loadModel, gpu, wasm, print = console.log
     for (const b of [2, 16, 1, 9]) ok = (await runAt(b)) && ok;
   });
   report(shrink.buffers === 0 && shrink.bindGroups === 0, `batches 2, 16, 1, 9 then create ${shrink.buffers} buffers and ${shrink.bindGroups} bind groups (want 0, 0)`);
-  const timed = await delta(() => model.time({ x: rand(4 * 64), w1, b1, w2, b2 }, { iterations: 3 }));
+  const timed = await delta(() => model.time({ x: rand(4 * 64) }, { iterations: 3 }));
   report(timed.buffers <= 2 && timed.bindGroups === 0, `time() creates ${timed.buffers} buffers (its query buffers, once) and ${timed.bindGroups} bind groups`);
-  const timedAgain = await delta(() => model.time({ x: rand(4 * 64), w1, b1, w2, b2 }, { iterations: 3 }));
+  const timedAgain = await delta(() => model.time({ x: rand(4 * 64) }, { iterations: 3 }));
   report(timedAgain.buffers === 0 && timedAgain.bindGroups === 0, `a second time() creates ${timedAgain.buffers} buffers and ${timedAgain.bindGroups} bind groups`);
   report(ok, 'every result matches the JS reference and carries its dims');
   model.dispose();

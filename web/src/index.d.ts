@@ -174,6 +174,13 @@ export declare class Model {
       Promise<Record<string, Tensor>>;
   time(inputs: Record<string, TensorInput>,
        options?: { iterations?: number; symbols?: Record<string, number> }): Promise<TimeResult>;
+  /**
+   * GPU time per kernel, in dispatch order (median over `iterations`): one compute pass per
+   * dispatch with timestamp queries. Needs the 'timestamp-query' feature.
+   */
+  profile(inputs: Record<string, TensorInput>,
+          options?: { iterations?: number; symbols?: Record<string, number> }):
+      Promise<Array<{ name: string; ms: number }>>;
   dispose(): void;
 }
 

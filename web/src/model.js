@@ -192,7 +192,7 @@ export class Model {
           this._groupsOfHandle.get(h).add(key);
         }
       }
-      const pass = this._pass();
+      const pass = this._pass(k.spec.name);
       pass.setPipeline(k.pipeline);
       pass.setBindGroup(0, group);
       if (gx > 0 && gy > 0 && gz > 0) pass.dispatchWorkgroups(gx, gy, gz);
@@ -228,8 +228,17 @@ export class Model {
     this._groupsOfHandle.delete(h);
   }
 
-  _pass() {
+  _pass(kernel) {
     const r = this._run;
+    const k = r.perKernel;
+    if (k && k.names.length < k.capacity) {
+      // profile(): one pass per dispatch with timestamps around it.
+      r.pass?.end();
+      const i = k.names.length;
+      k.names.push(kernel);
+      r.pass = r.encoder.beginComputePass({ timestampWrites: { querySet: k.querySet, beginningOfPassWriteIndex: 2 * i, endOfPassWriteIndex: 2 * i + 1 } });
+      return r.pass;
+    }
     if (!r.pass) {
       const desc = {};
       if (r.timestamps) desc.timestampWrites = { querySet: r.timestamps, beginningOfPassWriteIndex: 0, endOfPassWriteIndex: 1 };
@@ -304,6 +313,32 @@ export class Model {
         // Mean, not median: browsers coarsen performance.now() (100 µs without cross-origin
         // isolation), and only the mean of many coarse samples converges.
         hostUsPerDispatch: dispatches ? (host.reduce((a, b) => a + b, 0) / host.length * 1000) / dispatches : 0 };
+    });
+  }
+
+  /**
+   * GPU time of each kernel (timestamp queries; the device needs 'timestamp-query'): the model
+   * runs with one compute pass per dispatch, `iterations` times after a warm-up; resolves to
+   * [{name, ms}] in dispatch order, each the median over the iterations. Separate passes add a
+   * little time of their own: use time() for the whole run, this to see which kernels dominate.
+   */
+  async profile(inputs, { iterations = 10, symbols = {} } = {}) {
+    if (!Number.isInteger(iterations) || iterations < 1) {
+      throw new Error(`webtx: profile() needs a whole number of iterations >= 1, got ${iterations}`);
+    }
+    if (!this.device.features.has('timestamp-query')) {
+      throw new Error("webtx: profile() needs the WebGPU feature 'timestamp-query', which this device lacks");
+    }
+    inputs = takeInputs(inputs);
+    return this._serial(async () => {
+      await this._execute(inputs, symbols, { read: false, check: true });
+      const per = [];
+      for (let i = 0; i < iterations; ++i) {
+        const r = await this._execute(inputs, symbols, { read: false, check: true, timestamps: 'kernel', upload: false });
+        r.kernelMs.forEach((k, j) => (per[j] ??= { name: k.name, ms: [] }).ms.push(k.ms));
+      }
+      const median = (v) => [...v].sort((a, b) => a - b)[v.length >> 1];
+      return per.map((k) => ({ name: k.name, ms: median(k.ms) }));
     });
   }
 
@@ -425,8 +460,14 @@ export class Model {
       writeTensor(mem, tp, { handle: a.handle, dtype: dtypeInfo(a.t.dtype).code, shape: a.shape, nbytes: a.nbytes });
       writeTensorValue(mem, base + i * VALUE_BYTES, tp);
     });
-    const querySet = timestamps ? (this._querySet ??= device.createQuerySet({ type: 'timestamp', count: 2 })) : null;
+    const perKernel = timestamps === 'kernel';
+    const querySet = timestamps && !perKernel ? (this._querySet ??= device.createQuerySet({ type: 'timestamp', count: 2 })) : null;
     this._run = { encoder: device.createCommandEncoder(), pass: null, uniformCount: 0, timestamps: querySet };
+    if (perKernel) {
+      const capacity = m.kernels.length;
+      this._profileSet ??= device.createQuerySet({ type: 'timestamp', count: 2 * capacity });
+      this._run.perKernel = { querySet: this._profileSet, capacity, names: [] };
+    }
     this._jsError = '';
     device.pushErrorScope('validation');
     let rc;
@@ -458,7 +499,14 @@ export class Model {
         reads.push({ a, staging, size });
       }
     }
-    let tsBuf;
+    let tsBuf, profBuf;
+    if (perKernel && run.perKernel.names.length) {
+      const bytes = 16 * run.perKernel.capacity;
+      const resolve = (this._profResolve ??= device.createBuffer({ size: bytes, usage: GPUBufferUsage.QUERY_RESOLVE | GPUBufferUsage.COPY_SRC }));
+      profBuf = (this._profRead ??= device.createBuffer({ size: bytes, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST }));
+      run.encoder.resolveQuerySet(this._profileSet, 0, 2 * run.perKernel.names.length, resolve, 0);
+      run.encoder.copyBufferToBuffer(resolve, 0, profBuf, 0, bytes);
+    }
     if (querySet) {
       const resolve = (this._tsResolve ??= device.createBuffer({ size: 16, usage: GPUBufferUsage.QUERY_RESOLVE | GPUBufferUsage.COPY_SRC }));
       tsBuf = (this._tsRead ??= device.createBuffer({ size: 16, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST }));
@@ -495,12 +543,18 @@ export class Model {
       }
     }
     const result = { outputs, hostMs: run.hostMs, dispatches: run.dispatches ?? 0 };
+    if (profBuf) {
+      await this._orLost(profBuf.mapAsync(GPUMapMode.READ));
+      const t = new BigUint64Array(profBuf.getMappedRange());
+      result.kernelMs = run.perKernel.names.map((name, i) => ({ name, ms: Number(t[2 * i + 1] - t[2 * i]) / 1e6 }));
+      profBuf.unmap();
+    }
     if (tsBuf) {
       await this._orLost(tsBuf.mapAsync(GPUMapMode.READ));
       const [t0, t1] = new BigUint64Array(tsBuf.getMappedRange());
       result.gpuMs = Number(t1 - t0) / 1e6;
       tsBuf.unmap();
-    } else if (!read) {
+    } else if (!read && !profBuf) {
       await this._orLost(device.queue.onSubmittedWorkDone());
     }
     return read ? outputs : result;
@@ -542,6 +596,9 @@ export class Model {
     this._querySet?.destroy();
     this._tsResolve?.destroy();
     this._tsRead?.destroy();
+    this._profileSet?.destroy();
+    this._profResolve?.destroy();
+    this._profRead?.destroy();
     this._staging?.destroyAll();
     this._bindGroups.clear();
     if (this._ownsDevice) this.device?.destroy();
