@@ -3,7 +3,7 @@
 //
 //   node --liftoff-only benchmarks/web/bench_mobilenet.mjs --model mobilenet_v2.wasm \
 //     --weights mobilenet_v2.safetensors --ref mobilenet_v2.ref224.safetensors \
-//     [--onnx mobilenet_v2.onnx] [--batches 1,8] [--out mobilenet.json]
+//     [--onnx mobilenet_v2.onnx] [--batches 1,8] [--iters 40] [--out mobilenet.json]
 //
 // Per batch, webtx: GPU time of one inference (timestamp queries around its one compute pass),
 // end-to-end latency one inference at a time (upload the image, run, read the logits back),
@@ -22,6 +22,7 @@ const args = Object.fromEntries(process.argv.slice(2).reduce((acc, a, i, all) =>
 }, []));
 for (const k of ['model', 'weights', 'ref']) if (!args[k]) throw new Error(`bench_mobilenet: --${k} is required`);
 const batches = (args.batches ?? '1,8').split(',').map(Number);
+const ITERS = Number(args.iters ?? 40);  // timed calls per measurement (a smoke test on a CPU adapter: 2)
 const median = (v) => [...v].sort((a, b) => a - b)[v.length >> 1];
 
 function f32(file, name) {
@@ -52,7 +53,7 @@ function compare(got, want, b) {
   return { maxAbs, maxRel: maxAbs / maxRef, top5Same: same, images: b };
 }
 // Median wall time of `fn` over `n` calls after `warm` calls.
-async function wall(fn, n = 40, warm = 5) {
+async function wall(fn, n = ITERS, warm = Math.min(5, ITERS)) {
   for (let i = 0; i < warm; i++) await fn();
   const t = [];
   for (let i = 0; i < n; i++) {
@@ -71,12 +72,19 @@ const rows = [];
 const model = await loadModel(args.model, { gpu, weights: args.weights });
 const device = model.device;
 report.context.adapter = `${device.adapterInfo?.vendor ?? ''} ${device.adapterInfo?.architecture ?? ''}`.trim();
+{
+  // Every reference image at once: logits and top-5 against PyTorch's.
+  const { data, logits: want } = batchOf(nRef);
+  const all = compare((await model.run({ input: { data, shape: [nRef, C, H, W] } })).logits, want, nRef);
+  rows.push({ impl: 'webtx', batch: nRef, check: 'all reference images', ...all });
+  console.log(JSON.stringify(rows.at(-1)));
+}
 for (const b of batches) {
   const { data, logits: want } = batchOf(b);
   const input = { data, shape: [b, C, H, W] };
   const out = await model.run({ input });
   const check = compare(out.logits, want, b);
-  const time = await model.time({ input }, { iterations: 30 });
+  const time = await model.time({ input }, { iterations: Math.min(30, ITERS) });
   const e2e = await wall(async () => model.run({ input }));
   // GPU-resident: the image uploaded once, logits written into a GPU tensor we own.
   const inBuf = device.createBuffer({ size: data.byteLength, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST | GPUBufferUsage.COPY_SRC });
@@ -89,7 +97,7 @@ for (const b of batches) {
     await device.queue.onSubmittedWorkDone();
   });
   // Throughput: 32 inferences queued back to back (GPU-resident I/O), one wait at the end.
-  const q = 32;
+  const q = Math.min(32, ITERS);
   const t0 = performance.now();
   const pending = [];
   for (let i = 0; i < q; i++) pending.push(model.run({ input: gIn }, {}, { outputs: { logits: gOut } }));
@@ -109,7 +117,7 @@ for (const b of batches) {
     await staging.mapAsync(GPUMapMode.READ);
     staging.unmap();
   });
-  const kernels = model.profile ? await model.profile({ input }, { iterations: 10 }) : [];
+  const kernels = model.profile ? await model.profile({ input }, { iterations: Math.min(10, ITERS) }) : [];
   const row = { impl: 'webtx', batch: b, gpuMs: time.medianMs, method: time.method, e2eMs: e2e, gpuIoMs: gpuIo,
     uploadMs: upload, downloadMs: download, inferencesPerS: throughput, dispatches: time.dispatches,
     hostUsPerDispatch: time.hostUsPerDispatch, ...check, kernels };
