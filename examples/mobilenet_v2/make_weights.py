@@ -162,9 +162,16 @@ def main():
         print(f"reference {r}x{r}: {args.images} images, logits std {logits.std().item():.3f}, "
               f"max |logit| {logits.abs().max().item():.3f}")
     if args.onnx:
-        torch.onnx.export(model, torch.randn(1, 3, 224, 224), os.path.join(args.out, "mobilenet_v2.onnx"),
+        path = os.path.join(args.out, "mobilenet_v2.onnx")
+        torch.onnx.export(model, torch.randn(1, 3, 224, 224), path,
                           input_names=["input"], output_names=["logits"], opset_version=13,
                           dynamic_axes={"input": {0: "batch"}, "logits": {0: "batch"}})
+        # Newer PyTorch writes the weights to a side file (mobilenet_v2.onnx.data), which
+        # ONNX Runtime Web cannot open from a buffer: keep one self-contained file.
+        import onnx
+        onnx.save(onnx.load(path), path, save_as_external_data=False)
+        if os.path.exists(path + ".data"):
+            os.remove(path + ".data")
     print(f"wrote {len(weights)} tensors ({sum(w.numel() for w in weights.values())} values) to {args.out}")
 
 

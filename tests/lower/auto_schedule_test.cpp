@@ -59,7 +59,7 @@ TEST(AutoSchedule, ConvBiasRelu6IsOneBlockedKernel) {
     Expr n = sym("n");
     auto g = conv_bias_relu6(n, c.c, c.h, c.w, c.o, c.stride, false);
     auto s = create_schedule({g.act});
-    auto groups = auto_schedule(s);
+    auto groups = auto_schedule(s, {.threads = 64, .block = 4});
     ASSERT_EQ(groups.size(), 1u);
     EXPECT_EQ(groups[0].anchor, "conv");
     EXPECT_THAT(groups[0].inlined, ElementsAre("bias"));
@@ -77,6 +77,28 @@ TEST(AutoSchedule, ConvBiasRelu6IsOneBlockedKernel) {
   }
 }
 
+TEST(AutoSchedule, DefaultIsOneOutputPerInvocation) {
+  // block = 1 (the default): the conv is a per-element reduction, nothing unrolled but taps.
+  Expr n = sym("n");
+  auto g = conv_bias_relu6(n, 5, 9, 7, 6, 2, false);
+  auto s = create_schedule({g.act});
+  EXPECT_THAT(rules(auto_schedule(s)), ElementsAre("relu6:reduction"));
+  auto p = check_schedule(s, {g.x, g.w, g.b}, {g.act},
+                          {{"x", random_tensor({2, 5, 9, 7}, 17)},
+                           {"w", random_tensor({6, 5, 3, 3}, 18)},
+                           {"b", random_tensor({6}, 19)}},
+                          {{"n", 2}});
+  ASSERT_EQ(p.kernels.size(), 1u);
+  EXPECT_EQ(ir::to_string(p.kernels[0].grid[1]), "n");
+  // The output guard is hoisted out of the reduction loops (hoist_guards.hpp): the channel
+  // loop's body is straight-line, with no branch per multiply-add.
+  const std::string text = kernel_text(p);
+  const auto loop = text.find("for (rc");
+  ASSERT_NE(loop, std::string::npos) << text;
+  EXPECT_EQ(text.find("if (", loop), text.find("if (", text.find("}\n", loop))) << text;
+  if (getenv("WEBTX_TEST_PRINT")) std::cout << text;
+}
+
 TEST(AutoSchedule, DepthwiseIsPerElementReduction) {
   Expr n = sym("n");
   auto g = conv_bias_relu6(n, 6, 9, 10, 6, 2, true);
@@ -88,7 +110,9 @@ TEST(AutoSchedule, DepthwiseIsPerElementReduction) {
                            {"w", random_tensor({6, 1, 3, 3}, 5)},
                            {"b", random_tensor({6}, 6)}},
                           {{"n", 2}});
-  EXPECT_EQ(p.kernels.size(), 1u);
+  ASSERT_EQ(p.kernels.size(), 1u);
+  // The symbolic batch runs over workgroup y, so x holds one image (WebGPU's 65535 limit).
+  EXPECT_EQ(ir::to_string(p.kernels[0].grid[1]), "n");
 }
 
 TEST(AutoSchedule, DenseBiasResidualAddIsOneKernel) {
@@ -106,7 +130,7 @@ TEST(AutoSchedule, DenseBiasResidualAddIsOneKernel) {
       compute("add", {m, n}, [&](const Vars& v) { return ir::Add::make(at(bias, v), at(r, v)); });
   for (int mv : {1, 8, 13}) {
     auto s = create_schedule({add});
-    EXPECT_THAT(rules(auto_schedule(s)), ElementsAre("add:matmul"));
+    EXPECT_THAT(rules(auto_schedule(s, {.threads = 64, .block = 4})), ElementsAre("add:matmul"));
     auto p = check_schedule(s, {x, w, b, r}, {add},
                             {{"x", random_tensor({mv, k}, 7)},
                              {"w", random_tensor({n, k}, 8)},
@@ -173,7 +197,8 @@ TEST(AutoSchedule, SharedResultIsWrittenOnce) {
   auto out =
       compute("out", {m, n}, [&](const Vars& v) { return ir::Add::make(at(t, v), at(u, v)); });
   auto s = create_schedule({out});
-  EXPECT_THAT(rules(auto_schedule(s)), ElementsAre("t:matmul", "out:injective"));
+  EXPECT_THAT(rules(auto_schedule(s, {.threads = 64, .block = 4})),
+              ElementsAre("t:matmul", "out:injective"));
   auto p = check_schedule(s, {x, w}, {out},
                           {{"x", random_tensor({m, k}, 13)}, {"w", random_tensor({k, n}, 14)}});
   EXPECT_EQ(p.kernels.size(), 2u);

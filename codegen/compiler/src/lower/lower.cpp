@@ -11,6 +11,7 @@
 #include "webtx/lower/context.hpp"
 #include "webtx/lower/extract_kernel.hpp"
 #include "webtx/lower/inline_ops.hpp"
+#include "webtx/lower/hoist_guards.hpp"
 #include "webtx/lower/insert_barriers.hpp"
 #include "webtx/lower/legalize_intrinsics.hpp"
 #include "webtx/lower/schedule_ops.hpp"
@@ -132,6 +133,8 @@ ir::Program lower(const Schedule& s, std::string name, std::vector<ir::Operation
     step("simplify", body);
     body = insert_barriers(body);
     step("insert_barriers", body);
+    body = lowering::hoist_invariant_guards(body);
+    step("hoist_invariant_guards", body);
     body = legalize_intrinsics(body);
     step("legalize_intrinsics", body);
     body = simplify(body, so);

@@ -93,8 +93,25 @@ struct Group {
 };
 
 // Fuses `outer` (in loop order) into one axis and spreads it over workgroups of `threads`
-// invocations; returns the invocation axis.
-ir::IterVar spread(Stage& st, const std::vector<ir::IterVar>& outer, int64_t threads) {
+// invocations; returns the invocation axis. WebGPU allows 65535 workgroups per grid dimension:
+// a leading symbolic axis (the batch) or a leading axis whose rest alone fills x goes to
+// workgroup y, so x holds one image's worth (MobileNetV2's largest: 96x112x112 / 64 = 18816).
+ir::IterVar spread(Stage& st, std::vector<ir::IterVar> outer, int64_t threads) {
+  if (outer.size() >= 2) {
+    int64_t rest = 1;
+    bool constant_rest = true;
+    for (size_t i = 1; i < outer.size(); ++i) {
+      auto* c = outer[i]->extent.as<ir::IntImm>();
+      constant_rest &= c != nullptr;
+      if (c) rest *= c->value;
+    }
+    const bool symbolic_lead = outer.front()->extent.as<ir::IntImm>() == nullptr;
+    const bool x_full = constant_rest && (rest + threads - 1) / threads > 65535;
+    if (symbolic_lead || x_full) {
+      st.bind(outer.front(), ir::ThreadAxis::WorkgroupId, 1);
+      outer.erase(outer.begin());
+    }
+  }
   ir::IterVar f = outer.front();
   for (size_t i = 1; i < outer.size(); ++i) f = st.fuse(f, outer[i]);
   auto [wg, local] = st.split(f, threads);
@@ -211,7 +228,8 @@ std::vector<FusedGroup> auto_schedule(Schedule& s, const AutoScheduleOptions& op
     if (anchor) out.anchor = g.anchor->name();
     for (size_t i = 0; i + 1 < g.chain.size(); ++i) out.inlined.push_back(g.chain[i]->name());
 
-    auto [y, x] = anchor ? blocked_axes(*anchor->op()) : std::pair<int, int>{-1, -1};
+    auto [y, x] =
+        anchor && opt.block > 1 ? blocked_axes(*anchor->op()) : std::pair<int, int>{-1, -1};
     out.rule = !anchor ? "injective" : y >= 0 ? "matmul" : "reduction";
     std::vector<ir::IterVar> outer, inner;
     for (int i = 0; i < root.op()->ndim(); ++i) {

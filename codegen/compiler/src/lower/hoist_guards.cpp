@@ -1,0 +1,75 @@
+// Definitions for webtx/lower/hoist_guards.hpp.
+#include "webtx/lower/hoist_guards.hpp"
+
+#include <vector>
+
+#include "webtx/ir/operators.hpp"
+#include "webtx/ir/substitute.hpp"
+
+namespace webtx::lowering {
+
+namespace {
+
+void conjuncts(const ir::Expr& c, std::vector<ir::Expr>& out) {
+  if (auto* a = c.as<ir::And>()) {
+    conjuncts(a->a, out);
+    conjuncts(a->b, out);
+  } else {
+    out.push_back(c);
+  }
+}
+
+ir::Expr conjunction(const std::vector<ir::Expr>& parts) {
+  ir::Expr c;
+  for (auto& p : parts) c = c.defined() ? ir::And::make(c, p) : p;
+  return c;
+}
+
+bool reads_memory(const ir::Expr& e) {
+  struct V : ir::IRVisitor {
+    bool found = false;
+    void visit_Load(const ir::Load&) override { found = true; }
+    void visit_ProducerLoad(const ir::ProducerLoad&) override { found = true; }
+  } v;
+  v.visit(e);
+  return v.found;
+}
+
+bool has_barrier(const ir::Stmt& s) {
+  struct V : ir::IRVisitor {
+    bool found = false;
+    void visit_Barrier(const ir::Barrier&) override { found = true; }
+  } v;
+  v.visit(s);
+  return v.found;
+}
+
+struct Hoist : ir::IRMutator {
+  using ir::IRMutator::mutate;
+  ir::Stmt mutate_For(const ir::Stmt& s, const ir::For& op) override {
+    ir::Stmt body = mutate(op.body);
+    auto* guard = body.as<ir::IfThenElse>();
+    if (!guard || guard->else_case.defined() || op.for_kind == ir::ForKind::Vectorized ||
+        has_barrier(body)) {
+      return body.same_as(op.body) ? s
+                                   : ir::For::make(op.var, op.min, op.extent, op.for_kind, body);
+    }
+    std::vector<ir::Expr> all, outside, inside;
+    conjuncts(guard->cond, all);
+    for (auto& c : all) {
+      const bool invariant = !ir::uses_var(c, op.var.get()) && !reads_memory(c);
+      (invariant ? outside : inside).push_back(c);
+    }
+    if (outside.empty()) return ir::For::make(op.var, op.min, op.extent, op.for_kind, body);
+    ir::Stmt inner = inside.empty() ? guard->then_case
+                                    : ir::IfThenElse::make(conjunction(inside), guard->then_case);
+    return ir::IfThenElse::make(conjunction(outside),
+                                ir::For::make(op.var, op.min, op.extent, op.for_kind, inner));
+  }
+};
+
+}  // namespace
+
+ir::Stmt hoist_invariant_guards(const ir::Stmt& s) { return Hoist().mutate(s); }
+
+}  // namespace webtx::lowering

@@ -1,0 +1,18 @@
+#pragma once
+// Loop-invariant guards out of loops (loop unswitching, one-sided): a loop whose whole body is
+// `if (c) S` (no else) becomes `if (a) for (...) if (b) S`, where `a` holds the conjuncts of c
+// that mention neither the loop variable nor memory, and `b` the rest. Bottom-up, so the guard
+// that predicates.hpp puts around the innermost store of a reduction (its output inside the
+// tensor, its batch index below the batch) ends up around the whole nest: the loop body is
+// straight-line again, and the GPU compiler can unroll it and keep several loads in flight
+// (a guarded body serialises them: ~one memory latency per iteration). Loops holding a
+// Barrier are left alone (every invocation must reach it), and so are vectorized loops (the
+// vectorize pass matches their bodies).
+#include "webtx/ir/functor.hpp"
+#include "webtx/ir/stmt.hpp"
+
+namespace webtx::lowering {
+
+ir::Stmt hoist_invariant_guards(const ir::Stmt& s);
+
+}  // namespace webtx::lowering
