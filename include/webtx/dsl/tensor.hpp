@@ -69,16 +69,10 @@ constexpr void check_indices() {
   (check_not_reduction<Idx>(), ...);
 }
 
-inline void check_extents(const char* what, const std::string& name,
-                          const std::vector<ir::Expr>& shape) {
-  user_assert(!name.empty()) << what << " needs a name";
-  for (size_t i = 0; i < shape.size(); ++i) {
-    if (auto* c = shape[i].as<ir::IntImm>()) {
-      user_assert(c->value > 0) << what << " '" << name << "': axis " << i << " has extent "
-                                << c->value << "; extents must be positive";
-    }
-  }
-}
+// Run-time checks, compiled once in webtx::compiler (src/dsl/checks.cpp): a name, and
+// constant extents > 0; an operation of dtype t and rank `rank` for a Tensor.
+void check_extents(const char* what, const std::string& name, const std::vector<ir::Expr>& shape);
+void check_tensor_op(const ir::Operation& op, ir::DType t, std::size_t rank);
 
 }  // namespace dsl
 
@@ -94,12 +88,7 @@ class Tensor {
 
   // Wraps an existing operation; its dtype and rank are checked at run time.
   explicit Tensor(ir::Operation op) : op_(std::move(op)) {
-    user_assert(op_ != nullptr) << "Tensor from a null operation";
-    user_assert(op_->type == dsl::dtype_of<T>)
-        << "tensor '" << op_->name << "' has type " << op_->type.str() << ", not "
-        << dsl::dtype_of<T>.str();
-    user_assert(op_->ndim() == static_cast<int>(Rank))
-        << "tensor '" << op_->name << "' has rank " << op_->ndim() << ", not " << Rank;
+    dsl::check_tensor_op(op_, dsl::dtype_of<T>, Rank);
   }
 
   const ir::Operation& op() const { return op_; }
@@ -124,12 +113,7 @@ class Tensor {
 
 // For ops that need two extents to agree (matmul's K): an error naming `what` when both are
 // constants that differ. Symbolic extents can only be checked at run time, against real shapes.
-inline void check_same_extent(const Extent& a, const Extent& b, const std::string& what) {
-  const auto* ca = a.to_ir().as<ir::IntImm>();
-  const auto* cb = b.to_ir().as<ir::IntImm>();
-  user_assert(!(ca && cb && ca->value != cb->value))
-      << what << ": extents " << ca->value << " and " << cb->value << " differ";
-}
+void check_same_extent(const Extent& a, const Extent& b, const std::string& what);
 
 // An input tensor: placeholder<f32>("x", {batch, 784}). Extents are Vars (bound at run time),
 // integer constants or i32 expressions of them.
