@@ -11,7 +11,6 @@
 #include <boost/hana/length.hpp>
 #include <boost/hana/tuple.hpp>
 #include <boost/hana/type.hpp>
-#include <boost/hana/unpack.hpp>
 #include <cstddef>
 #include <string>
 #include <utility>
@@ -22,23 +21,21 @@
 
 namespace webtx {
 
-// A(i, j, ...): a read of tensor A. The index expressions are kept in a Hana tuple.
+// A(i, j, ...): a read of tensor A. The index types Idx stay in the type (the compile-time
+// checks read them); their values are kept as IR, so every AccessExpr stores the same thing
+// and a generator instantiates no storage code per index combination.
 template <typename T, typename... Idx>
 class AccessExpr : public ExprBase<AccessExpr<T, Idx...>> {
  public:
   using dtype = T;
   static constexpr bool uses_rvar = (false || ... || Idx::uses_rvar);
-  AccessExpr(ir::Operation op, boost::hana::tuple<Idx...> idx)
+  AccessExpr(ir::Operation op, std::vector<ir::Expr> idx)
       : op_(std::move(op)), idx_(std::move(idx)) {}
-  ir::Expr to_ir() const {
-    return boost::hana::unpack(idx_, [&](const auto&... i) {
-      return ir::ProducerLoad::make(op_, std::vector<ir::Expr>{i.to_ir()...});
-    });
-  }
+  ir::Expr to_ir() const { return ir::ProducerLoad::make(op_, idx_); }
 
  private:
   ir::Operation op_;
-  boost::hana::tuple<Idx...> idx_;
+  std::vector<ir::Expr> idx_;
 };
 
 namespace dsl {
@@ -103,8 +100,7 @@ class Tensor {
   template <typename... Idx>
   auto operator()(const Idx&... idx) const {
     dsl::check_indices<Rank, Idx...>();
-    return AccessExpr<T, dsl::stored_t<i32, Idx>...>(
-        op_, boost::hana::make_tuple(dsl::lift<i32>(idx)...));
+    return AccessExpr<T, dsl::stored_t<i32, Idx>...>(op_, {dsl::lift<i32>(idx).to_ir()...});
   }
 
  private:
