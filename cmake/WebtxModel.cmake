@@ -18,9 +18,9 @@
 # The generator's sources are compiled for compile time, not run time (they run once, at build
 # time, and the heavy work is in the already optimised webtx::compiler): at -O0 and with one
 # precompiled <webtx/generator.hpp> shared by every generator of the project
-# (WEBTX_GENERATOR_FAST_COMPILE, default ON). webtx_generator_sources(<target>) does the same
-# for another target that compiles generator sources (e.g. an object library whose objects are
-# then given to SOURCES).
+# (WEBTX_GENERATOR_FAST_COMPILE, default ON). An object library given as
+# SOURCES $<TARGET_OBJECTS:lib> gets the same; webtx_generator_sources(<target>) does it for
+# any other target that compiles generator sources.
 include_guard(GLOBAL)
 include(${CMAKE_CURRENT_LIST_DIR}/WebtxEmscripten.cmake)
 
@@ -42,9 +42,11 @@ option(WEBTX_GENERATOR_FAST_COMPILE
 # so they must all be compiled with the same flags (GCC ignores a mismatching .gch with a
 # warning, -Winvalid-pch, and parses the header instead).
 function(webtx_generator_sources target)
-  if(NOT WEBTX_GENERATOR_FAST_COMPILE)
+  get_target_property(done ${target} WEBTX_GENERATOR_SOURCES)
+  if(NOT WEBTX_GENERATOR_FAST_COMPILE OR done)
     return()
   endif()
+  set_target_properties(${target} PROPERTIES WEBTX_GENERATOR_SOURCES ON)
   # Optimisation flags: the ones GCC and Clang know; another compiler keeps the project's.
   set(opt $<$<COMPILE_LANG_AND_ID:CXX,GNU,Clang>:-O0>)
   if(NOT TARGET webtx_generator_pch)
@@ -90,6 +92,13 @@ function(add_webgpu_model name)
   add_executable(${gen} ${ARG_SOURCES})
   target_link_libraries(${gen} PRIVATE webtx::webtx webtx::generator webtx::generator_main)
   webtx_generator_sources(${gen})
+  foreach(src IN LISTS ARG_SOURCES)
+    if(src MATCHES "^\\$<TARGET_OBJECTS:([^>]+)>$")
+      if(TARGET ${CMAKE_MATCH_1})
+        webtx_generator_sources(${CMAKE_MATCH_1})
+      endif()
+    endif()
+  endforeach()
 
   # 2. Run it. It rewrites outputs only when their content changes and always touches the
   # stamp; with Ninja (restat) an unchanged host object then skips the relink.
