@@ -14,6 +14,13 @@
 # manifest records it; the runtime refuses a device that lacks what the kernels need.
 # JS_RUNTIME is the module specifier <name>.js imports the webtx JS runtime from (default: a
 # relative path to web/'s entry module, or the WEBTX_JS_RUNTIME cache variable).
+#
+# The generator's sources are compiled for compile time, not run time (they run once, at build
+# time, and the heavy work is in the already optimised webtx::compiler): at -O0 and with one
+# precompiled <webtx/generator.hpp> shared by every generator of the project
+# (WEBTX_GENERATOR_FAST_COMPILE, default ON). An object library given as
+# SOURCES $<TARGET_OBJECTS:lib> gets the same; webtx_generator_sources(<target>) does it for
+# any other target that compiles generator sources.
 include_guard(GLOBAL)
 include(${CMAKE_CURRENT_LIST_DIR}/WebtxEmscripten.cmake)
 
@@ -27,6 +34,32 @@ if(EXISTS ${CMAKE_CURRENT_LIST_DIR}/../runtime/wasm/CMakeLists.txt AND NOT TARGE
 endif()
 set(WEBTX_JS_RUNTIME "" CACHE STRING
     "Module specifier model loaders import the webtx JS runtime from ('' = relative path)")
+option(WEBTX_GENERATOR_FAST_COMPILE
+       "Compile model generators at -O0 with a shared precompiled <webtx/generator.hpp>" ON)
+
+# Compile <target>'s sources as model generators (see above). The precompiled header belongs
+# to one internal object library per project, webtx_generator_pch; every generator reuses it,
+# so they must all be compiled with the same flags (GCC ignores a mismatching .gch with a
+# warning, -Winvalid-pch, and parses the header instead).
+function(webtx_generator_sources target)
+  get_target_property(done ${target} WEBTX_GENERATOR_SOURCES)
+  if(NOT WEBTX_GENERATOR_FAST_COMPILE OR done)
+    return()
+  endif()
+  set_target_properties(${target} PROPERTIES WEBTX_GENERATOR_SOURCES ON)
+  # Optimisation flags: the ones GCC and Clang know; another compiler keeps the project's.
+  set(opt $<$<COMPILE_LANG_AND_ID:CXX,GNU,Clang>:-O0>)
+  if(NOT TARGET webtx_generator_pch)
+    set(src ${PROJECT_BINARY_DIR}/webtx_generator_pch.cpp)
+    file(CONFIGURE OUTPUT ${src} CONTENT "// Holds the precompiled <webtx/generator.hpp>.\n")
+    add_library(webtx_generator_pch OBJECT ${src})
+    target_link_libraries(webtx_generator_pch PRIVATE webtx::webtx webtx::generator)
+    target_compile_options(webtx_generator_pch PRIVATE ${opt})
+    target_precompile_headers(webtx_generator_pch PRIVATE <webtx/generator.hpp>)
+  endif()
+  target_compile_options(${target} PRIVATE ${opt})
+  target_precompile_headers(${target} REUSE_FROM webtx_generator_pch)
+endfunction()
 
 function(add_webgpu_model name)
   cmake_parse_arguments(PARSE_ARGV 1 ARG "DUMP_IR" "MODEL;TARGET;OUTPUT_DIR;JS_RUNTIME" "SOURCES")
@@ -58,6 +91,14 @@ function(add_webgpu_model name)
   set(gen ${name}_generator)
   add_executable(${gen} ${ARG_SOURCES})
   target_link_libraries(${gen} PRIVATE webtx::webtx webtx::generator webtx::generator_main)
+  webtx_generator_sources(${gen})
+  foreach(src IN LISTS ARG_SOURCES)
+    if(src MATCHES "^\\$<TARGET_OBJECTS:([^>]+)>$")
+      if(TARGET ${CMAKE_MATCH_1})
+        webtx_generator_sources(${CMAKE_MATCH_1})
+      endif()
+    endif()
+  endforeach()
 
   # 2. Run it. It rewrites outputs only when their content changes and always touches the
   # stamp; with Ninja (restat) an unchanged host object then skips the relink.

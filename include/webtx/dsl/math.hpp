@@ -7,7 +7,6 @@
 #include <boost/hana/front.hpp>
 #include <boost/hana/tuple.hpp>
 #include <boost/hana/type.hpp>
-#include <boost/hana/unpack.hpp>
 #include <utility>
 #include <vector>
 
@@ -15,21 +14,18 @@
 
 namespace webtx {
 
-// f(args...): the arguments are stored as a Hana tuple, all of one dtype.
+// f(args...), all of one dtype. The argument types stay in the type (the checks read them);
+// their values are kept as IR, which costs a generator no storage code per argument type.
 template <ir::Intrinsic F, typename... Args>
 class CallExpr : public ExprBase<CallExpr<F, Args...>> {
  public:
   using dtype = typename decltype(+boost::hana::front(boost::hana::tuple_t<Args...>))::type::dtype;
   static constexpr bool uses_rvar = (Args::uses_rvar || ...);
-  explicit CallExpr(Args... args) : args_(std::move(args)...) {}
-  ir::Expr to_ir() const {
-    return boost::hana::unpack(args_, [](const auto&... a) {
-      return ir::Call::make(F, std::vector<ir::Expr>{a.to_ir()...});
-    });
-  }
+  explicit CallExpr(const Args&... args) : args_{args.to_ir()...} {}
+  ir::Expr to_ir() const { return ir::Call::make(F, args_); }
 
  private:
-  boost::hana::tuple<Args...> args_;
+  std::vector<ir::Expr> args_;
 };
 
 namespace dsl {

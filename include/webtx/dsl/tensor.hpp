@@ -11,7 +11,6 @@
 #include <boost/hana/length.hpp>
 #include <boost/hana/tuple.hpp>
 #include <boost/hana/type.hpp>
-#include <boost/hana/unpack.hpp>
 #include <cstddef>
 #include <string>
 #include <utility>
@@ -22,23 +21,21 @@
 
 namespace webtx {
 
-// A(i, j, ...): a read of tensor A. The index expressions are kept in a Hana tuple.
+// A(i, j, ...): a read of tensor A. The index types Idx stay in the type (the compile-time
+// checks read them); their values are kept as IR, so every AccessExpr stores the same thing
+// and a generator instantiates no storage code per index combination.
 template <typename T, typename... Idx>
 class AccessExpr : public ExprBase<AccessExpr<T, Idx...>> {
  public:
   using dtype = T;
   static constexpr bool uses_rvar = (false || ... || Idx::uses_rvar);
-  AccessExpr(ir::Operation op, boost::hana::tuple<Idx...> idx)
+  AccessExpr(ir::Operation op, std::vector<ir::Expr> idx)
       : op_(std::move(op)), idx_(std::move(idx)) {}
-  ir::Expr to_ir() const {
-    return boost::hana::unpack(idx_, [&](const auto&... i) {
-      return ir::ProducerLoad::make(op_, std::vector<ir::Expr>{i.to_ir()...});
-    });
-  }
+  ir::Expr to_ir() const { return ir::ProducerLoad::make(op_, idx_); }
 
  private:
   ir::Operation op_;
-  boost::hana::tuple<Idx...> idx_;
+  std::vector<ir::Expr> idx_;
 };
 
 namespace dsl {
@@ -69,16 +66,10 @@ constexpr void check_indices() {
   (check_not_reduction<Idx>(), ...);
 }
 
-inline void check_extents(const char* what, const std::string& name,
-                          const std::vector<ir::Expr>& shape) {
-  user_assert(!name.empty()) << what << " needs a name";
-  for (size_t i = 0; i < shape.size(); ++i) {
-    if (auto* c = shape[i].as<ir::IntImm>()) {
-      user_assert(c->value > 0) << what << " '" << name << "': axis " << i << " has extent "
-                                << c->value << "; extents must be positive";
-    }
-  }
-}
+// Run-time checks, compiled once in webtx::compiler (src/dsl/checks.cpp): a name, and
+// constant extents > 0; an operation of dtype t and rank `rank` for a Tensor.
+void check_extents(const char* what, const std::string& name, const std::vector<ir::Expr>& shape);
+void check_tensor_op(const ir::Operation& op, ir::DType t, std::size_t rank);
 
 }  // namespace dsl
 
@@ -94,12 +85,7 @@ class Tensor {
 
   // Wraps an existing operation; its dtype and rank are checked at run time.
   explicit Tensor(ir::Operation op) : op_(std::move(op)) {
-    user_assert(op_ != nullptr) << "Tensor from a null operation";
-    user_assert(op_->type == dsl::dtype_of<T>)
-        << "tensor '" << op_->name << "' has type " << op_->type.str() << ", not "
-        << dsl::dtype_of<T>.str();
-    user_assert(op_->ndim() == static_cast<int>(Rank))
-        << "tensor '" << op_->name << "' has rank " << op_->ndim() << ", not " << Rank;
+    dsl::check_tensor_op(op_, dsl::dtype_of<T>, Rank);
   }
 
   const ir::Operation& op() const { return op_; }
@@ -114,8 +100,7 @@ class Tensor {
   template <typename... Idx>
   auto operator()(const Idx&... idx) const {
     dsl::check_indices<Rank, Idx...>();
-    return AccessExpr<T, dsl::stored_t<i32, Idx>...>(
-        op_, boost::hana::make_tuple(dsl::lift<i32>(idx)...));
+    return AccessExpr<T, dsl::stored_t<i32, Idx>...>(op_, {dsl::lift<i32>(idx).to_ir()...});
   }
 
  private:
@@ -124,12 +109,7 @@ class Tensor {
 
 // For ops that need two extents to agree (matmul's K): an error naming `what` when both are
 // constants that differ. Symbolic extents can only be checked at run time, against real shapes.
-inline void check_same_extent(const Extent& a, const Extent& b, const std::string& what) {
-  const auto* ca = a.to_ir().as<ir::IntImm>();
-  const auto* cb = b.to_ir().as<ir::IntImm>();
-  user_assert(!(ca && cb && ca->value != cb->value))
-      << what << ": extents " << ca->value << " and " << cb->value << " differ";
-}
+void check_same_extent(const Extent& a, const Extent& b, const std::string& what);
 
 // An input tensor: placeholder<f32>("x", {batch, 784}). Extents are Vars (bound at run time),
 // integer constants or i32 expressions of them.

@@ -10,6 +10,11 @@
 #include "webtx/dsl/expr_base.hpp"
 
 namespace webtx {
+namespace dsl {
+// Run-time checks of the classes below, compiled once in webtx::compiler (src/dsl/checks.cpp).
+void check_typed_expr(const ir::Expr& e, ir::DType t);  // defined and of type t
+void check_defined_expr(const ir::Expr& e);
+}  // namespace dsl
 
 // An expression of dtype T whose structure is known only at run time: what a helper function
 // returns when `auto` won't do, and what a tensor's extents are (Extent = TypedExpr<i32>).
@@ -37,16 +42,12 @@ class TypedExpr : public ExprBase<TypedExpr<T>> {
   }
   // From a plain IR expression; checked at run time.
   explicit TypedExpr(ir::Expr e) : expr_(std::move(e)) {
-    user_assert(expr_.defined()) << "TypedExpr<" << dsl::dtype_of<T>.str()
-                                 << "> from an undefined ir::Expr";
-    user_assert(expr_.type() == dsl::dtype_of<T>)
-        << "expected an expression of type " << dsl::dtype_of<T>.str() << ", got "
-        << expr_.type().str();
+    dsl::check_typed_expr(expr_, dsl::dtype_of<T>);
   }
 
   bool defined() const { return expr_.defined(); }
   ir::Expr to_ir() const {
-    user_assert(expr_.defined()) << "use of an undefined expression";
+    dsl::check_defined_expr(expr_);
     return expr_;
   }
 
@@ -63,8 +64,7 @@ using Extent = TypedExpr<i32>;
 class Var : public ExprBase<Var> {
  public:
   using dtype = i32;
-  explicit Var(std::string name = "v")
-      : expr_(ir::Variable::make(ir::DType::i32(), std::move(name))) {}
+  explicit Var(std::string name = "v");  // src/dsl/checks.cpp
   const std::string& name() const { return expr_.as<ir::Variable>()->name; }
   ir::Expr to_ir() const { return expr_; }
 
@@ -78,15 +78,7 @@ class RVar : public ExprBase<RVar> {
  public:
   using dtype = i32;
   static constexpr bool uses_rvar = true;
-  RVar(Extent extent, std::string name = "r")
-      : iv_(ir::make_iter_var(ir::Variable::make(ir::DType::i32(), name),
-                              ir::IntImm::make(ir::DType::i32(), 0), extent.to_ir(),
-                              ir::IterKind::Reduce)) {
-    if (auto* c = iv_->extent.as<ir::IntImm>()) {
-      user_assert(c->value > 0) << "reduction axis '" << name << "' has extent " << c->value
-                                << "; extents must be positive";
-    }
-  }
+  RVar(Extent extent, std::string name = "r");  // src/dsl/checks.cpp
   const std::string& name() const { return iv_->var.as<ir::Variable>()->name; }
   Extent extent() const { return Extent(iv_->extent); }
   const ir::IterVar& iter_var() const { return iv_; }

@@ -29,40 +29,14 @@ struct DType {
   constexpr int bytes() const { return is_bool() ? 4 : bits / 8; }
   constexpr bool operator==(const DType&) const = default;
 
-  std::string str() const {
-    switch (code) {
-      case TypeCode::Int:
-        return "i" + std::to_string(bits);
-      case TypeCode::UInt:
-        return "u" + std::to_string(bits);
-      case TypeCode::Float:
-        return "f" + std::to_string(bits);
-      case TypeCode::Bool:
-        return "bool";
-    }
-    return "?";
-  }
+  std::string str() const;  // "i32", "f16", "bool", ... (src/ir/dtype.cpp)
   // Stable small integer used in the manifest and across the wasm ABI.
   constexpr int code_id() const {
     if (is_bool()) return 4;
     if (is_float()) return bits == 16 ? 3 : 0;
     return is_int() ? 1 : 2;
   }
-  static DType from_code_id(int id) {
-    switch (id) {
-      case 0:
-        return f32();
-      case 1:
-        return i32();
-      case 2:
-        return u32();
-      case 3:
-        return f16();
-      case 4:
-        return boolean();
-    }
-    user_error << "unknown dtype code " << id;
-  }
+  static DType from_code_id(int id);  // the inverse of code_id(); a UserError if unknown
 };
 
 }  // namespace webtx::ir

@@ -68,20 +68,14 @@ struct ExprNodeBase : ExprNode {
 struct IntImm : ExprNodeBase<IntImm, ExprKind::IntImm> {
   int64_t value;
   IntImm(DType t, int64_t v) : ExprNodeBase(t), value(v) {}
-  static Expr make(DType t, int64_t v) {
-    internal_assert(t.is_integer() || t.is_bool()) << "IntImm of type " << t.str();
-    return Expr(std::make_shared<IntImm>(t, v));
-  }
+  static Expr make(DType t, int64_t v);
 };
 
 // f32 or f16 constant (held as double; backends print it at the node's precision).
 struct FloatImm : ExprNodeBase<FloatImm, ExprKind::FloatImm> {
   double value;
   FloatImm(DType t, double v) : ExprNodeBase(t), value(v) {}
-  static Expr make(DType t, double v) {
-    internal_assert(t.is_float()) << "FloatImm of type " << t.str();
-    return Expr(std::make_shared<FloatImm>(t, v));
-  }
+  static Expr make(DType t, double v);
 };
 
 // A scalar variable: a loop index, a let-bound value, or a symbolic extent bound at run time.
@@ -89,13 +83,8 @@ struct FloatImm : ExprNodeBase<FloatImm, ExprKind::FloatImm> {
 struct Variable : ExprNodeBase<Variable, ExprKind::Variable> {
   std::string name;
   Variable(DType t, std::string n) : ExprNodeBase(t), name(std::move(n)) {}
-  static Expr make(DType t, std::string n) {
-    return Expr(std::make_shared<Variable>(t, std::move(n)));
-  }
+  static Expr make(DType t, std::string n);
 };
-
-inline Expr::Expr(int v) : Expr(IntImm::make(DType::i32(), v)) {}
-inline Expr::Expr(float v) : Expr(FloatImm::make(DType::f32(), v)) {}
 
 // ---- arithmetic, comparison, logic ------------------------------------------------------------
 // Operands of binary nodes have equal types (the DSL inserts no implicit casts).
@@ -142,16 +131,11 @@ struct BinaryNode : BinaryExpr {
   BinaryNode(DType t, Expr a_, Expr b_) : BinaryExpr(K, t, std::move(a_), std::move(b_)) {}
 };
 
-#define WEBTX_BINARY_NODE(N)                                                             \
-  struct N : BinaryNode<N, ExprKind::N> {                                                \
-    using BinaryNode::BinaryNode;                                                        \
-    static Expr make(Expr a, Expr b) {                                                   \
-      internal_assert(a.defined() && b.defined()) << #N " of undefined operand";         \
-      internal_assert(a.type() == b.type())                                              \
-          << #N " operand types differ: " << a.type().str() << " vs " << b.type().str(); \
-      DType t = is_comparison(kKind) ? DType::boolean() : a.type();                      \
-      return Expr(std::make_shared<N>(t, std::move(a), std::move(b)));                   \
-    }                                                                                    \
+// (The nodes' make() functions are compiled once, in webtx::compiler: src/ir/expr.cpp.)
+#define WEBTX_BINARY_NODE(N)              \
+  struct N : BinaryNode<N, ExprKind::N> { \
+    using BinaryNode::BinaryNode;         \
+    static Expr make(Expr a, Expr b);     \
   };
 WEBTX_FOR_EACH_BINARY_EXPR(WEBTX_BINARY_NODE)
 #undef WEBTX_BINARY_NODE
@@ -192,26 +176,12 @@ inline const char* binary_infix(ExprKind k) {
 }
 
 // The binary node of kind k (k must be binary): for passes that rebuild any binary node.
-inline Expr make_binary(ExprKind k, Expr a, Expr b) {
-  switch (k) {
-#define WEBTX_X(n)  \
-  case ExprKind::n: \
-    return n::make(std::move(a), std::move(b));
-    WEBTX_FOR_EACH_BINARY_EXPR(WEBTX_X)
-#undef WEBTX_X
-    default:
-      break;
-  }
-  internal_error << "make_binary of a non-binary kind " << static_cast<int>(k);
-}
+Expr make_binary(ExprKind k, Expr a, Expr b);
 
 struct Not : ExprNodeBase<Not, ExprKind::Not> {
   Expr a;
   Not(Expr a_) : ExprNodeBase(DType::boolean()), a(std::move(a_)) {}
-  static Expr make(Expr a) {
-    internal_assert(a.type().is_bool()) << "Not of " << a.type().str();
-    return Expr(std::make_shared<Not>(std::move(a)));
-  }
+  static Expr make(Expr a);
 };
 
 // cond ? t : f. Both branches may be evaluated (no short-circuit): never guard a memory
@@ -220,11 +190,7 @@ struct Select : ExprNodeBase<Select, ExprKind::Select> {
   Expr cond, t, f;
   Select(Expr c, Expr t_, Expr f_)
       : ExprNodeBase(t_.type()), cond(std::move(c)), t(std::move(t_)), f(std::move(f_)) {}
-  static Expr make(Expr c, Expr t, Expr f) {
-    internal_assert(c.type().is_bool()) << "Select condition of type " << c.type().str();
-    internal_assert(t.type() == f.type()) << "Select branches differ in type";
-    return Expr(std::make_shared<Select>(std::move(c), std::move(t), std::move(f)));
-  }
+  static Expr make(Expr c, Expr t, Expr f);
 };
 
 // Value conversion (float->int truncates toward zero; bool->number gives 0/1; number->bool is
@@ -232,11 +198,7 @@ struct Select : ExprNodeBase<Select, ExprKind::Select> {
 struct Cast : ExprNodeBase<Cast, ExprKind::Cast> {
   Expr value;
   Cast(DType t, Expr v) : ExprNodeBase(t), value(std::move(v)) {}
-  static Expr make(DType t, Expr v) {
-    internal_assert(v.defined()) << "Cast of undefined value";
-    if (v.type() == t) return v;
-    return Expr(std::make_shared<Cast>(t, std::move(v)));
-  }
+  static Expr make(DType t, Expr v);
 };
 
 // Pure math functions on floats (Abs also on ints). Erf has no GPU instruction: the
@@ -267,14 +229,7 @@ struct Call : ExprNodeBase<Call, ExprKind::Call> {
   Intrinsic func;
   std::vector<Expr> args;
   Call(DType t, Intrinsic f, std::vector<Expr> a) : ExprNodeBase(t), func(f), args(std::move(a)) {}
-  static Expr make(Intrinsic f, std::vector<Expr> args) {
-    internal_assert(static_cast<int>(args.size()) == intrinsic_arity(f))
-        << intrinsic_name(f) << " takes " << intrinsic_arity(f) << " argument(s)";
-    DType t = args[0].type();
-    internal_assert(t.is_float() || (f == Intrinsic::Abs && t.is_integer()))
-        << intrinsic_name(f) << " of " << t.str();
-    return Expr(std::make_shared<Call>(t, f, std::move(args)));
-  }
+  static Expr make(Intrinsic f, std::vector<Expr> args);
 };
 
 // ---- memory ---------------------------------------------------------------------------------
@@ -297,9 +252,7 @@ struct BufferNode {
   std::vector<Expr> shape;
 };
 using Buffer = std::shared_ptr<const BufferNode>;
-inline Buffer make_buffer(std::string name, DType t, MemScope s, std::vector<Expr> shape) {
-  return std::make_shared<const BufferNode>(BufferNode{std::move(name), t, s, std::move(shape)});
-}
+Buffer make_buffer(std::string name, DType t, MemScope s, std::vector<Expr> shape);
 
 // buffer[index], flattened. Reading out of bounds is undefined: lowering guards every access.
 //
@@ -314,12 +267,7 @@ struct Load : ExprNodeBase<Load, ExprKind::Load> {
   int lanes = 1;
   Load(Buffer b, Expr i, int l = 1)
       : ExprNodeBase(b->type), buffer(std::move(b)), index(std::move(i)), lanes(l) {}
-  static Expr make(Buffer b, Expr i, int lanes = 1) {
-    internal_assert(b && i.defined() && i.type().is_integer())
-        << "Load needs a buffer and int index";
-    internal_assert(lanes == 1 || lanes == 2 || lanes == 4) << "Load of " << lanes << " lanes";
-    return Expr(std::make_shared<Load>(std::move(b), std::move(i), lanes));
-  }
+  static Expr make(Buffer b, Expr i, int lanes = 1);
 };
 
 // ---- before lowering: tensors and reductions -------------------------------------------------
@@ -334,7 +282,7 @@ struct ProducerLoad : ExprNodeBase<ProducerLoad, ExprKind::ProducerLoad> {
   std::vector<Expr> indices;
   ProducerLoad(DType t, Operation p, std::vector<Expr> i)
       : ExprNodeBase(t), producer(std::move(p)), indices(std::move(i)) {}
-  static Expr make(Operation p, std::vector<Expr> indices);  // operation.hpp
+  static Expr make(Operation p, std::vector<Expr> indices);
 };
 
 // An iteration axis: a variable with a range [min, min + extent).
@@ -345,11 +293,7 @@ struct IterVarNode {
   IterKind kind;
 };
 using IterVar = std::shared_ptr<const IterVarNode>;
-inline IterVar make_iter_var(Expr var, Expr min, Expr extent, IterKind kind) {
-  internal_assert(var.as<Variable>()) << "IterVar needs a Variable";
-  return std::make_shared<const IterVarNode>(
-      IterVarNode{std::move(var), std::move(min), std::move(extent), kind});
-}
+IterVar make_iter_var(Expr var, Expr min, Expr extent, IterKind kind);
 
 // Combine `source` over every point of `axes` with `op`, starting from op's identity.
 // Appears only as the whole body of a ComputeOp.
@@ -363,11 +307,7 @@ struct Reduce : ExprNodeBase<Reduce, ExprKind::Reduce> {
   std::vector<IterVar> axes;
   Reduce(ReduceOp o, Expr s, std::vector<IterVar> a)
       : ExprNodeBase(s.type()), op(o), source(std::move(s)), axes(std::move(a)) {}
-  static Expr make(ReduceOp op, Expr source, std::vector<IterVar> axes) {
-    internal_assert(source.defined() && !axes.empty()) << "Reduce needs a source and axes";
-    for (auto& a : axes) internal_assert(a->kind == IterKind::Reduce) << "non-reduce axis";
-    return Expr(std::make_shared<Reduce>(op, std::move(source), std::move(axes)));
-  }
+  static Expr make(ReduceOp op, Expr source, std::vector<IterVar> axes);
 };
 
 // The identity element of a reduction in type t (-inf/+inf for float max/min).
@@ -381,10 +321,7 @@ struct ThreadIndex : ExprNodeBase<ThreadIndex, ExprKind::ThreadIndex> {
   ThreadAxis axis;
   int dim;
   ThreadIndex(ThreadAxis a, int d) : ExprNodeBase(DType::i32()), axis(a), dim(d) {}
-  static Expr make(ThreadAxis a, int d) {
-    internal_assert(d >= 0 && d < 3) << "thread dim " << d;
-    return Expr(std::make_shared<ThreadIndex>(a, d));
-  }
+  static Expr make(ThreadAxis a, int d);
 };
 
 }  // namespace webtx::ir

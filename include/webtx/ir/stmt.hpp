@@ -14,6 +14,7 @@ enum class StmtKind : uint8_t {
 #undef WEBTX_X
 };
 
+// (The nodes' make() functions are compiled once, in webtx::compiler: src/ir/stmt.cpp.)
 struct StmtNode {
   explicit StmtNode(StmtKind k) : kind(k) {}
   virtual ~StmtNode() = default;
@@ -48,13 +49,7 @@ struct StmtNodeBase : StmtNode {
 struct LetStmt : StmtNodeBase<StmtKind::LetStmt> {
   Expr var, value;
   Stmt body;
-  static Stmt make(Expr var, Expr value, Stmt body) {
-    internal_assert(var.as<Variable>() && value.defined() && body.defined()) << "bad LetStmt";
-    internal_assert(var.type() == value.type()) << "LetStmt type mismatch";
-    auto n = std::make_shared<LetStmt>();
-    n->var = std::move(var), n->value = std::move(value), n->body = std::move(body);
-    return Stmt(n);
-  }
+  static Stmt make(Expr var, Expr value, Stmt body);
 };
 
 // for (var = min; var < min + extent; ++var) body.
@@ -70,14 +65,7 @@ struct For : StmtNodeBase<StmtKind::For> {
   Expr var, min, extent;
   ForKind for_kind = ForKind::Serial;
   Stmt body;
-  static Stmt make(Expr var, Expr min, Expr extent, ForKind k, Stmt body) {
-    internal_assert(var.as<Variable>() && min.defined() && extent.defined() && body.defined())
-        << "bad For";
-    auto n = std::make_shared<For>();
-    n->var = std::move(var), n->min = std::move(min), n->extent = std::move(extent);
-    n->for_kind = k, n->body = std::move(body);
-    return Stmt(n);
-  }
+  static Stmt make(Expr var, Expr min, Expr extent, ForKind k, Stmt body);
 };
 
 // buffer[index] = value (flattened). With `lanes` > 1 a vector copy: `value` is a Load of the
@@ -86,15 +74,7 @@ struct Store : StmtNodeBase<StmtKind::Store> {
   Buffer buffer;
   Expr value, index;
   int lanes = 1;
-  static Stmt make(Buffer b, Expr value, Expr index, int lanes = 1) {
-    internal_assert(b && value.defined() && index.defined()) << "bad Store";
-    internal_assert(value.type() == b->type)
-        << "Store of " << value.type().str() << " into " << b->type.str() << " buffer " << b->name;
-    auto n = std::make_shared<Store>();
-    n->buffer = std::move(b), n->value = std::move(value), n->index = std::move(index);
-    n->lanes = lanes;
-    return Stmt(n);
-  }
+  static Stmt make(Buffer b, Expr value, Expr index, int lanes = 1);
 };
 
 // producer(indices) = value. Exists only until storage flattening.
@@ -102,11 +82,7 @@ struct ProducerStore : StmtNodeBase<StmtKind::ProducerStore> {
   Operation producer;
   Expr value;
   std::vector<Expr> indices;
-  static Stmt make(Operation p, Expr value, std::vector<Expr> indices) {
-    auto n = std::make_shared<ProducerStore>();
-    n->producer = std::move(p), n->value = std::move(value), n->indices = std::move(indices);
-    return Stmt(n);
-  }
+  static Stmt make(Operation p, Expr value, std::vector<Expr> indices);
 };
 
 struct IfThenElse : StmtNodeBase<StmtKind::IfThenElse> {
@@ -123,39 +99,20 @@ struct IfThenElse : StmtNodeBase<StmtKind::IfThenElse> {
 // Statements in order.
 struct Seq : StmtNodeBase<StmtKind::Seq> {
   std::vector<Stmt> stmts;
-  static Stmt make(std::vector<Stmt> s) {
-    std::vector<Stmt> flat;
-    for (auto& x : s) {
-      if (!x.defined()) continue;
-      if (auto q = x.as<Seq>()) {
-        flat.insert(flat.end(), q->stmts.begin(), q->stmts.end());
-      } else {
-        flat.push_back(std::move(x));
-      }
-    }
-    if (flat.size() == 1) return flat[0];
-    auto n = std::make_shared<Seq>();
-    n->stmts = std::move(flat);
-    return Stmt(n);
-  }
+  static Stmt make(std::vector<Stmt> s);
 };
 
 // Declares a Workgroup or Private buffer (constant shape) live within body.
 struct Allocate : StmtNodeBase<StmtKind::Allocate> {
   Buffer buffer;
   Stmt body;
-  static Stmt make(Buffer b, Stmt body) {
-    internal_assert(b && b->scope != MemScope::Global && body.defined()) << "bad Allocate";
-    auto n = std::make_shared<Allocate>();
-    n->buffer = std::move(b), n->body = std::move(body);
-    return Stmt(n);
-  }
+  static Stmt make(Buffer b, Stmt body);
 };
 
 // workgroupBarrier(): every invocation of the workgroup must reach it (uniform control flow);
 // orders workgroup-memory accesses before it with those after it.
 struct Barrier : StmtNodeBase<StmtKind::Barrier> {
-  static Stmt make() { return Stmt(std::make_shared<Barrier>()); }
+  static Stmt make();
 };
 
 }  // namespace webtx::ir
