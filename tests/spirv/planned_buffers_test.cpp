@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <random>
 
+#include "webtx/model/safetensors.hpp"
 #include "webtx/runtime/vulkan/model_runner.hpp"
 
 namespace rt = webtx::runtime::vulkan;
@@ -58,6 +59,18 @@ TEST(PlannedBuffers, ResidualMlpReusesAcrossBatches) {
     for (auto& v : l.b) v = u(rng);
     layers.push_back(std::move(l));
   }
+  // The weights, as the safetensors file the model loads once.
+  std::vector<webtx::model::SafetensorsTensor> weights;
+  auto bytes_of = [](const std::vector<float>& v) {
+    return std::string(reinterpret_cast<const char*>(v.data()), v.size() * sizeof(float));
+  };
+  for (int l = 0; l < 5; ++l) {
+    const std::string n = std::to_string(l + 1);
+    weights.push_back({"w" + n, "f32", {layers[l].in, layers[l].out}, bytes_of(layers[l].w)});
+    weights.push_back({"b" + n, "f32", {layers[l].out}, bytes_of(layers[l].b)});
+  }
+  model->load_weights(webtx::model::parse_safetensors(webtx::model::write_safetensors(weights),
+                                                      "residual_mlp weights"));
 
   std::vector<size_t> before;
   for (int batch : {8, 3, 8, 16, 5}) {
@@ -66,11 +79,6 @@ TEST(PlannedBuffers, ResidualMlpReusesAcrossBatches) {
     for (auto& v : x) v = u(rng);
     rt::TensorMap t;
     t["x"] = rt::tensor_from("f32", {batch, 32}, x);
-    for (int l = 0; l < 5; ++l) {
-      const std::string n = std::to_string(l + 1);
-      t["w" + n] = rt::tensor_from("f32", {layers[l].in, layers[l].out}, layers[l].w);
-      t["b" + n] = rt::tensor_from("f32", {layers[l].out}, layers[l].b);
-    }
     // layer2_relu shares a planned buffer with layer4_relu; asked for, it gets its own.
     const bool read_h2 = batch == 5;
     if (read_h2) t["layer2_relu"] = rt::HostTensor("f32", {batch, 64});

@@ -180,8 +180,15 @@ export class Model {
           this._uniformBytes[uIndex] = padded;
         }
       }
-      const key = `${kernel}:${uIndex}:${k.spec.bindings.map((b) => handles[b.binding]).join(',')}`;
-      let group = this._bindGroups.get(key);
+      // Steady state: the same buffers as this kernel's last dispatch, so its bind group (a
+      // string key per dispatch costs more than the rest of this function).
+      const last = k.lastGroup;
+      let group;
+      if (last && last.uIndex === uIndex && k.spec.bindings.every((b, i) => last.handles[i] === handles[b.binding])) {
+        group = last.group;
+      }
+      const key = group ? '' : `${kernel}:${uIndex}:${k.spec.bindings.map((b) => handles[b.binding]).join(',')}`;
+      group ??= this._bindGroups.get(key);
       if (!group) {
         const entries = k.spec.bindings.map((b) => ({ binding: b.binding, resource: { buffer: this._table.get(handles[b.binding]) } }));
         if (uIndex >= 0) entries.push({ binding: k.spec.uniform_binding, resource: { buffer: this._uniformPool[uIndex] } });
@@ -192,6 +199,7 @@ export class Model {
           this._groupsOfHandle.get(h).add(key);
         }
       }
+      if (group !== last?.group) k.lastGroup = { uIndex, handles: k.spec.bindings.map((b) => handles[b.binding]), group };
       const pass = this._pass(k.spec.name);
       pass.setPipeline(k.pipeline);
       pass.setBindGroup(0, group);
@@ -222,6 +230,10 @@ export class Model {
   }
 
   _dropBindGroups(h) {
+    for (const k of this.kernels ?? []) {
+      const last = k.lastGroup;
+      if (last && (last.handles.includes(h) || -1 - last.uIndex === h)) k.lastGroup = null;
+    }
     const keys = this._groupsOfHandle.get(h);
     if (!keys) return;
     for (const k of keys) this._bindGroups.delete(k);
