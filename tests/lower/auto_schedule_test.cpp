@@ -163,17 +163,8 @@ TEST(AutoSchedule, PoolSumThenScaleAndAReductionOutput) {
 }
 
 TEST(AutoSchedule, SoftmaxInlinesExpAndKeepsThreeKernels) {
-  Expr n = sym("n");
-  auto a = placeholder("A", {n, 11});
-  auto k1 = reduce_axis(11, "k1"), k2 = reduce_axis(11, "k2");
-  auto mx = compute("mx", {n}, [&](const Vars& v) { return rmax(at(a, {v[0], k1->var}), {k1}); });
-  auto e = compute("e", {n, 11}, [&](const Vars& v) {
-    return ir::Call::make(ir::Intrinsic::Exp, {ir::Sub::make(at(a, {v[0], v[1]}), at(mx, {v[0]}))});
-  });
-  auto sm = compute("sm", {n}, [&](const Vars& v) { return sum(at(e, {v[0], k2->var}), {k2}); });
-  auto out = compute("softmax", {n, 11}, [&](const Vars& v) {
-    return ir::Div::make(at(e, {v[0], v[1]}), at(sm, {v[0]}));
-  });
+  auto g = softmax_graph(sym("n"));
+  auto& [a, mx, e, sm, out] = g;
   auto s = create_schedule({out});
   EXPECT_THAT(rules(auto_schedule(s)),
               ElementsAre("mx:reduction", "sm:reduction", "softmax:injective"));

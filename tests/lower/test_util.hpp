@@ -91,6 +91,27 @@ inline ir::Program check_schedule(const Schedule& s, const std::vector<ir::Opera
   return p;
 }
 
+// Row-wise softmax of A [n, 11] as four stages: mx (row max), e = exp(A - mx), sm (row sum of
+// e), softmax = e / sm.
+struct SoftmaxGraph {
+  ir::Operation a, mx, e, sm, out;
+};
+inline SoftmaxGraph softmax_graph(Expr n) {
+  SoftmaxGraph g;
+  g.a = placeholder("A", {n, 11});
+  auto k1 = reduce_axis(11, "k1"), k2 = reduce_axis(11, "k2");
+  g.mx = compute("mx", {n}, [&](const Vars& v) { return rmax(at(g.a, {v[0], k1->var}), {k1}); });
+  g.e = compute("e", {n, 11}, [&](const Vars& v) {
+    return ir::Call::make(ir::Intrinsic::Exp,
+                          {ir::Sub::make(at(g.a, {v[0], v[1]}), at(g.mx, {v[0]}))});
+  });
+  g.sm = compute("sm", {n}, [&](const Vars& v) { return sum(at(g.e, {v[0], k2->var}), {k2}); });
+  g.out = compute("softmax", {n, 11}, [&](const Vars& v) {
+    return ir::Div::make(at(g.e, {v[0], v[1]}), at(g.sm, {v[0]}));
+  });
+  return g;
+}
+
 inline std::string kernel_text(const ir::Program& p, size_t i = 0) {
   return ir::to_string(p.kernels.at(i));
 }
