@@ -55,7 +55,12 @@ INSTANTIATE_TEST_SUITE_P(
         ConvCase{"all_size1", {1, 1, 1, 1}, {3, 1, 1, 1}, {}},
         ConvCase{"h1_pad_w", {1, 3, 1, 5}, {2, 3, 1, 3}, opt({1, 1}, {0, 1}, {1, 1})},
         ConvCase{"input_1x1_pad1", {1, 2, 1, 1}, {2, 2, 3, 3}, opt({1, 1}, {1, 1}, {1, 1})},
-        ConvCase{"stem_like", {1, 3, 15, 15}, {4, 3, 3, 3}, opt({2, 2}, {1, 1}, {1, 1})}),
+        ConvCase{"stem_like", {1, 3, 15, 15}, {4, 3, 3, 3}, opt({2, 2}, {1, 1}, {1, 1})},
+        ConvCase{"pointwise_split_k4", {2, 8, 3, 5}, {6, 8, 1, 1}, Conv2dOptions{.split_k = 4}},
+        ConvCase{"pointwise_split_k2_s2",
+                 {1, 6, 5, 4},
+                 {3, 6, 1, 1},
+                 Conv2dOptions{.stride = {2, 2}, .split_k = 2}}),
     [](const ::testing::TestParamInfo<ConvCase>& i) { return i.param.label; });
 
 TEST(Conv2d, SymbolicBatch) {

@@ -53,6 +53,14 @@ TEST(OpErrors, Conv2dOptionsAndSizes) {
                 conv2d(x, w, {.padding = {2, 2}, .groups = 0}, "g0");
               }),
               AllOf(HasSubstr("g0"), HasSubstr("groups must be >= 1")));
+  EXPECT_THAT(user_error_of([&] {
+                conv2d(x, placeholder<f32>("w3", {2, 2, 3, 3}), {.split_k = 2}, "split3x3");
+              }),
+              AllOf(HasSubstr("split3x3"), HasSubstr("split_k applies to 1x1")));
+  EXPECT_THAT(user_error_of([&] {
+                conv2d(x, placeholder<f32>("w1", {2, 2, 1, 1}), {.split_k = 3}, "split3");
+              }),
+              AllOf(HasSubstr("split3"), HasSubstr("split_k 3 does not divide the 2 input")));
   Var k("k");
   EXPECT_THAT(user_error_of([&] {
                 conv2d(x, placeholder<f32>("w", {2, 2, k, 3}), {}, "symk");
@@ -70,6 +78,14 @@ TEST(OpErrors, BiasAndNormLengths) {
   auto c6 = placeholder<f32>("c6", {6}), c4 = placeholder<f32>("c4", {4});
   EXPECT_THAT(user_error_of([&] { batch_norm(x, c6, c6, c4, c6, 1e-5, "bn1"); }),
               AllOf(HasSubstr("bn1"), HasSubstr("length of mean")));
+}
+
+TEST(OpErrors, DenseSplitK) {
+  auto x = placeholder<f32>("x", {2, 12});
+  EXPECT_THAT(user_error_of([&] {
+                dense(x, placeholder<f32>("w", {3, 12}), placeholder<f32>("b", {3}), "fc", 5);
+              }),
+              AllOf(HasSubstr("fc"), HasSubstr("split_k 5 does not divide the 12 features")));
 }
 
 TEST(OpErrors, DenseAddReshapeClip) {

@@ -113,6 +113,19 @@ TEST(Dense, MatmulPlusBias) {
   }
 }
 
+TEST(Dense, SplitK) {
+  // The sum over k as split_k partial sums, then their sum: the same numbers.
+  Var m("batch");
+  for (int64_t split : {2, 4, 16}) {
+    auto xv = random({3, 16}, 4), wv = random({5, 16}, 5), bv = random({5}, 6);
+    Case k;
+    auto x = k.input<f32>("x", {m, 16}, xv);
+    auto y = dense(x, k.input<f32>("fc_w", {5, 16}, wv), k.input<f32>("fc_b", {5}, bv),
+                   "fc", split);
+    k.check(y.op(), ref::dense(xv, wv, bv));
+  }
+}
+
 TEST(Softmax, StableOverLastAxis) {
   Var m("m");
   for (auto [M, N] : {std::pair<int64_t, int64_t>{4, 10}, {3, 1}, {7, 45}}) {

@@ -24,6 +24,11 @@ namespace webtx::ops {
 struct Conv2dOptions {
   std::array<int64_t, 2> stride{1, 1}, padding{0, 0}, dilation{1, 1};
   int64_t groups = 1;
+  // Split-K (1x1 convolutions without padding or groups, split_k dividing C): the channel sum
+  // becomes two reductions, "<name>.partial" [N, split_k, O, OH, OW] (each over C / split_k
+  // channels) and "<name>" (their sum), so a long, narrow 1x1 convolution (a network's late
+  // layers) runs split_k times more invocations. A fused epilogue follows the second stage.
+  int64_t split_k = 1;
 };
 
 namespace detail {
@@ -78,6 +83,27 @@ Tensor<T, 4> conv2d(const Tensor<T, 4>& x, const Tensor<T, 4>& w, const Conv2dOp
   const auto [dh, dw] = o.dilation;
   Extent OH = conv_out_extent(H, KH, sh, ph, dh, name, "height");
   Extent OW = conv_out_extent(W, KW, sw, pw, dw, name, "width");
+
+  if (o.split_k > 1) {
+    const int64_t S = o.split_k;
+    user_assert(groups == 1 && KH == 1 && KW == 1 && ph == 0 && pw == 0)
+        << name << ": split_k applies to 1x1 convolutions without groups or padding";
+    const int64_t c = require_const(C, name, "input channels with split_k");
+    user_assert(c % S == 0) << name << ": split_k " << S << " does not divide the " << c
+                            << " input channels";
+    RVar rk(ext(c / S), "rc");
+    auto partial = compute(
+        {N, ext(S), O, OH, OW},
+        [&](Var n, Var part, Var oc, Var oy, Var ox) {
+          Extent cin = fadd(fmul(part, ext(c / S)), Extent(rk));
+          return sum(x(n, cin, fmul(oy, ext(sh)), fmul(ox, ext(sw))) * w(oc, cin, 0, 0), rk);
+        },
+        name + ".partial");
+    RVar rs(ext(S), "rs");
+    return compute(
+        {N, O, OH, OW},
+        [&](Var n, Var oc, Var oy, Var ox) { return sum(partial(n, rs, oc, oy, ox), rs); }, name);
+  }
 
   // Reduction axes only where the extent can exceed 1; the others index with 0.
   std::vector<RVar> axes;

@@ -27,11 +27,37 @@ Tensor<T, 2> matmul_nt(const Tensor<T, 2>& x, const Tensor<T, 2>& w,
       {M, N}, [&](Var i, Var j) { return sum(x(i, k) * w(j, k), k); }, name);
 }
 
+// Split-K: the sum over k as `split_k` partial sums ("<name>.partial" [split_k, M, N], each
+// over K / split_k features) and their sum ("<name>"): split_k times more invocations for a
+// long dot product with few outputs (a classifier at batch 1). split_k must divide K.
+template <typename T>
+Tensor<T, 2> matmul_nt_split(const Tensor<T, 2>& x, const Tensor<T, 2>& w, int64_t split_k,
+                             const std::string& name = "matmul") {
+  auto [M, K] = x.shape();
+  auto [N, KW] = w.shape();
+  detail::expect_same(K, KW, name, "features of x (axis 1) and of w (axis 1)");
+  const int64_t k = detail::require_const(K, name, "features with split_k");
+  user_assert(split_k >= 1 && k % split_k == 0)
+      << name << ": split_k " << split_k << " does not divide the " << k << " features";
+  RVar rk(detail::ext(k / split_k), "rk");
+  auto partial = compute(
+      {detail::ext(split_k), M, N},
+      [&](Var part, Var i, Var j) {
+        Extent kk = detail::fadd(detail::fmul(part, detail::ext(k / split_k)), Extent(rk));
+        return sum(x(i, kk) * w(j, kk), rk);
+      },
+      name + ".partial");
+  RVar rs(detail::ext(split_k), "rs");
+  return compute(
+      {M, N}, [&](Var i, Var j) { return sum(partial(rs, i, j), rs); }, name);
+}
+
 template <typename T>
 Tensor<T, 2> dense(const Tensor<T, 2>& x, const Tensor<T, 2>& w, const Tensor<T, 1>& b,
-                   const std::string& name = "dense") {
+                   const std::string& name = "dense", int64_t split_k = 1) {
   detail::expect_same(w.shape()[0], b.shape()[0], name, "outputs of w (axis 0) and length of b");
-  return bias_add(matmul_nt(x, w, name), b, name + ".bias");
+  auto y = split_k > 1 ? matmul_nt_split(x, w, split_k, name) : matmul_nt(x, w, name);
+  return bias_add(y, b, name + ".bias");
 }
 
 // Any other argument types: a rank or dtype mistake, reported as one readable error.
