@@ -11,12 +11,12 @@
 //     output (padding, reshape, an activation of a tensor with several readers) is inlined into
 //     its readers. So each group is one kernel and writes one tensor.
 //  2. A rule per group, chosen from the anchor's arithmetic:
-//     - "matmul": the anchor is sum(a * b) and some output axis is absent from b while the
-//       innermost one is absent from a (or the reverse): dense layers, 1x1 and dense
-//       convolutions. Each invocation computes a `block` x `block` tile of outputs over those
-//       two axes, reusing every loaded a and b value `block` times.
-//     - "reduction": any other anchor (depthwise convolution, pooling, softmax rows): one
-//       invocation per output element, the reduction in registers.
+//     - "matmul" (only when options.block > 1): the anchor is sum(a * b) and some output axis
+//       is absent from b while the innermost one is absent from a (or the reverse): dense
+//       layers, 1x1 and dense convolutions. Each invocation computes a `block` x `block` tile
+//       of outputs over those two axes, reusing every loaded a and b value `block` times.
+//     - "reduction": any other anchor (and every anchor by default): one invocation per
+//       output element, the reduction in registers.
 //     - "injective": a root without an anchor: one invocation per element.
 //     Invocations are grouped `threads` per workgroup over the fused output axes (innermost
 //     axis fastest, so neighbouring invocations touch neighbouring addresses).
