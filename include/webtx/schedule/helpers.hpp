@@ -18,8 +18,11 @@ namespace webtx {
 // dimension, so up to 65535 * threads elements).
 Stage& parallelize(Schedule& s, const ir::Operation& op, int64_t threads = 64);
 
-// parallelize() every computed root stage that has no schedule of its own and nothing
-// computed inside it.
+// A computed root stage whose loop nest nobody shaped: no split/fuse/reorder, no bound or
+// unrolled axis, and no stage computed inside it (what the default schedules may take over).
+bool is_unscheduled(const Schedule& s, const Stage& st);
+
+// parallelize() every stage is_unscheduled() accepts.
 void parallelize_unscheduled(Schedule& s, int64_t threads = 64);
 
 struct Tile2D {

@@ -8,20 +8,16 @@
 
 #include "webtx/ir/functor.hpp"
 #include "webtx/ir/op_graph.hpp"
+#include "webtx/ir/substitute.hpp"
+#include "webtx/schedule/helpers.hpp"
 
 namespace webtx {
 
 namespace {
 
-// Nothing of the stage's loop nest or placement has been chosen by its author.
-bool untouched(const Schedule& s, const Stage& st) {
-  if (st.is_placeholder() || st.attach() != AttachKind::Root || !st.relations().empty() ||
-      !st.attrs().empty() || st.scope() || st.op()->ndim() == 0)
-    return false;
-  for (auto& o : s.stages())
-    if (o->attach_stage() == &st) return false;
-  return true;
-}
+// Nothing of the stage's loop nest or placement has been chosen by its author (a scope set
+// by hand counts as a choice too).
+bool untouched(const Schedule& s, const Stage& st) { return is_unscheduled(s, st) && !st.scope(); }
 
 bool injective(const Stage& st) { return st.op()->reduce() == nullptr; }
 
@@ -48,16 +44,6 @@ bool reads_pointwise(const Stage& consumer, const ir::Operation& producer) {
   return c.ok;
 }
 
-// The variables an expression mentions.
-std::unordered_set<const ir::Variable*> variables_of(const ir::Expr& e) {
-  struct Collect : ir::IRVisitor {
-    std::unordered_set<const ir::Variable*> found;
-    void visit_Variable(const ir::Variable& v) override { found.insert(&v); }
-  } c;
-  c.visit(e);
-  return c.found;
-}
-
 ir::Expr strip_cast(ir::Expr e) {
   while (auto* c = e.as<ir::Cast>()) e = c->value;
   return e;
@@ -70,15 +56,14 @@ std::pair<int, int> blocked_axes(const ir::OperationNode& anchor) {
   if (!r || r->op != ir::ReduceOp::Sum) return {-1, -1};
   auto* mul = strip_cast(r->source).as<ir::Mul>();
   if (!mul) return {-1, -1};
-  auto in_a = variables_of(mul->a), in_b = variables_of(mul->b);
   const int nd = anchor.ndim();
-  auto uses = [&](const std::unordered_set<const ir::Variable*>& vars, int i) {
-    return vars.count(anchor.axis[i]->var.as<ir::Variable>()) > 0;
+  auto uses = [&](const ir::Expr& operand, int i) {
+    return ir::uses_var(operand, anchor.axis[i]->var.get());
   };
   const int x = nd - 1;
-  if (uses(in_a, x) == uses(in_b, x)) return {-1, -1};
-  const auto& has_x = uses(in_a, x) ? in_a : in_b;
-  const auto& other = uses(in_a, x) ? in_b : in_a;
+  if (uses(mul->a, x) == uses(mul->b, x)) return {-1, -1};
+  const ir::Expr& has_x = uses(mul->a, x) ? mul->a : mul->b;
+  const ir::Expr& other = uses(mul->a, x) ? mul->b : mul->a;
   // The innermost other axis that only the other operand uses: blocking it reuses has_x's
   // values, blocking x reuses other's.
   for (int y = nd - 2; y >= 0; --y)

@@ -14,15 +14,18 @@ Stage& parallelize(Schedule& s, const ir::Operation& op, int64_t threads) {
   return st;
 }
 
+bool is_unscheduled(const Schedule& s, const Stage& st) {
+  if (st.is_placeholder() || st.attach() != AttachKind::Root || !st.relations().empty() ||
+      !st.attrs().empty() || st.op()->ndim() == 0)
+    return false;
+  for (auto& o : s.stages())
+    if (o->attach_stage() == &st) return false;
+  return true;
+}
+
 void parallelize_unscheduled(Schedule& s, int64_t threads) {
-  for (auto& st : s.stages()) {
-    if (st->is_placeholder() || st->attach() != AttachKind::Root || !st->relations().empty() ||
-        !st->attrs().empty() || st->op()->ndim() == 0)
-      continue;
-    bool has_children = false;
-    for (auto& o : s.stages()) has_children |= o->attach_stage() == st.get();
-    if (!has_children) parallelize(s, st->op(), threads);
-  }
+  for (auto& st : s.stages())
+    if (is_unscheduled(s, *st)) parallelize(s, st->op(), threads);
 }
 
 void tile_2d(Schedule& s, const ir::Operation& op, const Tile2D& cfg) {
