@@ -14,6 +14,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { loadModel, parseSafetensors, Tensor } from '../../web/src/index.js';
 import { createGPU } from './dawn.mjs';
+import { compareLogits, readReference } from '../../examples/mobilenet_v2/reference.js';
 import { GBenchReport } from './gbench_json.mjs';
 
 const args = Object.fromEntries(process.argv.slice(2).reduce((acc, a, i, all) => {
@@ -25,32 +26,18 @@ const batches = (args.batches ?? '1,8').split(',').map(Number);
 const ITERS = Number(args.iters ?? 40);  // timed calls per measurement (a smoke test on a CPU adapter: 2)
 const median = (v) => [...v].sort((a, b) => a - b)[v.length >> 1];
 
-function f32(file, name) {
-  const t = file.tensors.get(name);
-  return { shape: t.shape, data: new Float32Array(t.data.slice().buffer) };
-}
-const ref = parseSafetensors(readFileSync(args.ref), args.ref);
-const images = f32(ref, 'images'), refLogits = f32(ref, 'logits');
-const [nRef, C, H, W] = images.shape;
-const per = C * H * W;
+const reference = readReference(parseSafetensors(readFileSync(args.ref), args.ref));
+const nRef = reference.count;
+// The reference images cycled to fill a batch: {data, logits} (PyTorch's logits for them).
 function batchOf(b) {
-  // Reference images cycled to fill the batch; returns the data and PyTorch's logits.
-  const data = new Float32Array(b * per), logits = new Float32Array(b * 1000);
-  for (let i = 0; i < b; i++) {
-    data.set(images.data.subarray((i % nRef) * per, (i % nRef + 1) * per), i * per);
-    logits.set(refLogits.data.subarray((i % nRef) * 1000, (i % nRef + 1) * 1000), i * 1000);
-  }
-  return { data, logits };
+  const { input, logits } = reference.batch(b);
+  return { data: input.data, logits };
 }
-const top5 = (l, i) => [...Array(1000).keys()].sort((a, b) => l[i * 1000 + b] - l[i * 1000 + a]).slice(0, 5).join(',');
+const [, C, H, W] = reference.images.shape;
+// compareLogits without the largest |reference| (kept out of the JSON rows as before).
 function compare(got, want, b) {
-  let maxAbs = 0, maxRef = 0, same = 0;
-  for (let i = 0; i < b * 1000; i++) {
-    maxAbs = Math.max(maxAbs, Math.abs(got[i] - want[i]));
-    maxRef = Math.max(maxRef, Math.abs(want[i]));
-  }
-  for (let i = 0; i < b; i++) same += top5(got, i) === top5(want, i);
-  return { maxAbs, maxRel: maxAbs / maxRef, top5Same: same, images: b };
+  const { maxRef, ...rest } = compareLogits(got, want, b);
+  return rest;
 }
 // Median wall time of `fn` over `n` calls after `warm` calls.
 async function wall(fn, n = ITERS, warm = Math.min(5, ITERS)) {

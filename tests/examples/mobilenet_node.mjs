@@ -5,42 +5,26 @@
 import { readFileSync } from 'node:fs';
 import { loadModel, parseSafetensors } from '../../web/src/index.js';
 import { createNodeGPU } from '../../web/src/node.js';
+import { compareLogits, readReference } from '../../examples/mobilenet_v2/reference.js';
 
 const [wasm, weights, refPath, batchArg, tolArg] = process.argv.slice(2);
 const batch = Number(batchArg), tol = Number(tolArg ?? 2e-4);
-const ref = parseSafetensors(readFileSync(refPath), refPath);
-const f32 = (name) => {
-  const t = ref.tensors.get(name);
-  return { shape: t.shape, data: new Float32Array(t.data.slice().buffer) };
-};
-const images = f32('images'), logits = f32('logits');
-const [n, C, H, W] = images.shape;
-const per = C * H * W;
-const data = new Float32Array(batch * per), want = new Float32Array(batch * 1000);
-for (let i = 0; i < batch; i++) {
-  data.set(images.data.subarray((i % n) * per, (i % n + 1) * per), i * per);
-  want.set(logits.data.subarray((i % n) * 1000, (i % n + 1) * 1000), i * 1000);
-}
+const reference = readReference(parseSafetensors(readFileSync(refPath), refPath));
+const { input, logits: want } = reference.batch(batch);
+const [, , H, W] = input.shape;
 
 const t0 = performance.now();
 const model = await loadModel(wasm, { gpu: await createNodeGPU(), weights, log: () => {} });
 console.log(`loaded ${model.manifest.model}: ${model.manifest.kernels.length} kernels, ${model.weights.length} weights, ` +
   `${model.manifest.memory?.buffers.length ?? 0} planned buffers (${(performance.now() - t0).toFixed(0)} ms)`);
 let failures = 0;
-const top5 = (l, i) => [...Array(1000).keys()].sort((a, b) => l[i * 1000 + b] - l[i * 1000 + a]).slice(0, 5);
 const results = [];
 for (let run = 0; run < 2; run++) {
   const t1 = performance.now();
-  const out = await model.run({ input: { data, shape: [batch, C, H, W] } });
+  const out = await model.run({ input });
   const got = out.logits;
   results.push(got);
-  let maxAbs = 0, maxRef = 0;
-  for (let i = 0; i < want.length; i++) {
-    maxAbs = Math.max(maxAbs, Math.abs(got[i] - want[i]));
-    maxRef = Math.max(maxRef, Math.abs(want[i]));
-  }
-  let same = 0;
-  for (let i = 0; i < batch; i++) same += top5(got, i).join() === top5(want, i).join();
+  const { maxAbs, maxRef, top5Same: same } = compareLogits(got, want, batch);
   const ok = got.length === want.length && got.dims?.join() === `${batch},1000` && maxAbs <= tol && same === batch;
   failures += !ok;
   console.log(`${ok ? 'PASS' : 'FAIL'} run ${run + 1} at batch ${batch}, ${H}x${W}: max abs error ${maxAbs.toExponential(2)} ` +
@@ -51,7 +35,7 @@ console.log(`${same ? 'PASS' : 'FAIL'} the second run gives the same logits`);
 failures += !same;
 if (model.device.features.has('timestamp-query')) {
   // profile(): one entry per kernel, in dispatch order, each a time >= 0.
-  const kernels = await model.profile({ input: { data, shape: [batch, C, H, W] } }, { iterations: 1 });
+  const kernels = await model.profile({ input }, { iterations: 1 });
   const names = model.manifest.kernels.map((k) => k.name);
   const ok = kernels.length === names.length && kernels.every((k, i) => k.name === names[i] && k.ms >= 0);
   failures += !ok;

@@ -2,14 +2,11 @@
 // file, shows the top-5 classes beside PyTorch's, the latency, and a bar chart of GPU time per
 // kernel (timestamp queries, when the device has them). Sets window.webtxMobileNet for tests.
 import { loadModel, parseSafetensors } from '../../../web/src/index.js';
+import { compareLogits, readReference, top5 } from '../reference.js';
 
 const q = new URLSearchParams(location.search);
 const status = document.getElementById('status');
 const say = (msg) => (status.textContent = msg);
-
-function top5(logits) {
-  return [...logits.keys()].sort((a, b) => logits[b] - logits[a]).slice(0, 5);
-}
 
 function drawImage(canvas, data, size) {
   // The input is a normalised image: map each channel's [-2, 2] to [0, 255] for display.
@@ -42,25 +39,19 @@ async function main() {
   say('loading the model and its weights…');
   const model = await loadModel(modelUrl, { gpu: navigator.gpu, weights: weightsUrl });
   const ref = parseSafetensors(new Uint8Array(await (await fetch(refUrl)).arrayBuffer()), refUrl);
-  const f32 = (name) => {
-    const t = ref.tensors.get(name);
-    if (!t || t.dtype !== 'F32') throw new Error(`${refUrl} has no F32 tensor '${name}'`);
-    return { shape: t.shape, data: new Float32Array(t.data.slice().buffer) };
-  };
-  const images = f32('images'), refLogits = f32('logits').data;
-  const [n, c, h, w] = images.shape;
-  if (index < 0 || index >= n) throw new Error(`image ${index} is not in ${refUrl} (${n} images)`);
+  const reference = readReference(ref);
+  if (index < 0 || index >= reference.count) throw new Error(`image ${index} is not in ${refUrl} (${reference.count} images)`);
+  const [, c, h, w] = reference.images.shape;
   const per = c * h * w;
-  const image = images.data.slice(index * per, (index + 1) * per);
+  const image = reference.images.data.slice(index * per, (index + 1) * per);
   drawImage(document.getElementById('image'), image, h);
 
   say('running…');
   const t0 = performance.now();
   const { logits } = await model.run({ input: { data: image, shape: [1, c, h, w] } });
   const firstMs = performance.now() - t0;
-  const want = refLogits.slice(index * 1000, (index + 1) * 1000);
-  let maxErr = 0;
-  for (let i = 0; i < 1000; i++) maxErr = Math.max(maxErr, Math.abs(logits[i] - want[i]));
+  const want = reference.logits.slice(index * 1000, (index + 1) * 1000);
+  const maxErr = compareLogits(logits, want, 1).maxAbs;
   const ours = top5(logits), theirs = top5(want);
   const tbody = document.querySelector('#top5 tbody');
   ours.forEach((k, i) => {
