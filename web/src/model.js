@@ -11,6 +11,15 @@ import { Tensor } from './tensor.js';
 import { describeValue, takeInputs } from './inputs.js';
 import { loadWeights } from './weights.js';
 
+function checkIterations(what, iterations) {
+  if (!Number.isInteger(iterations) || iterations < 1) {
+    throw new Error(`webtx: ${what}() needs a whole number of iterations >= 1, got ${iterations}`);
+  }
+}
+
+/** The median of a non-empty array of numbers. */
+const median = (v) => [...v].sort((a, b) => a - b)[v.length >> 1];
+
 function lostError(info) {
   return new Error(`webtx: the WebGPU device was lost (${info.reason}: ${info.message}); load the model again`);
 }
@@ -302,30 +311,16 @@ export class Model {
    * submission and waiting; `method` says which.
    */
   async time(inputs, { iterations = 10, symbols = {} } = {}) {
-    if (!Number.isInteger(iterations) || iterations < 1) {
-      throw new Error(`webtx: time() needs a whole number of iterations >= 1, got ${iterations}`);
-    }
-    inputs = takeInputs(inputs);
-    return this._serial(async () => {
-      await this._execute(inputs, symbols, { read: false, check: true });
-      const gpuTime = this.device.features.has('timestamp-query');
-      const samples = [], host = [];
-      let dispatches = 0;
-      for (let i = 0; i < iterations; ++i) {
-        const t0 = performance.now();
-        // The warm-up uploaded the inputs into the persistent argument buffers; time the model.
-        const r = await this._execute(inputs, symbols, { read: false, check: true, timestamps: gpuTime, upload: false });
-        samples.push(gpuTime ? r.gpuMs : performance.now() - t0);
-        host.push(r.hostMs);
-        dispatches = r.dispatches;
-      }
-      const median = (v) => [...v].sort((a, b) => a - b)[v.length >> 1];
-      return { method: gpuTime ? 'timestamp-query' : 'wall-clock', medianMs: median(samples),
-        minMs: Math.min(...samples), samples, dispatches,
-        // Mean, not median: browsers coarsen performance.now() (100 µs without cross-origin
-        // isolation), and only the mean of many coarse samples converges.
-        hostUsPerDispatch: dispatches ? (host.reduce((a, b) => a + b, 0) / host.length * 1000) / dispatches : 0 };
-    });
+    checkIterations('time', iterations);
+    const gpuTime = this.device.features.has('timestamp-query');
+    const runs = await this._repeat(inputs, symbols, iterations, { timestamps: gpuTime });
+    const samples = runs.map((r) => (gpuTime ? r.gpuMs : r.wallMs));
+    const dispatches = runs.at(-1).dispatches;
+    return { method: gpuTime ? 'timestamp-query' : 'wall-clock', medianMs: median(samples),
+      minMs: Math.min(...samples), samples, dispatches,
+      // Mean, not median: browsers coarsen performance.now() (100 µs without cross-origin
+      // isolation), and only the mean of many coarse samples converges.
+      hostUsPerDispatch: dispatches ? (runs.reduce((a, r) => a + r.hostMs, 0) / runs.length * 1000) / dispatches : 0 };
   }
 
   /**
@@ -335,22 +330,30 @@ export class Model {
    * little time of their own: use time() for the whole run, this to see which kernels dominate.
    */
   async profile(inputs, { iterations = 10, symbols = {} } = {}) {
-    if (!Number.isInteger(iterations) || iterations < 1) {
-      throw new Error(`webtx: profile() needs a whole number of iterations >= 1, got ${iterations}`);
-    }
+    checkIterations('profile', iterations);
     if (!this.device.features.has('timestamp-query')) {
       throw new Error("webtx: profile() needs the WebGPU feature 'timestamp-query', which this device lacks");
     }
+    const runs = await this._repeat(inputs, symbols, iterations, { timestamps: 'kernel' });
+    return runs[0].kernelMs.map((k, j) => ({ name: k.name, ms: median(runs.map((r) => r.kernelMs[j].ms)) }));
+  }
+
+  /**
+   * `iterations` runs of the model after one warm-up run (which uploads the inputs into the
+   * persistent argument buffers, so the timed runs upload nothing): the _execute results, each
+   * with its wall time `wallMs`.
+   */
+  async _repeat(inputs, symbols, iterations, options) {
     inputs = takeInputs(inputs);
     return this._serial(async () => {
       await this._execute(inputs, symbols, { read: false, check: true });
-      const per = [];
+      const runs = [];
       for (let i = 0; i < iterations; ++i) {
-        const r = await this._execute(inputs, symbols, { read: false, check: true, timestamps: 'kernel', upload: false });
-        r.kernelMs.forEach((k, j) => (per[j] ??= { name: k.name, ms: [] }).ms.push(k.ms));
+        const t0 = performance.now();
+        const r = await this._execute(inputs, symbols, { read: false, check: true, upload: false, ...options });
+        runs.push({ ...r, wallMs: performance.now() - t0 });
       }
-      const median = (v) => [...v].sort((a, b) => a - b)[v.length >> 1];
-      return per.map((k) => ({ name: k.name, ms: median(k.ms) }));
+      return runs;
     });
   }
 
