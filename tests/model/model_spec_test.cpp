@@ -2,6 +2,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "../common/user_error_of.hpp"
 #include "webtx/error.hpp"
 #include "webtx/model/bind_shapes.hpp"
 #include "webtx/model/model_spec.hpp"
@@ -15,15 +16,7 @@ Extent C(int64_t v) { return Extent::constant(v); }
 Extent S(const char* n) { return Extent::sym(n); }
 Extent B(ExtentOp op, Extent a, Extent b) { return Extent::binary(op, std::move(a), std::move(b)); }
 
-template <typename F>
-std::string user_error_of(F&& f) {
-  try {
-    f();
-  } catch (const UserError& e) {
-    return e.what();
-  }
-  return "(no error)";
-}
+using webtx::testing::user_error_of;
 
 TEST(Extent, EvaluatesLikeTheIrI32) {
   SymbolValues s{{"n", -7}, {"m", 2}};

@@ -4,6 +4,7 @@
 
 #include <cstring>
 
+#include "../common/user_error_of.hpp"
 #include "webtx/error.hpp"
 #include "webtx/model/safetensors.hpp"
 
@@ -12,15 +13,7 @@ namespace {
 
 using ::testing::HasSubstr;
 
-template <typename F>
-std::string user_error_of(F&& f) {
-  try {
-    f();
-  } catch (const UserError& e) {
-    return e.what();
-  }
-  return "(no error)";
-}
+using webtx::testing::user_error_of;
 
 std::string f32_bytes(std::vector<float> v) {
   std::string s(v.size() * 4, '\0');

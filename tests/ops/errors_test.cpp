@@ -1,4 +1,5 @@
 // Bad shapes and options give user errors that name the op (the stage name the caller gave).
+#include "../common/user_error_of.hpp"
 #include "ops_util.hpp"
 
 namespace webtx::ops::testing {
@@ -7,16 +8,7 @@ namespace {
 using ::testing::AllOf;
 using ::testing::HasSubstr;
 
-template <typename F>
-std::string user_error_of(F f) {
-  try {
-    f();
-  } catch (const UserError& e) {
-    return e.what();
-  }
-  ADD_FAILURE() << "expected a UserError";
-  return "";
-}
+using webtx::testing::user_error_of;
 
 TEST(OpErrors, Conv2dChannelsAndGroups) {
   auto x = placeholder<f32>("x", {1, 6, 8, 8});

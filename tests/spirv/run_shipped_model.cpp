@@ -162,16 +162,16 @@ int run(const std::string& manifest, const std::string& ref_path, const std::str
   if (ref.contains("symbols"))
     for (auto& [name, v] : ref.at("symbols").items()) options.symbols[name] = v.get<int64_t>();
   int failures = 0;
-  if (check_bad_weights) {
+  auto inputs = [&] {
     rt::TensorMap tensors;
     for (auto& [name, t] : ref.at("inputs").items()) tensors[name] = tensor_of(t);
-    failures += bad_weights(*model, tensors, options, weights);
-  }
+    return tensors;
+  };
+  if (check_bad_weights) failures += bad_weights(*model, inputs(), options, weights);
   if (!weights.empty()) model->load_weights(weights);
   std::vector<size_t> planned;
   for (int pass = 0; pass < 2; ++pass) {
-    rt::TensorMap tensors;
-    for (auto& [name, t] : ref.at("inputs").items()) tensors[name] = tensor_of(t);
+    rt::TensorMap tensors = inputs();
     model->run(tensors, options);
     failures += check_outputs(*model, ref, tensors);
     if (pass == 0) planned = model->planned_bytes();
