@@ -14,6 +14,7 @@
 #include "webtx/lower/hoist_guards.hpp"
 #include "webtx/lower/insert_barriers.hpp"
 #include "webtx/lower/legalize_intrinsics.hpp"
+#include "webtx/lower/partition_loops.hpp"
 #include "webtx/lower/schedule_ops.hpp"
 #include "webtx/lower/simplify.hpp"
 #include "webtx/lower/storage_flatten.hpp"
@@ -133,6 +134,12 @@ ir::Program lower(const Schedule& s, std::string name, std::vector<ir::Operation
     step("simplify", body);
     body = insert_barriers(body);
     step("insert_barriers", body);
+    // After the barriers: the interior and boundary copies keep the barriers of the loop they
+    // came from, under conditions that are uniform over the workgroup.
+    if (opt.partition_loops) {
+      body = partition_loops(body, lc);
+      step("partition_loops", body);
+    }
     body = lowering::hoist_invariant_guards(body);
     step("hoist_invariant_guards", body);
     body = legalize_intrinsics(body);

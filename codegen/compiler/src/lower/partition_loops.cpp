@@ -1,0 +1,347 @@
+// Definitions for webtx/lower/partition_loops.hpp.
+#include "webtx/lower/partition_loops.hpp"
+
+#include <optional>
+#include <unordered_set>
+#include <vector>
+
+#include "webtx/lower/linear.hpp"
+
+namespace webtx::lowering {
+
+namespace {
+
+using detail::Linear, detail::to_linear, detail::from_linear;
+using ir::Expr, ir::Stmt;
+using NodeSet = std::unordered_set<const ir::ExprNode*>;
+
+// The variables an expression reads.
+NodeSet vars_of(const Expr& e) {
+  struct V : ir::IRVisitor {
+    NodeSet found;
+    using ir::IRVisitor::visit;
+    void visit(const Expr& x) override {
+      if (x.defined() && x.kind() == ir::ExprKind::Variable) found.insert(x.get());
+      ir::IRVisitor::visit(x);
+    }
+  } v;
+  v.visit(e);
+  return v.found;
+}
+
+// What the walk knows at a point of the body: constant ranges of the variables that may be
+// replaced by an extreme value (invocation ids, loops and lets of constant range), and the
+// variables whose values are uniform over the workgroup (workgroup ids, enclosing loop indices).
+struct Scope {
+  RangeMap ranges;
+  NodeSet uniform;
+  int loops = 0;  // loops entered
+};
+
+// A bound L (linear) with `L <= -1` implying `cond` for every value of the ranged variables
+// other than `keep`; nullopt when cond is not an integer comparison or a ranged variable sits
+// inside a non-linear term.
+std::optional<Linear> relax(const Expr& cond, const RangeMap& ranges, const ir::ExprNode* keep) {
+  auto* b = cond.as_binary();
+  if (!b || !b->a.type().is_int()) return std::nullopt;
+  Linear d;  // cond <=> d <= -1
+  switch (cond.kind()) {
+    case ir::ExprKind::LT:
+      to_linear(b->a, 1, d), to_linear(b->b, -1, d);
+      break;
+    case ir::ExprKind::LE:
+      to_linear(b->a, 1, d), to_linear(b->b, -1, d), d.c -= 1;
+      break;
+    case ir::ExprKind::GT:
+      to_linear(b->b, 1, d), to_linear(b->a, -1, d);
+      break;
+    case ir::ExprKind::GE:
+      to_linear(b->b, 1, d), to_linear(b->a, -1, d), d.c -= 1;
+      break;
+    default:
+      return std::nullopt;
+  }
+  Linear out;
+  out.c = d.c;
+  for (auto& [atom, k] : d.terms) {
+    if (k == 0) continue;
+    auto it = atom.get() == keep ? ranges.end() : ranges.find(atom.get());
+    if (it != ranges.end()) {
+      out.c += k > 0 ? k * it->second.hi : k * it->second.lo;
+      continue;
+    }
+    bool ranged = false, other = false;
+    for (auto* v : vars_of(atom)) (v != keep && ranges.count(v) ? ranged : other) = true;
+    if (ranged && !other) {
+      // A term of ranged variables only (an index split by / and %): its constant bounds.
+      auto r = const_bounds(atom, ranges);
+      if (!r) return std::nullopt;
+      out.c += k > 0 ? k * r->hi : k * r->lo;
+      continue;
+    }
+    if (ranged) return std::nullopt;
+    out.terms.push_back({atom, k});
+  }
+  return out;
+}
+
+// `L <= -1` written as `positive terms + c < negated negative terms`.
+Expr as_condition(const Linear& l) {
+  Linear lhs, rhs;
+  for (auto& [a, k] : l.terms) (k > 0 ? lhs : rhs).terms.push_back({a, k > 0 ? k : -k});
+  lhs.c = l.c > 0 ? l.c : 0;
+  rhs.c = l.c < 0 ? -l.c : 0;
+  // L <= -1  <=>  lhs + 1 <= rhs  <=>  lhs < rhs (integers).
+  return ir::LT::make(from_linear(lhs, ir::DType::i32()), from_linear(rhs, ir::DType::i32()));
+}
+
+bool contains(const std::vector<Expr>& set, const Expr& e) {
+  for (auto& s : set)
+    if (ir::deep_equal(s, e)) return true;
+  return false;
+}
+
+void add_unique(std::vector<Expr>& set, const Expr& e) {
+  if (!contains(set, e)) set.push_back(e);
+}
+
+bool has_loop_or_barrier(const Stmt& s) {
+  struct V : ir::IRVisitor {
+    bool found = false;
+    void visit_For(const ir::For&) override { found = true; }
+    void visit_Barrier(const ir::Barrier&) override { found = true; }
+  } v;
+  v.visit(s);
+  return v.found;
+}
+
+// Walks a statement keeping the Scope; calls on_guard(conjunct, scope) for every guard conjunct.
+template <typename F>
+class GuardWalker : public ir::IRVisitor {
+ public:
+  GuardWalker(Scope scope, const LaunchConfig& lc, F f)
+      : scope_(std::move(scope)), lc_(lc), f_(std::move(f)) {}
+  using ir::IRVisitor::visit;
+
+  void visit_For(const ir::For& op) override {
+    Scope saved = scope_;
+    auto mn = as_const(op.min), ex = as_const(op.extent);
+    if (mn && ex) scope_.ranges[op.var.get()] = {*mn, *mn + *ex - 1};
+    scope_.uniform.insert(op.var.get());
+    ++scope_.loops;
+    visit(op.body);
+    scope_ = std::move(saved);
+  }
+  void visit_LetStmt(const ir::LetStmt& op) override {
+    Scope saved = scope_;
+    if (auto* t = op.value.as<ir::ThreadIndex>(); t && t->axis == ir::ThreadAxis::LocalId) {
+      scope_.ranges[op.var.get()] = {0, lc_.workgroup_size[t->dim] - 1};
+    } else if (auto r = const_bounds(op.value, scope_.ranges)) {
+      scope_.ranges[op.var.get()] = *r;
+    }
+    visit(op.body);
+    scope_ = std::move(saved);
+  }
+  void visit_IfThenElse(const ir::IfThenElse& op) override {
+    std::vector<Expr> parts;
+    split_conjuncts(op.cond, parts);
+    for (auto& c : parts) f_(c, scope_);
+    visit(op.then_case);
+    if (op.else_case.defined()) visit(op.else_case);
+  }
+
+ private:
+  Scope scope_;
+  const LaunchConfig& lc_;
+  F f_;
+};
+
+template <typename F>
+void walk_guards(const Stmt& s, Scope scope, const LaunchConfig& lc, F f) {
+  GuardWalker<F> w(std::move(scope), lc, std::move(f));
+  w.visit(s);
+}
+
+// The statement with every guard conjunct in `drop` removed (a guard left empty is gone).
+Stmt drop_guards(const Stmt& s, const std::vector<Expr>& drop, int* dropped = nullptr) {
+  struct M : ir::IRMutator {
+    const std::vector<Expr>& drop;
+    int n = 0;
+    explicit M(const std::vector<Expr>& d) : drop(d) {}
+    using ir::IRMutator::mutate;
+    Stmt mutate_IfThenElse(const Stmt& st, const ir::IfThenElse& op) override {
+      Stmt t = mutate(op.then_case);
+      Stmt e = op.else_case.defined() ? mutate(op.else_case) : Stmt();
+      std::vector<Expr> parts, kept;
+      split_conjuncts(op.cond, parts);
+      for (auto& c : parts) {
+        if (contains(drop, c))
+          ++n;
+        else
+          kept.push_back(c);
+      }
+      if (kept.size() == parts.size() && t.same_as(op.then_case) && e.same_as(op.else_case))
+        return st;
+      if (kept.empty()) return t;
+      return ir::IfThenElse::make(conjunction(kept), t, e);
+    }
+  } m(drop);
+  Stmt r = m.mutate(s);
+  if (dropped) *dropped += m.n;
+  return r;
+}
+
+class Partitioner : public ir::IRMutator {
+ public:
+  Partitioner(const LaunchConfig& lc, PartitionStats& stats) : lc_(lc), stats_(stats) {}
+  using ir::IRMutator::mutate;
+  Scope scope;
+
+  Stmt mutate_LetStmt(const Stmt& s, const ir::LetStmt& op) override {
+    Scope saved = scope;
+    if (auto* t = op.value.as<ir::ThreadIndex>()) {
+      if (t->axis == ir::ThreadAxis::LocalId)
+        scope.ranges[op.var.get()] = {0, lc_.workgroup_size[t->dim] - 1};
+      else
+        scope.uniform.insert(op.var.get());
+    } else if (auto r = const_bounds(op.value, scope.ranges)) {
+      scope.ranges[op.var.get()] = *r;
+    }
+    Stmt b = mutate(op.body);
+    scope = std::move(saved);
+    return b.same_as(op.body) ? s : ir::LetStmt::make(op.var, op.value, b);
+  }
+
+  // A serial loop from 0: its interior (guards on the loop index proven by relaxation) and a
+  // guarded tail.
+  Stmt mutate_For(const Stmt& s, const ir::For& op) override {
+    Scope saved = scope;
+    auto mn = as_const(op.min), ex = as_const(op.extent);
+    if (mn && ex) scope.ranges[op.var.get()] = {*mn, *mn + *ex - 1};
+    scope.uniform.insert(op.var.get());
+    Stmt body = mutate(op.body);
+    scope = std::move(saved);
+    Stmt rebuilt = body.same_as(op.body)
+                       ? s
+                       : ir::For::make(op.var, op.min, op.extent, op.for_kind, body);
+    if (op.for_kind != ir::ForKind::Serial || !is_const(op.min, 0)) return rebuilt;
+
+    const ir::ExprNode* v = op.var.get();
+    std::vector<Expr> relaxed;  // guard conjuncts the interior drops
+    std::vector<Expr> limits;   // the loop index is below each of these in the interior
+    Scope inner = scope;
+    inner.uniform.insert(v);
+    walk_guards(body, inner, lc_, [&](const Expr& c, const Scope& sc) {
+      if (!ir::uses_var(c, v)) return;
+      auto l = relax(c, sc.ranges, v);
+      if (!l) return;
+      int64_t a = 0;
+      Linear rest;
+      rest.c = l->c;
+      for (auto& [atom, k] : l->terms) {
+        if (atom.get() == v) {
+          a += k;
+        } else {
+          // Every other value must be defined outside the loop and the same in every
+          // invocation (the bounds of a loop holding a barrier must be uniform).
+          for (auto* u : vars_of(atom))
+            if (u == v || (bound_.count(u) && !scope.uniform.count(u))) return;
+          rest.terms.push_back({atom, k});
+        }
+      }
+      if (a <= 0) return;
+      // a*v + rest <= -1  <=>  v < ceil((-rest) / a)  =  max(-rest - 1 + a, 0) / a.
+      Linear num;
+      for (auto& [atom, k] : rest.terms) num.terms.push_back({atom, -k});
+      num.c = -rest.c - 1 + a;
+      Expr t = ir::Div::make(ir::Max::make(from_linear(num, ir::DType::i32()), make_int(0)),
+                             make_int(a));
+      add_unique(relaxed, c);
+      add_unique(limits, simplify(t));
+    });
+    if (relaxed.empty()) return rebuilt;
+    Expr split = op.extent;
+    for (auto& t : limits) split = ir::Min::make(split, t);
+    split = simplify(split);
+    if (ir::deep_equal(split, op.extent)) return rebuilt;
+    int dropped = 0;
+    Stmt interior = drop_guards(body, relaxed, &dropped);
+    if (dropped == 0) return rebuilt;
+    ++stats_.loops;
+    Stmt main = ir::For::make(op.var, make_int(0), split, ir::ForKind::Serial, interior);
+    Stmt tail = ir::For::make(op.var, split, simplify(ir::Sub::make(op.extent, split)),
+                              ir::ForKind::Serial, body);
+    return ir::Seq::make({main, tail});
+  }
+
+  // Variables bound anywhere in the kernel (everything else in a guard is a symbol).
+  NodeSet bound_;
+
+ private:
+  const LaunchConfig& lc_;
+  PartitionStats& stats_;
+};
+
+NodeSet bound_vars(const Stmt& s) {
+  struct V : ir::IRVisitor {
+    NodeSet found;
+    void visit_For(const ir::For& op) override {
+      found.insert(op.var.get());
+      ir::IRVisitor::visit_For(op);
+    }
+    void visit_LetStmt(const ir::LetStmt& op) override {
+      found.insert(op.var.get());
+      ir::IRVisitor::visit_LetStmt(op);
+    }
+  } v;
+  v.visit(s);
+  return v.found;
+}
+
+// The workgroup's interior: below the lets of the thread indices, `if (c) {body without the
+// guards c implies} else {body}` when that removes a guard inside a loop.
+Stmt version_workgroup(const Stmt& s, const LaunchConfig& lc, const NodeSet& bound, Scope scope,
+                       PartitionStats& stats) {
+  if (auto* let = s.as<ir::LetStmt>(); let && let->value.as<ir::ThreadIndex>()) {
+    auto* t = let->value.as<ir::ThreadIndex>();
+    if (t->axis == ir::ThreadAxis::LocalId)
+      scope.ranges[let->var.get()] = {0, lc.workgroup_size[t->dim] - 1};
+    else
+      scope.uniform.insert(let->var.get());
+    Stmt b = version_workgroup(let->body, lc, bound, scope, stats);
+    return b.same_as(let->body) ? s : ir::LetStmt::make(let->var, let->value, b);
+  }
+  std::vector<Expr> relaxed, conds;
+  bool in_loop = false;  // a dropped guard sits in a loop (else one copy of the body is enough)
+  walk_guards(s, scope, lc, [&](const Expr& c, const Scope& sc) {
+    auto l = relax(c, sc.ranges, nullptr);
+    if (!l) return;
+    for (auto& [atom, k] : l->terms)
+      for (auto* u : vars_of(atom))
+        if (bound.count(u) && !scope.uniform.count(u)) return;  // only workgroup ids + symbols
+    if (!contains(relaxed, c)) {
+      relaxed.push_back(c);
+      add_unique(conds, simplify(as_condition(*l)));
+    }
+    in_loop = in_loop || sc.loops > 0;
+  });
+  if (relaxed.empty() || !in_loop || !has_loop_or_barrier(s)) return s;
+  int dropped = 0;
+  Stmt fast = drop_guards(s, relaxed, &dropped);
+  if (dropped == 0) return s;
+  stats.interior = true;
+  return ir::IfThenElse::make(conjunction(conds), fast, s);
+}
+
+}  // namespace
+
+ir::Stmt partition_loops(const ir::Stmt& body, const LaunchConfig& lc, PartitionStats* stats) {
+  PartitionStats local;
+  PartitionStats& st = stats ? *stats : local;
+  Partitioner p(lc, st);
+  p.bound_ = bound_vars(body);
+  Stmt s = p.mutate(body);
+  return version_workgroup(s, lc, p.bound_, Scope{}, st);
+}
+
+}  // namespace webtx::lowering
