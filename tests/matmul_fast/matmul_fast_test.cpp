@@ -13,6 +13,7 @@
 #include <gtest/gtest.h>
 
 #include <array>
+#include <unordered_map>
 #include <random>
 
 #include "../spirv/vk_test_util.hpp"
@@ -111,15 +112,18 @@ TEST(MatmulFast, SymbolicTailShapeOnCpu) {
   expect_close(eval::run_program(c.program, c.inputs, c.symbols), c, "cpu tail");
 }
 
-// Loop partitioning (webtx/lower/partition_loops.hpp) on the symbolic kernel: under the
-// workgroup ids, `if (tile inside C) {interior} else {boundary}`; the interior's main K loop
-// (whole 16-steps) holds no guard at all, its K tail does.
-TEST(MatmulFast, SymbolicInteriorIsGuardFree) {
+// Loop partitioning (webtx/lower/partition_loops.hpp) on the symbolic kernel: three kernels.
+// `matmul` (interior workgroups, K divisible by 16) has no guard at all; `matmul_tail` (interior
+// workgroups, a partial last K step) has guards only in its K tail loop; `matmul_boundary` runs
+// the guarded code in edge workgroups. Each launch is empty when the shapes do not need it.
+TEST(MatmulFast, SymbolicShapesGetGuardFreeVersions) {
   Case c = fast_matmul(130, 136, 37, true);
-  const ir::Stmt* s = &c.program.kernels[0].body;
-  while (auto* l = s->as<ir::LetStmt>()) s = &l->body;
-  auto* version = s->as<ir::IfThenElse>();
-  ASSERT_TRUE(version && version->else_case.defined()) << ir::to_string(*s);
+  const auto& ks = c.program.kernels;
+  ASSERT_EQ(ks.size(), 3u);
+  EXPECT_EQ(ks[0].name, "matmul");
+  EXPECT_EQ(ks[1].name, "matmul_tail");
+  EXPECT_EQ(ks[2].name, "matmul_boundary");
+  EXPECT_EQ(count(ks[0].body).branches, 0) << ir::to_string(ks[0]);
   struct Loops : ir::IRVisitor {
     std::vector<const ir::For*> serial;
     void visit_For(const ir::For& op) override {
@@ -127,11 +131,32 @@ TEST(MatmulFast, SymbolicInteriorIsGuardFree) {
       ir::IRVisitor::visit_For(op);
     }
   } loops;
-  loops.visit(version->then_case);
+  loops.visit(ks[1].body);
   ASSERT_EQ(loops.serial.size(), 2u);  // the main K loop and its tail
-  EXPECT_EQ(count(loops.serial[0]->body).branches, 0) << ir::to_string(version->then_case);
+  EXPECT_EQ(count(loops.serial[0]->body).branches, 0);
   EXPECT_GT(count(loops.serial[1]->body).branches, 0);
-  EXPECT_GT(count(version->else_case).branches, count(version->then_case).branches);
+  EXPECT_GT(count(ks[2].body).branches, 0);
+  for (auto& k : ks) EXPECT_FALSE(k.variant.empty()) << k.name;
+
+  // Which launches are empty, per shape: [interior, interior with K tail, boundary].
+  auto launched = [&](int64_t m, int64_t n, int64_t k) {
+    std::unordered_map<const ir::ExprNode*, int64_t> syms;
+    for (auto& s : c.program.symbols) {
+      const auto& name = s.as<ir::Variable>()->name;
+      syms[s.get()] = name == "M" ? m : name == "N" ? n : k;
+    }
+    std::array<bool, 3> out{};
+    for (size_t i = 0; i < 3; ++i) {
+      int64_t g = 1;
+      for (auto& e : ks[i].grid) g *= ir::eval_scalar(e, syms);
+      out[i] = g > 0;
+    }
+    return out;
+  };
+  EXPECT_EQ(launched(256, 384, 64), (std::array<bool, 3>{true, false, false}));
+  EXPECT_EQ(launched(256, 384, 65), (std::array<bool, 3>{false, true, false}));
+  EXPECT_EQ(launched(257, 384, 64), (std::array<bool, 3>{true, false, true}));
+  EXPECT_EQ(launched(100, 100, 100), (std::array<bool, 3>{false, false, true}));
 }
 
 // Symbolic shapes that divide every tile (only the interior runs), a size-1 shape (only the

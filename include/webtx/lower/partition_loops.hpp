@@ -11,22 +11,40 @@
 //    a > 0) give the largest T with the guards true for every v < T; the loop becomes
 //    `for v in [0, min(X, T))` without those guards, then `for v in [min(X, T), X)` with them
 //    (the tail: at most a tile's worth of iterations).
-//  * The workgroup: the relaxed guards that depend only on workgroup ids and symbols become
-//    `if (interior) { body without them } else { body }` right under the workgroup-id lets.
-// Both conditions are uniform (workgroup ids, symbols, uniform loop indices), so barriers stay
-// in uniform control flow. With shapes that divide the tiles the boundary code never runs; with
-// shapes that do not, it runs only for the edge tiles and the last partial step.
+//  * The workgroup: the relaxed guards that depend only on workgroup ids and symbols give, per
+//    workgroup dimension, how many workgroups lie inside the tensors. The kernel becomes
+//    separate kernels (one pipeline each, so each compiles like a constant-shape kernel): the
+//    interior, launched over those workgroups without the guards, and the boundary, launched
+//    over the whole grid, returning at once in interior workgroups. When the guards do not
+//    separate by dimension, one kernel holds `if (interior) {...} else {boundary}`.
+//  * Loop tails that depend on symbols only: the interior kernel comes twice, without the
+//    tails (launched when every loop step divides) and with them (launched otherwise).
+// Launches a version does not need for the call's shapes have 0 workgroups (the host skips
+// them): with shapes that divide the tiles only the first kernel runs. The boundary version
+// keeps its loops rolled (it runs for edge tiles only; unrolled, each guard is code of its own).
+// Every condition is uniform (workgroup ids, symbols, uniform loop indices), so barriers stay
+// in uniform control flow.
+#include <array>
+#include <string>
+#include <vector>
+
 #include "webtx/ir/stmt.hpp"
 #include "webtx/lower/bind_threads.hpp"
 
 namespace webtx::lowering {
 
-struct PartitionStats {
-  int loops = 0;       // serial loops split into an interior and a tail
-  bool interior = false;  // whether the workgroup got an interior/boundary version
+// One version of a kernel: `suffix` is appended to the kernel's name, `variant` says which
+// workgroups and shapes it serves (dumps and the model description show it), and `grid` is
+// the launch, 0 workgroups when the version has nothing to do for the call's shapes (the
+// host skips empty launches).
+struct KernelVersion {
+  std::string suffix, variant;
+  ir::Stmt body;
+  std::array<ir::Expr, 3> grid;
 };
 
-ir::Stmt partition_loops(const ir::Stmt& body, const LaunchConfig& lc,
-                         PartitionStats* stats = nullptr);
+// The versions of one kernel, in dispatch order (one, unchanged apart from its loops, when
+// nothing is worth versioning).
+std::vector<KernelVersion> partition_kernel(const ir::Stmt& body, const LaunchConfig& lc);
 
 }  // namespace webtx::lowering

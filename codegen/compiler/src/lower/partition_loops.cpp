@@ -1,7 +1,10 @@
 // Definitions for webtx/lower/partition_loops.hpp.
 #include "webtx/lower/partition_loops.hpp"
 
+#include <cstdlib>
 #include <optional>
+#include <unordered_map>
+#include <string>
 #include <unordered_set>
 #include <vector>
 
@@ -193,9 +196,13 @@ Stmt drop_guards(const Stmt& s, const std::vector<Expr>& drop, int* dropped = nu
 
 class Partitioner : public ir::IRMutator {
  public:
-  Partitioner(const LaunchConfig& lc, PartitionStats& stats) : lc_(lc), stats_(stats) {}
+  Partitioner(const LaunchConfig& lc, NodeSet bound) : lc_(lc), bound_(std::move(bound)) {}
   using ir::IRMutator::mutate;
   Scope scope;
+  // The start of every tail loop made, and the tail extents (X - split) that depend on symbols
+  // only (the same for the whole launch: the host can tell whether any tail runs).
+  std::vector<Expr> tail_starts, uniform_tails;
+  bool all_tails_uniform = true;
 
   Stmt mutate_LetStmt(const Stmt& s, const ir::LetStmt& op) override {
     Scope saved = scope;
@@ -250,14 +257,8 @@ class Partitioner : public ir::IRMutator {
         }
       }
       if (a <= 0) return;
-      // a*v + rest <= -1  <=>  v < ceil((-rest) / a)  =  max(-rest - 1 + a, 0) / a.
-      Linear num;
-      for (auto& [atom, k] : rest.terms) num.terms.push_back({atom, -k});
-      num.c = -rest.c - 1 + a;
-      Expr t = ir::Div::make(ir::Max::make(from_linear(num, ir::DType::i32()), make_int(0)),
-                             make_int(a));
       add_unique(relaxed, c);
-      add_unique(limits, simplify(t));
+      add_unique(limits, simplify(threshold(rest, a)));
     });
     if (relaxed.empty()) return rebuilt;
     Expr split = op.extent;
@@ -267,19 +268,32 @@ class Partitioner : public ir::IRMutator {
     int dropped = 0;
     Stmt interior = drop_guards(body, relaxed, &dropped);
     if (dropped == 0) return rebuilt;
-    ++stats_.loops;
+    Expr tail_extent = simplify(ir::Sub::make(op.extent, split));
+    bool uniform = true;
+    for (auto* u : vars_of(tail_extent)) uniform = uniform && !bound_.count(u);
+    if (uniform)
+      uniform_tails.push_back(tail_extent);
+    else
+      all_tails_uniform = false;
+    tail_starts.push_back(split);
     Stmt main = ir::For::make(op.var, make_int(0), split, ir::ForKind::Serial, interior);
-    Stmt tail = ir::For::make(op.var, split, simplify(ir::Sub::make(op.extent, split)),
-                              ir::ForKind::Serial, body);
+    Stmt tail = ir::For::make(op.var, split, tail_extent, ir::ForKind::Serial, body);
     return ir::Seq::make({main, tail});
   }
 
-  // Variables bound anywhere in the kernel (everything else in a guard is a symbol).
-  NodeSet bound_;
+  // The largest T with a*v + rest <= -1 for every 0 <= v < T (0 if none):
+  // v < ceil(-rest / a) = max(-rest - 1 + a, 0) / a.
+  static Expr threshold(const Linear& rest, int64_t a) {
+    Linear num;
+    for (auto& [atom, k] : rest.terms) num.terms.push_back({atom, -k});
+    num.c = -rest.c - 1 + a;
+    return ir::Div::make(ir::Max::make(from_linear(num, ir::DType::i32()), make_int(0)),
+                         make_int(a));
+  }
 
  private:
   const LaunchConfig& lc_;
-  PartitionStats& stats_;
+  NodeSet bound_;
 };
 
 NodeSet bound_vars(const Stmt& s) {
@@ -298,50 +312,151 @@ NodeSet bound_vars(const Stmt& s) {
   return v.found;
 }
 
-// The workgroup's interior: below the lets of the thread indices, `if (c) {body without the
-// guards c implies} else {body}` when that removes a guard inside a loop.
-Stmt version_workgroup(const Stmt& s, const LaunchConfig& lc, const NodeSet& bound, Scope scope,
-                       PartitionStats& stats) {
-  if (auto* let = s.as<ir::LetStmt>(); let && let->value.as<ir::ThreadIndex>()) {
-    auto* t = let->value.as<ir::ThreadIndex>();
-    if (t->axis == ir::ThreadAxis::LocalId)
-      scope.ranges[let->var.get()] = {0, lc.workgroup_size[t->dim] - 1};
-    else
-      scope.uniform.insert(let->var.get());
-    Stmt b = version_workgroup(let->body, lc, bound, scope, stats);
-    return b.same_as(let->body) ? s : ir::LetStmt::make(let->var, let->value, b);
-  }
-  std::vector<Expr> relaxed, conds;
-  bool in_loop = false;  // a dropped guard sits in a loop (else one copy of the body is enough)
-  walk_guards(s, scope, lc, [&](const Expr& c, const Scope& sc) {
-    auto l = relax(c, sc.ranges, nullptr);
-    if (!l) return;
-    for (auto& [atom, k] : l->terms)
-      for (auto* u : vars_of(atom))
-        if (bound.count(u) && !scope.uniform.count(u)) return;  // only workgroup ids + symbols
-    if (!contains(relaxed, c)) {
-      relaxed.push_back(c);
-      add_unique(conds, simplify(as_condition(*l)));
+// `s` with the tail loops (serial loops starting at one of `starts`) removed.
+Stmt drop_tails(const Stmt& s, const std::vector<Expr>& starts) {
+  struct M : ir::IRMutator {
+    const std::vector<Expr>& starts;
+    explicit M(const std::vector<Expr>& t) : starts(t) {}
+    using ir::IRMutator::mutate;
+    Stmt mutate_For(const Stmt& st, const ir::For& op) override {
+      if (op.for_kind == ir::ForKind::Serial && contains(starts, op.min)) return ir::Seq::make({});
+      return ir::IRMutator::mutate_For(st, op);
     }
-    in_loop = in_loop || sc.loops > 0;
-  });
-  if (relaxed.empty() || !in_loop || !has_loop_or_barrier(s)) return s;
-  int dropped = 0;
-  Stmt fast = drop_guards(s, relaxed, &dropped);
-  if (dropped == 0) return s;
-  stats.interior = true;
-  return ir::IfThenElse::make(conjunction(conds), fast, s);
+  } m(starts);
+  return m.mutate(s);
+}
+
+// Unrolled loops back to serial loops: the boundary copy runs for the edge tiles only, and
+// unrolled, each of its guards would be code of its own (much larger shaders, measured slower).
+Stmt roll(const Stmt& s) {
+  struct M : ir::IRMutator {
+    using ir::IRMutator::mutate;
+    Stmt mutate_For(const Stmt& st, const ir::For& op) override {
+      if (op.for_kind != ir::ForKind::Unrolled) return ir::IRMutator::mutate_For(st, op);
+      return ir::For::make(op.var, op.min, op.extent, ir::ForKind::Serial, mutate(op.body));
+    }
+  } m;
+  return m.mutate(s);
+}
+
+// Rebuilds the chain of thread-index lets `prefix` (outermost first) around `body`.
+Stmt wrap(const std::vector<const ir::LetStmt*>& prefix, Stmt body) {
+  for (auto it = prefix.rbegin(); it != prefix.rend(); ++it)
+    body = ir::LetStmt::make((*it)->var, (*it)->value, body);
+  return body;
+}
+
+// 1 when e > 0, else 0, for e >= 0.
+Expr positive(const Expr& e) { return simplify(ir::Min::make(e, make_int(1))); }
+
+Expr sum(const std::vector<Expr>& terms) {
+  Expr r = make_int(0);
+  for (auto& t : terms) r = ir::Add::make(r, t);
+  return simplify(r);
+}
+
+std::array<Expr, 3> gated(std::array<Expr, 3> grid, const Expr& indicator) {
+  grid[0] = simplify(ir::Mul::make(grid[0], indicator));
+  return grid;
 }
 
 }  // namespace
 
-ir::Stmt partition_loops(const ir::Stmt& body, const LaunchConfig& lc, PartitionStats* stats) {
-  PartitionStats local;
-  PartitionStats& st = stats ? *stats : local;
-  Partitioner p(lc, st);
-  p.bound_ = bound_vars(body);
-  Stmt s = p.mutate(body);
-  return version_workgroup(s, lc, p.bound_, Scope{}, st);
+std::vector<KernelVersion> partition_kernel(const ir::Stmt& body, const LaunchConfig& lc) {
+  const NodeSet bound = bound_vars(body);
+  Partitioner part(lc, bound);
+  const Stmt p = part.mutate(body);
+
+  // The thread-index lets at the top, then the rest.
+  std::vector<const ir::LetStmt*> prefix;
+  Scope scope;
+  std::unordered_map<const ir::ExprNode*, int> wg_dim;
+  const Stmt* rest = &p;
+  while (auto* let = rest->as<ir::LetStmt>()) {
+    auto* t = let->value.as<ir::ThreadIndex>();
+    if (!t) break;
+    prefix.push_back(let);
+    if (t->axis == ir::ThreadAxis::LocalId) {
+      scope.ranges[let->var.get()] = {0, lc.workgroup_size[t->dim] - 1};
+    } else {
+      scope.uniform.insert(let->var.get());
+      wg_dim[let->var.get()] = t->dim;
+    }
+    rest = &let->body;
+  }
+
+  // Guards that hold for a whole workgroup whose tile is inside the tensors: each relaxed to
+  // `a * wid_d + r < 0` gives the number of such workgroups along d.
+  std::vector<Expr> relaxed, conds;
+  std::array<std::vector<Expr>, 3> limits;
+  bool per_dim = true, in_loop = false;
+  walk_guards(*rest, scope, lc, [&](const Expr& c, const Scope& sc) {
+    auto l = relax(c, sc.ranges, nullptr);
+    if (!l) return;
+    int dim = -1;
+    int64_t a = 0;
+    Linear r;
+    r.c = l->c;
+    for (auto& [atom, k] : l->terms) {
+      for (auto* u : vars_of(atom))
+        if (bound.count(u) && !scope.uniform.count(u)) return;  // only workgroup ids + symbols
+      auto it = wg_dim.find(atom.get());
+      if (it != wg_dim.end() && (dim < 0 || dim == it->second)) {
+        dim = it->second, a += k;
+      } else {
+        for (auto* u : vars_of(atom)) per_dim = per_dim && !wg_dim.count(u);
+        r.terms.push_back({atom, k});
+      }
+    }
+    if (contains(relaxed, c)) return;
+    relaxed.push_back(c);
+    add_unique(conds, simplify(as_condition(*l)));
+    in_loop = in_loop || sc.loops > 0;
+    if (dim < 0 || a <= 0)
+      per_dim = false;
+    else
+      add_unique(limits[dim], simplify(Partitioner::threshold(r, a)));
+  });
+
+  const bool tails = !part.tail_starts.empty() && part.all_tails_uniform;
+  const Expr any_tail = tails ? positive(sum(part.uniform_tails)) : Expr();
+  // The interior kernels: without the tail loops when no tail runs, and with them.
+  auto interior_versions = [&](const Stmt& interior, const std::array<Expr, 3>& grid,
+                               const std::string& what) {
+    std::vector<KernelVersion> v;
+    if (!tails) {
+      v.push_back({"", what, interior, grid});
+      return v;
+    }
+    v.push_back({"", what + "; shapes that divide every loop step",
+                 drop_tails(interior, part.tail_starts),
+                 gated(grid, simplify(ir::Sub::make(make_int(1), any_tail)))});
+    v.push_back({"_tail", what + "; the last partial loop steps", interior, gated(grid, any_tail)});
+    return v;
+  };
+
+  int dropped = 0;
+  Stmt fast = relaxed.empty() ? *rest : drop_guards(*rest, relaxed, &dropped);
+  if (dropped == 0 || !in_loop || !has_loop_or_barrier(*rest))
+    return interior_versions(p, lc.grid, part.tail_starts.empty() ? "" : "every workgroup");
+  if (!per_dim) {
+    // Interior and boundary in one kernel, chosen per workgroup.
+    Stmt both = wrap(prefix, ir::IfThenElse::make(conjunction(conds), fast, roll(*rest)));
+    return interior_versions(both, lc.grid, "interior and boundary workgroups");
+  }
+  // Separate kernels: each compiles like a constant-shape one (a kernel that holds both
+  // versions was measured several times slower on the H100 through Dawn).
+  std::array<Expr, 3> inner = lc.grid;
+  std::vector<Expr> outside;  // workgroups along each dimension outside the interior
+  for (int d = 0; d < 3; ++d) {
+    for (auto& t : limits[d]) inner[d] = ir::Min::make(inner[d], t);
+    inner[d] = simplify(inner[d]);
+    outside.push_back(simplify(ir::Sub::make(lc.grid[d], inner[d])));
+  }
+  auto versions = interior_versions(wrap(prefix, fast), inner, "interior workgroups");
+  Stmt edge = wrap(prefix, ir::IfThenElse::make(ir::Not::make(conjunction(conds)), roll(*rest)));
+  versions.push_back({"_boundary", "boundary workgroups", edge, gated(lc.grid, positive(sum(outside)))});
+  return versions;
 }
 
 }  // namespace webtx::lowering
