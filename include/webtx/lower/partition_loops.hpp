@@ -19,6 +19,9 @@
 //    separate by dimension, one kernel holds `if (interior) {...} else {boundary}`.
 //  * Loop tails that depend on symbols only: the interior kernel comes twice, without the
 //    tails (launched when every loop step divides) and with them (launched otherwise).
+//  * Row strides: the tail-free interior kernel comes once more, first, for calls whose
+//    symbols in global indices are multiples of 4 (`_vec4`: each such symbol s is 4 * (s / 4)
+//    in its body, so vectorize proves its global copies 4-aligned, as with constant shapes).
 // Launches a version does not need for the call's shapes have 0 workgroups (the host skips
 // them): with shapes that divide the tiles only the first kernel runs. The boundary version
 // keeps its loops rolled (it runs for edge tiles only; unrolled, each guard is code of its own).
@@ -41,6 +44,9 @@ struct KernelVersion {
   std::string suffix, variant;
   ir::Stmt body;
   std::array<ir::Expr, 3> grid;
+  // Symbols that are multiples of 4 whenever this version is launched (row strides: global
+  // copies can then be vec4; vectorize.hpp).
+  std::vector<ir::Expr> aligned = {};
 };
 
 // The versions of one kernel, in dispatch order (one, unchanged apart from its loops, when

@@ -157,7 +157,7 @@ ir::Program lower(const Schedule& s, std::string name, std::vector<ir::Operation
       b = simplify(b, so);
       vstep("simplify", b);
       if (opt.vectorize) {
-        b = vectorize(b);
+        b = vectorize(b, v.aligned);
         vstep("vectorize", b);
       }
       for (auto& fv : free_vars(b)) lowering::detail::collect_symbols(fv, prog.symbols);

@@ -355,6 +355,48 @@ Expr sum(const std::vector<Expr>& terms) {
   return simplify(r);
 }
 
+// Symbols (variables bound nowhere in the kernel) in the indices of global loads and stores
+// inside vectorized loops: the strides a vec4 copy needs divisible by 4.
+std::vector<Expr> stride_symbols(const Stmt& s, const NodeSet& bound) {
+  struct V : ir::IRVisitor {
+    const NodeSet& bound;
+    std::vector<Expr> found;
+    int vector_loops = 0;
+    explicit V(const NodeSet& b) : bound(b) {}
+    using ir::IRVisitor::visit;
+    void note(const ir::Buffer& b, const Expr& index) {
+      if (!vector_loops || b->scope != ir::MemScope::Global) return;
+      struct C : ir::IRVisitor {
+        V* v;
+        using ir::IRVisitor::visit;
+        void visit(const Expr& x) override {
+          if (x.defined() && x.kind() == ir::ExprKind::Variable && !v->bound.count(x.get()))
+            add_unique(v->found, x);
+          ir::IRVisitor::visit(x);
+        }
+      } c;
+      c.v = this;
+      c.visit(index);
+    }
+    void visit_For(const ir::For& op) override {
+      const int vec = op.for_kind == ir::ForKind::Vectorized ? 1 : 0;
+      vector_loops += vec;
+      ir::IRVisitor::visit_For(op);
+      vector_loops -= vec;
+    }
+    void visit_Load(const ir::Load& op) override {
+      note(op.buffer, op.index);
+      ir::IRVisitor::visit_Load(op);
+    }
+    void visit_Store(const ir::Store& op) override {
+      note(op.buffer, op.index);
+      ir::IRVisitor::visit_Store(op);
+    }
+  } v(bound);
+  v.visit(s);
+  return v.found;
+}
+
 std::array<Expr, 3> gated(std::array<Expr, 3> grid, const Expr& indicator) {
   grid[0] = simplify(ir::Mul::make(grid[0], indicator));
   return grid;
@@ -421,16 +463,41 @@ std::vector<KernelVersion> partition_kernel(const ir::Stmt& body, const LaunchCo
   const bool tails = !part.tail_starts.empty() && part.all_tails_uniform;
   const Expr any_tail = tails ? positive(sum(part.uniform_tails)) : Expr();
   // The interior kernels: without the tail loops when no tail runs, and with them.
+  // The tail-free body, first in a version for row strides that are multiples of 4.
+  auto aligned_versions = [&](std::vector<KernelVersion>& v, const Stmt& body,
+                              const std::array<Expr, 3>& grid, const std::string& what) {
+    // (Only for stages that are versioned anyway: a lone kernel stays one kernel.)
+    const std::vector<Expr> strides = what.empty() ? std::vector<Expr>{} : stride_symbols(body, bound);
+    if (strides.empty()) {
+      v.push_back({"", what, body, grid});
+      return;
+    }
+    std::vector<Expr> rem;
+    VarMap times4;
+    std::vector<std::pair<Expr, Expr>> lets;
+    for (auto& sym : strides) {
+      rem.push_back(ir::Mod::make(sym, make_int(4)));
+      Expr q = ir::Variable::make(ir::DType::i32(), sym.as<ir::Variable>()->name + "_div4");
+      times4[sym.get()] = ir::Mul::make(q, make_int(4));
+      lets.push_back({q, ir::Div::make(sym, make_int(4))});
+    }
+    const Expr misaligned = positive(sum(rem));
+    Stmt b4 = substitute(body, times4);
+    for (auto& [q, value] : lets) b4 = ir::LetStmt::make(q, value, b4);
+    v.push_back({"_vec4", what + "; row strides that are multiples of 4", b4,
+                 gated(grid, simplify(ir::Sub::make(make_int(1), misaligned))), strides});
+    v.push_back({"", what, body, gated(grid, misaligned)});
+  };
   auto interior_versions = [&](const Stmt& interior, const std::array<Expr, 3>& grid,
                                const std::string& what) {
     std::vector<KernelVersion> v;
     if (!tails) {
-      v.push_back({"", what, interior, grid});
+      aligned_versions(v, interior, grid, what);
       return v;
     }
-    v.push_back({"", what + "; shapes that divide every loop step",
-                 drop_tails(interior, part.tail_starts),
-                 gated(grid, simplify(ir::Sub::make(make_int(1), any_tail)))});
+    aligned_versions(v, drop_tails(interior, part.tail_starts),
+                     gated(grid, simplify(ir::Sub::make(make_int(1), any_tail))),
+                     what + "; shapes that divide every loop step");
     v.push_back({"_tail", what + "; the last partial loop steps", interior, gated(grid, any_tail)});
     return v;
   };
