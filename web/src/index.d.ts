@@ -110,6 +110,9 @@ export interface ModelSpec {
   kernels: ModelSpecKernel[];
   /** Absent when the model has no planned intermediates. */
   memory?: ModelSpecMemory;
+  /** The generator's build-time parameters the model read (add_webgpu_model's PARAMS, or
+   * their defaults), as text; {} after parsing when there were none. */
+  params?: Record<string, string>;
 }
 /** What parseModelSpec returns: the JSON plus lookups (memory.bufferOf: intermediate -> buffer). */
 export interface ParsedModelSpec extends ModelSpec {
