@@ -9,9 +9,10 @@
 #include "webtx/lower/bind_threads.hpp"
 #include "webtx/lower/bound_inference.hpp"
 #include "webtx/lower/context.hpp"
+#include "webtx/lower/cse.hpp"
 #include "webtx/lower/extract_kernel.hpp"
-#include "webtx/lower/inline_ops.hpp"
 #include "webtx/lower/hoist_guards.hpp"
+#include "webtx/lower/inline_ops.hpp"
 #include "webtx/lower/insert_barriers.hpp"
 #include "webtx/lower/legalize_intrinsics.hpp"
 #include "webtx/lower/schedule_ops.hpp"
@@ -143,6 +144,7 @@ ir::Program lower(const Schedule& s, std::string name, std::vector<ir::Operation
       body = vectorize(body);
       step("vectorize", body);
     }
+    body = common_subexpressions(body), step("common_subexpressions", body);
     for (auto& v : free_vars(body)) lowering::detail::collect_symbols(v, prog.symbols);
     ir::Kernel k = make_kernel(kname, body, lc, prog.tensors, prog.symbols);
     verify_kernel(k);
