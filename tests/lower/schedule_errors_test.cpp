@@ -10,16 +10,6 @@ using ir::ThreadAxis;
 using ::testing::AllOf;
 using ::testing::HasSubstr;
 
-#define EXPECT_USER_ERROR(stmt, matcher)                    \
-  do {                                                      \
-    try {                                                   \
-      stmt;                                                 \
-      ADD_FAILURE() << "expected a UserError from: " #stmt; \
-    } catch (const UserError& e) {                          \
-      EXPECT_THAT(std::string(e.what()), matcher);          \
-    }                                                       \
-  } while (0)
-
 struct Graph {
   ir::Operation a, b, c, d;
   ir::IterVar k;
@@ -132,9 +122,29 @@ TEST(ScheduleErrors, ComputeInlineInvalid) {
   EXPECT_USER_ERROR(s[g.d].compute_inline(), AllOf(HasSubstr("stage 'D'"), HasSubstr("output")));
   EXPECT_USER_ERROR(s[g.a].compute_inline(),
                     AllOf(HasSubstr("stage 'A'"), HasSubstr("placeholder")));
+  const int first_line = __LINE__ + 1;
   s[g.b].compute_inline();
   EXPECT_USER_ERROR(s[g.b].split(s[g.b].axis(0), 2),
                     AllOf(HasSubstr("stage 'B'"), HasSubstr("inlined")));
+  // Twice: an error naming the stage and where it was inlined first.
+  EXPECT_USER_ERROR(s[g.b].compute_inline(),
+                    AllOf(HasSubstr("stage 'B': compute_inline() called twice (first (at "),
+                          HasSubstr("schedule_errors_test.cpp:" + std::to_string(first_line))));
+}
+
+// Errors of the primitives end with the caller's file and line (std::source_location).
+TEST(ScheduleErrors, ErrorsNameTheCallersLine) {
+  Graph g;
+  auto s = create_schedule({g.d});
+  auto i = s[g.d].axis(0);
+  s[g.d].split(i, 4);
+  const int line = __LINE__ + 1;
+  EXPECT_USER_ERROR(s[g.d].split(i, 2),
+                    AllOf(HasSubstr("stage 'D': cannot split axis 'i'"), HasSubstr("(at "),
+                          HasSubstr("schedule_errors_test.cpp:" + std::to_string(line) + ")")));
+  const int tile_line = __LINE__ + 1;
+  EXPECT_USER_ERROR(s[g.c].tile(s[g.c].reduce_axis(0), s[g.c].reduce_axis(0), 2, 2),
+                    HasSubstr("schedule_errors_test.cpp:" + std::to_string(tile_line) + ")"));
 }
 
 TEST(ScheduleErrors, ComputeAtInvalid) {
