@@ -45,10 +45,11 @@ if(EXISTS ${CMAKE_CURRENT_LIST_DIR}/../runtime/wasm/CMakeLists.txt AND NOT TARGE
   set(WEBTX_JS_PACKAGE_DIR ${_webtx_js_package} CACHE INTERNAL "the webtx npm package")
   set(WEBTX_JS_ENTRY ${_webtx_js_package}/src/index.js CACHE INTERNAL
       "webtx JS runtime entry module")
-  # Loaders in this build tree import 'webtx': Node finds the package through this link (as
-  # a user's project finds it after `npm install <prefix>/share/webtx/web`).
-  file(MAKE_DIRECTORY ${PROJECT_BINARY_DIR}/node_modules)
-  file(CREATE_LINK ${_webtx_js_package} ${PROJECT_BINARY_DIR}/node_modules/webtx SYMBOLIC)
+  # Loaders in this build tree import 'webtx': Node finds the package through this link in
+  # the top build folder (as a user's project finds it after `npm install
+  # <prefix>/share/webtx/web`).
+  file(MAKE_DIRECTORY ${CMAKE_BINARY_DIR}/node_modules)
+  file(CREATE_LINK ${_webtx_js_package} ${CMAKE_BINARY_DIR}/node_modules/webtx SYMBOLIC)
 endif()
 set(WEBTX_JS_RUNTIME "webtx" CACHE STRING
     "Module specifier model loaders import the webtx JS runtime from (the npm package's name)")

@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { parseModelSpec } from '../../web/src/index.js';
 
 const [dirA, dirB, genA, genB] = process.argv.slice(2);
@@ -20,4 +21,8 @@ assert.match(readFileSync(join(dirB, 'host_params_b_0_scaled.wgsl'), 'utf8'), /m
 const dts = readFileSync(join(dirB, 'host_params_b.d.ts'), 'utf8');
 assert.match(dts, /'x': TensorInput;/);
 assert.match(dts, /'out': TensorOutput;/);
+// The loader imports the runtime as 'webtx' (build/node_modules/webtx links web/ in this tree).
+const loader = await import(pathToFileURL(join(dirB, 'host_params_b.js')).href);
+assert.equal(typeof loader.loadModel, 'function');
+assert.equal(basename(new URL(loader.wasmUrl).pathname), 'host_params_b.wasm');
 console.log('PARAMS variants: ok');
