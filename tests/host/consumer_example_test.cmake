@@ -51,7 +51,7 @@ endforeach()
 run(${NODE} node_modules/typescript/bin/tsc --noEmit -p .)
 set(ENV{VK_ICD_FILENAMES} /usr/lib/chromium/vk_swiftshader_icd.json)
 run(${NODE} node_check.mjs)
-run(${NODE} node_modules/esbuild/bin/esbuild page.js --bundle --format=esm --target=es2022
+run(${WORK}/app/node_modules/esbuild/bin/esbuild page.js --bundle --format=esm --target=es2022
     --outfile=dist/page.js --log-level=warning)
 file(GLOB wasm ${WORK}/app/build/*/*.wasm)
 file(COPY ${wasm} ${WORK}/app/index.html ${WORK}/app/build/refs.json DESTINATION ${WORK}/app/dist)
