@@ -39,6 +39,7 @@ set(WEBTX_CONFIG_RUNTIME_OBJECT "\${PACKAGE_PREFIX_DIR}/${WEBTX_INSTALL_WASMDIR}
 set(WEBTX_CONFIG_IMPORTS_JS "\${PACKAGE_PREFIX_DIR}/${WEBTX_INSTALL_WASMDIR}/imports.js")
 set(WEBTX_CONFIG_JS_PACKAGE_DIR "\${PACKAGE_PREFIX_DIR}/${WEBTX_INSTALL_JSDIR}")
 set(WEBTX_CONFIG_CMAKE_DIR "\${CMAKE_CURRENT_LIST_DIR}")
+set(WEBTX_CONFIG_BUILD_TREE_DEPS "")
 configure_package_config_file(${PROJECT_SOURCE_DIR}/cmake/webtxConfig.cmake.in
   ${PROJECT_BINARY_DIR}/install-config/webtxConfig.cmake
   INSTALL_DESTINATION ${WEBTX_INSTALL_CMAKEDIR})
@@ -56,6 +57,9 @@ get_property(WEBTX_CONFIG_RUNTIME_OBJECT GLOBAL PROPERTY WEBTX_WASM_RUNTIME_OBJE
 get_property(WEBTX_CONFIG_IMPORTS_JS GLOBAL PROPERTY WEBTX_WASM_IMPORTS_JS)
 set(WEBTX_CONFIG_JS_PACKAGE_DIR ${PROJECT_SOURCE_DIR}/web)
 set(WEBTX_CONFIG_CMAKE_DIR ${PROJECT_SOURCE_DIR}/cmake)
+# Static libraries' private links are part of the exported link interface in the build tree
+# (webtx_model's $<BUILD_INTERFACE:nlohmann_json>), so the build tree's config finds them too.
+set(WEBTX_CONFIG_BUILD_TREE_DEPS "find_dependency(nlohmann_json 3)")
 configure_package_config_file(${PROJECT_SOURCE_DIR}/cmake/webtxConfig.cmake.in
   ${PROJECT_BINARY_DIR}/webtxConfig.cmake INSTALL_DESTINATION ${PROJECT_BINARY_DIR}
   INSTALL_PREFIX ${PROJECT_BINARY_DIR})
