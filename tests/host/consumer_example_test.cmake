@@ -43,6 +43,14 @@ file(WRITE ${WORK}/app/package.json
 file(REMOVE ${WORK}/app/package-lock.json)
 run(${NPM} install --offline --no-audit --no-fund --loglevel=error --install-links
     ${WORK}/prefix/share/webtx/web)
+# `npm pack` of the installed package ships its entries and types.
+execute_process(COMMAND ${NPM} pack --dry-run --json ${WORK}/prefix/share/webtx/web
+                WORKING_DIRECTORY ${WORK}/app OUTPUT_VARIABLE pack RESULT_VARIABLE rc)
+foreach(f package.json src/index.js src/index.d.ts src/node.js src/node.d.ts)
+  if(NOT rc EQUAL 0 OR NOT pack MATCHES "\"path\": \"${f}\"")
+    message(FATAL_ERROR "consumer_example_test: npm pack lacks ${f}: ${pack}")
+  endif()
+endforeach()
 foreach(p esbuild @esbuild typescript @typescript webgpu)
   if(EXISTS ${tools}/${p})
     file(CREATE_LINK ${tools}/${p} ${WORK}/app/node_modules/${p} SYMBOLIC)

@@ -55,4 +55,11 @@ if(NOT MODE STREQUAL "subdirectory")  # the version file accepts 0.1 (above) and
   if(rc EQUAL 0 OR NOT err MATCHES "webtx")
     message(FATAL_ERROR "consumer_test: find_package(webtx 9.0) did not fail naming webtx: ${err}")
   endif()
+  # A malformed PARAMS entry is a configure error naming the model and the entry.
+  execute_process(COMMAND ${CMAKE_COMMAND} -S ${consumer} -B ${WORK}/build_badparam
+    -DWEBTX_MODE=package -DVADD_PARAMS=tile -DCMAKE_PREFIX_PATH=${prefix}
+    RESULT_VARIABLE rc OUTPUT_QUIET ERROR_VARIABLE err)
+  if(rc EQUAL 0 OR NOT err MATCHES "add_webgpu_model\\(vadd\\): PARAMS entry 'tile' is not NAME=VALUE")
+    message(FATAL_ERROR "consumer_test: PARAMS tile did not fail naming vadd and 'tile': ${err}")
+  endif()
 endif()
