@@ -175,10 +175,13 @@ TEST(ScheduleErrors, LowerComputeAtReadTwice) {
   auto e = compute("E", {16},
                    [&](const Vars& v) { return ir::Mul::make(at(g.c, {v[0]}), at(g.d, {v[0]})); });
   auto s = create_schedule({e});
+  const int line = __LINE__ + 1;
   s[g.c].compute_at(s[g.d], s[g.d].axis(0));
+  // Found when lowering; the message names the compute_at call's line.
   EXPECT_USER_ERROR(
       lower(s, "m", {g.a}, {e}),
-      AllOf(HasSubstr("stage 'C' is computed at stage 'D'"), HasSubstr("stage 'E' reads it too")));
+      AllOf(HasSubstr("stage 'C' is computed at stage 'D'"), HasSubstr("stage 'E' reads it too"),
+            HasSubstr("schedule_errors_test.cpp:" + std::to_string(line) + ")")));
 }
 
 TEST(ScheduleErrors, LowerNonConstantRegion) {
@@ -189,7 +192,7 @@ TEST(ScheduleErrors, LowerNonConstantRegion) {
   d.reorder({i, o});
   s[g.c].compute_at(d, i);  // o (extent (n + 3) / 4) is inside the attach point
   EXPECT_USER_ERROR(lower(s, "m", {g.a}, {g.d}),
-                    AllOf(HasSubstr("stage 'C' computed at stage 'D' axis 'i_inner'"),
+                    AllOf(HasSubstr("stage 'C' computed at stage 'D' axis 'i_inner' (at "),
                           HasSubstr("axis 'i'"), HasSubstr("non-constant extent")));
 }
 
