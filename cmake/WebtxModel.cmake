@@ -1,19 +1,31 @@
 # add_webgpu_model(<name> SOURCES <generator.cpp>...
-#                  [MODEL <registered name>] [TARGET <target>] [OUTPUT_DIR <dir>]
-#                  [JS_RUNTIME <module>] [DUMP_IR])
+#                  [MODEL <registered name>] [PARAMS NAME=VALUE...] [TARGET <target>]
+#                  [OUTPUT_DIR <dir>] [JS_RUNTIME <module>] [DUMP_IR])
 #
 # Builds the generator (the sources, which use WEBTX_MODEL) natively, runs it at build time
 # and links its host-stub object with the wasm runtime through emcc. Produces in OUTPUT_DIR
 # (default: <current binary dir>/<name>):
-#   <name>.wasm, <name>.js (ES module exporting loadModel(opts)), <model>.manifest.json,
-#   the kernels' .wgsl/.spv/.spvasm, and with DUMP_IR <model>.ir.txt and <model>.host.ll.
-# Returns an ordinary target <name> (ALL) that builds them; <name>_generator is the native
-# generator. MODEL picks the WEBTX_MODEL to run (default <name>). TARGET names what the model is
-# built for (default webgpu: WebGPU's guaranteed limits; webgpu-f16, webgpu-large, ...: see
-# include/webtx/target.hpp): lowering and the backends reject kernels over its limits, and the
-# manifest records it; the runtime refuses a device that lacks what the kernels need.
-# JS_RUNTIME is the module specifier <name>.js imports the webtx JS runtime from (default: a
-# relative path to web/'s entry module, or the WEBTX_JS_RUNTIME cache variable).
+#   <name>.wasm, <name>.js (ES module exporting loadModel(opts)), <name>.d.ts (its types:
+#   the model's inputs, outputs and symbols by name), <name>.manifest.json, the kernels'
+#   .wgsl/.spv/.spvasm, and with DUMP_IR <name>.ir.txt and <name>.host.ll.
+# Returns an ordinary target <name> (ALL) that builds them; its WEBTX_GENERATOR property names
+# the native generator executable. One generator is built per set of SOURCES (in one
+# directory): every model made from the same sources runs the same executable, so another
+# model costs no native link. It is <first model's name>_generator.
+# MODEL picks the WEBTX_MODEL to run (default <name>); the outputs are named <name> either way.
+# PARAMS are the generator's build-time parameters (ctx.param<T>("tile", 128) in the model):
+# one source yields many variants, e.g.
+#   add_webgpu_model(mm_1024 SOURCES mm.cpp MODEL mm PARAMS N=1024 tile=128)
+# A malformed entry is a configure error; a parameter the model does not read, or a value that
+# does not parse as the type the model asks for, fails the build naming the model and the
+# parameter. The manifest records every parameter the model read ("params").
+# TARGET names what the model is built for (default webgpu: WebGPU's guaranteed limits;
+# webgpu-f16, webgpu-large, ...: see include/webtx/target.hpp): lowering and the backends
+# reject kernels over its limits, and the manifest records it; the runtime refuses a device
+# that lacks what the kernels need.
+# JS_RUNTIME is the module specifier <name>.js imports the webtx JS runtime from (default
+# 'webtx', the npm package: `npm install <prefix>/share/webtx/web` in the project that serves
+# or bundles the model; or the WEBTX_JS_RUNTIME cache variable). docs/install.md says more.
 #
 # The generator's sources are compiled for compile time, not run time (they run once, at build
 # time, and the heavy work is in the already optimised webtx::compiler): at -O0 and with one
@@ -29,11 +41,18 @@ include(${CMAKE_CURRENT_LIST_DIR}/WebtxEmscripten.cmake)
 if(EXISTS ${CMAKE_CURRENT_LIST_DIR}/../runtime/wasm/CMakeLists.txt AND NOT TARGET webtx_runtime_wasm
    AND TARGET webtx_generator_main)
   add_subdirectory(${CMAKE_CURRENT_LIST_DIR}/../runtime/wasm ${PROJECT_BINARY_DIR}/runtime/wasm)
-  get_filename_component(_webtx_js_entry ${CMAKE_CURRENT_LIST_DIR}/../web/src/index.js ABSOLUTE)
-  set(WEBTX_JS_ENTRY ${_webtx_js_entry} CACHE INTERNAL "webtx JS runtime entry module")
+  get_filename_component(_webtx_js_package ${CMAKE_CURRENT_LIST_DIR}/../web ABSOLUTE)
+  set(WEBTX_JS_PACKAGE_DIR ${_webtx_js_package} CACHE INTERNAL "the webtx npm package")
+  set(WEBTX_JS_ENTRY ${_webtx_js_package}/src/index.js CACHE INTERNAL
+      "webtx JS runtime entry module")
+  # Loaders in this build tree import 'webtx': Node finds the package through this link in
+  # the top build folder (as a user's project finds it after `npm install
+  # <prefix>/share/webtx/web`).
+  file(MAKE_DIRECTORY ${CMAKE_BINARY_DIR}/node_modules)
+  file(CREATE_LINK ${_webtx_js_package} ${CMAKE_BINARY_DIR}/node_modules/webtx SYMBOLIC)
 endif()
-set(WEBTX_JS_RUNTIME "" CACHE STRING
-    "Module specifier model loaders import the webtx JS runtime from ('' = relative path)")
+set(WEBTX_JS_RUNTIME "webtx" CACHE STRING
+    "Module specifier model loaders import the webtx JS runtime from (the npm package's name)")
 option(WEBTX_GENERATOR_FAST_COMPILE
        "Compile model generators at -O0 with a shared precompiled <webtx/generator.hpp>" ON)
 
@@ -62,7 +81,8 @@ function(webtx_generator_sources target)
 endfunction()
 
 function(add_webgpu_model name)
-  cmake_parse_arguments(PARSE_ARGV 1 ARG "DUMP_IR" "MODEL;TARGET;OUTPUT_DIR;JS_RUNTIME" "SOURCES")
+  cmake_parse_arguments(PARSE_ARGV 1 ARG "DUMP_IR" "MODEL;TARGET;OUTPUT_DIR;JS_RUNTIME"
+                        "SOURCES;PARAMS")
   if(ARG_UNPARSED_ARGUMENTS)
     message(FATAL_ERROR "add_webgpu_model(${name}): unknown arguments ${ARG_UNPARSED_ARGUMENTS}")
   endif()
@@ -87,34 +107,57 @@ function(add_webgpu_model name)
     get_filename_component(out ${ARG_OUTPUT_DIR} ABSOLUTE BASE_DIR ${CMAKE_CURRENT_BINARY_DIR})
   endif()
 
-  # 1. The native generator.
-  set(gen ${name}_generator)
-  add_executable(${gen} ${ARG_SOURCES})
-  target_link_libraries(${gen} PRIVATE webtx::webtx webtx::generator webtx::generator_main)
-  webtx_generator_sources(${gen})
-  foreach(src IN LISTS ARG_SOURCES)
-    if(src MATCHES "^\\$<TARGET_OBJECTS:([^>]+)>$")
-      if(TARGET ${CMAKE_MATCH_1})
-        webtx_generator_sources(${CMAKE_MATCH_1})
-      endif()
+  set(param_args)
+  foreach(kv IN LISTS ARG_PARAMS)
+    if(NOT kv MATCHES "^[A-Za-z_][A-Za-z0-9_]*=")
+      message(FATAL_ERROR "add_webgpu_model(${name}): PARAMS entry '${kv}' is not NAME=VALUE "
+                          "(NAME: letters, digits and _)")
     endif()
+    list(APPEND param_args --param ${kv})
   endforeach()
+
+  # 1. The native generator: one per set of sources (in this directory), shared by every
+  # model built from them.
+  set(key_sources)
+  foreach(src IN LISTS ARG_SOURCES)
+    if(NOT src MATCHES "^\\$<")
+      get_filename_component(src ${src} ABSOLUTE BASE_DIR ${CMAKE_CURRENT_SOURCE_DIR})
+    endif()
+    list(APPEND key_sources ${src})
+  endforeach()
+  string(SHA1 key "${CMAKE_CURRENT_SOURCE_DIR};${key_sources}")
+  get_property(gen GLOBAL PROPERTY WEBTX_GENERATOR_${key})
+  if(NOT gen)
+    set(gen ${name}_generator)
+    set_property(GLOBAL PROPERTY WEBTX_GENERATOR_${key} ${gen})
+    add_executable(${gen} ${ARG_SOURCES})
+    target_link_libraries(${gen} PRIVATE webtx::webtx webtx::generator webtx::generator_main)
+    webtx_generator_sources(${gen})
+    foreach(src IN LISTS ARG_SOURCES)
+      if(src MATCHES "^\\$<TARGET_OBJECTS:([^>]+)>$")
+        if(TARGET ${CMAKE_MATCH_1})
+          webtx_generator_sources(${CMAKE_MATCH_1})
+        endif()
+      endif()
+    endforeach()
+  endif()
 
   # 2. Run it. It rewrites outputs only when their content changes and always touches the
   # stamp; with Ninja (restat) an unchanged host object then skips the relink.
-  set(stamp ${out}/${model}.stamp)
-  set(host_o ${out}/${model}.host.o)
-  set(manifest ${out}/${model}.manifest.json)
-  set(gen_args -o ${out} --model ${model})
+  set(stamp ${out}/${name}.stamp)
+  set(host_o ${out}/${name}.host.o)
+  set(manifest ${out}/${name}.manifest.json)
+  set(dts ${out}/${name}.d.ts)
+  set(gen_args -o ${out} --model ${model} --name ${name} ${param_args})
   if(ARG_TARGET)
     list(APPEND gen_args --target ${ARG_TARGET})
   endif()
   if(ARG_DUMP_IR)
     list(APPEND gen_args --dump-ir)
   endif()
-  add_custom_command(OUTPUT ${stamp} BYPRODUCTS ${host_o} ${manifest}
+  add_custom_command(OUTPUT ${stamp} BYPRODUCTS ${host_o} ${manifest} ${dts}
     COMMAND $<TARGET_FILE:${gen}> ${gen_args}
-    DEPENDS ${gen} COMMENT "webtx: generating model ${model}" VERBATIM)
+    DEPENDS ${gen} COMMENT "webtx: generating model ${name}" VERBATIM)
 
   # 3. Link host stub + runtime into a standalone module whose only imports are webtx_js.*
   # (imports.js names them; any other undefined symbol fails the link).
@@ -137,18 +180,15 @@ function(add_webgpu_model name)
     set(js_runtime ${WEBTX_JS_RUNTIME})
   endif()
   if(NOT js_runtime)
-    file(RELATIVE_PATH js_runtime ${out} ${WEBTX_JS_ENTRY})
-    if(NOT js_runtime MATCHES "^\\.")
-      set(js_runtime ./${js_runtime})
-    endif()
+    set(js_runtime webtx)
   endif()
   file(CONFIGURE OUTPUT ${out}/${name}.js CONTENT [=[
 // Generated by add_webgpu_model(@name@). Loads @name@.wasm, which sits next to this file,
-// with the webtx JS runtime.
+// with the webtx JS runtime (the npm package; types in @name@.d.ts).
 import * as webtx from '@js_runtime@';
 
 export const wasmUrl = new URL('./@name@.wasm', import.meta.url);
-export const manifestUrl = new URL('./@model@.manifest.json', import.meta.url);
+export const manifestUrl = new URL('./@name@.manifest.json', import.meta.url);
 
 // opts are web/'s loadModel options (gpu, weights, log, ...); opts.wasm overrides the module source.
 export function loadModel(opts = {}) {
@@ -160,5 +200,6 @@ export function loadModel(opts = {}) {
   add_custom_target(${name} ALL DEPENDS ${wasm} ${stamp})
   set_target_properties(${name} PROPERTIES
     WEBTX_OUTPUT_DIR ${out} WEBTX_WASM ${wasm} WEBTX_MANIFEST ${manifest}
-    WEBTX_LOADER ${out}/${name}.js WEBTX_GENERATOR ${gen} WEBTX_TARGET "${ARG_TARGET}")
+    WEBTX_LOADER ${out}/${name}.js WEBTX_TYPES ${dts} WEBTX_GENERATOR ${gen}
+    WEBTX_TARGET "${ARG_TARGET}" WEBTX_PARAMS "${ARG_PARAMS}")
 endfunction()

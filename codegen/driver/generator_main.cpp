@@ -8,11 +8,13 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <map>
 #include <sstream>
 
 #include "webtx/codegen/backend.hpp"
 #include "webtx/codegen/describe_program.hpp"
 #include "webtx/codegen/host.hpp"
+#include "webtx/codegen/model_typescript.hpp"
 #include "webtx/generator.hpp"
 #include "webtx/ir/printer.hpp"
 #include "webtx/target.hpp"
@@ -25,16 +27,21 @@ namespace {
 struct Options {
   fs::path out_dir;
   std::string model;
+  std::string name;  // the output's name (default: the model's)
+  std::map<std::string, std::string> params;
   std::string target = "webgpu";
   bool dump_ir = false;
   bool list = false;
 };
 
 const char* kUsage =
-    "usage: <generator> -o <output dir> [--model <name>] [--target <target>] [--dump-ir] [--list]\n"
-    "Writes <model>.manifest.json, <model>.host.o, <model>_<i>_<kernel>.{wgsl,spv,spvasm}\n"
-    "and <model>.stamp into the output dir. --target names what the model is built for\n"
-    "(default webgpu; see include/webtx/target.hpp).\n";
+    "usage: <generator> -o <output dir> [--model <model>] [--name <name>] [--param NAME=VALUE]...\n"
+    "                   [--target <target>] [--dump-ir] [--list]\n"
+    "Runs WEBTX_MODEL <model> (needed when the generator registers several) with the given\n"
+    "build-time parameters (ctx.param) and writes <name>.manifest.json, <name>.host.o,\n"
+    "<name>.d.ts, <name>_<i>_<kernel>.{wgsl,spv,spvasm} and <name>.stamp into the output dir\n"
+    "(<name> defaults to <model>). --target names what the model is built for (default\n"
+    "webgpu; see include/webtx/target.hpp).\n";
 
 Options parse(int argc, char** argv) {
   Options o;
@@ -48,7 +55,17 @@ Options parse(int argc, char** argv) {
       o.out_dir = value();
     else if (a == "--model")
       o.model = value();
-    else if (a == "--target")
+    else if (a == "--name")
+      o.name = value();
+    else if (a == "--param") {
+      std::string kv = value();
+      auto eq = kv.find('=');
+      user_assert(eq != std::string::npos && eq > 0)
+          << "--param '" << kv << "': expected NAME=VALUE\n"
+          << kUsage;
+      user_assert(o.params.emplace(kv.substr(0, eq), kv.substr(eq + 1)).second)
+          << "--param " << kv.substr(0, eq) << " given twice";
+    } else if (a == "--target")
       o.target = value();
     else if (a == "--dump-ir")
       o.dump_ir = true;
@@ -104,8 +121,11 @@ int run(const Options& o) {
   }
   const Target target = target_by_name(o.target);
   ModelContext ctx(chosen->name);
+  ctx.set_params(o.params);
   chosen->fn(ctx);
+  ctx.check_params();
   ir::Program prog = lower_model(ctx, false, target);
+  if (!o.name.empty()) prog.name = o.name;
 
   fs::create_directories(o.out_dir);
   const std::string base = prog.name;
@@ -119,7 +139,8 @@ int run(const Options& o) {
       for (auto& field : a.manifest_fields) arts[i].fields.push_back(field);
     }
   }
-  const model::ModelSpec spec = codegen::describe_program(prog, arts, target, ctx.weights());
+  model::ModelSpec spec = codegen::describe_program(prog, arts, target, ctx.weights());
+  spec.params = ctx.params_used();
   codegen::HostStubOptions hopts;
   hopts.target = target;
   std::string llvm_ir;
@@ -127,6 +148,7 @@ int run(const Options& o) {
   std::vector<char> obj = codegen::compile_host_stub(spec, hopts);
   write_if_changed(o.out_dir / (base + ".manifest.json"), model::to_json(spec));
   write_if_changed(o.out_dir / (base + ".host.o"), std::string(obj.begin(), obj.end()));
+  write_if_changed(o.out_dir / (base + ".d.ts"), codegen::model_typescript(spec));
   if (o.dump_ir) {
     write_if_changed(o.out_dir / (base + ".ir.txt"), program_text(prog));
     write_if_changed(o.out_dir / (base + ".host.ll"), llvm_ir);

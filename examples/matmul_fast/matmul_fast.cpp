@@ -2,6 +2,9 @@
 // (fast_matmul.hpp). Constant shapes let lowering prove every bounds guard away and every
 // vec4 access aligned; the benchmark builds one model per N. matmul_fast_small (non-square)
 // and matmul_fast_any (symbolic M, N, K) are for the correctness tests on SwiftShader.
+#include <cstdlib>
+#include <string>
+
 #include <webtx/generator.hpp>
 
 #include "matmul_fast/fast_matmul.hpp"
@@ -22,24 +25,22 @@ void fast_matmul_model(ModelContext& ctx, E M, E N, E K, examples::FastMatmulTil
 }
 }  // namespace
 
-WEBTX_MODEL(matmul_fast_small, ctx) { fast_matmul_model<int64_t>(ctx, 256, 384, 96); }
-// Symbolic shapes: the same schedule with every tail guarded and scalar copies.
-WEBTX_MODEL(matmul_fast_any, ctx) { fast_matmul_model(ctx, Var("M"), Var("N"), Var("K")); }
-WEBTX_MODEL(matmul_fast_1024, ctx) { fast_matmul_model<int64_t>(ctx, 1024, 1024, 1024); }
-WEBTX_MODEL(matmul_fast_2048, ctx) { fast_matmul_model<int64_t>(ctx, 2048, 2048, 2048); }
-WEBTX_MODEL(matmul_fast_4096, ctx) { fast_matmul_model<int64_t>(ctx, 4096, 4096, 4096); }
-WEBTX_MODEL(matmul_fast_8192, ctx) { fast_matmul_model<int64_t>(ctx, 8192, 8192, 8192); }
-
-// The variant that reads A one row at a time (for comparison; WGSL only, not built as .wasm).
-WEBTX_MODEL(matmul_fast_row_1024, ctx) {
-  fast_matmul_model<int64_t>(ctx, 1024, 1024, 1024, {.a_by_row = true});
-}
-WEBTX_MODEL(matmul_fast_row_2048, ctx) {
-  fast_matmul_model<int64_t>(ctx, 2048, 2048, 2048, {.a_by_row = true});
-}
-WEBTX_MODEL(matmul_fast_row_4096, ctx) {
-  fast_matmul_model<int64_t>(ctx, 4096, 4096, 4096, {.a_by_row = true});
-}
-WEBTX_MODEL(matmul_fast_row_8192, ctx) {
-  fast_matmul_model<int64_t>(ctx, 8192, 8192, 8192, {.a_by_row = true});
+// One model, many variants (add_webgpu_model's PARAMS): N=<n> for an n x n x n matmul with
+// constant shapes, N=small for 256 x 384 x 96 (non-square), N=any for symbolic M, N, K (every
+// tail guarded, scalar copies); tile=<t> sets the workgroup's output tile; a_by_row=true reads A
+// one row at a time (a schedule variant for comparison, e.g. `matmul_fast_small_generator -o out
+// --model matmul_fast
+// --name matmul_fast_row_1024 --param N=1024 --param a_by_row=true` writes its WGSL).
+WEBTX_MODEL(matmul_fast, ctx) {
+  const std::string n = ctx.param<std::string>("N", "small");
+  examples::FastMatmulTiles tiles;
+  tiles.tile = ctx.param<int64_t>("tile", tiles.tile);
+  tiles.a_by_row = ctx.param("a_by_row", tiles.a_by_row);
+  if (n == "any") return fast_matmul_model(ctx, Var("M"), Var("N"), Var("K"), tiles);
+  if (n == "small") return fast_matmul_model<int64_t>(ctx, 256, 384, 96, tiles);
+  char* end = nullptr;
+  const long long size = std::strtoll(n.c_str(), &end, 10);
+  user_assert(!n.empty() && *end == '\0' && size > 0)
+      << "model matmul_fast: parameter 'N' is '" << n << "': expected small, any or a size";
+  fast_matmul_model<int64_t>(ctx, size, size, size, tiles);
 }

@@ -121,6 +121,7 @@ std::string to_json(const ModelSpec& m) {
                    {"tensors", tensors},
                    {"peak_bytes", extent_json(m.memory.peak_bytes)}};
   }
+  if (!m.params.empty()) j["params"] = m.params;
   return j.dump(2) + "\n";
 }
 
@@ -218,6 +219,7 @@ ModelSpec from_json(const std::string& text) {
     user_assert(mem.contains("peak_bytes")) << mw << " has no 'peak_bytes'";
     m.memory.peak_bytes = read_extent(mem["peak_bytes"], mw);
   }
+  m.params = field_or<std::map<std::string, std::string>>(j, "params", where, {});
   validate(m);
   return m;
 }

@@ -216,6 +216,49 @@ TEST(Driver, WeightsAreDescribedAfterTheOutputs) {
             std::string::npos);
 }
 
+// ctx.param: given text parsed as the type asked for, defaults otherwise, every read recorded;
+// a bad value or a parameter never read is a user error naming the model and the parameter.
+TEST(Driver, ParamsParseRecordAndCheck) {
+  auto err = [](auto&& f) -> std::string {
+    try {
+      f();
+    } catch (const webtx::UserError& e) {
+      return e.what();
+    }
+    return "(no error)";
+  };
+  webtx::ModelContext ctx("mm");
+  ctx.set_params(
+      {{"N", "4096"}, {"tile", "64"}, {"alpha", "0.5"}, {"relu", "on"}, {"act", "gelu"}});
+  EXPECT_EQ(ctx.param<int>("N", 128), 4096);
+  EXPECT_EQ(ctx.param<int64_t>("tile", 128), 64);
+  EXPECT_EQ(ctx.param("alpha", 1.0f), 0.5f);
+  EXPECT_TRUE(ctx.param("relu", false));
+  EXPECT_EQ(ctx.param<std::string>("act", "none"), "gelu");
+  EXPECT_EQ(ctx.param<int>("unroll", 4), 4);  // not given: the default, recorded
+  EXPECT_NO_THROW(ctx.check_params());
+  EXPECT_EQ(ctx.params_used(), (std::map<std::string, std::string>{{"N", "4096"},
+                                                                   {"act", "gelu"},
+                                                                   {"alpha", "0.5"},
+                                                                   {"relu", "true"},
+                                                                   {"tile", "64"},
+                                                                   {"unroll", "4"}}));
+  webtx::ModelContext bad("mm");
+  bad.set_params({{"N", "4k"}, {"small", "300"}, {"flag", "yes"}, {"tlie", "8"}});
+  EXPECT_EQ(
+      err([&] { bad.param<int>("N", 1); }),
+      "model mm: parameter 'N' is '4k', which is not an integer in [-2147483648, 2147483647]");
+  EXPECT_NE(err([&] {
+              bad.param<int8_t>("small", 1);
+            }).find("'300', which is not an integer in [-128, 127]"),
+            std::string::npos);
+  EXPECT_NE(
+      err([&] { bad.param("flag", false); }).find("parameter 'flag' is 'yes', which is not a bool"),
+      std::string::npos);
+  EXPECT_EQ(err([&] { bad.check_params(); }),
+            "model mm: unknown parameter 'tlie' (given tlie=8); the model reads N, flag, small");
+}
+
 TEST(Driver, RenameTensorReplacesEveryUse) {
   ir::Expr n = ir::Variable::make(ir::DType::i32(), "n");
   auto p = copy_program(n, {n}, {n});

@@ -10,16 +10,6 @@ using ir::ThreadAxis;
 using ::testing::AllOf;
 using ::testing::HasSubstr;
 
-#define EXPECT_USER_ERROR(stmt, matcher)                    \
-  do {                                                      \
-    try {                                                   \
-      stmt;                                                 \
-      ADD_FAILURE() << "expected a UserError from: " #stmt; \
-    } catch (const UserError& e) {                          \
-      EXPECT_THAT(std::string(e.what()), matcher);          \
-    }                                                       \
-  } while (0)
-
 struct Graph {
   ir::Operation a, b, c, d;
   ir::IterVar k;
@@ -132,9 +122,29 @@ TEST(ScheduleErrors, ComputeInlineInvalid) {
   EXPECT_USER_ERROR(s[g.d].compute_inline(), AllOf(HasSubstr("stage 'D'"), HasSubstr("output")));
   EXPECT_USER_ERROR(s[g.a].compute_inline(),
                     AllOf(HasSubstr("stage 'A'"), HasSubstr("placeholder")));
+  const int first_line = __LINE__ + 1;
   s[g.b].compute_inline();
   EXPECT_USER_ERROR(s[g.b].split(s[g.b].axis(0), 2),
                     AllOf(HasSubstr("stage 'B'"), HasSubstr("inlined")));
+  // Twice: an error naming the stage and where it was inlined first.
+  EXPECT_USER_ERROR(s[g.b].compute_inline(),
+                    AllOf(HasSubstr("stage 'B': compute_inline() called twice (first (at "),
+                          HasSubstr("schedule_errors_test.cpp:" + std::to_string(first_line))));
+}
+
+// Errors of the primitives end with the caller's file and line (std::source_location).
+TEST(ScheduleErrors, ErrorsNameTheCallersLine) {
+  Graph g;
+  auto s = create_schedule({g.d});
+  auto i = s[g.d].axis(0);
+  s[g.d].split(i, 4);
+  const int line = __LINE__ + 1;
+  EXPECT_USER_ERROR(s[g.d].split(i, 2),
+                    AllOf(HasSubstr("stage 'D': cannot split axis 'i'"), HasSubstr("(at "),
+                          HasSubstr("schedule_errors_test.cpp:" + std::to_string(line) + ")")));
+  const int tile_line = __LINE__ + 1;
+  EXPECT_USER_ERROR(s[g.c].tile(s[g.c].reduce_axis(0), s[g.c].reduce_axis(0), 2, 2),
+                    HasSubstr("schedule_errors_test.cpp:" + std::to_string(tile_line) + ")"));
 }
 
 TEST(ScheduleErrors, ComputeAtInvalid) {
@@ -165,10 +175,13 @@ TEST(ScheduleErrors, LowerComputeAtReadTwice) {
   auto e = compute("E", {16},
                    [&](const Vars& v) { return ir::Mul::make(at(g.c, {v[0]}), at(g.d, {v[0]})); });
   auto s = create_schedule({e});
+  const int line = __LINE__ + 1;
   s[g.c].compute_at(s[g.d], s[g.d].axis(0));
+  // Found when lowering; the message names the compute_at call's line.
   EXPECT_USER_ERROR(
       lower(s, "m", {g.a}, {e}),
-      AllOf(HasSubstr("stage 'C' is computed at stage 'D'"), HasSubstr("stage 'E' reads it too")));
+      AllOf(HasSubstr("stage 'C' is computed at stage 'D'"), HasSubstr("stage 'E' reads it too"),
+            HasSubstr("schedule_errors_test.cpp:" + std::to_string(line) + ")")));
 }
 
 TEST(ScheduleErrors, LowerNonConstantRegion) {
@@ -179,7 +192,7 @@ TEST(ScheduleErrors, LowerNonConstantRegion) {
   d.reorder({i, o});
   s[g.c].compute_at(d, i);  // o (extent (n + 3) / 4) is inside the attach point
   EXPECT_USER_ERROR(lower(s, "m", {g.a}, {g.d}),
-                    AllOf(HasSubstr("stage 'C' computed at stage 'D' axis 'i_inner'"),
+                    AllOf(HasSubstr("stage 'C' computed at stage 'D' axis 'i_inner' (at "),
                           HasSubstr("axis 'i'"), HasSubstr("non-constant extent")));
 }
 

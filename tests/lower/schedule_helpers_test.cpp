@@ -5,6 +5,7 @@
 namespace webtx::testing {
 namespace {
 
+using ::testing::AllOf;
 using ::testing::HasSubstr;
 
 ir::Operation matmul(const ir::Operation& a, const ir::Operation& b, Expr m, Expr n, Expr kk) {
@@ -33,6 +34,59 @@ TEST(ScheduleHelpers, Tile2DMatmul) {
     EXPECT_EQ(k.workgroup_size, (std::array<int64_t, 3>{4, 8, 1}));
     EXPECT_EQ(k.workgroup_bytes, (16 * 4 + 4 * 16) * 4);
   }
+}
+
+// A dense layer with a fused bias + erf-GELU epilogue: one kernel, the matmul in registers,
+// numbers equal to the graph; tile_2d returns the stages and axes it made.
+TEST(ScheduleHelpers, Tile2DWithEpilogue) {
+  for (Expr m : {Expr(20), sym("M")}) {
+    auto a = placeholder("A", {m, 12}), b = placeholder("B", {12, 10}),
+         bias = placeholder("b", {10});
+    auto mm = matmul(a, b, m, 10, 12);
+    auto biased = compute(
+        "bias", {m, 10}, [&](const Vars& v) { return ir::Add::make(at(mm, v), at(bias, {v[1]})); });
+    auto gelu = compute("gelu", {m, 10}, [&](const Vars& v) {
+      Expr x = at(biased, v);
+      Expr e = ir::Call::make(ir::Intrinsic::Erf, {ir::Mul::make(x, Expr(0.70710678f))});
+      return ir::Mul::make(ir::Mul::make(Expr(0.5f), x), ir::Add::make(Expr(1.0f), e));
+    });
+    auto s = create_schedule({gelu});
+    Tile2DStages t = tile_2d(s, mm, {8, 8, 2, 2, 4}, {biased, gelu});
+    EXPECT_EQ(t.out, &s[gelu]);
+    EXPECT_EQ(t.accumulator, &s[mm]);
+    ASSERT_EQ(t.inlined.size(), 1u);
+    EXPECT_EQ(t.inlined[0], &s[biased]);
+    EXPECT_EQ(t.inputs.size(), 2u);
+    EXPECT_EQ(s[gelu].attr_of(t.thread_x)->thread, ir::ThreadAxis::LocalId);
+    EXPECT_EQ(s[mm].attach_axis(), t.thread_x);
+    EXPECT_TRUE(t.k_outer && t.k_inner && !t.batch);
+    auto p = check_schedule(s, {a, b, bias}, {gelu},
+                            {{"A", random_tensor({20, 12}, 5)},
+                             {"B", random_tensor({12, 10}, 6)},
+                             {"b", random_tensor({10}, 7)}},
+                            {{"M", 20}}, 1e-5);
+    EXPECT_EQ(p.kernels.size(), 1u) << "the epilogue is fused: one kernel";
+  }
+}
+
+TEST(ScheduleHelpers, Tile2DEpilogueErrors) {
+  auto a = placeholder("A", {8, 4}), b = placeholder("B", {4, 8});
+  auto mm = matmul(a, b, 8, 8, 4);
+  auto relu =
+      compute("relu", {8, 8}, [&](const Vars& v) { return ir::Max::make(at(mm, v), Expr(0.0f)); });
+  auto other = compute("other", {8, 8}, [&](const Vars& v) { return at(a, {v[0], Expr(0)}); });
+  auto k = reduce_axis(8, "k2");
+  auto rowsum = compute("rowsum", {8}, [&](const Vars& v) {
+    return sum(at(relu, {v[0], k->var}), {k});
+  });
+  auto s = create_schedule({rowsum, other});
+  EXPECT_USER_ERROR(tile_2d(s, mm, {4, 4, 2, 2, 2}, {other}),
+                    AllOf(HasSubstr("epilogue stage 'other' does not read 'C'"),
+                          HasSubstr("schedule_helpers_test.cpp")));
+  EXPECT_USER_ERROR(tile_2d(s, mm, {4, 4, 2, 2, 2}, {relu, rowsum}),
+                    HasSubstr("epilogue stage 'rowsum' of 'C' must be elementwise"));
+  EXPECT_USER_ERROR(tile_2d(s, relu, {4, 4, 2, 2, 2}, {rowsum}),
+                    HasSubstr("stage 'relu' is not a reduction"));
 }
 
 TEST(ScheduleHelpers, Tile2DBatchedMatmulAndElementwise) {

@@ -13,6 +13,17 @@
 #include "webtx/lower.hpp"
 #include "webtx/schedule.hpp"
 
+// Expects `stmt` to throw a UserError whose message matches `matcher` (gmock).
+#define EXPECT_USER_ERROR(stmt, matcher)                    \
+  do {                                                      \
+    try {                                                   \
+      stmt;                                                 \
+      ADD_FAILURE() << "expected a UserError from: " #stmt; \
+    } catch (const UserError& e) {                          \
+      EXPECT_THAT(std::string(e.what()), matcher);          \
+    }                                                       \
+  } while (0)
+
 namespace webtx::testing {
 
 using ir::Expr;

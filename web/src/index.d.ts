@@ -1,5 +1,6 @@
-/// <reference types="@webgpu/types" />
-// Types of the webtx JS runtime (hand-written; the .js files need no build step).
+// Types of the webtx JS runtime (hand-written; the .js files need no build step). The WebGPU
+// types (GPU, GPUDevice, ...) come from lib.dom (TypeScript 7 has them) or, with compilers whose
+// lib.dom lacks them, from @webgpu/types in compilerOptions.types (an optional peer dependency).
 
 export type DType = 'f32' | 'i32' | 'u32' | 'f16' | 'bool';
 /** f16 tensors travel as raw bits (Uint16Array) unless the engine has Float16Array. */
@@ -114,6 +115,9 @@ export interface ModelSpec {
   kernels: ModelSpecKernel[];
   /** Absent when the model has no planned intermediates. */
   memory?: ModelSpecMemory;
+  /** The generator's build-time parameters the model read (add_webgpu_model's PARAMS, or
+   * their defaults), as text; {} after parsing when there were none. */
+  params?: Record<string, string>;
 }
 /** What parseModelSpec returns: the JSON plus lookups (memory.bufferOf: intermediate -> buffer). */
 export interface ParsedModelSpec extends ModelSpec {

@@ -1,4 +1,3 @@
-/// <reference types="@webgpu/types" />
 export interface CompileMessage {
   type: GPUCompilationMessageType;
   message: string;

@@ -125,6 +125,8 @@ export function parseModelSpec(text) {
       mem.bufferOf.set(tensor, buffer);
     }
   }
+  m.params ??= {};
+  if (typeof m.params !== 'object' || Array.isArray(m.params) || Object.values(m.params).some((v) => typeof v !== 'string')) bad("'params' must be an object of strings");
   m.tensorByName = byName;
   return m;
 }

@@ -1,4 +1,3 @@
-/// <reference types="@webgpu/types" />
 /**
  * Node only: a GPU backed by Dawn (npm `webgpu`), kept alive for the process lifetime, with
  * the WebGPU globals installed. flags are Dawn's, e.g. ['backend=null'].

@@ -12,14 +12,28 @@ const keepAlive = [];
  * @param {string[]} [flags]
  */
 export async function createNodeGPU(flags = []) {
-  let mod;
-  try {
-    mod = await import('webgpu');
-  } catch (e) {
-    throw new Error(`webtx: the npm package 'webgpu' (Dawn for Node) is not installed: ${e.message}`);
-  }
+  const mod = await importDawn();
   Object.assign(globalThis, mod.globals);
   const gpu = mod.create(flags);
   keepAlive.push(gpu);
   return gpu;
+}
+
+// 'webgpu' is a peer dependency: found from this file (installed next to webtx) or else from
+// the application's folder (process.cwd()), which is where it is when webtx is a symlink
+// (`npm install <prefix>/share/webtx/web`: Node resolves from the link's target).
+async function importDawn() {
+  try {
+    return await import('webgpu');
+  } catch (first) {
+    try {
+      const { createRequire } = await import('node:module');
+      const { pathToFileURL } = await import('node:url');
+      const path = createRequire(pathToFileURL(`${process.cwd()}/`)).resolve('webgpu');
+      return await import(pathToFileURL(path).href);
+    } catch {
+      throw new Error("webtx: the npm package 'webgpu' (Dawn for Node, a peer dependency of " +
+          `webtx) is not installed: npm install webgpu@0.6.2 in your project (${first.message})`);
+    }
+  }
 }

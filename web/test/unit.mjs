@@ -76,6 +76,13 @@ test('memory plan in the description', () => {
   assert.throws(() => parseManifest(withPlan({ buffers: [4], tensors: [] })), /'memory' must have 'buffers', 'tensors' and 'peak_bytes'/);
 });
 
+test('generator parameters in the description', () => {
+  assert.deepEqual(parseManifest(manifest()).params, {});  // none read: the key is absent
+  const m = parseManifest(manifest().replace('"args":["x","y"]', '"args":["x","y"],"params":{"N":"1024","tile":"128"}'));
+  assert.deepEqual(m.params, { N: '1024', tile: '128' });
+  assert.throws(() => parseManifest(manifest().replace('"args":["x","y"]', '"args":["x","y"],"params":{"N":1024}')), /'params' must be an object of strings/);
+});
+
 test('manifest target, features and limits', () => {
   assert.equal(parseManifest(manifest()).target, 'webgpu');  // older manifests: the default
   const withTarget = (extra) => manifest().replace('{', `{${extra},`);

@@ -211,7 +211,7 @@ inline void infer_bounds(LowerContext& ctx) {
          s = s->attach() == AttachKind::ComputeAt ? s->attach_stage() : nullptr)
       user_assert(s != si.stage) << "stage '" << name << "' is computed at stage '"
                                  << c.stage->name() << "', which is itself computed inside '"
-                                 << name << "'";
+                                 << name << "'" << si.stage->attached_where();
     // Readers: the attach stage, and stages computed at the same stage at `axis` or inside it
     // (e.g. a register cache of a workgroup tile); their regions are already known.
     auto& pleaves = c.stage->leaf_axes();
@@ -231,20 +231,21 @@ inline void infer_bounds(LowerContext& ctx) {
       user_assert(sibling) << "stage '" << name << "' is computed at stage '" << c.stage->name()
                            << "' but stage '" << other.stage->name()
                            << "' reads it too; only its attach stage (or a stage computed "
-                              "at that stage, at the same loop or inside it) may read it";
+                              "at that stage, at the same loop or inside it) may read it"
+                           << si.stage->attached_where();
       siblings.push_back(&other);
     }
     std::vector<std::vector<ir::Expr>> reads;
     detail::collect_reads(c.body, si.op.get(), reads);
     user_assert(!reads.empty() || !siblings.empty())
         << "stage '" << name << "' is computed at stage '" << c.stage->name()
-        << "', which does not read it";
+        << "', which does not read it" << si.stage->attached_where();
     detail::IntervalMap env;
     bool workgroup = si.stage->scope().value_or(ir::MemScope::Private) == ir::MemScope::Workgroup;
     detail::attach_env(ctx, c, axis, workgroup, env);
     std::vector<detail::Interval> region;
     std::string what = "stage '" + name + "' computed at stage '" + c.stage->name() + "' axis '" +
-                       axis_name(axis) + "'";
+                       axis_name(axis) + "'" + si.stage->attached_where();
     auto add_reads = [&](const std::vector<std::vector<ir::Expr>>& rs, const VarMap& roots,
                          const detail::IntervalMap& e) {
       for (auto& idx : rs) {

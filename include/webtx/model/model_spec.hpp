@@ -74,6 +74,8 @@ struct ModelSpec {
   std::vector<std::string> args;    // packed-function argument order: inputs, outputs, weights
   std::vector<KernelSpec> kernels;  // in execution order
   MemoryPlan memory;                // empty when nothing is planned (no intermediates)
+  // Build-time parameters the generator read, with the values used (add_webgpu_model PARAMS).
+  std::map<std::string, std::string> params;
 
   const TensorSpec* tensor(const std::string& name) const;
   const SymbolSpec* symbol(const std::string& name) const;

@@ -3,10 +3,13 @@
 // Axes are ir::IterVar handles; a stage starts with its op's data-parallel axes followed by
 // its reduction axes as "leaves", and split/fuse/reorder rewrite that leaf list while
 // recording relations that lowering replays. Every primitive checks its arguments right away
-// and throws a UserError naming the stage and the axis.
+// and throws a UserError naming the stage and the axis, and ending with the caller's source
+// location ("(at my_ops.hpp:42)"; the `where` arguments default to the call site).
+// docs/schedule.md is the reference of every primitive.
 #include <algorithm>
 #include <memory>
 #include <optional>
+#include <source_location>
 #include <string>
 #include <utility>
 #include <variant>
@@ -17,6 +20,9 @@
 namespace webtx {
 
 class Schedule;
+
+// The source location of a schedule call (its default argument: the caller's line).
+using Where = std::source_location;
 
 // How a split or fuse relates axes; lowering walks these to rebuild root indices.
 struct SplitRel {
@@ -74,32 +80,36 @@ class Stage {
 
   // Splits `axis` into {outer, inner} with inner extent `factor`. A factor that does not
   // divide the extent is fine: lowering guards the tail.
-  std::pair<ir::IterVar, ir::IterVar> split(const ir::IterVar& axis, int64_t factor);
+  std::pair<ir::IterVar, ir::IterVar> split(const ir::IterVar& axis, int64_t factor,
+                                            Where where = Where::current());
 
   struct TileAxes {
     ir::IterVar xo, yo, xi, yi;
   };
   // Splits x by fx and y by fy and orders the result xo, yo, xi, yi.
-  TileAxes tile(const ir::IterVar& x, const ir::IterVar& y, int64_t fx, int64_t fy);
+  TileAxes tile(const ir::IterVar& x, const ir::IterVar& y, int64_t fx, int64_t fy,
+                Where where = Where::current());
 
   // Fuses adjacent leaves outer, inner (in that loop order) into one axis.
-  ir::IterVar fuse(const ir::IterVar& outer, const ir::IterVar& inner);
+  ir::IterVar fuse(const ir::IterVar& outer, const ir::IterVar& inner,
+                   Where where = Where::current());
 
   // Puts the given leaves in this order, in the positions they occupy now.
-  void reorder(const std::vector<ir::IterVar>& order);
+  void reorder(const std::vector<ir::IterVar>& order, Where where = Where::current());
 
   // Runs `axis` in parallel over workgroups or over the invocations of a workgroup.
-  Stage& bind(const ir::IterVar& axis, ir::ThreadAxis t, int dim);
-  Stage& unroll(const ir::IterVar& axis);
-  Stage& vectorize(const ir::IterVar& axis);
+  Stage& bind(const ir::IterVar& axis, ir::ThreadAxis t, int dim, Where where = Where::current());
+  Stage& unroll(const ir::IterVar& axis, Where where = Where::current());
+  Stage& vectorize(const ir::IterVar& axis, Where where = Where::current());
 
   // ---- where the stage is computed ----------------------------------------------------------
 
   // Computes this stage inside `parent`'s loop over `axis`, only the region that one
   // iteration of that loop needs.
-  Stage& compute_at(Stage& parent, const ir::IterVar& axis);
+  Stage& compute_at(Stage& parent, const ir::IterVar& axis, Where where = Where::current());
   // Substitutes this stage's expression into its consumers; it gets no loop nest of its own.
-  Stage& compute_inline();
+  // Twice is an error (naming the stage and where it was first inlined).
+  Stage& compute_inline(Where where = Where::current());
   // Memory the stage's result lives in when it is computed at another stage (default:
   // private; cache_read/cache_write set it).
   Stage& set_scope(ir::MemScope s);
@@ -108,6 +118,8 @@ class Stage {
   Stage* attach_stage() const;
   const ir::IterVar& attach_axis() const;
   std::optional<ir::MemScope> scope() const;
+  // Where compute_at / compute_inline was called ("" before): lowering names it in errors.
+  std::string attached_where() const;
 
  private:
   friend class Schedule;
@@ -117,6 +129,8 @@ class Stage {
   ir::IterVar derive(const ir::IterVar& p, const char* suffix, ir::Expr extent);
   AxisAttr& attr_for(const ir::IterVar& v, const char*);
   Stage& set_kind(const ir::IterVar& axis, ir::ForKind k, const char* what);
+  std::pair<ir::IterVar, ir::IterVar> split_impl(const ir::IterVar& axis, int64_t factor);
+  void reorder_impl(const std::vector<ir::IterVar>& order);
 
   ir::Operation op_, origin_op_;
   bool is_output_;
@@ -127,6 +141,10 @@ class Stage {
   Stage* attach_stage_ = nullptr;
   ir::IterVar attach_axis_;
   std::optional<ir::MemScope> scope_;
+  std::optional<Where> attached_where_;
 };
+
+// " (at <file>:<line>)", appended to schedule errors.
+std::string where_text(const std::source_location& w);
 
 }  // namespace webtx

@@ -9,6 +9,7 @@
 #include "webtx/lower/bind_threads.hpp"
 #include "webtx/lower/bound_inference.hpp"
 #include "webtx/lower/context.hpp"
+#include "webtx/lower/cse.hpp"
 #include "webtx/lower/extract_kernel.hpp"
 #include "webtx/lower/hoist_guards.hpp"
 #include "webtx/lower/inline_ops.hpp"
@@ -160,6 +161,7 @@ ir::Program lower(const Schedule& s, std::string name, std::vector<ir::Operation
         b = vectorize(b, v.aligned);
         vstep("vectorize", b);
       }
+      b = common_subexpressions(b), vstep("common_subexpressions", b);
       for (auto& fv : free_vars(b)) lowering::detail::collect_symbols(fv, prog.symbols);
       LaunchConfig vlc = lc;
       vlc.grid = v.grid;

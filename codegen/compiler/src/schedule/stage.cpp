@@ -23,6 +23,15 @@ ir::Expr fold_int(ir::Expr e) {
   }
   return e;
 }
+// Runs a primitive's checks and work; a UserError gets the caller's location appended.
+template <typename F>
+decltype(auto) at(const Where& w, F&& f) {
+  try {
+    return f();
+  } catch (const UserError& e) {
+    throw UserError(e.what() + where_text(w));
+  }
+}
 ir::Expr ceil_div_expr(const ir::Expr& a, int64_t f) {
   if (auto* c = a.as<ir::IntImm>()) return ir::IntImm::make(a.type(), (c->value + f - 1) / f);
   if (f == 1) return a;
@@ -30,6 +39,10 @@ ir::Expr ceil_div_expr(const ir::Expr& a, int64_t f) {
                        ir::IntImm::make(a.type(), f));
 }
 }  // namespace
+
+std::string where_text(const std::source_location& w) {
+  return std::string(" (at ") + w.file_name() + ":" + std::to_string(w.line()) + ")";
+}
 
 Stage::Stage(ir::Operation op, bool is_output) : op_(op), origin_op_(op), is_output_(is_output) {
   if (op->is_placeholder()) return;
@@ -76,7 +89,12 @@ const AxisAttr* Stage::attr_of(const ir::IterVar& v) const {
   return nullptr;
 }
 
-std::pair<ir::IterVar, ir::IterVar> Stage::split(const ir::IterVar& axis, int64_t factor) {
+std::pair<ir::IterVar, ir::IterVar> Stage::split(const ir::IterVar& axis, int64_t factor,
+                                                 Where where) {
+  return at(where, [&] { return split_impl(axis, factor); });
+}
+
+std::pair<ir::IterVar, ir::IterVar> Stage::split_impl(const ir::IterVar& axis, int64_t factor) {
   check_mutable("split");
   int pos = leaf_pos(axis, "split");
   user_assert(factor > 0) << "stage '" << name() << "': split factor of axis '" << axis_name(axis)
@@ -90,36 +108,45 @@ std::pair<ir::IterVar, ir::IterVar> Stage::split(const ir::IterVar& axis, int64_
   return {outer, inner};
 }
 
-Stage::TileAxes Stage::tile(const ir::IterVar& x, const ir::IterVar& y, int64_t fx, int64_t fy) {
-  user_assert(x != y) << "stage '" << name() << "': tile needs two different axes, got '"
-                      << axis_name(x) << "' twice";
-  auto [xo, xi] = split(x, fx);
-  auto [yo, yi] = split(y, fy);
-  reorder({xo, yo, xi, yi});
-  return {xo, yo, xi, yi};
+Stage::TileAxes Stage::tile(const ir::IterVar& x, const ir::IterVar& y, int64_t fx, int64_t fy,
+                            Where where) {
+  return at(where, [&] {
+    user_assert(x != y) << "stage '" << name() << "': tile needs two different axes, got '"
+                        << axis_name(x) << "' twice";
+    auto [xo, xi] = split_impl(x, fx);
+    auto [yo, yi] = split_impl(y, fy);
+    reorder_impl({xo, yo, xi, yi});
+    return TileAxes{xo, yo, xi, yi};
+  });
 }
 
-ir::IterVar Stage::fuse(const ir::IterVar& outer, const ir::IterVar& inner) {
-  check_mutable("fuse");
-  int po = leaf_pos(outer, "fuse"), pi = leaf_pos(inner, "fuse");
-  user_assert(pi == po + 1) << "stage '" << name() << "': cannot fuse axis '" << axis_name(outer)
-                            << "' with axis '" << axis_name(inner)
-                            << "': they must be adjacent leaves, outer first";
-  user_assert(outer->kind == inner->kind)
-      << "stage '" << name() << "': cannot fuse data-parallel and reduction axes '"
-      << axis_name(outer) << "' and '" << axis_name(inner) << "'";
-  std::string n = axis_name(outer) + "_" + axis_name(inner) + "_fused";
-  auto fused = ir::make_iter_var(
-      ir::Variable::make(ir::DType::i32(), n), ir::IntImm::make(ir::DType::i32(), 0),
-      fold_int(ir::Mul::make(outer->extent, inner->extent)), outer->kind);
-  rels_.push_back(FuseRel{outer, inner, fused});
-  leaves_[po] = fused;
-  leaves_.erase(leaves_.begin() + pi);
-  all_.push_back(fused);
-  return fused;
+ir::IterVar Stage::fuse(const ir::IterVar& outer, const ir::IterVar& inner, Where where) {
+  return at(where, [&] {
+    check_mutable("fuse");
+    int po = leaf_pos(outer, "fuse"), pi = leaf_pos(inner, "fuse");
+    user_assert(pi == po + 1) << "stage '" << name() << "': cannot fuse axis '" << axis_name(outer)
+                              << "' with axis '" << axis_name(inner)
+                              << "': they must be adjacent leaves, outer first";
+    user_assert(outer->kind == inner->kind)
+        << "stage '" << name() << "': cannot fuse data-parallel and reduction axes '"
+        << axis_name(outer) << "' and '" << axis_name(inner) << "'";
+    std::string n = axis_name(outer) + "_" + axis_name(inner) + "_fused";
+    auto fused = ir::make_iter_var(
+        ir::Variable::make(ir::DType::i32(), n), ir::IntImm::make(ir::DType::i32(), 0),
+        fold_int(ir::Mul::make(outer->extent, inner->extent)), outer->kind);
+    rels_.push_back(FuseRel{outer, inner, fused});
+    leaves_[po] = fused;
+    leaves_.erase(leaves_.begin() + pi);
+    all_.push_back(fused);
+    return fused;
+  });
 }
 
-void Stage::reorder(const std::vector<ir::IterVar>& order) {
+void Stage::reorder(const std::vector<ir::IterVar>& order, Where where) {
+  at(where, [&] { reorder_impl(order); });
+}
+
+void Stage::reorder_impl(const std::vector<ir::IterVar>& order) {
   check_mutable("reorder");
   std::vector<int> pos;
   for (auto& v : order) {
@@ -133,66 +160,82 @@ void Stage::reorder(const std::vector<ir::IterVar>& order) {
   for (size_t i = 0; i < order.size(); ++i) leaves_[sorted[i]] = order[i];
 }
 
-Stage& Stage::bind(const ir::IterVar& axis, ir::ThreadAxis t, int dim) {
-  check_mutable("bind");
-  leaf_pos(axis, "bind");
-  const char* tn = t == ir::ThreadAxis::WorkgroupId ? "workgroup_id" : "local_id";
-  user_assert(dim >= 0 && dim < 3)
-      << "stage '" << name() << "': cannot bind axis '" << axis_name(axis) << "' to " << tn
-      << " dimension " << dim << ": dimensions are 0, 1, 2";
-  user_assert(axis->kind == ir::IterKind::DataPar)
-      << "stage '" << name() << "': cannot bind reduction axis '" << axis_name(axis) << "' to "
-      << tn << "."
-      << "xyz"[dim] << " (cross-invocation reductions are not supported)";
-  for (auto& a : attrs_) {
-    user_assert(!(a.bound && a.thread == t && a.dim == dim))
-        << "stage '" << name() << "': cannot bind axis '" << axis_name(axis) << "' to " << tn << "."
-        << "xyz"[dim] << ": axis '" << axis_name(a.axis) << "' is already bound to it";
-  }
-  AxisAttr& a = attr_for(axis, "bind");
-  user_assert(a.for_kind == ir::ForKind::Serial)
-      << "stage '" << name() << "': axis '" << axis_name(axis)
-      << "' is unrolled or vectorized and cannot also be bound";
-  a.bound = true, a.thread = t, a.dim = dim;
-  return *this;
+Stage& Stage::bind(const ir::IterVar& axis, ir::ThreadAxis t, int dim, Where where) {
+  return at(where, [&]() -> Stage& {
+    check_mutable("bind");
+    leaf_pos(axis, "bind");
+    const char* tn = t == ir::ThreadAxis::WorkgroupId ? "workgroup_id" : "local_id";
+    user_assert(dim >= 0 && dim < 3)
+        << "stage '" << name() << "': cannot bind axis '" << axis_name(axis) << "' to " << tn
+        << " dimension " << dim << ": dimensions are 0, 1, 2";
+    user_assert(axis->kind == ir::IterKind::DataPar)
+        << "stage '" << name() << "': cannot bind reduction axis '" << axis_name(axis) << "' to "
+        << tn << "."
+        << "xyz"[dim] << " (cross-invocation reductions are not supported)";
+    for (auto& a : attrs_) {
+      user_assert(!(a.bound && a.thread == t && a.dim == dim))
+          << "stage '" << name() << "': cannot bind axis '" << axis_name(axis) << "' to " << tn
+          << "."
+          << "xyz"[dim] << ": axis '" << axis_name(a.axis) << "' is already bound to it";
+    }
+    AxisAttr& a = attr_for(axis, "bind");
+    user_assert(a.for_kind == ir::ForKind::Serial)
+        << "stage '" << name() << "': axis '" << axis_name(axis)
+        << "' is unrolled or vectorized and cannot also be bound";
+    a.bound = true, a.thread = t, a.dim = dim;
+    return *this;
+  });
 }
 
-Stage& Stage::unroll(const ir::IterVar& axis) {
-  return set_kind(axis, ir::ForKind::Unrolled, "unroll");
+Stage& Stage::unroll(const ir::IterVar& axis, Where where) {
+  return at(where, [&]() -> Stage& { return set_kind(axis, ir::ForKind::Unrolled, "unroll"); });
 }
 
-Stage& Stage::vectorize(const ir::IterVar& axis) {
-  user_assert(!axis || axis->kind == ir::IterKind::DataPar)
-      << "stage '" << name() << "': cannot vectorize reduction axis '" << axis_name(axis) << "'";
-  return set_kind(axis, ir::ForKind::Vectorized, "vectorize");
+Stage& Stage::vectorize(const ir::IterVar& axis, Where where) {
+  return at(where, [&]() -> Stage& {
+    user_assert(!axis || axis->kind == ir::IterKind::DataPar)
+        << "stage '" << name() << "': cannot vectorize reduction axis '" << axis_name(axis) << "'";
+    return set_kind(axis, ir::ForKind::Vectorized, "vectorize");
+  });
 }
 
-Stage& Stage::compute_at(Stage& parent, const ir::IterVar& axis) {
-  user_assert(&parent != this) << "stage '" << name() << "': cannot compute_at itself";
-  user_assert(!is_placeholder()) << "stage '" << name() << "' is a placeholder: it has no "
-                                 << "computation to move";
-  user_assert(!is_output_) << "stage '" << name() << "' is an output: it cannot be computed "
-                           << "at stage '" << parent.name() << "'";
-  user_assert(parent.attach_ != AttachKind::Inline)
-      << "stage '" << name() << "': cannot compute_at stage '" << parent.name()
-      << "', which is inlined";
-  user_assert(std::find(parent.leaves_.begin(), parent.leaves_.end(), axis) != parent.leaves_.end())
-      << "stage '" << name() << "': cannot compute_at axis '" << axis_name(axis)
-      << "': it is not a current axis of stage '" << parent.name() << "'";
-  attach_ = AttachKind::ComputeAt, attach_stage_ = &parent, attach_axis_ = axis;
-  return *this;
+Stage& Stage::compute_at(Stage& parent, const ir::IterVar& axis, Where where) {
+  return at(where, [&]() -> Stage& {
+    user_assert(&parent != this) << "stage '" << name() << "': cannot compute_at itself";
+    user_assert(!is_placeholder()) << "stage '" << name() << "' is a placeholder: it has no "
+                                   << "computation to move";
+    user_assert(!is_output_) << "stage '" << name() << "' is an output: it cannot be computed "
+                             << "at stage '" << parent.name() << "'";
+    user_assert(parent.attach_ != AttachKind::Inline)
+        << "stage '" << name() << "': cannot compute_at stage '" << parent.name()
+        << "', which is inlined";
+    user_assert(std::find(parent.leaves_.begin(), parent.leaves_.end(), axis) !=
+                parent.leaves_.end())
+        << "stage '" << name() << "': cannot compute_at axis '" << axis_name(axis)
+        << "': it is not a current axis of stage '" << parent.name() << "'";
+    attach_ = AttachKind::ComputeAt, attach_stage_ = &parent, attach_axis_ = axis;
+    attached_where_ = where;
+    return *this;
+  });
 }
 
-Stage& Stage::compute_inline() {
-  user_assert(!is_placeholder()) << "stage '" << name() << "' is a placeholder: it cannot "
-                                 << "be inlined";
-  user_assert(!op_->reduce()) << "stage '" << name() << "': cannot compute_inline a "
-                              << "reduction (axis '" << axis_name(op_->reduce()->axes[0]) << "')";
-  user_assert(!is_output_) << "stage '" << name() << "': cannot compute_inline an output";
-  user_assert(rels_.empty() && attrs_.empty())
-      << "stage '" << name() << "': cannot compute_inline a stage whose axes are scheduled";
-  attach_ = AttachKind::Inline;
-  return *this;
+Stage& Stage::compute_inline(Where where) {
+  return at(where, [&]() -> Stage& {
+    user_assert(attach_ != AttachKind::Inline)
+        << "stage '" << name() << "': compute_inline() called twice (first"
+        << (attached_where_ ? where_text(*attached_where_) : std::string(" by the schedule"))
+        << ")";
+    user_assert(!is_placeholder()) << "stage '" << name() << "' is a placeholder: it cannot "
+                                   << "be inlined";
+    user_assert(!op_->reduce()) << "stage '" << name() << "': cannot compute_inline a "
+                                << "reduction (axis '" << axis_name(op_->reduce()->axes[0]) << "')";
+    user_assert(!is_output_) << "stage '" << name() << "': cannot compute_inline an output";
+    user_assert(rels_.empty() && attrs_.empty())
+        << "stage '" << name() << "': cannot compute_inline a stage whose axes are scheduled";
+    attach_ = AttachKind::Inline;
+    attached_where_ = where;
+    return *this;
+  });
 }
 
 Stage& Stage::set_scope(ir::MemScope s) {
@@ -207,6 +250,10 @@ Stage* Stage::attach_stage() const { return attach_stage_; }
 const ir::IterVar& Stage::attach_axis() const { return attach_axis_; }
 
 std::optional<ir::MemScope> Stage::scope() const { return scope_; }
+
+std::string Stage::attached_where() const {
+  return attached_where_ ? where_text(*attached_where_) : std::string();
+}
 
 void Stage::check_mutable(const char* what) const {
   user_assert(!is_placeholder()) << "stage '" << name() << "' is a placeholder: cannot " << what

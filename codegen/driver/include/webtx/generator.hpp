@@ -11,12 +11,15 @@
 // and writes the shaders, the host-stub object and the manifest. A generator may also hand
 // over an already lowered program with ctx.set_program() (hand-written kernels, tests).
 #include <concepts>
+#include <cstdint>
 #include <functional>
+#include <limits>
+#include <map>
+#include <memory>
 #include <string>
+#include <type_traits>
 #include <utility>
 #include <vector>
-
-#include <memory>
 
 #include "webtx/ir/operation.hpp"
 #include "webtx/ir/program.hpp"
@@ -76,6 +79,35 @@ class ModelContext {
   }
   Schedule* schedule_if_any() const { return schedule_.get(); }
 
+  // A build-time parameter (add_webgpu_model(... PARAMS tile=128), the generator's
+  // --param tile=128): the given value parsed as T, else `default_value`. T is an integer
+  // type, float/double, bool (true/false/1/0/on/off) or std::string. A value that does not
+  // parse as T is a user error naming the model and the parameter; so is a given parameter
+  // the model never reads (check_params(), after the model ran). The manifest records every
+  // parameter read, with the value used.
+  template <typename T>
+  T param(const std::string& name, const T& default_value) {
+    if constexpr (std::is_same_v<T, bool>) {
+      return param_bool(name, default_value);
+    } else if constexpr (std::is_integral_v<T>) {
+      return static_cast<T>(param_int(name, static_cast<int64_t>(default_value),
+                                      static_cast<int64_t>(std::numeric_limits<T>::min()),
+                                      static_cast<int64_t>(std::numeric_limits<T>::max())));
+    } else if constexpr (std::is_floating_point_v<T>) {
+      return static_cast<T>(param_float(name, static_cast<double>(default_value)));
+    } else {
+      static_assert(std::is_same_v<T, std::string>,
+                    "ctx.param<T>: T must be an integer, float, double, bool or std::string");
+      return param_string(name, default_value);
+    }
+  }
+  // The parameters given to this run (name -> text); set by the generator's main().
+  void set_params(std::map<std::string, std::string> given) { given_params_ = std::move(given); }
+  // Every parameter the model read, with the value it used (defaults included).
+  const std::map<std::string, std::string>& params_used() const { return used_params_; }
+  // User error naming the model and the first given parameter the model never read.
+  void check_params() const;
+
   // A program lowered by other means; replaces lowering of the declared graph.
   void set_program(ir::Program p);
 
@@ -89,6 +121,12 @@ class ModelContext {
   const ir::Program& program() const { return program_; }
 
  private:
+  int64_t param_int(const std::string& name, int64_t default_value, int64_t lo, int64_t hi);
+  double param_float(const std::string& name, double default_value);
+  bool param_bool(const std::string& name, bool default_value);
+  std::string param_string(const std::string& name, const std::string& default_value);
+  const std::string* given_param(const std::string& name);
+
   void record_input(const ir::Operation& op);
   void record_weight(const ir::Operation& op);
   static ir::Operation op_of(const ir::Operation& op) { return op; }
@@ -104,6 +142,8 @@ class ModelContext {
   std::vector<std::pair<std::string, ir::Operation>> outputs_;
   ir::Program program_;
   bool has_program_ = false;
+  std::map<std::string, std::string> given_params_;
+  std::map<std::string, std::string> used_params_;
 };
 
 using ModelFn = void (*)(ModelContext&);
