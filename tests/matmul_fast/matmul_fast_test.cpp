@@ -187,24 +187,23 @@ TEST(MatmulFast, ConstantShapeOnLavapipe) {
   expect_close(t, c, "lavapipe constant");
 }
 
-// The vec4 interior version (every extent a multiple of its tile) through SPIR-V.
-TEST(MatmulFast, SymbolicDividingShapeOnLavapipe) {
-  Case c = fast_matmul(128, 256, 32, true);
+// The symbolic program through SPIR-V on lavapipe at one shape.
+void check_symbolic_on_lavapipe(int64_t m, int64_t n, int64_t k, const std::string& tag) {
+  Case c = fast_matmul(m, n, k, true);
   eval::TensorMap t = c.inputs;
   RunOptions o;
   o.symbols = c.symbols;
-  spirv_test::run(c.program, "matmul_fast_dividing", t, o);
-  expect_close(t, c, "lavapipe dividing");
+  spirv_test::run(c.program, "matmul_fast_" + tag, t, o);
+  expect_close(t, c, "lavapipe " + tag);
 }
 
-TEST(MatmulFast, SymbolicTailShapeOnLavapipe) {
-  Case c = fast_matmul(130, 136, 37, true);
-  eval::TensorMap t = c.inputs;
-  RunOptions o;
-  o.symbols = c.symbols;
-  spirv_test::run(c.program, "matmul_fast_tail", t, o);
-  expect_close(t, c, "lavapipe tail");
+// The vec4 interior version (every extent a multiple of its tile).
+TEST(MatmulFast, SymbolicDividingShapeOnLavapipe) {
+  check_symbolic_on_lavapipe(128, 256, 32, "dividing");
 }
+
+// The tail and boundary versions.
+TEST(MatmulFast, SymbolicTailShapeOnLavapipe) { check_symbolic_on_lavapipe(130, 136, 37, "tail"); }
 
 // y = x copied with a split by 4 and the inner loop vectorized.
 ir::Kernel vector_copy_kernel(int64_t n, int64_t offset) {
