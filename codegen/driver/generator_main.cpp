@@ -13,6 +13,7 @@
 #include "webtx/codegen/backend.hpp"
 #include "webtx/codegen/describe_program.hpp"
 #include "webtx/codegen/host.hpp"
+#include "webtx/codegen/read_checks.hpp"
 #include "webtx/generator.hpp"
 #include "webtx/ir/printer.hpp"
 #include "webtx/target.hpp"
@@ -119,7 +120,10 @@ int run(const Options& o) {
       for (auto& field : a.manifest_fields) arts[i].fields.push_back(field);
     }
   }
-  const model::ModelSpec spec = codegen::describe_program(prog, arts, target, ctx.weights());
+  model::ModelSpec spec = codegen::describe_program(prog, arts, target, ctx.weights());
+  // Reads outside their tensor: rejected here when proven, checked per call when not.
+  spec.read_checks = codegen::read_checks(ctx, prog);
+  model::validate(spec);
   codegen::HostStubOptions hopts;
   hopts.target = target;
   std::string llvm_ir;

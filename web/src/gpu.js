@@ -52,11 +52,14 @@ export class BufferTable {
     this.onRelease = () => {};
     this.lastError = '';
   }
+  /** The largest tensor buffer: every one is bound as a storage buffer, so both limits apply. */
+  maxBytes() {
+    return Math.min(this.device.limits.maxBufferSize, this.device.limits.maxStorageBufferBindingSize);
+  }
   alloc(nbytes) {
-    // Every tensor buffer is bound as a storage buffer: both limits apply.
-    const max = Math.min(this.device.limits.maxBufferSize, this.device.limits.maxStorageBufferBindingSize);
-    if (nbytes < 0 || nbytes > max) {
-      this.lastError = `buffer of ${nbytes} bytes exceeds the device's maxBufferSize / maxStorageBufferBindingSize (${max})`;
+    const max = this.maxBytes();
+    if (!(nbytes >= 0) || nbytes > max) {
+      this.lastError = `more than this device's maxBufferSize / maxStorageBufferBindingSize (${max} bytes)`;
       return 0;
     }
     const buf = this.device.createBuffer({
