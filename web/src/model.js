@@ -123,7 +123,7 @@ export class Model {
     this._table.onRelease = (h) => this._dropBindGroups(h);
     this._staging = new StagingPool(device);
     this._weights = await loadWeights(device, this._table, m, this.options.weights);
-    this.kernels = await buildKernels(device, m);
+    this.kernels = await buildKernels(device, m, { timeoutMs: this.options.compileTimeoutMs, onProgress: this.options.onCompileProgress });
     const namePtr = writeCString(this.memory, this.exports.webtx_alloc, m.function);
     this._fn = this.exports.webtx_get_function(namePtr);
     this.exports.webtx_free(namePtr);

@@ -109,7 +109,7 @@ export function parseModelSpec(text) {
     const t = byName.get(s.from.tensor);
     if (!t || t.shape[s.from.axis] !== s.name) bad(`symbol '${s.name}' comes from tensor '${s.from.tensor}' axis ${s.from.axis}, which is not that symbol`);
   }
-  for (const a of m.args) if (typeof a !== 'string' || !byName.has(a)) bad(`argument ${JSON.stringify(a)} is not a tensor`);
+  for (const a of m.args) if (typeof a !== 'string' || !byName.has(a)) bad(`argument ${typeof a === 'string' ? `'${a}'` : JSON.stringify(a)} is not a tensor`);
   m.kernels.forEach((k, i) => {
     if (!isObject(k) || !isName(k.name)) bad(`kernel ${i} must be an object with a 'name'`);
     const kn = `kernel ${i} ('${k.name}')`;
