@@ -24,6 +24,15 @@ for (const check of [true, false]) {
     pass(e instanceof Error && pattern.test(e.message), `${who}: m > n rejected: ${e.message}`);
   }
 }
+// Symbols outside i32 or not whole numbers are refused by name (they used to wrap).
+for (const [m, shown] of [[2 ** 31, '2147483648'], [-1, '-1'], [1.5, '1.5'], [NaN, 'NaN'], ['3', 'a string']]) {
+  try {
+    await model.run({ a }, { m });
+    pass(false, `symbol m = ${shown} accepted`);
+  } catch (e) {
+    pass(e.message.includes(`symbol 'm' must be a whole number in [0, 2^31 - 1], got ${shown}`), `symbol m = ${shown}: ${e.message}`);
+  }
+}
 for (const m of [8, 5, 0]) {
   const { c } = await model.run({ a }, { m });
   const want = Array.from(a.subarray(0, m), (v) => v + 1);
