@@ -9,7 +9,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { createNodeGPU } from '../../web/src/node.js';
-import { loadModel } from '../../web/src/index.js';
+import { loadModel, Tensor } from '../../web/src/index.js';
 import { compare, refInputs } from '../examples/example_checks.js';
 
 const args = process.argv.slice(2);
@@ -52,6 +52,16 @@ const atAxis = (shape, r, f) => {
   return shape.map((d, i) => (i === k ? f(d) : d));
 };
 
+// x on the GPU of `device` as a Tensor (dims as given); `made` collects it for disposal.
+function gpuTensor(x, device, made, { dtype = 'f32', dims = x.shape } = {}) {
+  const buffer = device.createBuffer({ size: Math.max(4, x.data.byteLength), usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST, mappedAtCreation: true });
+  new Uint8Array(buffer.getMappedRange()).set(new Uint8Array(x.data.buffer, x.data.byteOffset, x.data.byteLength));
+  buffer.unmap();
+  const t = Tensor.fromGpuBuffer(buffer, { dtype, dims, device });
+  made.push(t);
+  return t;
+}
+
 // Mutations of one input {data, shape} (or of the call): `same` ones keep the values, so an
 // accepted call must equal the reference; the others must be rejected.
 const MUTATIONS = [
@@ -64,6 +74,15 @@ const MUTATIONS = [
     return { ...x, data: v };
   }],
   ['flat typed array when rank 1', true, (x) => (x.shape.length === 1 ? x.data : null)],
+  ['CPU Tensor', true, (x) => new Tensor('f32', Float32Array.from(x.data), x.shape)],
+  ['GPU Tensor', true, (x, r, c) => gpuTensor(x, c.device, c.made)],
+  ['disposed Tensor', false, (x) => {
+    const t = new Tensor('f32', Float32Array.from(x.data), x.shape);
+    t.dispose();
+    return t;
+  }],
+  ['GPU Tensor of dtype i32', false, (x, r, c) => gpuTensor(x, c.device, c.made, { dtype: 'i32' })],
+  ['GPU Tensor with an extra axis', false, (x, r, c) => gpuTensor(x, c.device, c.made, { dims: [...x.shape, 1] })],
   ['number', false, () => 3.5],
   ['string', false, () => 'tensor'],
   ['null', false, () => null],
@@ -124,6 +143,7 @@ for (const c of cases) {
   const model = await loadModel(c.wasm, { gpu, weights, log: () => {} });
   const r = rng(seed * 1000003 + [...c.model].reduce((h, ch) => h * 31 + ch.charCodeAt(0), 7));
   const names = Object.keys(ref.inputs);
+  const ctx = { device: model.device, made: [] };
   const good = async (what) => {
     const msg = equalsRef(await withTimeout(model.run(refInputs(ref), ref.symbols ?? {}), what), ref);
     if (msg) fail(`${c.model}: correct run ${what}: ${msg}`);
@@ -153,7 +173,7 @@ for (const c of cases) {
     } else {
       const name = names[pick(r, names.length)];
       const [label, keeps, f] = MUTATIONS[pick(r, MUTATIONS.length)];
-      const v = f(inputs[name], r);
+      const v = f(inputs[name], r, ctx);
       if (v === null) continue;
       inputs[name] = v;
       what = `input '${name}': ${label}`;
@@ -170,6 +190,7 @@ for (const c of cases) {
       else if (same) fail(`${c.model} case ${i} (${what}): rejected a valid call: ${e.message}`);
       else rejected++;
     }
+    for (const t of ctx.made.splice(0)) t.dispose();
     if (i % 10 === 9) await good(`after case ${i}`);
   }
   await good('after fuzzing');
