@@ -15,6 +15,7 @@
 #include "webtx/codegen/describe_program.hpp"
 #include "webtx/codegen/host.hpp"
 #include "webtx/codegen/model_typescript.hpp"
+#include "webtx/codegen/read_checks.hpp"
 #include "webtx/generator.hpp"
 #include "webtx/ir/printer.hpp"
 #include "webtx/target.hpp"
@@ -141,6 +142,9 @@ int run(const Options& o) {
   }
   model::ModelSpec spec = codegen::describe_program(prog, arts, target, ctx.weights());
   spec.params = ctx.params_used();
+  // Reads outside their tensor: rejected here when proven, checked per call when not.
+  spec.read_checks = codegen::read_checks(ctx, prog);
+  model::validate(spec);
   codegen::HostStubOptions hopts;
   hopts.target = target;
   std::string llvm_ir;

@@ -30,8 +30,11 @@ llvm::FunctionType* llvm_function_type(R (*)(A...), llvm::LLVMContext& c) {
   return llvm::FunctionType::get(llvm_type_of<R>(c), {llvm_type_of<A>(c)...}, false);
 }
 
-// Declares the C function `fn` (a webtx_rt_* prototype) in module `m`.
-#define WEBTX_DECLARE_RT(m, fn) \
-  (m).getOrInsertFunction(#fn, ::webtx::codegen::host::llvm_function_type(&fn, (m).getContext()))
+// Declares the C function `fn` (a webtx_rt_* prototype) in module `m`. Only fn's type is used
+// (a null pointer of it): taking &fn would make the generator itself need the runtime's
+// definition at link time (it does in unoptimised and sanitizer builds).
+#define WEBTX_DECLARE_RT(m, fn)                                            \
+  (m).getOrInsertFunction(#fn, ::webtx::codegen::host::llvm_function_type( \
+                                   static_cast<decltype(&fn)>(nullptr), (m).getContext()))
 
 }  // namespace webtx::codegen::host

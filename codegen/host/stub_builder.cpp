@@ -66,7 +66,8 @@ class StubBuilder {
   llvm::Value* str(const std::string& s);
   llvm::Value* load_i32(llvm::Value* base, int offset);
   llvm::Value* i64(llvm::Value* v) { return b_.CreateSExt(v, b_.getInt64Ty()); }
-  // Element count * element size, saturated at 2^31 so it cannot overflow.
+  // Element count * element size, exact up to 2^53 bytes (messages print the true size of a
+  // 17 GB tensor), saturated there so it cannot overflow.
   llvm::Value* byte_size(const std::vector<llvm::Value*>& extents, const std::string& dtype);
 
   void check_args(llvm::Value* args, llvm::Value* nargs);
@@ -128,13 +129,19 @@ llvm::Value* StubBuilder::load_i32(llvm::Value* base, int offset) {
 
 llvm::Value* StubBuilder::byte_size(const std::vector<llvm::Value*>& extents,
                                     const std::string& dtype) {
+  // n * e would pass the cap exactly when n > cap / e (e = 0 cannot overflow).
+  const int64_t cap = int64_t{1} << 53;
   llvm::Value* n = b_.getInt64(1);
-  llvm::Value* cap = b_.getInt64(int64_t{1} << 31);
   for (auto* e : extents) {
-    n = b_.CreateMul(n, b_.CreateZExt(e, b_.getInt64Ty()));
-    n = b_.CreateSelect(b_.CreateICmpULT(n, cap), n, cap);
+    llvm::Value* e64 = b_.CreateZExt(e, b_.getInt64Ty());
+    llvm::Value* safe_e =
+        b_.CreateSelect(b_.CreateICmpEQ(e64, b_.getInt64(0)), b_.getInt64(1), e64);
+    llvm::Value* fits = b_.CreateICmpULE(n, b_.CreateUDiv(b_.getInt64(cap), safe_e));
+    n = b_.CreateSelect(fits, b_.CreateMul(n, e64), b_.getInt64(cap));
   }
-  return b_.CreateMul(n, b_.getInt64(model::dtype_bytes(dtype)));
+  llvm::Value* bytes = b_.getInt64(model::dtype_bytes(dtype));
+  llvm::Value* fits = b_.CreateICmpULE(n, b_.getInt64(cap / 8));
+  return b_.CreateSelect(fits, b_.CreateMul(n, bytes), b_.getInt64(cap));
 }
 
 void StubBuilder::check_args(llvm::Value* args, llvm::Value* nargs) {
@@ -231,6 +238,15 @@ void StubBuilder::check_args(llvm::Value* args, llvm::Value* nargs) {
         << "model " << p_.name << ": symbol '" << s.name
         << "' is not an extent of any input or output, so a call cannot determine it";
   }
+  // Reads the generator could not prove inside their tensor (docs/lowering.md).
+  for (auto& c : p_.read_checks) {
+    llvm::Value* l = ex_.emit(c.lhs, c.what);
+    llvm::Value* r = ex_.emit(c.rhs, c.what);
+    check(b_.CreateICmpSLE(l, r),
+          prefix_ + c.what + ": needs " + model::to_string(c.lhs) +
+              " <= " + model::to_string(c.rhs) + ", got {0} > {1}",
+          l, r);
+  }
 }
 
 void StubBuilder::emit_planned_buffers() {
@@ -313,10 +329,24 @@ void StubBuilder::emit_kernels() {
     for (int d = 0; d < 3; ++d) {
       const std::string where = "grid " + std::string(1, axes[d]) + " of " + kname;
       grid[d] = ex_.emit(kern.grid[d], where);
+      // Name what makes the grid: its extent, the kernel's outputs and the first symbol (with
+      // the tensor axis it came from), whose value is printed too.
+      std::string writes, cause;
+      for (auto& kb : kern.bindings)
+        if (kb.access == model::Access::ReadWrite)
+          writes += (writes.empty() ? "" : ", ") + ("'" + kb.tensor + "'");
+      llvm::Value* sym_value = nullptr;
+      if (auto syms = model::symbols_of(kern.grid[d]); !syms.empty()) {
+        sym_value = ex_.value_of(syms[0], where);
+        auto from = bound_from_.find(syms[0]);
+        cause = "; symbol '" + syms[0] + "' = {1}" +
+                (from != bound_from_.end() ? " (from " + from->second + ")" : "");
+      }
       check(b_.CreateICmpULE(grid[d], b_.getInt32(static_cast<uint32_t>(max_groups_))),
             prefix_ + where + " is {0} workgroups, outside [0, " + std::to_string(max_groups_) +
-                "] (maxComputeWorkgroupsPerDimension of target '" + target_name_ + "')",
-            grid[d]);
+                "] (maxComputeWorkgroupsPerDimension of target '" + target_name_ + "'): " +
+                model::to_string(kern.grid[d]) + (writes.empty() ? "" : " for " + writes) + cause,
+            grid[d], sym_value);
       nonempty = b_.CreateAnd(nonempty, b_.CreateICmpNE(grid[d], b_.getInt32(0)));
     }
     for (size_t i = 0; i < kern.bindings.size(); ++i) {

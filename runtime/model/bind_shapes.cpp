@@ -71,7 +71,17 @@ SymbolValues bind_shapes(const std::vector<TensorSpec>& tensors,
 SymbolValues bind_shapes(const ModelSpec& m, const ShapeMap& shapes, const SymbolValues& given) {
   std::vector<std::string> names;
   for (auto& s : m.symbols) names.push_back(s.name);
-  return bind_shapes(m.tensors, names, shapes, given, true);
+  SymbolValues env = bind_shapes(m.tensors, names, shapes, given, true);
+  check_reads(m, env);
+  return env;
+}
+
+void check_reads(const ModelSpec& m, const SymbolValues& symbols) {
+  for (auto& c : m.read_checks) {
+    const int64_t l = evaluate(c.lhs, symbols, c.what), r = evaluate(c.rhs, symbols, c.what);
+    user_assert(l <= r) << c.what << ": needs " << to_string(c.lhs) << " <= " << to_string(c.rhs)
+                        << ", got " << l << " > " << r;
+  }
 }
 
 std::vector<int64_t> concrete_shape(const TensorSpec& t, const SymbolValues& symbols) {

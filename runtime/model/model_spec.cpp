@@ -115,6 +115,11 @@ void validate(const ModelSpec& m) {
         << in << "the memory plan places '" << name << "' in buffer " << b << " of "
         << plan.buffers.size();
   }
+  for (auto& c : m.read_checks)
+    for (const Extent* e : {&c.lhs, &c.rhs})
+      for (auto& s : symbols_of(*e))
+        user_assert(m.symbol(s)) << in << "read check '" << c.what << "' uses unknown symbol '" << s
+                                 << "'";
   std::vector<Extent> sizes = plan.buffers;
   sizes.push_back(plan.peak_bytes);
   for (auto& e : sizes)

@@ -122,6 +122,12 @@ std::string to_json(const ModelSpec& m) {
                    {"peak_bytes", extent_json(m.memory.peak_bytes)}};
   }
   if (!m.params.empty()) j["params"] = m.params;
+  if (!m.read_checks.empty()) {
+    j["read_checks"] = ordered_json::array();
+    for (auto& c : m.read_checks)
+      j["read_checks"].push_back(
+          {{"what", c.what}, {"lhs", extent_json(c.lhs)}, {"rhs", extent_json(c.rhs)}});
+  }
   return j.dump(2) + "\n";
 }
 
@@ -220,6 +226,15 @@ ModelSpec from_json(const std::string& text) {
     m.memory.peak_bytes = read_extent(mem["peak_bytes"], mw);
   }
   m.params = field_or<std::map<std::string, std::string>>(j, "params", where, {});
+  if (j.contains("read_checks")) {
+    const std::string cw = where + " read check";
+    for (auto& c : array_field(j, "read_checks", where)) {
+      user_assert(c.is_object() && c.contains("lhs") && c.contains("rhs"))
+          << cw << " needs 'lhs' and 'rhs'";
+      m.read_checks.push_back({field<std::string>(c, "what", cw), read_extent(c["lhs"], cw),
+                               read_extent(c["rhs"], cw)});
+    }
+  }
   validate(m);
   return m;
 }

@@ -279,6 +279,7 @@ void VulkanDevice::copy_buffer(VkBuffer src, VkBuffer dst, size_t bytes) {
 
 void VulkanDevice::upload(VulkanBuffer& dst, const void* src, size_t bytes) {
   internal_assert(bytes <= dst.size()) << "upload of " << bytes << " into " << dst.size();
+  if (bytes == 0) return;  // an empty tensor: its data() may be null (memcpy's UB)
   if (dst.mapped_) {
     std::memcpy(dst.mapped_, src, bytes);
     return;
@@ -290,6 +291,7 @@ void VulkanDevice::upload(VulkanBuffer& dst, const void* src, size_t bytes) {
 
 void VulkanDevice::download(const VulkanBuffer& src, void* dst, size_t bytes) {
   internal_assert(bytes <= src.size()) << "download of " << bytes << " from " << src.size();
+  if (bytes == 0) return;  // an empty output: its data() may be null (memcpy's UB)
   if (src.mapped_) {
     std::memcpy(dst, src.mapped_, bytes);
     return;

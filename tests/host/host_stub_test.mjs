@@ -167,12 +167,15 @@ const errors = [
   [mod(3, { handle: 0 }), /tensor 'count' has no GPU buffer \(handle 0\)/],
   [mod(1, { typeCode: 0 }), /argument 1 \('w'\) must be a tensor \(type code 2\), got type code 0/],
   [mod(2, { ptr: 0x7ffffff0 }), /host_test_model: argument 2 points outside linear memory/],
-  [good(1100000, 1), /grid x of kernel 'matmul' is 68750 workgroups, outside \[0, 65535\]/],
+  // The grid names its extent, the tensors the kernel writes and the symbol behind it.
+  [good(1100000, 1), /grid x of kernel 'matmul' is 68750 workgroups, outside \[0, 65535\] \(maxComputeWorkgroupsPerDimension of target 'webgpu'\): .*batch.* for '.*'; symbol 'batch' = 1100000 \(from tensor 'x' axis 0\)/],
 ];
 for (const [spec, re] of errors) expectError(spec, re);
 
 // A huge batch overflows i32 byte sizes: reported, not wrapped.
 expectError(mod(0, { shape: [1 << 28, 8], nbytes: 2147483647 }), /tensor 'x' buffer has 2147483647 bytes, needs 8589934592/);
+// Exact beyond 2^33 too (a saturating count used to print 8589934592 for every larger size).
+expectError(mod(0, { shape: [(1 << 30) + 1, 8], nbytes: 2147483647 }), /tensor 'x' buffer has 2147483647 bytes, needs 34359738400 /);
 
 // Device failures in the middle of a run: an error; the planned buffers stay with the runtime.
 dev.failDispatchKernel = 1;

@@ -70,6 +70,21 @@ TEST(ScheduleErrors, BindSameHardwareAxisTwice) {
                           HasSubstr("axis 'i' is already bound")));
 }
 
+TEST(ScheduleErrors, BindSameAxisTwice) {
+  // The second bind used to replace the first silently (workgroup_id.x dropped).
+  Graph g;
+  auto s = create_schedule({g.d});
+  auto& st = s[g.b];
+  st.bind(st.axis(0), ThreadAxis::WorkgroupId, 0);
+  EXPECT_USER_ERROR(st.bind(st.axis(0), ThreadAxis::LocalId, 1),
+                    AllOf(HasSubstr("stage 'B'"), HasSubstr("axis 'i'"), HasSubstr("local_id.y"),
+                          HasSubstr("already bound to workgroup_id.x")));
+  EXPECT_USER_ERROR(st.bind(st.axis(0), ThreadAxis::WorkgroupId, 1),
+                    AllOf(HasSubstr("axis 'i'"), HasSubstr("already bound to workgroup_id.x")));
+  // The schedule still lowers with the first binding.
+  st.bind(st.axis(1), ThreadAxis::WorkgroupId, 1);
+}
+
 TEST(ScheduleErrors, BindBadDimensionOrReduction) {
   Graph g;
   auto s = create_schedule({g.d});

@@ -61,6 +61,19 @@ TEST(OpsOnVulkan, PoolDenseSoftmax) {
                   "ops_head");
 }
 
+TEST(OpsOnVulkan, SoftmaxNanAndInfRows) {
+  // docs/numerics.md: the same NaN rows as the CPU (and Dawn/SwiftShader, whose exp(NaN) is
+  // +Inf: robust.softmax_nan_inf_node), whatever lavapipe's max() does with NaN.
+  const float inf = INFINITY, nan = NAN;
+  ref::Tensor xv({7, 4});
+  xv.data = {1,    2,    nan, 3,   1, inf, 2,   0,   -inf, 1,   2,    -inf,  -inf,  -inf,
+             -inf, -inf, inf, inf, 1, 2,   nan, nan, nan,  nan, 0.5f, -0.5f, 0.25f, 1};
+  Var m("m");
+  Case k;
+  auto x = k.input<f32>("x", {m, 4}, xv);
+  check_on_vulkan(k, softmax(x, "prob").op(), ref::softmax(xv), "ops_softmax_nan");
+}
+
 TEST(OpsOnVulkan, BlockWithBatchNormGeluAdd) {
   auto xv = random({2, 4, 6, 6}, 9), wv = random({4, 4, 3, 3}, 10, -0.5f, 0.5f);
   auto g = random({4}, 11), b = random({4}, 12), m = random({4}, 13);

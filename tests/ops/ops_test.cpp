@@ -120,8 +120,8 @@ TEST(Dense, SplitK) {
     auto xv = random({3, 16}, 4), wv = random({5, 16}, 5), bv = random({5}, 6);
     Case k;
     auto x = k.input<f32>("x", {m, 16}, xv);
-    auto y = dense(x, k.input<f32>("fc_w", {5, 16}, wv), k.input<f32>("fc_b", {5}, bv),
-                   "fc", split);
+    auto y =
+        dense(x, k.input<f32>("fc_w", {5, 16}, wv), k.input<f32>("fc_b", {5}, bv), "fc", split);
     k.check(y.op(), ref::dense(xv, wv, bv));
   }
 }
@@ -134,6 +134,25 @@ TEST(Softmax, StableOverLastAxis) {
     auto x = k.input<f32>("x", {m, N}, xv);
     k.check(softmax(x, "prob").op(), ref::softmax(xv), 1e-5);
   }
+}
+
+TEST(Softmax, NanAndInfRows) {
+  // docs/numerics.md: a row with a NaN or +Inf, or only -Inf, is NaN; -Inf elements of
+  // other rows are 0. Both evaluators (and the default schedule) follow it.
+  const float inf = INFINITY, nan = NAN;
+  ref::Tensor xv({6, 4});
+  xv.data = {1,    2,    nan,  3,    1,   inf, 2, 0, -inf, 1,     2,     -inf,
+             -inf, -inf, -inf, -inf, inf, inf, 1, 2, 0.5f, -0.5f, 0.25f, 1};
+  Var m("m");
+  Case k;
+  auto x = k.input<f32>("x", {m, 4}, xv);
+  auto want = ref::softmax(xv);
+  for (int j = 0; j < 4; ++j) {
+    EXPECT_TRUE(std::isnan(want.data[0 * 4 + j]) && std::isnan(want.data[1 * 4 + j]) &&
+                std::isnan(want.data[3 * 4 + j]) && std::isnan(want.data[4 * 4 + j]));
+  }
+  EXPECT_EQ(want.data[2 * 4 + 0], 0.0f);
+  k.check(softmax(x, "prob").op(), want, 1e-5);
 }
 
 TEST(Reshape, FlattenAndRemaps) {

@@ -154,12 +154,20 @@ inline Tensor dense(const Tensor& x, const Tensor& w, const Tensor& b) {
   return y;
 }
 
-// Over the last axis of [M, N].
+// Over the last axis of [M, N]. A row holding a NaN or +Inf, or only -Inf, is NaN throughout
+// (docs/numerics.md); -Inf elements of another row are 0.
 inline Tensor softmax(const Tensor& x) {
   const int64_t M = x.dim(0), N = x.dim(1);
   Tensor y(x.shape);
   for (int64_t i = 0; i < M; ++i) {
     const float* r = &x.data[i * N];
+    const bool nan_row =
+        std::any_of(r, r + N, [](float v) { return std::isnan(v) || v == INFINITY; }) ||
+        std::all_of(r, r + N, [](float v) { return v == -INFINITY; });
+    if (nan_row) {
+      std::fill(&y.data[i * N], &y.data[i * N] + N, NAN);
+      continue;
+    }
     const float m = *std::max_element(r, r + N);
     double s = 0;
     for (int64_t j = 0; j < N; ++j) s += std::exp(static_cast<double>(r[j]) - m);

@@ -52,11 +52,14 @@ export class BufferTable {
     this.onRelease = () => {};
     this.lastError = '';
   }
+  /** The largest tensor buffer: every one is bound as a storage buffer, so both limits apply. */
+  maxBytes() {
+    return Math.min(this.device.limits.maxBufferSize, this.device.limits.maxStorageBufferBindingSize);
+  }
   alloc(nbytes) {
-    // Every tensor buffer is bound as a storage buffer: both limits apply.
-    const max = Math.min(this.device.limits.maxBufferSize, this.device.limits.maxStorageBufferBindingSize);
-    if (nbytes < 0 || nbytes > max) {
-      this.lastError = `buffer of ${nbytes} bytes exceeds the device's maxBufferSize / maxStorageBufferBindingSize (${max})`;
+    const max = this.maxBytes();
+    if (!(nbytes >= 0) || nbytes > max) {
+      this.lastError = `more than this device's maxBufferSize / maxStorageBufferBindingSize (${max} bytes)`;
       return 0;
     }
     const buf = this.device.createBuffer({
@@ -112,33 +115,55 @@ export class BufferTable {
   }
 }
 
-/** Shader modules, bind group layouts and pipelines of every manifest kernel, built once. */
-export async function buildKernels(device, manifest) {
+/**
+ * Shader modules, bind group layouts and pipelines of every manifest kernel, built once.
+ * Compilation can take unbounded time (a large unrolled kernel on a software adapter):
+ * `timeoutMs` gives up on a kernel with an Error naming it, `onProgress` reports each kernel.
+ */
+export async function buildKernels(device, manifest, { timeoutMs, onProgress } = {}) {
+  if (timeoutMs !== undefined && !(timeoutMs > 0)) throw new Error(`webtx: compileTimeoutMs must be a number > 0, got ${timeoutMs}`);
   const out = [];
-  for (const k of manifest.kernels) {
-    const module = device.createShaderModule({ code: k.wgsl, label: k.name });
-    const info = await module.getCompilationInfo();
-    const errors = info.messages.filter((m) => m.type === 'error');
-    if (errors.length) {
-      throw new Error(`webtx: kernel '${k.name}' of model '${manifest.model}' does not compile:\n${formatMessages(k.wgsl, errors)}`);
-    }
-    const entries = k.bindings.map((b) => ({
-      binding: b.binding,
-      visibility: GPUShaderStage.COMPUTE,
-      buffer: { type: b.access === 'read' ? 'read-only-storage' : 'storage' },
-    }));
-    if (k.uniforms.length) {
-      entries.push({ binding: k.uniform_binding, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'uniform' } });
-    }
-    const layout = device.createBindGroupLayout({ entries, label: k.name });
-    const pipeline = await device.createComputePipelineAsync({
-      label: k.name,
-      layout: device.createPipelineLayout({ bindGroupLayouts: [layout] }),
-      compute: { module, entryPoint: k.entry },
-    });
-    out.push({ spec: k, layout, pipeline });
+  const total = manifest.kernels.length;
+  for (const [index, k] of manifest.kernels.entries()) {
+    onProgress?.({ kernel: k.name, index, total });
+    out.push(await withTimeout(buildKernel(device, manifest, k), timeoutMs,
+      () => `webtx: compiling kernel '${k.name}' (${index + 1} of ${total}) of model '${manifest.model}' took more than compileTimeoutMs = ${timeoutMs} ms`));
   }
   return out;
+}
+
+/** `p`, or a rejection with message() after `ms` milliseconds (none without ms). */
+function withTimeout(p, ms, message) {
+  if (ms === undefined) return p;
+  let timer;
+  const t = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error(message())), ms);
+  });
+  return Promise.race([p, t]).finally(() => clearTimeout(timer));
+}
+
+async function buildKernel(device, manifest, k) {
+  const module = device.createShaderModule({ code: k.wgsl, label: k.name });
+  const info = await module.getCompilationInfo();
+  const errors = info.messages.filter((m) => m.type === 'error');
+  if (errors.length) {
+    throw new Error(`webtx: kernel '${k.name}' of model '${manifest.model}' does not compile:\n${formatMessages(k.wgsl, errors)}`);
+  }
+  const entries = k.bindings.map((b) => ({
+    binding: b.binding,
+    visibility: GPUShaderStage.COMPUTE,
+    buffer: { type: b.access === 'read' ? 'read-only-storage' : 'storage' },
+  }));
+  if (k.uniforms.length) {
+    entries.push({ binding: k.uniform_binding, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'uniform' } });
+  }
+  const layout = device.createBindGroupLayout({ entries, label: k.name });
+  const pipeline = await device.createComputePipelineAsync({
+    label: k.name,
+    layout: device.createPipelineLayout({ bindGroupLayouts: [layout] }),
+    compute: { module, entryPoint: k.entry },
+  });
+  return { spec: k, layout, pipeline };
 }
 
 /**

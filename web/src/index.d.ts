@@ -118,6 +118,8 @@ export interface ModelSpec {
   /** The generator's build-time parameters the model read (add_webgpu_model's PARAMS, or
    * their defaults), as text; {} after parsing when there were none. */
   params?: Record<string, string>;
+  /** Reads the generator could not prove inside their tensor: each call needs lhs <= rhs. */
+  read_checks?: Array<{ what: string; lhs: Extent; rhs: Extent }>;
 }
 /** What parseModelSpec returns: the JSON plus lookups (memory.bufferOf: intermediate -> buffer). */
 export interface ParsedModelSpec extends ModelSpec {
@@ -143,6 +145,13 @@ export interface LoadOptions {
    */
   weights?: string | URL | ArrayBuffer | ArrayBufferView;
   log?: (level: number, message: string) => void;
+  /**
+   * Shader compilation (shader modules and pipelines) has no bound of its own: give up after
+   * this many milliseconds per kernel with an Error naming the kernel (default: no limit).
+   */
+  compileTimeoutMs?: number;
+  /** Called before each kernel is compiled: its name, index and the number of kernels. */
+  onCompileProgress?: (progress: { kernel: string; index: number; total: number }) => void;
 }
 
 export interface TimeResult {

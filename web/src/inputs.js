@@ -3,6 +3,8 @@
 import { splitInput } from './manifest.js';
 import { Tensor } from './tensor.js';
 
+const I32_MAX = 0x7fffffff;  // extents and symbols are i32 in the model and its kernels
+
 /** What a value is, for error messages. */
 export function describeValue(v) {
   if (v === null) return 'null';
@@ -44,8 +46,8 @@ export function takeInputs(inputs) {
     if (shape !== undefined) {
       if (!Array.isArray(shape)) throw new Error(`webtx: input '${name}' has shape ${JSON.stringify(shape)}, not an array`);
       shape.forEach((d, axis) => {
-        if (!Number.isInteger(d) || d < 0) {
-          throw new Error(`webtx: tensor '${name}' axis ${axis} has extent ${d}: extents must be whole numbers >= 0`);
+        if (!Number.isInteger(d) || d < 0 || d > I32_MAX) {
+          throw new Error(`webtx: tensor '${name}' axis ${axis} has extent ${d}: extents must be whole numbers in [0, 2^31 - 1]`);
         }
       });
     }

@@ -2,6 +2,7 @@
 // model"): the same rules as webtx::model::bind_shapes and the host stub.
 import { evaluateExtent, extentSymbols, extentToString, parseModelSpec } from './model_spec.js';
 import { Tensor } from './tensor.js';
+import { describeValue } from './inputs.js';
 
 /** The model description a module embeds, parsed and checked (model_spec.js). */
 export const parseManifest = parseModelSpec;
@@ -32,7 +33,7 @@ export function resolveSymbols(m, inputs, symbols = {}, strict = true) {
     if (!m.symbolNames.includes(k)) {
       throw new Error(`webtx: model '${m.model}' has no symbol '${k}' (symbols: ${m.symbolNames.join(', ') || 'none'})`);
     }
-    if (!Number.isInteger(v) || v < 0) throw new Error(`webtx: symbol '${k}' must be a non-negative integer, got ${v}`);
+    if (!Number.isInteger(v) || v < 0 || v > 0x7fffffff) throw new Error(`webtx: symbol '${k}' must be a whole number in [0, 2^31 - 1], got ${typeof v === 'number' ? v : describeValue(v)}`);
     env[k] = v;
     origin[k] = 'the symbols argument';
   }
@@ -101,10 +102,43 @@ export function resolveSymbols(m, inputs, symbols = {}, strict = true) {
     const want = evaluateExtent(t.shape[axis], env, `tensor '${t.name}' axis ${axis}`);
     if (v !== want) throw new Error(`webtx: tensor '${t.name}' axis ${axis} must be ${extentToString(t.shape[axis])} = ${want}, got ${v}`);
   }
+  // Reads the generator could not prove inside their tensor (the host stub checks them too).
+  for (const c of strict ? m.read_checks : []) {
+    const l = evaluateExtent(c.lhs, env, c.what), r = evaluateExtent(c.rhs, env, c.what);
+    if (l > r) throw new Error(`webtx: ${m.model}: ${c.what}: needs ${extentToString(c.lhs)} <= ${extentToString(c.rhs)}, got ${l} > ${r}`);
+  }
   return env;
 }
 
-/** Concrete shape of tensor `t` under `env`. */
+/**
+ * Concrete shape of tensor `t` under `env`. An extent that leaves i32 (a product of large
+ * symbols wraps in the kernels) or is negative is an Error naming the axis and the symbols.
+ */
 export function concreteShape(t, env) {
-  return t.shape.map((e, axis) => evaluateExtent(e, env, `tensor '${t.name}' axis ${axis}`));
+  return t.shape.map((e, axis) => {
+    const where = `tensor '${t.name}' axis ${axis}`;
+    const v = evaluateExtent(e, env, where);
+    const exact = exactExtent(e, env);
+    if (v < 0 || exact !== v) {
+      const syms = extentSymbols(e).map((s) => `${s} = ${env[s]}`).join(', ');
+      throw new Error(`webtx: ${where} is ${extentToString(e)} = ${exact}${syms ? ` with ${syms}` : ''}: ${exact < 0 ? 'negative' : 'beyond 2^31 - 1 (extents are i32)'}`);
+    }
+    return v;
+  });
+}
+
+/** The value of extent `e` in exact arithmetic (no i32 wrapping), to detect overflow. */
+function exactExtent(e, env) {
+  if (typeof e === 'number') return e;
+  if (typeof e === 'string') return env[e];
+  const [a, b] = e.args.map((x) => exactExtent(x, env));
+  switch (e.op) {
+    case '+': return a + b;
+    case '-': return a - b;
+    case '*': return a * b;
+    case '/': return Math.trunc(a / b);
+    case '%': return a % b;
+    case 'min': return Math.min(a, b);
+    default: return Math.max(a, b);
+  }
 }

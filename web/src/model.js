@@ -47,7 +47,15 @@ async function loadBytes(source) {
  */
 export async function loadModel(source, options = {}) {
   const bytes = await loadBytes(source);
-  const module = bytes instanceof WebAssembly.Module ? bytes : await WebAssembly.compile(bytes);
+  let module = bytes;
+  if (!(bytes instanceof WebAssembly.Module)) {
+    try {
+      module = await WebAssembly.compile(bytes);
+    } catch (e) {
+      const what = typeof source === 'string' || source instanceof URL ? `'${source}'` : `(${bytes.byteLength} bytes given)`;
+      throw new Error(`webtx: model ${what} is not a valid WebAssembly module (truncated or not a webtx model?): ${e.message}`);
+    }
+  }
   const model = new Model(options);
   try {
     await model._init(module);
@@ -115,7 +123,7 @@ export class Model {
     this._table.onRelease = (h) => this._dropBindGroups(h);
     this._staging = new StagingPool(device);
     this._weights = await loadWeights(device, this._table, m, this.options.weights);
-    this.kernels = await buildKernels(device, m);
+    this.kernels = await buildKernels(device, m, { timeoutMs: this.options.compileTimeoutMs, onProgress: this.options.onCompileProgress });
     const namePtr = writeCString(this.memory, this.exports.webtx_alloc, m.function);
     this._fn = this.exports.webtx_get_function(namePtr);
     this.exports.webtx_free(namePtr);
@@ -150,8 +158,15 @@ export class Model {
     if (cur) this._table.release(cur);  // destroyed after this run's submit
     const h = this._table.alloc(nbytes);
     if (!h) this._jsError = this._table.lastError;
+    else this._newAllocs?.push({ what: `planned buffer ${index}${this._plannedNames(index)}`, nbytes, h, drop: () => (this._planned[index] = undefined) });
     this._planned[index] = h;
     return h;
+  }
+
+  /** " (intermediates a, b)": the tenants of planned buffer `index`, for error messages. */
+  _plannedNames(index) {
+    const names = (this.manifest.memory?.tensors ?? []).filter((e) => e.buffer === index).map((e) => `'${e.tensor}'`);
+    return names.length ? ` (intermediate${names.length > 1 ? 's' : ''} ${names.join(', ')})` : '';
   }
 
   _dispatch(kernel, gx, gy, gz, handlesPtr, nhandles, uniformsPtr, uniformBytes) {
@@ -161,7 +176,8 @@ export class Model {
       if (!k) throw new Error(`dispatch of unknown kernel ${kernel}`);
       const lim = this.device.limits.maxComputeWorkgroupsPerDimension;
       if (gx > lim || gy > lim || gz > lim) {
-        throw new Error(`kernel '${k.spec.name}': grid (${gx}, ${gy}, ${gz}) exceeds maxComputeWorkgroupsPerDimension ${lim}`);
+        const writes = k.spec.bindings.filter((b) => b.access === 'read_write').map((b) => `'${b.tensor}'`).join(', ');
+        throw new Error(`kernel '${k.spec.name}' (writing ${writes}): grid (${gx}, ${gy}, ${gz}) exceeds this device's maxComputeWorkgroupsPerDimension ${lim}`);
       }
       const handles = new Int32Array(this.memory.buffer, handlesPtr, nhandles).slice();
       for (const b of k.spec.bindings) {
@@ -383,6 +399,26 @@ export class Model {
     const args = [];
     const foreign = new Map();
     const fresh = [];  // GPU output buffers of this run
+    // Buffers this run creates: if the device reports an error for the run (out of memory, or
+    // an invalid buffer), they leave every cache, so the next run starts from valid state.
+    const allocs = (this._newAllocs = []);
+    device.pushErrorScope('out-of-memory');
+    device.pushErrorScope('validation');
+    let scoped = true;
+    const popScopes = async () => {
+      if (!scoped) return [null, null];
+      scoped = false;
+      this._newAllocs = null;
+      const p = Promise.all([device.popErrorScope(), device.popErrorScope()]);
+      return this._lost ? [null, null] : this._orLost(p);
+    };
+    const dropAllocs = () => {
+      for (const a of allocs) {
+        a.drop();
+        this._table.release(a.h);
+      }
+      this._table.flushFrees();
+    };
     const settle = (ok) => {
       // Handles of GPU tensors leave the table (bind groups too) unless the next run reuses them.
       for (const [buf, h] of this._foreign) if (!foreign.has(buf)) this._table.detach(h);
@@ -425,6 +461,8 @@ export class Model {
         if (t.role === 'output' && gpuOutputs) {
           shape = concreteShape(t, env);
           const nbytes = shape.reduce((a, b) => a * b, 1) * info.bytes;
+          const max = this._table.maxBytes();
+          if (nbytes > max) throw new Error(`webtx: cannot allocate output '${name}' (${nbytes} bytes): more than this device's maxBufferSize / maxStorageBufferBindingSize (${max} bytes)`);
           const buffer = device.createBuffer({ size: Math.max(4, Math.ceil(nbytes / 4) * 4), usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST });
           const handle = this._table.adopt(buffer);
           fresh.push({ buffer, handle });
@@ -448,15 +486,13 @@ export class Model {
           if (shape.some((d) => d === undefined)) throw new Error(`webtx: output '${name}' has an unbound extent`);
         }
         const nbytes = data ? data.byteLength : shape.reduce((a, b) => a * b, 1) * info.bytes;
-        args.push({ t, shape, data, nbytes, handle: this._argBuffer(name, nbytes) });
+        args.push({ t, shape, data, nbytes, handle: this._argBuffer(t, nbytes) });
       }
     } catch (e) {
       settle(false);
+      await popScopes();
+      dropAllocs();
       throw e;
-    }
-    if (!args.every((a) => a.handle)) {
-      settle(false);
-      throw new Error(`webtx: cannot allocate argument buffers: ${this._jsError}`);
     }
     for (const a of args) {
       if (upload && a.data && a.data.byteLength) {
@@ -469,7 +505,11 @@ export class Model {
     const n = args.length;
     const mem = this.memory;
     const base = this.exports.webtx_alloc(n * (VALUE_BYTES + TENSOR_BYTES));
-    if (!base) throw new Error('webtx: wasm allocation failed');
+    if (!base) {
+      settle(false);
+      await popScopes();
+      throw new Error('webtx: wasm allocation failed');
+    }
     args.forEach((a, i) => {
       const tp = base + n * VALUE_BYTES + i * TENSOR_BYTES;
       writeTensor(mem, tp, { handle: a.handle, dtype: dtypeInfo(a.t.dtype).code, shape: a.shape, nbytes: a.nbytes });
@@ -484,7 +524,6 @@ export class Model {
       this._run.perKernel = { querySet: this._profileSet, capacity, names: [] };
     }
     this._jsError = '';
-    device.pushErrorScope('validation');
     let rc;
     // Host cost: the wasm stub's checks and grid math, the dispatch closures and the encoding.
     const hostStart = performance.now();
@@ -501,7 +540,8 @@ export class Model {
       run.encoder.finish();  // discarded: nothing of a failed call is submitted
       settle(false);
       this._table.flushFrees();
-      await device.popErrorScope();
+      const [verr, oom] = await popScopes();
+      if (verr || oom) dropAllocs();
       const msg = readCString(mem, this.exports.webtx_last_error());
       throw new Error(`webtx: ${msg || 'call failed'}${this._jsError ? ` (${this._jsError})` : ''}`);
     }
@@ -531,11 +571,16 @@ export class Model {
     device.queue.submit([run.encoder.finish()]);
     settle(true);
     this._table.flushFrees();  // destroy() after submit: WebGPU frees once the work is done
-    const err = await this._orLost(device.popErrorScope());
-    if (err) {
+    const [err, oom] = await popScopes();
+    if (err || oom) {
       for (const { staging } of reads) this._staging.release(staging);
       for (const f of fresh) f.buffer.destroy();
-      throw new Error(`webtx: WebGPU error while running model '${m.model}': ${err.message}`);
+      dropAllocs();
+      const made = [...allocs.map((a) => `${a.what} (${a.nbytes} bytes)`), ...fresh.map((f) => `output buffer (${f.buffer.size} bytes)`)];
+      if (oom) {
+        throw new Error(`webtx: out of memory allocating ${made.join(', ') || 'buffers'} while running model '${m.model}' (${oom.message}); the model stays usable with smaller inputs`);
+      }
+      throw new Error(`webtx: WebGPU error while running model '${m.model}'${made.length ? ` (buffers created by this run: ${made.join(', ')})` : ''}: ${err.message}`);
     }
     const outputs = {};
     if (read) {
@@ -592,13 +637,19 @@ export class Model {
     }
   }
 
-  /** A persistent GPU buffer per argument, grown when a run needs more. */
-  _argBuffer(name, nbytes) {
+  /** A persistent GPU buffer per argument (tensor `t`), grown when a run needs more. */
+  _argBuffer(t, nbytes) {
+    const name = t.name;
     const cur = this._argBuffers.get(name);
     if (cur && this._table.sizes[cur] >= nbytes && this._table.buffers[cur]) return cur;
     if (cur) this._table.release(cur);
     const h = this._table.alloc(nbytes);
+    if (!h) {
+      this._argBuffers.delete(name);
+      throw new Error(`webtx: cannot allocate ${t.role} '${name}' (${nbytes} bytes): ${this._table.lastError}`);
+    }
     this._argBuffers.set(name, h);
+    this._newAllocs?.push({ what: `${t.role} '${name}'`, nbytes, h, drop: () => this._argBuffers.get(name) === h && this._argBuffers.delete(name) });
     return h;
   }
 

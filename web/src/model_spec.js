@@ -84,8 +84,14 @@ export function parseModelSpec(text) {
   for (const key of ['symbols', 'tensors', 'args', 'kernels']) {
     if (!Array.isArray(m[key])) bad(`'${key}' must be an array`);
   }
+  // Every entry is checked for its type before use, so a corrupted description names the
+  // field instead of failing inside this parser (a TypeError).
+  const isObject = (x) => !!x && typeof x === 'object' && !Array.isArray(x);
+  const isName = (x) => typeof x === 'string' && x.length > 0;
+  m.symbols.forEach((s, i) => (isObject(s) && isName(s.name)) || bad(`symbol ${i} must be an object with a 'name'`));
   m.symbolNames = m.symbols.map((s) => s.name);
   const byName = new Map();
+  m.tensors.forEach((t, i) => (isObject(t) && isName(t.name)) || bad(`tensor ${i} must be an object with a 'name'`));
   for (const t of m.tensors) {
     if (byName.has(t.name)) bad(`two tensors are named '${t.name}'`);
     if (!DTYPES.includes(t.dtype)) bad(`tensor '${t.name}' has unknown dtype '${t.dtype}'`);
@@ -99,17 +105,29 @@ export function parseModelSpec(text) {
   }
   for (const s of m.symbols) {
     if (s.from === undefined || s.from === 'caller') continue;
+    if (!isObject(s.from)) bad(`symbol '${s.name}' has a bad 'from' ${JSON.stringify(s.from)}`);
     const t = byName.get(s.from.tensor);
     if (!t || t.shape[s.from.axis] !== s.name) bad(`symbol '${s.name}' comes from tensor '${s.from.tensor}' axis ${s.from.axis}, which is not that symbol`);
   }
-  for (const a of m.args) if (!byName.has(a)) bad(`argument '${a}' is not a tensor`);
+  for (const a of m.args) if (typeof a !== 'string' || !byName.has(a)) bad(`argument ${typeof a === 'string' ? `'${a}'` : JSON.stringify(a)} is not a tensor`);
   m.kernels.forEach((k, i) => {
+    if (!isObject(k) || !isName(k.name)) bad(`kernel ${i} must be an object with a 'name'`);
     const kn = `kernel ${i} ('${k.name}')`;
     if (typeof k.wgsl !== 'string') bad(`${kn} has no WGSL`);
     k.entry ??= 'main';
     k.uniforms ??= [];
     k.features ??= [];
+    if (typeof k.entry !== 'string') bad(`${kn}: 'entry' must be a string`);
+    for (const key of ['uniforms', 'features', 'bindings']) {
+      if (!Array.isArray(k[key])) bad(`${kn}: '${key}' must be an array`);
+    }
+    if (k.features.some((f) => typeof f !== 'string')) bad(`${kn}: 'features' must be an array of strings`);
     if (!Array.isArray(k.grid) || k.grid.length !== 3 || !k.grid.every(isExtent)) bad(`${kn} has a bad grid`);
+    for (const s of k.grid.flatMap((e) => extentSymbols(e))) if (!m.symbolNames.includes(s)) bad(`${kn} grid uses unknown symbol '${s}'`);
+    k.bindings.forEach((b, j) => {
+      if (!isObject(b) || !Number.isInteger(b.binding) || b.binding < 0) bad(`${kn} binding ${j} must be an object with a whole 'binding' >= 0`);
+      if (b.access !== 'read' && b.access !== 'read_write') bad(`${kn} binding ${b.binding} has unknown access ${JSON.stringify(b.access)}`);
+    });
     for (const b of k.bindings) if (!byName.has(b.tensor)) bad(`${kn} binds unknown tensor '${b.tensor}'`);
     for (const u of k.uniforms) if (!m.symbolNames.includes(u)) bad(`${kn} has unknown uniform '${u}'`);
     if (k.uniforms.length && !Number.isInteger(k.uniform_binding)) bad(`${kn} has uniforms but no uniform_binding`);
@@ -119,6 +137,7 @@ export function parseModelSpec(text) {
     if (!mem || !Array.isArray(mem.buffers) || !Array.isArray(mem.tensors) || !isExtent(mem.peak_bytes)) bad("'memory' must have 'buffers', 'tensors' and 'peak_bytes'");
     mem.buffers.forEach((e, i) => isExtent(e) || bad(`memory buffer ${i} has bad extent ${JSON.stringify(e)}`));
     mem.bufferOf = new Map();
+    mem.tensors.forEach((e, i) => isObject(e) || bad(`memory plan entry ${i} must be an object`));
     for (const { tensor, buffer } of mem.tensors) {
       if (byName.get(tensor)?.role !== 'intermediate') bad(`the memory plan places '${tensor}', which is not an intermediate`);
       if (!Number.isInteger(buffer) || buffer < 0 || buffer >= mem.buffers.length) bad(`the memory plan places '${tensor}' in buffer ${buffer} of ${mem.buffers.length}`);
@@ -127,6 +146,12 @@ export function parseModelSpec(text) {
   }
   m.params ??= {};
   if (typeof m.params !== 'object' || Array.isArray(m.params) || Object.values(m.params).some((v) => typeof v !== 'string')) bad("'params' must be an object of strings");
+  m.read_checks ??= [];
+  if (!Array.isArray(m.read_checks)) bad("'read_checks' must be an array");
+  m.read_checks.forEach((c, i) => {
+    if (!isObject(c) || typeof c.what !== 'string' || !isExtent(c.lhs) || !isExtent(c.rhs)) bad(`read check ${i} must have 'what', 'lhs' and 'rhs'`);
+    for (const s of [...extentSymbols(c.lhs), ...extentSymbols(c.rhs)]) if (!m.symbolNames.includes(s)) bad(`read check ${i} uses unknown symbol '${s}'`);
+  });
   m.tensorByName = byName;
   return m;
 }

@@ -181,4 +181,12 @@ test('safetensors: weights checked against the model', () => {
   assert.throws(() => checkWeights(spec, file([['w', 'F32', [3, 2]], ['b', 'F16', [3]]])), /weight 'w' has shape \[3, 2\], but model 'mlp' needs \[2, 3\]/);
 });
 
+test('derived extents that leave i32 are errors naming the axis and symbols', () => {
+  const t = { name: 'y', shape: [{ op: '*', args: ['n', 'm'] }, { op: '-', args: ['n', 1] }] };
+  assert.deepEqual(concreteShape(t, { n: 3, m: 4 }), [12, 2]);
+  // 65536 * 65536 wraps to 0 in i32: refused instead.
+  assert.throws(() => concreteShape(t, { n: 65536, m: 65536 }), /tensor 'y' axis 0 is \(n \* m\) = 4294967296 with n = 65536, m = 65536: beyond 2\^31 - 1/);
+  assert.throws(() => concreteShape(t, { n: 0, m: 4 }), /tensor 'y' axis 1 is \(n - 1\) = -1 with n = 0: negative/);
+});
+
 console.log(`all ${n} passed`);

@@ -60,6 +60,14 @@ struct MemoryPlan {
   std::vector<std::string> tenants(int b) const;
 };
 
+// A condition a call's extents must meet, lhs <= rhs: a read whose range the generator could
+// not prove inside the tensor it reads (codegen/driver/read_checks.cpp). `what` names the
+// stage, tensor, axis and range; runtimes check it once the symbols are bound.
+struct ReadCheck {
+  std::string what;
+  Extent lhs, rhs;
+};
+
 struct ModelSpec {
   static constexpr int kVersion = 2;
   int version = kVersion;
@@ -70,10 +78,11 @@ struct ModelSpec {
   std::vector<std::string> features;      // WebGPU feature names the device must have
   std::map<std::string, int64_t> limits;  // WebGPU limit name -> least value needed
   std::vector<SymbolSpec> symbols;
-  std::vector<TensorSpec> tensors;  // inputs, outputs, then intermediates
-  std::vector<std::string> args;    // packed-function argument order: inputs, outputs, weights
-  std::vector<KernelSpec> kernels;  // in execution order
-  MemoryPlan memory;                // empty when nothing is planned (no intermediates)
+  std::vector<TensorSpec> tensors;     // inputs, outputs, then intermediates
+  std::vector<std::string> args;       // packed-function argument order: inputs, outputs, weights
+  std::vector<KernelSpec> kernels;     // in execution order
+  MemoryPlan memory;                   // empty when nothing is planned (no intermediates)
+  std::vector<ReadCheck> read_checks;  // "read_checks" in JSON, omitted when empty
   // Build-time parameters the generator read, with the values used (add_webgpu_model PARAMS).
   std::map<std::string, std::string> params;
 
@@ -89,6 +98,9 @@ void validate(const ModelSpec& m);
 SymbolValues bind_shapes(const ModelSpec& m,
                          const std::map<std::string, std::vector<int64_t>>& shapes,
                          const SymbolValues& given = {});
+
+// UserError naming the first read check (ModelSpec::read_checks) that `symbols` break.
+void check_reads(const ModelSpec& m, const SymbolValues& symbols);
 
 std::string to_json(const ModelSpec& m);
 // One extent as JSON: an integer, a symbol name, or {"op": "+", "args": [a, b]}.

@@ -179,6 +179,13 @@ Stage& Stage::bind(const ir::IterVar& axis, ir::ThreadAxis t, int dim, Where whe
           << "xyz"[dim] << ": axis '" << axis_name(a.axis) << "' is already bound to it";
     }
     AxisAttr& a = attr_for(axis, "bind");
+    // Rebinding would silently drop the first binding (and change the workgroup size).
+    user_assert(!a.bound) << "stage '" << name() << "': cannot bind axis '" << axis_name(axis)
+                          << "' to " << tn << "."
+                          << "xyz"[dim] << ": it is already bound to "
+                          << (a.thread == ir::ThreadAxis::WorkgroupId ? "workgroup_id" : "local_id")
+                          << "."
+                          << "xyz"[a.dim];
     user_assert(a.for_kind == ir::ForKind::Serial)
         << "stage '" << name() << "': axis '" << axis_name(axis)
         << "' is unrolled or vectorized and cannot also be bound";

@@ -42,7 +42,7 @@ HostTensor tensor_from(const std::string& dtype, std::vector<int64_t> shape,
   HostTensor h(dtype, std::move(shape));
   internal_assert(h.bytes.size() == values.size() * sizeof(T))
       << "tensor_from: " << values.size() << " values for " << h.size() << " elements";
-  std::memcpy(h.bytes.data(), values.data(), h.bytes.size());
+  if (!h.bytes.empty()) std::memcpy(h.bytes.data(), values.data(), h.bytes.size());  // may be null
   return h;
 }
 
@@ -52,7 +52,7 @@ std::vector<T> tensor_values(const HostTensor& h) {
   internal_assert(sizeof(T) == static_cast<size_t>(model::dtype_bytes(h.dtype)))
       << "element size mismatch";
   std::vector<T> v(h.bytes.size() / sizeof(T));
-  std::memcpy(v.data(), h.bytes.data(), v.size() * sizeof(T));
+  if (!v.empty()) std::memcpy(v.data(), h.bytes.data(), v.size() * sizeof(T));  // may be null
   return v;
 }
 
