@@ -58,6 +58,8 @@ void random_binds(Stage& st, Rng& r, bool allow_workgroup, bool allow_local) {
 TEST(ScheduleFuzz, RandomSchedulesComputeTheSameNumbers) {
   int lowered = 0, rejected = 0;
   for (unsigned seed = 0; seed < 400; ++seed) {
+    // FUZZ_SEED=n: only that seed (to dump one case with WEBTX_DUMP_IR).
+    if (const char* only = std::getenv("FUZZ_SEED"); only && seed != std::stoul(only)) continue;
     Rng r{std::mt19937(seed)};
     const int m = 3 + r(6), n = 2 + r(6), kk = 1 + r(7);
     const bool symbolic = r(3) == 0;

@@ -38,7 +38,8 @@ NodeSet vars_of(const Expr& e) {
 struct Scope {
   RangeMap ranges;
   NodeSet uniform;
-  int loops = 0;  // loops entered
+  int loops = 0;      // loops entered
+  NodeSet loop_vars;  // their variables
 };
 
 // A known range: one whose bounds are real (not the "fits in i32" stand-in for unknown), so
@@ -48,7 +49,21 @@ bool known(const ConstRange& r) { return r.hi < kUnknownHi / 4 && r.lo > -kUnkno
 // A bound L (linear) with `L <= -1` implying `cond` for every value of the ranged variables
 // other than `keep`; nullopt when cond is not an integer comparison or a ranged variable sits
 // inside a non-linear term.
-std::optional<Linear> relax(const Expr& cond, const RangeMap& ranges, const ir::ExprNode* keep) {
+// Whether e reads an invocation id directly (lowering leaves some unbound: the tree steps of a
+// cross-invocation reduction).
+bool reads_local_id(const Expr& e) {
+  struct V : ir::IRVisitor {
+    bool found = false;
+    void visit_ThreadIndex(const ir::ThreadIndex& t) override {
+      found = found || t.axis == ir::ThreadAxis::LocalId;
+    }
+  } v;
+  v.visit(e);
+  return v.found;
+}
+
+std::optional<Linear> relax(const Expr& cond, const RangeMap& ranges, const ir::ExprNode* keep,
+                            const std::array<int64_t, 3>& workgroup) {
   auto* b = cond.as_binary();
   if (!b || !b->a.type().is_int()) return std::nullopt;
   Linear d;  // cond <=> d <= -1
@@ -77,11 +92,13 @@ std::optional<Linear> relax(const Expr& cond, const RangeMap& ranges, const ir::
       out.c += k > 0 ? k * it->second.hi : k * it->second.lo;
       continue;
     }
-    bool ranged = false, other = false;
+    bool ranged = reads_local_id(atom), other = false;
     for (auto* v : vars_of(atom)) (v != keep && ranges.count(v) ? ranged : other) = true;
     if (ranged && !other) {
-      // A term of ranged variables only (an index split by / and %): its constant bounds.
-      auto r = const_bounds(atom, ranges);
+      // A term of ranged variables and invocation ids only (an index split by / and %): its
+      // constant bounds.
+      const std::array<int64_t, 6> threads{workgroup[0], workgroup[1], workgroup[2], 0, 0, 0};
+      auto r = const_bounds(atom, ranges, &threads);
       if (!r || !known(*r)) return std::nullopt;
       out.c += k > 0 ? k * r->hi : k * r->lo;
       continue;
@@ -149,6 +166,7 @@ class GuardWalker : public ir::IRVisitor {
     auto mn = as_const(op.min), ex = as_const(op.extent);
     if (mn && ex) scope_.ranges[op.var.get()] = {*mn, *mn + *ex - 1};
     scope_.uniform.insert(op.var.get());
+    scope_.loop_vars.insert(op.var.get());
     ++scope_.loops;
     visit(op.body);
     scope_ = std::move(saved);
@@ -244,10 +262,15 @@ class Partitioner : public ir::IRMutator {
     std::vector<Expr> limits;   // the loop index is below each of these in the interior
     Scope inner = scope;
     inner.uniform.insert(v);
+    // The same guard can sit in places with different ranges (a loop and its tail): it is
+    // dropped only if every occurrence relaxes.
+    std::vector<Expr> rejected;
+    std::vector<std::pair<Expr, Expr>> found;  // (guard, limit) per occurrence
     walk_guards(body, inner, lc_, [&](const Expr& c, const Scope& sc) {
       if (!ir::uses_var(c, v)) return;
-      auto l = relax(c, sc.ranges, v);
-      if (!l) return;
+      auto fail = [&] { add_unique(rejected, c); };
+      auto l = relax(c, sc.ranges, v, lc_.workgroup_size);
+      if (!l) return fail();
       int64_t a = 0;
       Linear rest;
       rest.c = l->c;
@@ -258,14 +281,20 @@ class Partitioner : public ir::IRMutator {
           // Every other value must be defined outside the loop and the same in every
           // invocation (the bounds of a loop holding a barrier must be uniform).
           for (auto* u : vars_of(atom))
-            if (u == v || (bound_.count(u) && !scope.uniform.count(u))) return;
+            if (u == v || (bound_.count(u) && !scope.uniform.count(u))) return fail();
           rest.terms.push_back({atom, k});
         }
       }
-      if (a <= 0) return;
-      add_unique(relaxed, c);
-      add_unique(limits, simplify(threshold(rest, a)));
+      if (a <= 0) return fail();
+      Expr t = simplify(threshold(rest, a));
+      if (is_const(t, 0)) return fail();  // no iteration where the guard always holds
+      found.push_back({c, t});
     });
+    for (auto& [c, t] : found) {
+      if (contains(rejected, c)) continue;
+      add_unique(relaxed, c);
+      add_unique(limits, t);
+    }
     if (relaxed.empty()) return rebuilt;
     Expr split = op.extent;
     for (auto& t : limits) split = ir::Min::make(split, t);
@@ -465,36 +494,56 @@ std::vector<KernelVersion> all_versions(const ir::Stmt& body, const LaunchConfig
 
   // Guards that hold for a whole workgroup whose tile is inside the tensors: each relaxed to
   // `a * wid_d + r < 0` gives the number of such workgroups along d.
-  std::vector<Expr> relaxed, conds;
-  std::array<std::vector<Expr>, 3> limits;
-  bool per_dim = true, in_loop = false;
+  struct Occurrence {
+    Expr guard, cond, limit;
+    int dim;
+    bool in_loop;
+  };
+  std::vector<Occurrence> found;
+  std::vector<Expr> rejected;  // guards with an occurrence that does not relax
   walk_guards(*rest, scope, lc, [&](const Expr& c, const Scope& sc) {
-    auto l = relax(c, sc.ranges, nullptr);
-    if (!l) return;
+    auto fail = [&] { add_unique(rejected, c); };
+    auto l = relax(c, sc.ranges, nullptr, lc.workgroup_size);
+    if (!l) return fail();
+    // A guard that fails in some invocation of every workgroup stays a guard.
+    Expr cond = simplify(as_condition(*l));
+    if (is_const(cond, 0)) return fail();
     int dim = -1;
     int64_t a = 0;
+    bool single = true;
     Linear r;
     r.c = l->c;
     for (auto& [atom, k] : l->terms) {
       for (auto* u : vars_of(atom))
-        if (bound.count(u) && !scope.uniform.count(u)) return;  // only workgroup ids + symbols
+        if (bound.count(u) && !scope.uniform.count(u)) return fail();  // wg ids + symbols only
       auto it = wg_dim.find(atom.get());
       if (it != wg_dim.end() && (dim < 0 || dim == it->second)) {
         dim = it->second, a += k;
       } else {
-        for (auto* u : vars_of(atom)) per_dim = per_dim && !wg_dim.count(u);
+        for (auto* u : vars_of(atom)) single = single && !wg_dim.count(u);
         r.terms.push_back({atom, k});
       }
     }
-    if (contains(relaxed, c)) return;
-    relaxed.push_back(c);
-    add_unique(conds, simplify(as_condition(*l)));
-    in_loop = in_loop || sc.loops > 0;
-    if (dim < 0 || a <= 0)
-      per_dim = false;
-    else
-      add_unique(limits[dim], simplify(Partitioner::threshold(r, a)));
+    Expr limit = single && dim >= 0 && a > 0 ? simplify(Partitioner::threshold(r, a)) : Expr();
+    // Worth a version only where it varies inside a loop (hoist_invariant_guards lifts the rest
+    // out of their loops anyway).
+    bool varies = false;
+    for (auto* u : vars_of(c)) varies = varies || sc.loop_vars.count(u);
+    found.push_back({c, cond, limit, dim, varies});
   });
+  std::vector<Expr> relaxed, conds;
+  std::array<std::vector<Expr>, 3> limits;
+  bool per_dim = true, in_loop = false;
+  for (auto& o : found) {
+    if (contains(rejected, o.guard)) continue;
+    add_unique(relaxed, o.guard);
+    add_unique(conds, o.cond);
+    in_loop = in_loop || o.in_loop;
+    if (o.limit.defined())
+      add_unique(limits[o.dim], o.limit);
+    else
+      per_dim = false;
+  }
 
   const bool tails = !part.tail_starts.empty() && part.all_tails_uniform;
   const Expr any_tail = tails ? positive(sum(part.uniform_tails)) : Expr();
