@@ -190,5 +190,46 @@ TEST(SpirvLowered, SoftmaxMlpConv2d) {
   }
 }
 
+
+// Reductions across invocations (a reduction axis bound to local_id): the workgroup-memory tree
+// with its barriers on a real driver, at dividing, non-dividing, size-1 and symbolic shapes.
+TEST(SpirvLowered, SoftmaxRowPerWorkgroupCrossInvocation) {
+  Var M("M"), N("N");
+  auto X = placeholder<f32>("X", {M, N});
+  auto Y = ops::softmax(X);
+  auto s = create_schedule({Y.op()});
+  auto& o = s[Y.op()];
+  auto [jo, ji] = o.split(o.axis(1), 32);
+  o.bind(o.axis(0), ThreadAxis::WorkgroupId, 0).bind(ji, ThreadAxis::LocalId, 0);
+  for (auto& st : s.stages()) {
+    if (st->name() == "softmax_exp") st->compute_inline();
+    if (st->name() != "softmax_max" && st->name() != "softmax_sum") continue;
+    // The max in workgroup memory, the sum in each invocation's registers (both are valid).
+    if (st->name() == "softmax_max") st->set_scope(ir::MemScope::Workgroup);
+    st->compute_at(o, o.axis(0));
+    auto [ko, ki] = st->split(st->reduce_axis(0), 32);
+    st->bind(ki, ThreadAxis::LocalId, 0);
+  }
+  for (auto [m, n] : {std::pair<int64_t, int64_t>{5, 64}, {3, 45}, {1, 1}, {2, 300}})
+    check_on_vulkan(s, "lowered_softmax_xinv", {X.op()}, {Y.op()},
+                    {{"X", random_tensor({m, n}, 15)}});
+}
+
+TEST(SpirvLowered, RowSumRowsPerWorkgroupCrossInvocation) {
+  Var M("M"), N("N");
+  auto X = placeholder<f32>("X", {M, N});
+  RVar k(N, "k");
+  auto Y = compute({M}, [&](Var i) { return sum(X(i, k), k); }, "rowsum");
+  auto s = create_schedule({Y.op()});
+  auto& st = s[Y.op()];
+  auto [io, ii] = st.split(st.axis(0), 4);
+  auto [ko, ki] = st.split(st.reduce_axis(0), 24);  // not a power of two
+  st.bind(io, ThreadAxis::WorkgroupId, 0).bind(ii, ThreadAxis::LocalId, 1);
+  st.bind(ki, ThreadAxis::LocalId, 0);
+  for (auto [m, n] : {std::pair<int64_t, int64_t>{8, 48}, {6, 100}, {1, 1}})
+    check_on_vulkan(s, "lowered_rowsum_xinv", {X.op()}, {Y.op()},
+                    {{"X", random_tensor({m, n}, 16)}}, {}, 1e-5);
+}
+
 }  // namespace
 }  // namespace webtx::spirv_test
