@@ -125,6 +125,53 @@ TEST(CrossReduce, PrivateResultPerRowOfInvocations) {
     check_schedule(s, {g.a}, {g.out}, {{"A", random_tensor({n, 11}, 12)}}, {}, 1e-5);
 }
 
+// TVM's cross-invocation pattern: split the row, factor the inner part out (each invocation
+// reduces its strided share into "rows.rf"), and reduce the factored axis across invocations.
+TEST(Rfactor, PartialsPerInvocationThenAcrossTheWorkgroup) {
+  RowReduce g(sym("m"), sym("n"));
+  auto s = create_schedule({g.out});
+  auto [ko, ki] = s[g.out].split(g.k, 16);
+  Stage& rf = s.rfactor(g.out, ki);
+  EXPECT_EQ(rf.name(), "rows.rf");
+  auto& st = s[g.out];
+  st.bind(st.axis(0), ThreadAxis::WorkgroupId, 0).bind(st.reduce_axis(0), ThreadAxis::LocalId, 0);
+  rf.compute_at(st, st.reduce_axis(0));
+  for (int64_t n : {1, 16, 50, 160})
+    check_schedule(s, {g.a}, {g.out}, {{"A", random_tensor({3, n}, 13)}}, {}, 1e-5);
+}
+
+// Two kernels for one long row: "rows.rf" spreads the row's parts over workgroups, then the
+// parts are summed.
+TEST(Rfactor, PartsOverWorkgroupsThenASecondKernel) {
+  for (auto op : {ir::ReduceOp::Sum, ir::ReduceOp::Max}) {
+    RowReduce g(1, sym("n"), op);
+    auto s = create_schedule({g.out});
+    auto [ko, ki] = s[g.out].split(g.k, 64);
+    auto [kio, kii] = s[g.out].split(ki, 8);  // nested, and dividing
+    Stage& rf = s.rfactor(g.out, ko);
+    auto [po, pi] = rf.split(rf.axis(1), 4);
+    rf.bind(po, ThreadAxis::WorkgroupId, 0).bind(pi, ThreadAxis::LocalId, 0);
+    for (int64_t n : {1, 64, 200, 1000}) {
+      auto p = check_schedule(s, {g.a}, {g.out}, {{"A", random_tensor({1, n}, 14)}}, {}, 1e-5);
+      EXPECT_EQ(p.kernels.size(), 2u);
+    }
+  }
+}
+
+TEST(RfactorErrors, NamesStageAndAxis) {
+  RowReduce g(4, 32);
+  auto s = create_schedule({g.out});
+  EXPECT_THAT(user_error_of([&] { s.rfactor(g.out, g.k); }),
+              ::testing::AllOf(::testing::HasSubstr("stage 'rows'"), ::testing::HasSubstr("'k'"),
+                               ::testing::HasSubstr("only reduction axis")));
+  EXPECT_THAT(user_error_of([&] { s.rfactor(g.out, s[g.out].axis(0)); }),
+              ::testing::AllOf(::testing::HasSubstr("stage 'rows'"), ::testing::HasSubstr("'i'"),
+                               ::testing::HasSubstr("data-parallel")));
+  EXPECT_THAT(
+      user_error_of([&] { s.rfactor(g.a, g.k); }),
+      ::testing::AllOf(::testing::HasSubstr("'A'"), ::testing::HasSubstr("not a reduction")));
+}
+
 TEST(CrossReduceErrors, NamesStageAndAxis) {
   {
     RowReduce g(8, 8);

@@ -190,7 +190,6 @@ TEST(SpirvLowered, SoftmaxMlpConv2d) {
   }
 }
 
-
 // Reductions across invocations (a reduction axis bound to local_id): the workgroup-memory tree
 // with its barriers on a real driver, at dividing, non-dividing, size-1 and symbolic shapes.
 TEST(SpirvLowered, SoftmaxRowPerWorkgroupCrossInvocation) {
@@ -219,7 +218,8 @@ TEST(SpirvLowered, RowSumRowsPerWorkgroupCrossInvocation) {
   Var M("M"), N("N");
   auto X = placeholder<f32>("X", {M, N});
   RVar k(N, "k");
-  auto Y = compute({M}, [&](Var i) { return sum(X(i, k), k); }, "rowsum");
+  auto Y = compute(
+      {M}, [&](Var i) { return sum(X(i, k), k); }, "rowsum");
   auto s = create_schedule({Y.op()});
   auto& st = s[Y.op()];
   auto [io, ii] = st.split(st.axis(0), 4);
@@ -229,6 +229,36 @@ TEST(SpirvLowered, RowSumRowsPerWorkgroupCrossInvocation) {
   for (auto [m, n] : {std::pair<int64_t, int64_t>{8, 48}, {6, 100}, {1, 1}})
     check_on_vulkan(s, "lowered_rowsum_xinv", {X.op()}, {Y.op()},
                     {{"X", random_tensor({m, n}, 16)}}, {}, 1e-5);
+}
+
+// rfactor: partial sums per invocation ("rowsum.rf", computed at the bound axis), then across
+// the workgroup; and a long row split over workgroups (two kernels).
+TEST(SpirvLowered, RfactorOnVulkan) {
+  Var M("M"), N("N");
+  auto X = placeholder<f32>("X", {M, N});
+  RVar k(N, "k");
+  auto Y = compute(
+      {M}, [&](Var i) { return sum(X(i, k), k); }, "rowsum");
+  {
+    auto s = create_schedule({Y.op()});
+    auto [ko, ki] = s[Y.op()].split(s[Y.op()].reduce_axis(0), 32);
+    Stage& rf = s.rfactor(Y.op(), ki);
+    auto& st = s[Y.op()];
+    st.bind(st.axis(0), ThreadAxis::WorkgroupId, 0).bind(st.reduce_axis(0), ThreadAxis::LocalId, 0);
+    rf.compute_at(st, st.reduce_axis(0));
+    for (auto [m, n] : {std::pair<int64_t, int64_t>{4, 64}, {3, 70}, {1, 1}})
+      check_on_vulkan(s, "lowered_rfactor_local", {X.op()}, {Y.op()},
+                      {{"X", random_tensor({m, n}, 17)}}, {}, 1e-5);
+  }
+  {
+    auto s = create_schedule({Y.op()});
+    auto [ko, ki] = s[Y.op()].split(s[Y.op()].reduce_axis(0), 64);
+    Stage& rf = s.rfactor(Y.op(), ko);
+    rf.bind(rf.axis(0), ThreadAxis::WorkgroupId, 1).bind(rf.axis(1), ThreadAxis::WorkgroupId, 0);
+    for (auto [m, n] : {std::pair<int64_t, int64_t>{1, 1000}, {2, 64}, {1, 1}})
+      check_on_vulkan(s, "lowered_rfactor_grid", {X.op()}, {Y.op()},
+                      {{"X", random_tensor({m, n}, 18)}}, {}, 1e-5);
+  }
 }
 
 }  // namespace

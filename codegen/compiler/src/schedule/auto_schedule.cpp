@@ -279,7 +279,7 @@ std::vector<FusedGroup> auto_schedule(Schedule& s, const AutoScheduleOptions& op
     Stage* st = up.get();
     if (!free.count(st) || claimed.count(st) || !injective(*st)) continue;
     if (st->is_output()) {
-      groups.push_back(Group{nullptr, {st}, nullptr});
+      groups.push_back(Group{nullptr, {st}, nullptr, {}});
       claimed.insert(st);
     }
   }
