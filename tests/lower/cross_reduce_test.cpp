@@ -172,6 +172,45 @@ TEST(RfactorErrors, NamesStageAndAxis) {
       ::testing::AllOf(::testing::HasSubstr("'A'"), ::testing::HasSubstr("not a reduction")));
 }
 
+// With Feature::Subgroups: subgroup reductions, then one slot per subgroup (run_program's
+// subgroups have 4 lanes, so a 128-invocation row leaves 32 slots, 8 per lane to gather).
+TEST(CrossReduce, SubgroupsWhenTheTargetHasThem) {
+  Target t = target_by_name("webgpu-large-subgroups");
+  for (auto op : {ir::ReduceOp::Sum, ir::ReduceOp::Max, ir::ReduceOp::Min}) {
+    RowReduce g(sym("m"), sym("n"), op);
+    auto s = row_per_workgroup(g, 128);
+    for (int64_t n : {1, 100, 128, 1000}) {
+      auto p = check_schedule(s, {g.a}, {g.out}, {{"A", random_tensor({3, n}, 20)}}, {}, 1e-5, t);
+      EXPECT_TRUE(p.kernels[0].uses_subgroups);
+      EXPECT_THAT(kernel_text(p), ::testing::HasSubstr("subgroup_"));
+    }
+  }
+  // Softmax: both reductions at the row, every invocation keeps the result.
+  SoftmaxGraph g = softmax_graph(sym("n"));
+  auto s = create_schedule({g.out});
+  s[g.e].compute_inline();
+  auto& o = s[g.out];
+  auto [jo, ji] = o.split(o.axis(1), 128);
+  o.bind(o.axis(0), ThreadAxis::WorkgroupId, 0).bind(ji, ThreadAxis::LocalId, 0);
+  for (auto r : {g.mx, g.sm}) {
+    s[r].compute_at(o, o.axis(0));
+    auto [ko, ki] = s[r].split(s[r].reduce_axis(0), 128);
+    s[r].bind(ki, ThreadAxis::LocalId, 0);
+  }
+  auto p = check_schedule(s, {g.a}, {g.out}, {{"A", random_tensor({2, 11}, 21)}}, {}, 1e-5, t);
+  EXPECT_TRUE(p.kernels[0].uses_subgroups);
+  // Without the feature, or when rows of invocations could share a subgroup: the tree only.
+  RowReduce h(sym("m"), sym("n"));
+  EXPECT_FALSE(
+      check_schedule(row_per_workgroup(h, 128), {h.a}, {h.out}, {{"A", random_tensor({2, 5}, 22)}})
+          .kernels[0]
+          .uses_subgroups);
+  EXPECT_FALSE(check_schedule(row_per_workgroup(h, 96), {h.a}, {h.out},
+                              {{"A", random_tensor({2, 5}, 22)}}, {}, 1e-5, t)
+                   .kernels[0]
+                   .uses_subgroups);
+}
+
 TEST(CrossReduceErrors, NamesStageAndAxis) {
   {
     RowReduce g(8, 8);

@@ -28,8 +28,11 @@ using webtx::testing::random_tensor;  // tests/lower/test_util.hpp
 void check_on_vulkan(const Schedule& s, const std::string& tag,
                      const std::vector<ir::Operation>& inputs,
                      const std::vector<ir::Operation>& outputs, const eval::TensorMap& values,
-                     const eval::SymbolMap& syms = {}, double tol = 1e-5) {
-  ir::Program p = lower(s, tag, inputs, outputs);
+                     const eval::SymbolMap& syms = {}, double tol = 1e-5,
+                     const Target& target = {}) {
+  LowerOptions lo;
+  lo.target = target;
+  ir::Program p = lower(s, tag, inputs, outputs, lo);
   eval::TensorMap t = values;
   rt::RunOptions o;
   o.symbols = syms;
@@ -259,6 +262,37 @@ TEST(SpirvLowered, RfactorOnVulkan) {
       check_on_vulkan(s, "lowered_rfactor_grid", {X.op()}, {Y.op()},
                       {{"X", random_tensor({m, n}, 18)}}, {}, 1e-5);
   }
+}
+
+// The same with subgroup operations (lavapipe has subgroups of 8 with arithmetic).
+TEST(SpirvLowered, SoftmaxAndRowSumWithSubgroups) {
+  const Target t = target_by_name("webgpu-large-subgroups");
+  Var M("M"), N("N");
+  auto X = placeholder<f32>("X", {M, N});
+  auto Y = ops::softmax(X);
+  auto s = create_schedule({Y.op()});
+  auto& o = s[Y.op()];
+  auto [jo, ji] = o.split(o.axis(1), 128);
+  o.bind(o.axis(0), ThreadAxis::WorkgroupId, 0).bind(ji, ThreadAxis::LocalId, 0);
+  for (auto& st : s.stages()) {
+    if (st->name() == "softmax_exp") st->compute_inline();
+    if (st->name() != "softmax_max" && st->name() != "softmax_sum") continue;
+    st->compute_at(o, o.axis(0));
+    auto [ko, ki] = st->split(st->reduce_axis(0), 128);
+    st->bind(ki, ThreadAxis::LocalId, 0);
+  }
+  for (auto [m, n] : {std::pair<int64_t, int64_t>{3, 128}, {2, 45}, {1, 1}, {2, 1000}})
+    check_on_vulkan(s, "lowered_softmax_subgroups", {X.op()}, {Y.op()},
+                    {{"X", random_tensor({m, n}, 19)}}, {}, 1e-5, t);
+  RVar k(N, "k");
+  auto R = compute(
+      {M}, [&](Var i) { return max(X(i, k), k); }, "rowmax");
+  auto s2 = create_schedule({R.op()});
+  auto [ko, ki] = s2[R.op()].split(s2[R.op()].reduce_axis(0), 256);
+  s2[R.op()].bind(s2[R.op()].axis(0), ThreadAxis::WorkgroupId, 0).bind(ki, ThreadAxis::LocalId, 0);
+  for (auto [m, n] : {std::pair<int64_t, int64_t>{3, 300}, {1, 1}})
+    check_on_vulkan(s2, "lowered_rowmax_subgroups", {X.op()}, {R.op()},
+                    {{"X", random_tensor({m, n}, 20)}}, {}, 0, t);
 }
 
 }  // namespace

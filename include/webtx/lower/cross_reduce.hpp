@@ -89,6 +89,36 @@ inline CrossLayout cross_layout(LowerContext& ctx, const StageInfo& si) {
   return l;
 }
 
+// The largest extent bound to local_id dimension `d` in the kernel `si` belongs to (its root
+// stage and every stage computed inside it): that dimension's workgroup size.
+inline int64_t kernel_local_extent(LowerContext& ctx, const StageInfo& si, int d) {
+  auto root_of = [&](const Stage* s) {
+    while (s->attach() == AttachKind::ComputeAt) s = s->attach_stage();
+    return s;
+  };
+  const Stage* root = root_of(si.stage);
+  int64_t n = 1;
+  for (auto& o : ctx.stages) {
+    if (o.op->is_placeholder() || o.is_inline() || root_of(o.stage) != root) continue;
+    for (auto& a : o.stage->attrs()) {
+      if (!a.bound || a.thread != ir::ThreadAxis::LocalId || a.dim != d) continue;
+      if (auto c = as_const(o.extent.at(a.axis.get()))) n = std::max(n, *c);
+    }
+  }
+  return n;
+}
+
+// Subgroup operations take the first step when the target has them and every subgroup lies
+// within one reduction: the reduction alone on local_id.x, over the whole of x, and a multiple
+// of 128 invocations (WebGPU's largest subgroup size). Subgroups are taken to be consecutive
+// invocations of the linear local index (what GPUs do; WGSL does not promise it).
+inline bool use_subgroups(LowerContext& ctx, const StageInfo& si, const CrossLayout& l) {
+  using Role = CrossLayout::Role;
+  return ctx.target && ctx.target->has(Feature::Subgroups) && l.role[0] == Role::Reduce &&
+         l.role[1] != Role::Reduce && l.role[2] != Role::Reduce && l.extent[0] % 128 == 0 &&
+         kernel_local_extent(ctx, si, 0) == l.extent[0];
+}
+
 // The steps that combine buf[base + 0 .. count) into buf[base] (one statement per step).
 inline std::vector<ir::Stmt> tree_steps(const CrossLayout& l, const ir::Buffer& buf,
                                         const ir::Expr& base, ir::ReduceOp op) {

@@ -132,14 +132,36 @@ class StageBuilder {
         ir::Store::make(acc, combine(red.op, acc0, substitute(red.source, roots)), make_int(0));
     update = nest_of(si, rd, guard(make_predicate(ctx_, si, roots, {}, true), update));
     ir::Expr base = mul(lay.group, make_int(lay.reduce_count));
-    std::vector<ir::Stmt> seq = {
-        ir::Store::make(acc, ir::reduce_identity(red.op, t), make_int(0)), update,
-        guard(lay.may_write, ir::Store::make(part, acc0, add(base, lay.r)))};
-    for (auto& step : tree_steps(lay, part, base, red.op)) seq.push_back(step);
+    ir::Stmt init = ir::Store::make(acc, ir::reduce_identity(red.op, t), make_int(0));
+    std::vector<ir::Stmt> seq = {init, update};
+    ir::Expr result = ir::Load::make(part, base);
+    if (use_subgroups(ctx_, si, lay)) {
+      // Each subgroup reduces its lanes; lane 0 writes the subgroup's slot; then every
+      // subgroup reduces the slots (strided over its lanes), so each invocation has the result.
+      ir::Expr lane = ir::Subgroup::lane(), size = ir::Subgroup::size();
+      seq.push_back(ir::Store::make(acc, ir::Subgroup::reduce(red.op, acc0), make_int(0)));
+      seq.push_back(guard(logical_and(lay.may_write, ir::EQ::make(lane, make_int(0))),
+                          ir::Store::make(part, acc0, add(base, div(lay.r, size)))));
+      seq.push_back(init);
+      ir::Expr slots = div(make_int(lay.reduce_count), size);
+      ir::Expr t_var = ir::Variable::make(ir::DType::i32(), name + "_slot");
+      ir::Expr slot = add(mul(t_var, size), lane);
+      ir::Stmt gather =
+          guard(ir::LT::make(slot, slots),
+                ir::Store::make(acc, combine(red.op, acc0, ir::Load::make(part, add(base, slot))),
+                                make_int(0)));
+      seq.push_back(
+          ir::For::make(t_var, make_int(0), ceil_div(slots, size), ir::ForKind::Serial, gather));
+      seq.push_back(ir::Store::make(acc, ir::Subgroup::reduce(red.op, acc0), make_int(0)));
+      result = acc0;
+    } else {
+      seq.push_back(guard(lay.may_write, ir::Store::make(part, acc0, add(base, lay.r))));
+      for (auto& step : tree_steps(lay, part, base, red.op)) seq.push_back(step);
+    }
     // A result in private memory is every invocation's; a shared one is stored once.
     ir::Expr store_if = make_predicate(ctx_, si, roots, {}, false);
     if (si.scope != ir::MemScope::Private) store_if = logical_and(store_if, lay.is_first);
-    seq.push_back(guard(store_if, ir::ProducerStore::make(si.op, ir::Load::make(part, base), idx)));
+    seq.push_back(guard(store_if, ir::ProducerStore::make(si.op, result, idx)));
     ir::Stmt body = ir::Allocate::make(acc, ir::Allocate::make(part, ir::Seq::make(seq)));
     return nest_of(si, dp, body);
   }

@@ -10,8 +10,8 @@
 #include "webtx/lower/bound_inference.hpp"
 #include "webtx/lower/context.hpp"
 #include "webtx/lower/extract_kernel.hpp"
-#include "webtx/lower/inline_ops.hpp"
 #include "webtx/lower/hoist_guards.hpp"
+#include "webtx/lower/inline_ops.hpp"
 #include "webtx/lower/insert_barriers.hpp"
 #include "webtx/lower/legalize_intrinsics.hpp"
 #include "webtx/lower/schedule_ops.hpp"
@@ -78,6 +78,7 @@ ir::Program lower(const Schedule& s, std::string name, std::vector<ir::Operation
                   std::vector<ir::Operation> outputs, const LowerOptions& opt) {
   using namespace lowering;
   LowerContext ctx = lowering::detail::make_context(s, inputs, outputs);
+  ctx.target = &opt.target;
   const bool dump = opt.dump_ir || std::getenv("WEBTX_DUMP_IR") != nullptr;
   std::ostream& os = opt.dump ? *opt.dump : std::cerr;
 
