@@ -4,6 +4,7 @@
 //   rows_layernorm  Y = layer_norm(X, gamma, beta) over rows        (rule: row-reduction)
 //   rows_elementwise Y[n] = X[n] * 1.5 + 0.25                       (rule: injective)
 //   rows_rowsum     Y[m] = sum_n X[m, n]                            (rule: row-reduction)
+//   rows_softmax_sg, rows_layernorm_sg: softmax and layernorm for a target with subgroups
 #include <webtx/generator.hpp>
 #include <webtx/ops.hpp>
 
@@ -14,7 +15,21 @@ WEBTX_MODEL(rows_softmax, ctx) {
   ctx.output("Y", ops::softmax(ctx.input<f32>("X", {M, N}), "softmax"));
 }
 
+// The same built for a target with subgroups (CMakeLists.txt): the reductions across a row's
+// invocations start with subgroup operations.
+WEBTX_MODEL(rows_softmax_sg, ctx) {
+  Var M("M"), N("N");
+  ctx.output("Y", ops::softmax(ctx.input<f32>("X", {M, N}), "softmax"));
+}
+
 WEBTX_MODEL(rows_layernorm, ctx) {
+  Var M("M"), N("N");
+  auto X = ctx.input<f32>("X", {M, N});
+  auto g = ctx.input<f32>("gamma", {N}), b = ctx.input<f32>("beta", {N});
+  ctx.output("Y", ops::layer_norm(X, g, b, 1e-5, "layernorm"));
+}
+
+WEBTX_MODEL(rows_layernorm_sg, ctx) {
   Var M("M"), N("N");
   auto X = ctx.input<f32>("X", {M, N});
   auto g = ctx.input<f32>("gamma", {N}), b = ctx.input<f32>("beta", {N});

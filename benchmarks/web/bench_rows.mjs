@@ -119,8 +119,9 @@ fn main(@builtin(global_invocation_id) g: vec3u, @builtin(num_workgroups) n: vec
     out.push({ bytes, ms, method });
     a.destroy(), b.destroy();
   }
+  const subgroups = (await gpu.requestAdapter({ powerPreference: 'high-performance' })).features.has('subgroups');
   device.destroy();
-  return { results: out, adapterName };
+  return { results: out, adapterName, subgroups };
 }
 
 async function main() {
@@ -150,11 +151,12 @@ async function main() {
   record('rowsum', `${bigRows}x${bigN / bigRows}`, 'copy', 8 * bigN, copyMs[4 * bigN]);
 
   if (o.suites.includes('webtx')) {
-    const run = async (model, op, shape, bytes, symbols, check) => {
-      const name = `BM_${op}_webtx/${shape}`;
+    const run = async (model, op, shape, bytes, symbols, check, impl = 'webtx') => {
+      const name = `BM_${op}_${impl}/${shape}`;
       try {
         const r = await timeWebtxModel(model, symbols, { iterations: o.iterations, check });
-        record(op, shape, 'webtx', bytes, r);
+        if (!(r.maxAbsErr <= 1e-3)) throw new Error(`wrong result: max abs error ${r.maxAbsErr}`);
+        record(op, shape, impl, bytes, r);
       } catch (e) {
         report.skip(name, e.message);
         console.error(`${name}: ${e.message}`);
@@ -164,6 +166,13 @@ async function main() {
       const model = await loadWebtxModel(modelPath(o.models, op), gpu);
       for (const { M, N } of shapes) await run(model, op, `${M}x${N}`, 8 * M * N, { M, N }, rowCheck(op));
       model.dispose();
+      // Built for a target with subgroups: run where the adapter has them.
+      const sg = modelPath(o.models, `${op}_sg`);
+      if (!existsSync(sg) || !copy.subgroups) continue;
+      const sgModel = await loadWebtxModel(sg, gpu);
+      for (const { M, N } of shapes)
+        await run(sgModel, op, `${M}x${N}`, 8 * M * N, { M, N }, rowCheck(op), 'webtx_subgroups');
+      sgModel.dispose();
     }
     const ew = await loadWebtxModel(modelPath(o.models, 'elementwise'), gpu);
     await run(ew, 'elementwise', `${bigN}`, 8 * bigN, { n: bigN }, (inp, out) => {
