@@ -8,7 +8,10 @@
 // halves the live slots per step (any count: a step adds slot r + s only where it exists);
 // insert_barriers puts a barrier between steps, which sit outside every branch. Dimensions
 // bound by neither are "pinned": only invocation 0 of them writes, every one reads.
+#include <algorithm>
 #include <array>
+#include <string>
+#include <vector>
 
 #include "webtx/lower/context.hpp"
 #include "webtx/lower/predicates.hpp"

@@ -58,10 +58,6 @@ struct GraphCtx {
     }
     return read_element(h, h.offset(idx));
   }
-  Value subgroup(const ir::Subgroup&) {
-    internal_error << "evaluate_graph: a subgroup operation in an operation graph";
-    return {};
-  }
   Value reduce(const ir::Reduce& r) {
     const ir::DType t = r.type;
     Value acc = eval_expr(ir::reduce_identity(r.op, t), *this);
