@@ -87,9 +87,9 @@ TEST(ScheduleErrors, BindBadDimensionOrReductionToWorkgroups) {
                     AllOf(HasSubstr("stage 'B'"), HasSubstr("axis 'i'"), HasSubstr("dimension 3")));
   // Over invocations a reduction axis is fine (tests/lower/cross_reduce_test.cpp); over
   // workgroups it is not.
-  EXPECT_USER_ERROR(s[g.c].bind(s[g.c].reduce_axis(0), ThreadAxis::WorkgroupId, 0),
-                    AllOf(HasSubstr("stage 'C'"), HasSubstr("reduction axis 'k'"),
-                          HasSubstr("rfactor")));
+  EXPECT_USER_ERROR(
+      s[g.c].bind(s[g.c].reduce_axis(0), ThreadAxis::WorkgroupId, 0),
+      AllOf(HasSubstr("stage 'C'"), HasSubstr("reduction axis 'k'"), HasSubstr("rfactor")));
 }
 
 TEST(ScheduleErrors, ReorderAcrossStages) {
