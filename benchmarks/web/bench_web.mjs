@@ -1,25 +1,34 @@
 // The WebGPU benchmark runner (Node + Dawn): webtx models, the hand-written anchor kernel, and
-// the peers (TF.js, ONNX Runtime Web) on one adapter, fp32 N×N×N matmul, plus webtx models of
-// other shapes. Prints a table and writes Google Benchmark JSON.
+// the peers (TF.js, ONNX Runtime Web) on one adapter, fp32 matmul, plus webtx models of other
+// shapes. Prints a table and writes Google Benchmark JSON.
 //
-//   node benchmarks/web/bench_web.mjs [--sizes 1024,2048] [--suites webtx,anchor,tfjs,ort]
+//   node benchmarks/web/bench_web.mjs [--sizes 1024,2048,1x4096x4096] [--suites webtx,anchor,tfjs,ort]
 //        [--matmul 'path/matmul.wasm'] [--matmul-const 'path/matmul_{N}.wasm']
 //        [--model name=path.wasm:SYM=V,SYM=V:flops] [--iterations 10] [--out results.json]
 //
-// --matmul: a model with symbolic M, N, K (inputs A, B; output C); --matmul-const: one model
-// per size ({N} replaced). Sizes a model or peer cannot run are recorded as skipped.
+// A size is N (N×N×N) or MxNxK (C[M, N] = A[M, K] B[K, N]). --matmul: a model with symbolic
+// M, N, K (inputs A, B; output C); --matmul-const: one model per square size ({N} replaced).
+// Sizes a model or peer cannot run are recorded as skipped.
 import { writeFileSync, existsSync } from 'node:fs';
 import { GBenchReport } from './gbench_json.mjs';
 import { createGPU } from './dawn.mjs';
 import { anchorMatmul, findAnchor } from './anchor.mjs';
 import { loadWebtxModel, timeWebtxModel, matmulCheck } from './webtx_models.mjs';
+import { shape } from './peers.mjs';
+
+function parseSize(text) {
+  const d = text.split('x').map(Number);
+  if (d.length === 1) return shape(d[0]);
+  if (d.length !== 3 || !d.every((x) => Number.isInteger(x) && x > 0)) throw new Error(`bad size '${text}' (N or MxNxK)`);
+  return shape({ M: d[0], N: d[1], K: d[2] });
+}
 
 function parseArgs(argv) {
-  const o = { sizes: [256], suites: ['webtx', 'anchor', 'tfjs', 'ort'], matmul: [], matmulConst: [],
+  const o = { sizes: [shape(256)], suites: ['webtx', 'anchor', 'tfjs', 'ort'], matmul: [], matmulConst: [],
     models: [], iterations: 10, out: null };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i], v = () => argv[++i];
-    if (a === '--sizes') o.sizes = v().split(',').map(Number);
+    if (a === '--sizes') o.sizes = v().split(',').map(parseSize);
     else if (a === '--suites') o.suites = v().split(',');
     else if (a === '--matmul') o.matmul.push(v());
     else if (a === '--matmul-const') o.matmulConst.push(v());
@@ -57,17 +66,18 @@ async function main() {
     for (const spec of specs) {
       const impl = `webtx_wgsl_${label(spec.path).replace(/_\{N\}$/, '')}`;
       let model = spec.sym ? await loadWebtxModel(spec.path, gpu) : null;
-      for (const N of o.sizes) {
-        const name = `BM_${impl}/${N}`;
+      for (const sz of o.sizes) {
+        const { M, N, K, label: shapeLabel } = sz;
+        const name = `BM_${impl}/${shapeLabel}`;
         try {
           if (!spec.sym) {
             const p = spec.path.replace('{N}', String(N));
-            if (!existsSync(p)) { report.skip(name, `no model ${p}`); continue; }
+            if (M !== N || K !== N || !existsSync(p)) { report.skip(name, `no model ${p}`); continue; }
             model = await loadWebtxModel(p, gpu);
           }
-          const r = await timeWebtxModel(model, { M: N, N, K: N },
+          const r = await timeWebtxModel(model, { M, N, K },
             { iterations: o.iterations, check: matmulCheck('A', 'B', 'C') });
-          record(impl, N, 2 * N ** 3, r, { host_us_per_dispatch: r.hostUsPerDispatch });
+          record(impl, shapeLabel, 2 * M * N * K, r, { host_us_per_dispatch: r.hostUsPerDispatch });
         } catch (e) {
           report.skip(name, e.message);
           console.error(`${name}: ${e.message}`);
@@ -98,7 +108,8 @@ async function main() {
     console.log('anchor: anchor-matmul.mjs not found (set WEBTX_ANCHOR, or keep ../shared/tools beside the repo); not run');
   } else if (o.suites.includes('anchor')) {
     try {
-      for (const r of anchorMatmul(o.sizes)) record('anchor_wgsl', r.N, 2 * r.N ** 3, { ms: r.ms, maxAbsErr: r.maxAbsErr, method: 'wall-batched', iterations: r.reps * 7 });
+      const square = o.sizes.filter((z) => z.M === z.N && z.K === z.N).map((z) => z.N);
+      for (const r of anchorMatmul(square)) record('anchor_wgsl', String(r.N), 2 * r.N ** 3, { ms: r.ms, maxAbsErr: r.maxAbsErr, method: 'wall-batched', iterations: r.reps * 7 });
     } catch (e) {
       report.skip('BM_anchor_wgsl', e.message);
       console.error(`anchor: ${e.message}`);
@@ -108,7 +119,7 @@ async function main() {
     if (!o.suites.includes(suite)) continue;
     try {
       const peers = await import('./peers.mjs');
-      for (const r of await peers[fn](o.sizes)) record(`${suite}_webgpu`, r.N, 2 * r.N ** 3, r);
+      for (const r of await peers[fn](o.sizes)) record(`${suite}_webgpu`, r.label, 2 * r.M * r.N * r.K, r);
     } catch (e) {
       report.skip(`BM_${suite}_webgpu`, e.message);
       console.error(`${suite}: ${e.message}`);

@@ -1,5 +1,6 @@
 // Peer libraries on the same WebGPU adapter: TensorFlow.js's WebGPU backend and ONNX Runtime
-// Web's WebGPU execution provider, fp32 N×N×N matmul. Recipes and traps: NOTES.md.
+// Web's WebGPU execution provider, fp32 matmul C[M, N] = A[M, K] B[K, N] at the given shapes
+// (a number N means N×N×N; see shape()). Recipes and traps: NOTES.md.
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { createGPU } from './dawn.mjs';
@@ -7,19 +8,26 @@ import { timeBatches } from './gbench_json.mjs';
 
 const require = createRequire(import.meta.url);
 
-function inputs(N) {
-  const a = new Float32Array(N * N), b = new Float32Array(N * N);
-  for (let i = 0; i < a.length; i++) { a[i] = ((i * 7) % 13) / 13 - 0.5; b[i] = ((i * 5) % 11) / 11 - 0.5; }
+// {M, N, K, label} of a size: N (square) or {M, N, K}.
+export function shape(size) {
+  if (typeof size === 'number') return { M: size, N: size, K: size, label: String(size) };
+  return { ...size, label: size.label ?? `${size.M}x${size.N}x${size.K}` };
+}
+
+function inputs({ M, N, K }) {
+  const a = new Float32Array(M * K), b = new Float32Array(K * N);
+  for (let i = 0; i < a.length; i++) a[i] = ((i * 7) % 13) / 13 - 0.5;
+  for (let i = 0; i < b.length; i++) b[i] = ((i * 5) % 11) / 11 - 0.5;
   return { a, b };
 }
 
 // Max abs error of a sample of C's entries against a CPU dot product.
-export function sampleError(a, b, c, N) {
+export function sampleError(a, b, c, { M, N, K }) {
   let err = 0;
   for (let s = 0; s < 32; s++) {
-    const i = (s * 2654435761) % N, j = (s * 40503 + 17) % N;
+    const i = (s * 2654435761) % M, j = (s * 40503 + 17) % N;
     let ref = 0;
-    for (let k = 0; k < N; k++) ref += a[i * N + k] * b[k * N + j];
+    for (let k = 0; k < K; k++) ref += a[i * K + k] * b[k * N + j];
     err = Math.max(err, Math.abs(ref - c[i * N + j]));
   }
   return err;
@@ -41,11 +49,12 @@ export async function tfjsMatmul(sizes) {
   if (!(await tf.setBackend('webgpu'))) throw new Error('TF.js WebGPU backend did not initialise');
   await tf.ready();
   const out = [];
-  for (const N of sizes) {
-    const { a, b } = inputs(N);
-    const A = tf.tensor2d(a, [N, N]), B = tf.tensor2d(b, [N, N]);
+  for (const size of sizes) {
+    const sh = shape(size), { M, N, K } = sh;
+    const { a, b } = inputs(sh);
+    const A = tf.tensor2d(a, [M, K]), B = tf.tensor2d(b, [K, N]);
     const C = tf.matMul(A, B);
-    const err = sampleError(a, b, await C.data(), N);
+    const err = sampleError(a, b, await C.data(), sh);
     C.dispose();
     // GPU kernel time from timestamp queries when the adapter has them; else wall time.
     const info = await tf.time(() => tf.matMul(A, B));
@@ -57,7 +66,7 @@ export async function tfjsMatmul(sizes) {
       ts.forEach((t) => t.dispose());
     }, { maxReps: 50 });
     if (!(ms > 0)) { ms = wall.ms; method = 'wall'; }
-    out.push({ N, ms, wallMs: wall.ms, method, maxAbsErr: err, iterations: wall.iterations });
+    out.push({ ...sh, ms, wallMs: wall.ms, method, maxAbsErr: err, iterations: wall.iterations });
     A.dispose(); B.dispose();
   }
   return out;
@@ -104,16 +113,17 @@ export async function ortMatmul(sizes) {
     executionProviders: ['webgpu'], preferredOutputLocation: 'gpu-buffer' });
   const device = await ort.env.webgpu.device;
   const out = [];
-  for (const N of sizes) {
-    const { a, b } = inputs(N);
-    const gpuTensor = (data) => {
+  for (const size of sizes) {
+    const sh = shape(size);
+    const { a, b } = inputs(sh);
+    const gpuTensor = (data, dims) => {
       const buf = device.createBuffer({ size: data.byteLength, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST });
       device.queue.writeBuffer(buf, 0, data);
-      return ort.Tensor.fromGpuBuffer(buf, { dataType: 'float32', dims: [N, N] });
+      return ort.Tensor.fromGpuBuffer(buf, { dataType: 'float32', dims });
     };
-    const feeds = { A: gpuTensor(a), B: gpuTensor(b) };
+    const feeds = { A: gpuTensor(a, [sh.M, sh.K]), B: gpuTensor(b, [sh.K, sh.N]) };
     const first = await session.run(feeds);
-    const err = sampleError(a, b, await first.C.getData(), N);
+    const err = sampleError(a, b, await first.C.getData(), sh);
     first.C.dispose();
     // Wall time per run, inputs and outputs kept on the GPU (the recipe NOTES.md measured).
     const t = await timeBatches(async (reps) => {
@@ -123,7 +133,7 @@ export async function ortMatmul(sizes) {
         res.C.dispose();
       }
     }, { maxReps: 50 });
-    out.push({ N, ms: t.ms, method: 'wall', maxAbsErr: err, iterations: t.iterations });
+    out.push({ ...sh, ms: t.ms, method: 'wall', maxAbsErr: err, iterations: t.iterations });
   }
   await session.release();
   return out;

@@ -41,6 +41,11 @@ export async function timeWebtxModel(model, allSymbols, { iterations = 10, check
   for (const t of model.inputs) inputs[t.name] = fill(t, symbols);
   let maxAbsErr;
   if (check) maxAbsErr = check(inputs, await model.run(inputs, symbols));
+  // Warm-up of at least ~0.3 s of this very work before timing: an idle GPU runs at low clocks
+  // for a while, and whichever model or size came first measured up to 5x slower (H100, Dawn).
+  const probe = await model.time(inputs, { iterations: 3, symbols });
+  const reps = Math.min(500, Math.ceil(300 / Math.max(probe.medianMs, 0.01)));
+  await model.time(inputs, { iterations: reps, symbols });
   const t = await model.time(inputs, { iterations, symbols });
   if (!(t.medianMs > 0)) throw new Error(`GPU time of one run (${t.medianMs} ms) is below the timer's resolution`);
   return { ms: t.medianMs, method: t.method, hostUsPerDispatch: t.hostUsPerDispatch,

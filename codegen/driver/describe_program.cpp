@@ -88,6 +88,7 @@ model::ModelSpec describe_program(const ir::Program& p,
     const std::string kname = "kernel '" + kern.name + "'";
     model::KernelSpec ks;
     ks.name = kern.name;
+    ks.variant = kern.variant;
     if (!artifacts.empty()) {
       for (auto& [key, value] : artifacts[k].fields) {
         if (key == "wgsl")

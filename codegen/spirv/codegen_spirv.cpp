@@ -132,6 +132,7 @@ class CodeGenSpirv : public IRVisitor {
   std::unordered_map<const ExprNode*, Id> vars_;
   std::unordered_map<const BufferNode*, BufferVar> buffers_;
   std::unordered_map<const BufferNode*, int> lanes_;
+  std::unordered_map<const BufferNode*, Id> workgroup_vars_;
   std::unordered_map<uint32_t, Id> builtins_;  // BuiltIn -> Input variable
   std::vector<uint32_t> interface_;
 };
@@ -609,9 +610,16 @@ void CodeGenSpirv::visit_Allocate(const Allocate& op) {
   internal_assert(n > 0 && n < (int64_t{1} << 31)) << "allocation '" << buf->name << "' of " << n;
   SC sc = buf->scope == MemScope::Workgroup ? SC::Workgroup : SC::Private;
   uint32_t lanes = lanes_of(buf.get());
-  Id arr = b_.type_array(elem_type(buf->type, lanes), static_cast<uint32_t>(n / lanes));
-  Id var = b_.global_variable(b_.type_pointer(sc, arr), sc);
-  b_.name(var, buf->name);
+  // Workgroup memory: one variable per buffer, however often its Allocate is visited (unrolled
+  // or partitioned code repeats it), so the kernel uses the bytes it declares.
+  Id& shared = workgroup_vars_[buf.get()];
+  Id var = sc == SC::Workgroup ? shared : 0;
+  if (!var) {
+    Id arr = b_.type_array(elem_type(buf->type, lanes), static_cast<uint32_t>(n / lanes));
+    var = b_.global_variable(b_.type_pointer(sc, arr), sc);
+    b_.name(var, buf->name);
+    if (sc == SC::Workgroup) shared = var;
+  }
   buffers_[buf.get()] = {var, sc, true, lanes};
   visit(op.body);
   buffers_.erase(buf.get());

@@ -17,6 +17,9 @@ struct LowerOptions {
   bool dump_ir = false;          // also on when the environment has WEBTX_DUMP_IR set
   std::ostream* dump = nullptr;  // where dumps go (default std::cerr)
   bool vectorize = true;         // turn aligned `Vectorized` copies into vec4 copies
+  // Split loops and workgroups into a guard-free interior and a guarded boundary
+  // (webtx/lower/partition_loops.hpp).
+  bool partition_loops = true;
   Target target;                 // limits and features every kernel must fit (default: webgpu)
 };
 

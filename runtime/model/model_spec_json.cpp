@@ -110,6 +110,7 @@ std::string to_json(const ModelSpec& m) {
           {{"binding", b.binding}, {"tensor", b.tensor}, {"access", access_name(b.access)}});
     if (k.uniform_binding >= 0) kj["uniform_binding"] = k.uniform_binding;
     kj["features"] = k.features;
+    if (!k.variant.empty()) kj["variant"] = k.variant;
     if (!k.artifacts.empty()) kj["artifacts"] = k.artifacts;
     j["kernels"].push_back(std::move(kj));
   }
@@ -200,6 +201,7 @@ ModelSpec from_json(const std::string& text) {
     ks.uniforms = field_or<std::vector<std::string>>(k, "uniforms", kw, {});
     ks.uniform_binding = field_or<int>(k, "uniform_binding", kw, -1);
     ks.features = field_or<std::vector<std::string>>(k, "features", kw, {});
+    ks.variant = field_or<std::string>(k, "variant", kw, "");
     ks.artifacts = field_or<std::map<std::string, std::string>>(k, "artifacts", kw, {});
     m.kernels.push_back(std::move(ks));
   }

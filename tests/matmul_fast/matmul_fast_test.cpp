@@ -12,6 +12,8 @@
 // clang-format on
 #include <gtest/gtest.h>
 
+#include <array>
+#include <unordered_map>
 #include <random>
 
 #include "../spirv/vk_test_util.hpp"
@@ -24,7 +26,7 @@ using spirv_test::rt::RunOptions;
 using webtx::testing::random_tensor;  // tests/lower/test_util.hpp
 
 struct Counts {
-  int branches = 0, vector_copies = 0, scalar_stores = 0;
+  int branches = 0, vector_copies = 0, scalar_stores = 0, global_vector_copies = 0;
 };
 Counts count(const ir::Stmt& body) {
   struct V : ir::IRVisitor {
@@ -34,6 +36,10 @@ Counts count(const ir::Stmt& body) {
     }
     void visit_Store(const ir::Store& op) override {
       ++(op.lanes > 1 ? c.vector_copies : c.scalar_stores), ir::IRVisitor::visit_Store(op);
+      auto* ld = op.value.as<ir::Load>();
+      if (op.lanes > 1 && (op.buffer->scope == ir::MemScope::Global ||
+                           (ld && ld->buffer->scope == ir::MemScope::Global)))
+        ++c.global_vector_copies;
     }
   } v;
   v.visit(body);
@@ -97,10 +103,79 @@ TEST(MatmulFast, ConstantShapeOnCpu) {
 
 TEST(MatmulFast, SymbolicTailShapeOnCpu) {
   Case c = fast_matmul(130, 136, 37, true);  // no extent divides its tile
-  Counts n = count(c.program.kernels[0].body);
-  EXPECT_GT(n.branches, 0);
-  EXPECT_EQ(n.vector_copies, 0);  // alignment is unprovable with symbolic strides
+  EXPECT_GT(count(c.program.kernels.back().body).branches, 0);  // the boundary version
+  // The interior version for any row stride: global copies stay scalar (4-alignment of
+  // symbolic strides is unprovable), the workgroup -> register copies are vec4.
+  Counts n = count(c.program.kernels.at(1).body);
+  EXPECT_EQ(n.global_vector_copies, 0);
+  EXPECT_GT(n.vector_copies, 0);
   expect_close(eval::run_program(c.program, c.inputs, c.symbols), c, "cpu tail");
+}
+
+// Loop partitioning (webtx/lower/partition_loops.hpp) on the symbolic kernel: four kernels.
+// `matmul_vec4` and `matmul` (interior workgroups, K divisible by 16; row strides N and K
+// multiples of 4 or not) have no guard at all, the first with vec4 global copies;
+// `matmul_tail` (interior workgroups, a partial last K step) has guards only in its K tail
+// loop; `matmul_boundary` runs the guarded code in edge workgroups. Each launch is empty when
+// the shapes do not need it.
+TEST(MatmulFast, SymbolicShapesGetGuardFreeVersions) {
+  Case c = fast_matmul(130, 136, 37, true);
+  const auto& ks = c.program.kernels;
+  ASSERT_EQ(ks.size(), 4u);
+  EXPECT_EQ(ks[0].name, "matmul_vec4");
+  EXPECT_EQ(ks[1].name, "matmul");
+  EXPECT_EQ(ks[2].name, "matmul_tail");
+  EXPECT_EQ(ks[3].name, "matmul_boundary");
+  EXPECT_EQ(count(ks[0].body).branches, 0) << ir::to_string(ks[0]);
+  EXPECT_GT(count(ks[0].body).global_vector_copies, 0);
+  EXPECT_EQ(count(ks[1].body).branches, 0);
+  EXPECT_EQ(count(ks[1].body).global_vector_copies, 0);
+  struct Loops : ir::IRVisitor {
+    std::vector<const ir::For*> serial;
+    void visit_For(const ir::For& op) override {
+      if (op.for_kind == ir::ForKind::Serial) serial.push_back(&op);
+      ir::IRVisitor::visit_For(op);
+    }
+  } loops;
+  loops.visit(ks[2].body);
+  ASSERT_EQ(loops.serial.size(), 2u);  // the main K loop and its tail
+  EXPECT_EQ(count(loops.serial[0]->body).branches, 0);
+  EXPECT_GT(count(loops.serial[1]->body).branches, 0);
+  EXPECT_GT(count(ks[3].body).branches, 0);
+  for (auto& k : ks) EXPECT_FALSE(k.variant.empty()) << k.name;
+
+  // Which launches are empty, per shape: [vec4 interior, interior, interior with K tail,
+  // boundary].
+  auto launched = [&](int64_t m, int64_t n, int64_t k) {
+    std::unordered_map<const ir::ExprNode*, int64_t> syms;
+    for (auto& s : c.program.symbols) {
+      const auto& name = s.as<ir::Variable>()->name;
+      syms[s.get()] = name == "M" ? m : name == "N" ? n : k;
+    }
+    std::array<bool, 4> out{};
+    for (size_t i = 0; i < 4; ++i) {
+      int64_t g = 1;
+      for (auto& e : ks[i].grid) g *= ir::eval_scalar(e, syms);
+      out[i] = g > 0;
+    }
+    return out;
+  };
+  using L = std::array<bool, 4>;
+  EXPECT_EQ(launched(256, 384, 64), (L{true, false, false, false}));
+  EXPECT_EQ(launched(256, 384, 65), (L{false, false, true, false}));
+  EXPECT_EQ(launched(257, 384, 64), (L{true, false, false, true}));
+  EXPECT_EQ(launched(256, 390, 64), (L{false, true, false, true}));  // N % 4 != 0
+  EXPECT_EQ(launched(100, 100, 100), (L{false, false, false, true}));
+}
+
+// Symbolic shapes that divide every tile (only the interior runs), a size-1 shape (only the
+// boundary runs) and one tile plus one row/column/step.
+TEST(MatmulFast, SymbolicShapesOnCpu) {
+  for (auto [m, n, k] : {std::array<int64_t, 3>{128, 256, 32}, {1, 1, 1}, {129, 129, 17}}) {
+    Case c = fast_matmul(m, n, k, true);
+    expect_close(eval::run_program(c.program, c.inputs, c.symbols), c,
+                 "cpu " + std::to_string(m) + "x" + std::to_string(n) + "x" + std::to_string(k));
+  }
 }
 
 TEST(MatmulFast, ConstantShapeOnLavapipe) {
@@ -108,6 +183,16 @@ TEST(MatmulFast, ConstantShapeOnLavapipe) {
   eval::TensorMap t = c.inputs;
   spirv_test::run(c.program, "matmul_fast_const", t);
   expect_close(t, c, "lavapipe constant");
+}
+
+// The vec4 interior version (every extent a multiple of its tile) through SPIR-V.
+TEST(MatmulFast, SymbolicDividingShapeOnLavapipe) {
+  Case c = fast_matmul(128, 256, 32, true);
+  eval::TensorMap t = c.inputs;
+  RunOptions o;
+  o.symbols = c.symbols;
+  spirv_test::run(c.program, "matmul_fast_dividing", t, o);
+  expect_close(t, c, "lavapipe dividing");
 }
 
 TEST(MatmulFast, SymbolicTailShapeOnLavapipe) {

@@ -79,6 +79,10 @@ export interface ModelSpecKernel {
   features: string[];
   /** Other backends' fields (beyond wgsl and spirv), by name; absent when none. */
   artifacts?: Record<string, string>;
+  /** When lowering made several versions of one stage (docs/lowering.md, partition_kernel):
+   * which workgroups and shapes this one serves. Its grid is 0 for calls that do not need it
+   * (no dispatch). Absent for a stage's only kernel. */
+  variant?: string;
 }
 /** The memory plan (docs/abi.md, "The memory plan"): intermediates share planned buffers. */
 export interface ModelSpecMemory {

@@ -27,6 +27,9 @@ struct KernelBuffer {
 
 struct Kernel {
   std::string name;
+  // Which workgroups and shapes this kernel serves when lowering made several versions of one
+  // stage (webtx/lower/partition_loops.hpp); empty for the only version.
+  std::string variant;
   std::vector<KernelBuffer> buffers;
   std::vector<Expr> scalars;  // Vars, i32
   std::array<int64_t, 3> workgroup_size{1, 1, 1};

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <optional>
 #include <unordered_map>
+#include <vector>
 
 #include "webtx/ir.hpp"
 
@@ -25,6 +26,11 @@ struct ConstRange {
 using RangeMap = std::unordered_map<const ir::ExprNode*, ConstRange>;
 // Upper bound used for non-negative values of unknown size (indices fit in i32).
 constexpr int64_t kUnknownHi = int64_t{1} << 31;
+
+// The conjuncts of c (c itself when it is not an And), appended to `out`; and their And
+// (undefined for none).
+void split_conjuncts(const ir::Expr& c, std::vector<ir::Expr>& out);
+ir::Expr conjunction(const std::vector<ir::Expr>& parts);
 
 // `threads` (optional): invocations per workgroup x,y,z then workgroups x,y,z (0 = unknown).
 std::optional<ConstRange> const_bounds(const ir::Expr& e, const RangeMap& vars,

@@ -51,7 +51,7 @@ inline ir::Kernel make_kernel(std::string name, ir::Stmt body, const LaunchConfi
                               const std::vector<ir::ProgramTensor>& tensors,
                               const std::vector<ir::Expr>& symbols) {
   struct V : ir::IRVisitor {
-    std::unordered_set<const ir::BufferNode*> reads, writes;
+    std::unordered_set<const ir::BufferNode*> reads, writes, shared;
     int64_t wg_bytes = 0;
     bool f16 = false, subgroups = false;
     using ir::IRVisitor::visit;
@@ -75,7 +75,9 @@ inline ir::Kernel make_kernel(std::string name, ir::Stmt body, const LaunchConfi
     }
     void visit_Allocate(const ir::Allocate& op) override {
       f16 |= op.buffer->type == ir::DType::f16();
-      if (op.buffer->scope == ir::MemScope::Workgroup) {
+      // One workgroup variable per buffer, however often its Allocate appears (unrolled or
+      // partitioned code repeats it; the backends declare it once).
+      if (op.buffer->scope == ir::MemScope::Workgroup && shared.insert(op.buffer.get()).second) {
         int64_t n = op.buffer->type.bytes();
         for (auto& e : op.buffer->shape) n *= *as_const(e);
         wg_bytes += n;

@@ -2,7 +2,9 @@
 // Checks a lowered kernel body against the contract in kernel.hpp before any backend sees it:
 // no ProducerLoad/ProducerStore/Reduce and no erf left, every variable defined (loop, let or
 // scalar), integer indices, Allocate of constant size and non-global scope, barriers only in
-// uniform control flow (outside branches), thread indices in range of the launch. Failures
+// uniform control flow (outside branches and loops whose condition or bounds differ between the
+// invocations of a workgroup: those may read only constants, symbols, workgroup ids and the
+// indices of such loops), thread indices in range of the launch. Failures
 // are internal errors: lowering produced something it must not.
 #include <unordered_set>
 
@@ -13,8 +15,28 @@ namespace webtx::lowering {
 
 inline void verify_kernel(const ir::Kernel& k) {
   struct V : ir::IRVisitor {
-    std::unordered_set<const ir::ExprNode*> defined;
-    int branches = 0;
+    std::unordered_set<const ir::ExprNode*> defined, uniform;
+    int branches = 0;  // enclosing branches and loops that may diverge within a workgroup
+    // Whether `e` has one value for every invocation of a workgroup.
+    bool is_uniform(const ir::Expr& e) const {
+      struct U : ir::IRVisitor {
+        const std::unordered_set<const ir::ExprNode*>* uniform;
+        bool ok = true;
+        using ir::IRVisitor::visit;
+        void visit(const ir::Expr& x) override {
+          if (x.defined() && x.kind() == ir::ExprKind::Variable && !uniform->count(x.get()))
+            ok = false;
+          ir::IRVisitor::visit(x);
+        }
+        void visit_ThreadIndex(const ir::ThreadIndex& t) override {
+          ok = ok && t.axis == ir::ThreadAxis::WorkgroupId;
+        }
+        void visit_Load(const ir::Load&) override { ok = false; }
+      } u;
+      u.uniform = &uniform;
+      u.visit(e);
+      return u.ok;
+    }
     std::string name;
     using ir::IRVisitor::visit;
     void visit_Variable(const ir::Variable& op) override {
@@ -57,18 +79,24 @@ inline void verify_kernel(const ir::Kernel& k) {
     void visit_LetStmt(const ir::LetStmt& op) override {
       visit(op.value);
       defined.insert(op.var.get());
+      if (is_uniform(op.value)) uniform.insert(op.var.get());
       visit(op.body);
     }
     void visit_For(const ir::For& op) override {
       visit(op.min), visit(op.extent);
       defined.insert(op.var.get());
+      const int diverges = is_uniform(op.min) && is_uniform(op.extent) ? 0 : 1;
+      if (!diverges) uniform.insert(op.var.get());
+      branches += diverges;
       visit(op.body);
+      branches -= diverges;
     }
     void visit_IfThenElse(const ir::IfThenElse& op) override {
       visit(op.cond);
-      ++branches;
+      const int diverges = is_uniform(op.cond) ? 0 : 1;
+      branches += diverges;
       visit(op.then_case), visit(op.else_case);
-      --branches;
+      branches -= diverges;
     }
     void visit_Allocate(const ir::Allocate& op) override {
       for (auto& e : op.buffer->shape)
@@ -80,7 +108,7 @@ inline void verify_kernel(const ir::Kernel& k) {
     }
   } v;
   v.name = k.name;
-  for (auto& s : k.scalars) v.defined.insert(s.get());
+  for (auto& s : k.scalars) v.defined.insert(s.get()), v.uniform.insert(s.get());
   for (auto& g : k.grid) v.visit(g);
   v.visit(k.body);
   (void)ir::buffer_lanes(k.body);  // one vector width per buffer

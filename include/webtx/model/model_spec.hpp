@@ -31,6 +31,9 @@ struct BindingSpec {
 
 struct KernelSpec {
   std::string name;
+  // Which workgroups and shapes this kernel serves when one stage has several versions
+  // (webtx/lower/partition_loops.hpp; its grid is 0 when a call does not need it); "" if one.
+  std::string variant;
   std::string entry = "main";
   std::string wgsl;   // WGSL source ("" if not built)
   std::string spirv;  // file name of the .spv next to the description ("" if not built)

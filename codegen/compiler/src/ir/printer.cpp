@@ -203,6 +203,7 @@ std::string to_string(const Stmt& s) {
 std::string to_string(const Kernel& k) {
   std::ostringstream os;
   IRPrinter p(os);
+  if (!k.variant.empty()) os << "// variant: " << k.variant << "\n";
   os << "kernel " << k.name << "(";
   for (size_t i = 0; i < k.buffers.size(); ++i) {
     auto& b = k.buffers[i].buffer;

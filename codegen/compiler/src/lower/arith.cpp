@@ -4,6 +4,21 @@
 
 namespace webtx::lowering {
 
+void split_conjuncts(const ir::Expr& c, std::vector<ir::Expr>& out) {
+  if (auto* a = c.as<ir::And>()) {
+    split_conjuncts(a->a, out);
+    split_conjuncts(a->b, out);
+  } else {
+    out.push_back(c);
+  }
+}
+
+ir::Expr conjunction(const std::vector<ir::Expr>& parts) {
+  ir::Expr c;
+  for (auto& p : parts) c = c.defined() ? ir::And::make(c, p) : p;
+  return c;
+}
+
 std::optional<ConstRange> const_bounds(const ir::Expr& e, const RangeMap& vars,
                                        const std::array<int64_t, 6>* threads) {
   using namespace ir;

@@ -5,25 +5,11 @@
 
 #include "webtx/ir/operators.hpp"
 #include "webtx/ir/substitute.hpp"
+#include "webtx/lower/arith.hpp"
 
 namespace webtx::lowering {
 
 namespace {
-
-void conjuncts(const ir::Expr& c, std::vector<ir::Expr>& out) {
-  if (auto* a = c.as<ir::And>()) {
-    conjuncts(a->a, out);
-    conjuncts(a->b, out);
-  } else {
-    out.push_back(c);
-  }
-}
-
-ir::Expr conjunction(const std::vector<ir::Expr>& parts) {
-  ir::Expr c;
-  for (auto& p : parts) c = c.defined() ? ir::And::make(c, p) : p;
-  return c;
-}
 
 bool reads_memory(const ir::Expr& e) {
   struct V : ir::IRVisitor {
@@ -55,7 +41,7 @@ struct Hoist : ir::IRMutator {
                                    : ir::For::make(op.var, op.min, op.extent, op.for_kind, body);
     }
     std::vector<ir::Expr> all, outside, inside;
-    conjuncts(guard->cond, all);
+    split_conjuncts(guard->cond, all);
     for (auto& c : all) {
       const bool invariant = !ir::uses_var(c, op.var.get()) && !reads_memory(c);
       (invariant ? outside : inside).push_back(c);

@@ -29,6 +29,23 @@ void to_linear(const ir::Expr& e, int64_t scale, Linear& out) {
     } else {
       to_linear(m->b, scale * *as_const(m->a), out);
     }
+  } else if (auto* m2 = e.as<Mul>(); m2 && e.type().is_int()) {
+    // x * (y * c) == c * (x * y): the constant factor of a product of symbols shows in the
+    // coefficient (a row stride K = 4 * K' makes row * K a multiple of 4).
+    auto factor = [](const Expr& f, Expr& rest) -> int64_t {
+      auto* inner = f.as<Mul>();
+      if (!inner) return 1;
+      if (auto c = as_const(inner->b)) return rest = inner->a, *c;
+      if (auto c = as_const(inner->a)) return rest = inner->b, *c;
+      return 1;
+    };
+    Expr ra = m2->a, rb = m2->b;
+    int64_t k = factor(m2->a, ra) * factor(m2->b, rb);
+    if (k != 1) {
+      to_linear(Mul::make(ra, rb), scale * k, out);
+    } else {
+      out.add_term(e, scale);
+    }
   } else {
     out.add_term(e, scale);
   }

@@ -14,6 +14,7 @@
 #include "webtx/lower/inline_ops.hpp"
 #include "webtx/lower/insert_barriers.hpp"
 #include "webtx/lower/legalize_intrinsics.hpp"
+#include "webtx/lower/partition_loops.hpp"
 #include "webtx/lower/schedule_ops.hpp"
 #include "webtx/lower/simplify.hpp"
 #include "webtx/lower/storage_flatten.hpp"
@@ -134,22 +135,43 @@ ir::Program lower(const Schedule& s, std::string name, std::vector<ir::Operation
     step("simplify", body);
     body = insert_barriers(body);
     step("insert_barriers", body);
-    body = lowering::hoist_invariant_guards(body);
-    step("hoist_invariant_guards", body);
-    body = legalize_intrinsics(body);
-    step("legalize_intrinsics", body);
-    body = simplify(body, so);
-    step("simplify", body);
-    if (opt.vectorize) {
-      body = vectorize(body);
-      step("vectorize", body);
+    // After the barriers: every version keeps the barriers of the code it came from, under
+    // conditions that are uniform over the workgroup.
+    std::vector<KernelVersion> versions;
+    if (opt.partition_loops)
+      versions = partition_kernel(body, lc);
+    else
+      versions.push_back({"", "", body, lc.grid});
+    for (auto& v : versions) {
+      std::string vname = kname + v.suffix;
+      for (int k = 1; !v.suffix.empty() && !kernel_names.insert(vname).second; ++k)
+        vname = kname + v.suffix + "_" + std::to_string(k);
+      auto vstep = [&](const char* pass, const ir::Stmt& st) {
+        if (dump) os << "// ---- " << vname << " after " << pass << "\n" << ir::to_string(st);
+      };
+      ir::Stmt b = v.body;
+      if (versions.size() > 1) vstep("partition_loops", b);
+      b = lowering::hoist_invariant_guards(b);
+      vstep("hoist_invariant_guards", b);
+      b = legalize_intrinsics(b);
+      vstep("legalize_intrinsics", b);
+      b = simplify(b, so);
+      vstep("simplify", b);
+      if (opt.vectorize) {
+        b = vectorize(b, v.aligned);
+        vstep("vectorize", b);
+      }
+      for (auto& fv : free_vars(b)) lowering::detail::collect_symbols(fv, prog.symbols);
+      LaunchConfig vlc = lc;
+      vlc.grid = v.grid;
+      for (auto& g : vlc.grid) lowering::detail::collect_symbols(g, prog.symbols);
+      ir::Kernel k = make_kernel(vname, b, vlc, prog.tensors, prog.symbols);
+      k.variant = v.variant;
+      verify_kernel(k);
+      check_kernel_target(k, opt.target);
+      if (dump) os << ir::to_string(k);
+      prog.kernels.push_back(std::move(k));
     }
-    for (auto& v : free_vars(body)) lowering::detail::collect_symbols(v, prog.symbols);
-    ir::Kernel k = make_kernel(kname, body, lc, prog.tensors, prog.symbols);
-    verify_kernel(k);
-    check_kernel_target(k, opt.target);
-    if (dump) os << ir::to_string(k);
-    prog.kernels.push_back(std::move(k));
   }
   return prog;
 }

@@ -1,0 +1,529 @@
+// Definitions for webtx/lower/partition_loops.hpp.
+#include "webtx/lower/partition_loops.hpp"
+
+#include <cstdlib>
+#include <optional>
+#include <unordered_map>
+#include <string>
+#include <unordered_set>
+#include <vector>
+
+#include "webtx/lower/linear.hpp"
+
+namespace webtx::lowering {
+
+namespace {
+
+using detail::Linear, detail::to_linear, detail::from_linear;
+using ir::Expr, ir::Stmt;
+using NodeSet = std::unordered_set<const ir::ExprNode*>;
+
+// The variables an expression reads.
+NodeSet vars_of(const Expr& e) {
+  struct V : ir::IRVisitor {
+    NodeSet found;
+    using ir::IRVisitor::visit;
+    void visit(const Expr& x) override {
+      if (x.defined() && x.kind() == ir::ExprKind::Variable) found.insert(x.get());
+      ir::IRVisitor::visit(x);
+    }
+  } v;
+  v.visit(e);
+  return v.found;
+}
+
+// What the walk knows at a point of the body: constant ranges of the variables that may be
+// replaced by an extreme value (invocation ids, loops and lets of constant range), and the
+// variables whose values are uniform over the workgroup (workgroup ids, enclosing loop indices).
+struct Scope {
+  RangeMap ranges;
+  NodeSet uniform;
+  int loops = 0;  // loops entered
+};
+
+// A bound L (linear) with `L <= -1` implying `cond` for every value of the ranged variables
+// other than `keep`; nullopt when cond is not an integer comparison or a ranged variable sits
+// inside a non-linear term.
+std::optional<Linear> relax(const Expr& cond, const RangeMap& ranges, const ir::ExprNode* keep) {
+  auto* b = cond.as_binary();
+  if (!b || !b->a.type().is_int()) return std::nullopt;
+  Linear d;  // cond <=> d <= -1
+  switch (cond.kind()) {
+    case ir::ExprKind::LT:
+      to_linear(b->a, 1, d), to_linear(b->b, -1, d);
+      break;
+    case ir::ExprKind::LE:
+      to_linear(b->a, 1, d), to_linear(b->b, -1, d), d.c -= 1;
+      break;
+    case ir::ExprKind::GT:
+      to_linear(b->b, 1, d), to_linear(b->a, -1, d);
+      break;
+    case ir::ExprKind::GE:
+      to_linear(b->b, 1, d), to_linear(b->a, -1, d), d.c -= 1;
+      break;
+    default:
+      return std::nullopt;
+  }
+  Linear out;
+  out.c = d.c;
+  for (auto& [atom, k] : d.terms) {
+    if (k == 0) continue;
+    auto it = atom.get() == keep ? ranges.end() : ranges.find(atom.get());
+    if (it != ranges.end()) {
+      out.c += k > 0 ? k * it->second.hi : k * it->second.lo;
+      continue;
+    }
+    bool ranged = false, other = false;
+    for (auto* v : vars_of(atom)) (v != keep && ranges.count(v) ? ranged : other) = true;
+    if (ranged && !other) {
+      // A term of ranged variables only (an index split by / and %): its constant bounds.
+      auto r = const_bounds(atom, ranges);
+      if (!r) return std::nullopt;
+      out.c += k > 0 ? k * r->hi : k * r->lo;
+      continue;
+    }
+    if (ranged) return std::nullopt;
+    out.terms.push_back({atom, k});
+  }
+  return out;
+}
+
+// `L <= -1` written as `positive terms + c < negated negative terms`.
+Expr as_condition(const Linear& l) {
+  Linear lhs, rhs;
+  for (auto& [a, k] : l.terms) (k > 0 ? lhs : rhs).terms.push_back({a, k > 0 ? k : -k});
+  lhs.c = l.c > 0 ? l.c : 0;
+  rhs.c = l.c < 0 ? -l.c : 0;
+  // L <= -1  <=>  lhs + 1 <= rhs  <=>  lhs < rhs (integers).
+  return ir::LT::make(from_linear(lhs, ir::DType::i32()), from_linear(rhs, ir::DType::i32()));
+}
+
+bool contains(const std::vector<Expr>& set, const Expr& e) {
+  for (auto& s : set)
+    if (ir::deep_equal(s, e)) return true;
+  return false;
+}
+
+void add_unique(std::vector<Expr>& set, const Expr& e) {
+  if (!contains(set, e)) set.push_back(e);
+}
+
+bool has_loop_or_barrier(const Stmt& s) {
+  struct V : ir::IRVisitor {
+    bool found = false;
+    void visit_For(const ir::For&) override { found = true; }
+    void visit_Barrier(const ir::Barrier&) override { found = true; }
+  } v;
+  v.visit(s);
+  return v.found;
+}
+
+// Walks a statement keeping the Scope; calls on_guard(conjunct, scope) for every guard conjunct.
+template <typename F>
+class GuardWalker : public ir::IRVisitor {
+ public:
+  GuardWalker(Scope scope, const LaunchConfig& lc, F f)
+      : scope_(std::move(scope)), lc_(lc), f_(std::move(f)) {}
+  using ir::IRVisitor::visit;
+
+  void visit_For(const ir::For& op) override {
+    Scope saved = scope_;
+    auto mn = as_const(op.min), ex = as_const(op.extent);
+    if (mn && ex) scope_.ranges[op.var.get()] = {*mn, *mn + *ex - 1};
+    scope_.uniform.insert(op.var.get());
+    ++scope_.loops;
+    visit(op.body);
+    scope_ = std::move(saved);
+  }
+  void visit_LetStmt(const ir::LetStmt& op) override {
+    Scope saved = scope_;
+    if (auto* t = op.value.as<ir::ThreadIndex>(); t && t->axis == ir::ThreadAxis::LocalId) {
+      scope_.ranges[op.var.get()] = {0, lc_.workgroup_size[t->dim] - 1};
+    } else if (auto r = const_bounds(op.value, scope_.ranges)) {
+      scope_.ranges[op.var.get()] = *r;
+    }
+    visit(op.body);
+    scope_ = std::move(saved);
+  }
+  void visit_IfThenElse(const ir::IfThenElse& op) override {
+    std::vector<Expr> parts;
+    split_conjuncts(op.cond, parts);
+    for (auto& c : parts) f_(c, scope_);
+    visit(op.then_case);
+    if (op.else_case.defined()) visit(op.else_case);
+  }
+
+ private:
+  Scope scope_;
+  const LaunchConfig& lc_;
+  F f_;
+};
+
+template <typename F>
+void walk_guards(const Stmt& s, Scope scope, const LaunchConfig& lc, F f) {
+  GuardWalker<F> w(std::move(scope), lc, std::move(f));
+  w.visit(s);
+}
+
+// The statement with every guard conjunct in `drop` removed (a guard left empty is gone).
+Stmt drop_guards(const Stmt& s, const std::vector<Expr>& drop, int* dropped = nullptr) {
+  struct M : ir::IRMutator {
+    const std::vector<Expr>& drop;
+    int n = 0;
+    explicit M(const std::vector<Expr>& d) : drop(d) {}
+    using ir::IRMutator::mutate;
+    Stmt mutate_IfThenElse(const Stmt& st, const ir::IfThenElse& op) override {
+      Stmt t = mutate(op.then_case);
+      Stmt e = op.else_case.defined() ? mutate(op.else_case) : Stmt();
+      std::vector<Expr> parts, kept;
+      split_conjuncts(op.cond, parts);
+      for (auto& c : parts) {
+        if (contains(drop, c))
+          ++n;
+        else
+          kept.push_back(c);
+      }
+      if (kept.size() == parts.size() && t.same_as(op.then_case) && e.same_as(op.else_case))
+        return st;
+      if (kept.empty()) return t;
+      return ir::IfThenElse::make(conjunction(kept), t, e);
+    }
+  } m(drop);
+  Stmt r = m.mutate(s);
+  if (dropped) *dropped += m.n;
+  return r;
+}
+
+class Partitioner : public ir::IRMutator {
+ public:
+  Partitioner(const LaunchConfig& lc, NodeSet bound) : lc_(lc), bound_(std::move(bound)) {}
+  using ir::IRMutator::mutate;
+  Scope scope;
+  // The start of every tail loop made, and the tail extents (X - split) that depend on symbols
+  // only (the same for the whole launch: the host can tell whether any tail runs).
+  std::vector<Expr> tail_starts, uniform_tails;
+  bool all_tails_uniform = true;
+
+  Stmt mutate_LetStmt(const Stmt& s, const ir::LetStmt& op) override {
+    Scope saved = scope;
+    if (auto* t = op.value.as<ir::ThreadIndex>()) {
+      if (t->axis == ir::ThreadAxis::LocalId)
+        scope.ranges[op.var.get()] = {0, lc_.workgroup_size[t->dim] - 1};
+      else
+        scope.uniform.insert(op.var.get());
+    } else if (auto r = const_bounds(op.value, scope.ranges)) {
+      scope.ranges[op.var.get()] = *r;
+    }
+    Stmt b = mutate(op.body);
+    scope = std::move(saved);
+    return b.same_as(op.body) ? s : ir::LetStmt::make(op.var, op.value, b);
+  }
+
+  // A serial loop from 0: its interior (guards on the loop index proven by relaxation) and a
+  // guarded tail.
+  Stmt mutate_For(const Stmt& s, const ir::For& op) override {
+    Scope saved = scope;
+    auto mn = as_const(op.min), ex = as_const(op.extent);
+    if (mn && ex) scope.ranges[op.var.get()] = {*mn, *mn + *ex - 1};
+    scope.uniform.insert(op.var.get());
+    Stmt body = mutate(op.body);
+    scope = std::move(saved);
+    Stmt rebuilt = body.same_as(op.body)
+                       ? s
+                       : ir::For::make(op.var, op.min, op.extent, op.for_kind, body);
+    if (op.for_kind != ir::ForKind::Serial || !is_const(op.min, 0)) return rebuilt;
+
+    const ir::ExprNode* v = op.var.get();
+    std::vector<Expr> relaxed;  // guard conjuncts the interior drops
+    std::vector<Expr> limits;   // the loop index is below each of these in the interior
+    Scope inner = scope;
+    inner.uniform.insert(v);
+    walk_guards(body, inner, lc_, [&](const Expr& c, const Scope& sc) {
+      if (!ir::uses_var(c, v)) return;
+      auto l = relax(c, sc.ranges, v);
+      if (!l) return;
+      int64_t a = 0;
+      Linear rest;
+      rest.c = l->c;
+      for (auto& [atom, k] : l->terms) {
+        if (atom.get() == v) {
+          a += k;
+        } else {
+          // Every other value must be defined outside the loop and the same in every
+          // invocation (the bounds of a loop holding a barrier must be uniform).
+          for (auto* u : vars_of(atom))
+            if (u == v || (bound_.count(u) && !scope.uniform.count(u))) return;
+          rest.terms.push_back({atom, k});
+        }
+      }
+      if (a <= 0) return;
+      add_unique(relaxed, c);
+      add_unique(limits, simplify(threshold(rest, a)));
+    });
+    if (relaxed.empty()) return rebuilt;
+    Expr split = op.extent;
+    for (auto& t : limits) split = ir::Min::make(split, t);
+    split = simplify(split);
+    if (ir::deep_equal(split, op.extent)) return rebuilt;
+    int dropped = 0;
+    Stmt interior = drop_guards(body, relaxed, &dropped);
+    if (dropped == 0) return rebuilt;
+    Expr tail_extent = simplify(ir::Sub::make(op.extent, split));
+    bool uniform = true;
+    for (auto* u : vars_of(tail_extent)) uniform = uniform && !bound_.count(u);
+    if (uniform)
+      uniform_tails.push_back(tail_extent);
+    else
+      all_tails_uniform = false;
+    tail_starts.push_back(split);
+    Stmt main = ir::For::make(op.var, make_int(0), split, ir::ForKind::Serial, interior);
+    Stmt tail = ir::For::make(op.var, split, tail_extent, ir::ForKind::Serial, body);
+    return ir::Seq::make({main, tail});
+  }
+
+  // The largest T with a*v + rest <= -1 for every 0 <= v < T (0 if none):
+  // v < ceil(-rest / a) = max(-rest - 1 + a, 0) / a.
+  static Expr threshold(const Linear& rest, int64_t a) {
+    Linear num;
+    for (auto& [atom, k] : rest.terms) num.terms.push_back({atom, -k});
+    num.c = -rest.c - 1 + a;
+    return ir::Div::make(ir::Max::make(from_linear(num, ir::DType::i32()), make_int(0)),
+                         make_int(a));
+  }
+
+ private:
+  const LaunchConfig& lc_;
+  NodeSet bound_;
+};
+
+NodeSet bound_vars(const Stmt& s) {
+  struct V : ir::IRVisitor {
+    NodeSet found;
+    void visit_For(const ir::For& op) override {
+      found.insert(op.var.get());
+      ir::IRVisitor::visit_For(op);
+    }
+    void visit_LetStmt(const ir::LetStmt& op) override {
+      found.insert(op.var.get());
+      ir::IRVisitor::visit_LetStmt(op);
+    }
+  } v;
+  v.visit(s);
+  return v.found;
+}
+
+// `s` with the tail loops (serial loops starting at one of `starts`) removed.
+Stmt drop_tails(const Stmt& s, const std::vector<Expr>& starts) {
+  struct M : ir::IRMutator {
+    const std::vector<Expr>& starts;
+    explicit M(const std::vector<Expr>& t) : starts(t) {}
+    using ir::IRMutator::mutate;
+    Stmt mutate_For(const Stmt& st, const ir::For& op) override {
+      if (op.for_kind == ir::ForKind::Serial && contains(starts, op.min)) return ir::Seq::make({});
+      return ir::IRMutator::mutate_For(st, op);
+    }
+  } m(starts);
+  return m.mutate(s);
+}
+
+// Unrolled loops back to serial loops: the boundary copy runs for the edge tiles only, and
+// unrolled, each of its guards would be code of its own (much larger shaders, measured slower).
+Stmt roll(const Stmt& s) {
+  struct M : ir::IRMutator {
+    using ir::IRMutator::mutate;
+    Stmt mutate_For(const Stmt& st, const ir::For& op) override {
+      if (op.for_kind != ir::ForKind::Unrolled) return ir::IRMutator::mutate_For(st, op);
+      return ir::For::make(op.var, op.min, op.extent, ir::ForKind::Serial, mutate(op.body));
+    }
+  } m;
+  return m.mutate(s);
+}
+
+// Rebuilds the chain of thread-index lets `prefix` (outermost first) around `body`.
+Stmt wrap(const std::vector<const ir::LetStmt*>& prefix, Stmt body) {
+  for (auto it = prefix.rbegin(); it != prefix.rend(); ++it)
+    body = ir::LetStmt::make((*it)->var, (*it)->value, body);
+  return body;
+}
+
+// 1 when e > 0, else 0, for e >= 0.
+Expr positive(const Expr& e) { return simplify(ir::Min::make(e, make_int(1))); }
+
+Expr sum(const std::vector<Expr>& terms) {
+  Expr r = make_int(0);
+  for (auto& t : terms) r = ir::Add::make(r, t);
+  return simplify(r);
+}
+
+// Symbols (variables bound nowhere in the kernel) in the indices of global loads and stores
+// inside vectorized loops: the strides a vec4 copy needs divisible by 4.
+std::vector<Expr> stride_symbols(const Stmt& s, const NodeSet& bound) {
+  struct V : ir::IRVisitor {
+    const NodeSet& bound;
+    std::vector<Expr> found;
+    int vector_loops = 0;
+    explicit V(const NodeSet& b) : bound(b) {}
+    using ir::IRVisitor::visit;
+    void note(const ir::Buffer& b, const Expr& index) {
+      if (!vector_loops || b->scope != ir::MemScope::Global) return;
+      struct C : ir::IRVisitor {
+        V* v;
+        using ir::IRVisitor::visit;
+        void visit(const Expr& x) override {
+          if (x.defined() && x.kind() == ir::ExprKind::Variable && !v->bound.count(x.get()))
+            add_unique(v->found, x);
+          ir::IRVisitor::visit(x);
+        }
+      } c;
+      c.v = this;
+      c.visit(index);
+    }
+    void visit_For(const ir::For& op) override {
+      const int vec = op.for_kind == ir::ForKind::Vectorized ? 1 : 0;
+      vector_loops += vec;
+      ir::IRVisitor::visit_For(op);
+      vector_loops -= vec;
+    }
+    void visit_Load(const ir::Load& op) override {
+      note(op.buffer, op.index);
+      ir::IRVisitor::visit_Load(op);
+    }
+    void visit_Store(const ir::Store& op) override {
+      note(op.buffer, op.index);
+      ir::IRVisitor::visit_Store(op);
+    }
+  } v(bound);
+  v.visit(s);
+  return v.found;
+}
+
+std::array<Expr, 3> gated(std::array<Expr, 3> grid, const Expr& indicator) {
+  grid[0] = simplify(ir::Mul::make(grid[0], indicator));
+  return grid;
+}
+
+}  // namespace
+
+std::vector<KernelVersion> partition_kernel(const ir::Stmt& body, const LaunchConfig& lc) {
+  const NodeSet bound = bound_vars(body);
+  Partitioner part(lc, bound);
+  const Stmt p = part.mutate(body);
+
+  // The thread-index lets at the top, then the rest.
+  std::vector<const ir::LetStmt*> prefix;
+  Scope scope;
+  std::unordered_map<const ir::ExprNode*, int> wg_dim;
+  const Stmt* rest = &p;
+  while (auto* let = rest->as<ir::LetStmt>()) {
+    auto* t = let->value.as<ir::ThreadIndex>();
+    if (!t) break;
+    prefix.push_back(let);
+    if (t->axis == ir::ThreadAxis::LocalId) {
+      scope.ranges[let->var.get()] = {0, lc.workgroup_size[t->dim] - 1};
+    } else {
+      scope.uniform.insert(let->var.get());
+      wg_dim[let->var.get()] = t->dim;
+    }
+    rest = &let->body;
+  }
+
+  // Guards that hold for a whole workgroup whose tile is inside the tensors: each relaxed to
+  // `a * wid_d + r < 0` gives the number of such workgroups along d.
+  std::vector<Expr> relaxed, conds;
+  std::array<std::vector<Expr>, 3> limits;
+  bool per_dim = true, in_loop = false;
+  walk_guards(*rest, scope, lc, [&](const Expr& c, const Scope& sc) {
+    auto l = relax(c, sc.ranges, nullptr);
+    if (!l) return;
+    int dim = -1;
+    int64_t a = 0;
+    Linear r;
+    r.c = l->c;
+    for (auto& [atom, k] : l->terms) {
+      for (auto* u : vars_of(atom))
+        if (bound.count(u) && !scope.uniform.count(u)) return;  // only workgroup ids + symbols
+      auto it = wg_dim.find(atom.get());
+      if (it != wg_dim.end() && (dim < 0 || dim == it->second)) {
+        dim = it->second, a += k;
+      } else {
+        for (auto* u : vars_of(atom)) per_dim = per_dim && !wg_dim.count(u);
+        r.terms.push_back({atom, k});
+      }
+    }
+    if (contains(relaxed, c)) return;
+    relaxed.push_back(c);
+    add_unique(conds, simplify(as_condition(*l)));
+    in_loop = in_loop || sc.loops > 0;
+    if (dim < 0 || a <= 0)
+      per_dim = false;
+    else
+      add_unique(limits[dim], simplify(Partitioner::threshold(r, a)));
+  });
+
+  const bool tails = !part.tail_starts.empty() && part.all_tails_uniform;
+  const Expr any_tail = tails ? positive(sum(part.uniform_tails)) : Expr();
+  // The interior kernels: without the tail loops when no tail runs, and with them.
+  // The tail-free body, first in a version for row strides that are multiples of 4.
+  auto aligned_versions = [&](std::vector<KernelVersion>& v, const Stmt& body,
+                              const std::array<Expr, 3>& grid, const std::string& what) {
+    // (Only for stages that are versioned anyway: a lone kernel stays one kernel.)
+    const std::vector<Expr> strides = what.empty() ? std::vector<Expr>{} : stride_symbols(body, bound);
+    if (strides.empty()) {
+      v.push_back({"", what, body, grid});
+      return;
+    }
+    std::vector<Expr> rem;
+    VarMap times4;
+    std::vector<std::pair<Expr, Expr>> lets;
+    for (auto& sym : strides) {
+      rem.push_back(ir::Mod::make(sym, make_int(4)));
+      Expr q = ir::Variable::make(ir::DType::i32(), sym.as<ir::Variable>()->name + "_div4");
+      times4[sym.get()] = ir::Mul::make(q, make_int(4));
+      lets.push_back({q, ir::Div::make(sym, make_int(4))});
+    }
+    const Expr misaligned = positive(sum(rem));
+    Stmt b4 = substitute(body, times4);
+    for (auto& [q, value] : lets) b4 = ir::LetStmt::make(q, value, b4);
+    v.push_back({"_vec4", what + "; row strides that are multiples of 4", b4,
+                 gated(grid, simplify(ir::Sub::make(make_int(1), misaligned))), strides});
+    v.push_back({"", what, body, gated(grid, misaligned)});
+  };
+  auto interior_versions = [&](const Stmt& interior, const std::array<Expr, 3>& grid,
+                               const std::string& what) {
+    std::vector<KernelVersion> v;
+    if (!tails) {
+      aligned_versions(v, interior, grid, what);
+      return v;
+    }
+    aligned_versions(v, drop_tails(interior, part.tail_starts),
+                     gated(grid, simplify(ir::Sub::make(make_int(1), any_tail))),
+                     what + "; shapes that divide every loop step");
+    v.push_back({"_tail", what + "; the last partial loop steps", interior, gated(grid, any_tail)});
+    return v;
+  };
+
+  int dropped = 0;
+  Stmt fast = relaxed.empty() ? *rest : drop_guards(*rest, relaxed, &dropped);
+  if (dropped == 0 || !in_loop || !has_loop_or_barrier(*rest))
+    return interior_versions(p, lc.grid, part.tail_starts.empty() ? "" : "every workgroup");
+  if (!per_dim) {
+    // Interior and boundary in one kernel, chosen per workgroup.
+    Stmt both = wrap(prefix, ir::IfThenElse::make(conjunction(conds), fast, roll(*rest)));
+    return interior_versions(both, lc.grid, "interior and boundary workgroups");
+  }
+  // Separate kernels: each compiles like a constant-shape one (a kernel that holds both
+  // versions was measured several times slower on the H100 through Dawn).
+  std::array<Expr, 3> inner = lc.grid;
+  std::vector<Expr> outside;  // workgroups along each dimension outside the interior
+  for (int d = 0; d < 3; ++d) {
+    for (auto& t : limits[d]) inner[d] = ir::Min::make(inner[d], t);
+    inner[d] = simplify(inner[d]);
+    outside.push_back(simplify(ir::Sub::make(lc.grid[d], inner[d])));
+  }
+  auto versions = interior_versions(wrap(prefix, fast), inner, "interior workgroups");
+  Stmt edge = wrap(prefix, ir::IfThenElse::make(ir::Not::make(conjunction(conds)), roll(*rest)));
+  versions.push_back({"_boundary", "boundary workgroups", edge, gated(lc.grid, positive(sum(outside)))});
+  return versions;
+}
+
+}  // namespace webtx::lowering
