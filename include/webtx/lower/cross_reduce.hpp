@@ -26,6 +26,16 @@ struct CrossLayout {
   ir::Expr r, group;   // linear indices over the Reduce / Group dimensions (ThreadIndex)
   ir::Expr may_write;  // in range on Reduce/Group dimensions, 0 on Pinned ones
   ir::Expr is_first;   // r == 0
+  // The invocation ids the expressions above use, as variables bound by `bind_ids` (so later
+  // passes see them as ranged invocation ids, like the loops bind_threads binds).
+  std::array<ir::Expr, 3> id;
+
+  ir::Stmt bind_ids(ir::Stmt body) const {
+    for (int d = 2; d >= 0; --d)
+      if (id[d].defined())
+        body = ir::LetStmt::make(id[d], ir::ThreadIndex::make(ir::ThreadAxis::LocalId, d), body);
+    return body;
+  }
 };
 
 // Whether the stage binds one of its reduction axes to local invocations.
@@ -76,7 +86,8 @@ inline CrossLayout cross_layout(LowerContext& ctx, const StageInfo& si) {
   }
   l.r = make_int(0), l.group = make_int(0);
   for (int d = 2; d >= 0; --d) {
-    ir::Expr t = ir::ThreadIndex::make(ir::ThreadAxis::LocalId, d);
+    ir::Expr t = l.id[d] =
+        ir::Variable::make(ir::DType::i32(), si.stage->name() + "_local_" + "xyz"[d]);
     if (l.role[d] == Role::Pinned) {
       l.may_write = logical_and(l.may_write, ir::EQ::make(t, make_int(0)));
       continue;

@@ -163,7 +163,7 @@ class StageBuilder {
     if (si.scope != ir::MemScope::Private) store_if = logical_and(store_if, lay.is_first);
     seq.push_back(guard(store_if, ir::ProducerStore::make(si.op, result, idx)));
     ir::Stmt body = ir::Allocate::make(acc, ir::Allocate::make(part, ir::Seq::make(seq)));
-    return nest_of(si, dp, body);
+    return nest_of(si, dp, lay.bind_ids(body));
   }
 
   ir::Stmt attach_block(StageInfo& si, const ir::IterVar& leaf, ir::Stmt body) {
