@@ -48,9 +48,15 @@ TEST(ScheduleHelpers, Tile2DBatchedMatmulAndElementwise) {
   tile_2d(s, d, {8, 8, 2, 2, 4});
   auto p = check_schedule(
       s, {a, b}, {d}, {{"A", random_tensor({3, 10, 6}, 3)}, {"B", random_tensor({3, 6, 9}, 4)}});
-  ASSERT_EQ(p.kernels.size(), 2u);
+  // D's 10x9 output in 8x8 tiles: one guard-free interior workgroup per batch (kernel D) and
+  // the edge ones (D_boundary, partition_loops.hpp).
+  ASSERT_EQ(p.kernels.size(), 3u);
+  EXPECT_EQ(p.kernels[0].name, "C");
+  EXPECT_EQ(p.kernels[1].name, "D");
+  EXPECT_EQ(p.kernels[2].name, "D_boundary");
   EXPECT_EQ(ir::to_string(p.kernels[0].grid[2]), "3");
   EXPECT_THAT(kernel_text(p, 1), HasSubstr("unrolled"));
+  EXPECT_THAT(kernel_text(p, 1), Not(HasSubstr("if (")));
 }
 
 TEST(ScheduleHelpers, Tile2DConvWithInlinedPadding) {

@@ -13,8 +13,8 @@
 #include <gtest/gtest.h>
 
 #include <array>
-#include <unordered_map>
 #include <random>
+#include <unordered_map>
 
 #include "../spirv/vk_test_util.hpp"
 
@@ -102,30 +102,31 @@ TEST(MatmulFast, ConstantShapeOnCpu) {
 }
 
 TEST(MatmulFast, SymbolicTailShapeOnCpu) {
-  Case c = fast_matmul(130, 136, 37, true);  // no extent divides its tile
+  Case c = fast_matmul(130, 136, 37, true);                     // no extent divides its tile
   EXPECT_GT(count(c.program.kernels.back().body).branches, 0);  // the boundary version
   // The interior version for any row stride: global copies stay scalar (4-alignment of
   // symbolic strides is unprovable), the workgroup -> register copies are vec4.
-  Counts n = count(c.program.kernels.at(1).body);
+  Counts n = count(c.program.kernels.at(1).body);  // `matmul`
   EXPECT_EQ(n.global_vector_copies, 0);
   EXPECT_GT(n.vector_copies, 0);
   expect_close(eval::run_program(c.program, c.inputs, c.symbols), c, "cpu tail");
 }
 
-// Loop partitioning (webtx/lower/partition_loops.hpp) on the symbolic kernel: four kernels.
+// Loop partitioning (webtx/lower/partition_loops.hpp) on the symbolic kernel: five kernels.
 // `matmul_vec4` and `matmul` (interior workgroups, K divisible by 16; row strides N and K
 // multiples of 4 or not) have no guard at all, the first with vec4 global copies;
-// `matmul_tail` (interior workgroups, a partial last K step) has guards only in its K tail
-// loop; `matmul_boundary` runs the guarded code in edge workgroups. Each launch is empty when
-// the shapes do not need it.
+// `matmul_tail_vec4` and `matmul_tail` (interior workgroups, a partial last K step) have guards
+// only in their K tail loop; `matmul_boundary` runs the guarded code in edge workgroups. Each
+// launch is empty when the shapes do not need it.
 TEST(MatmulFast, SymbolicShapesGetGuardFreeVersions) {
   Case c = fast_matmul(130, 136, 37, true);
   const auto& ks = c.program.kernels;
-  ASSERT_EQ(ks.size(), 4u);
+  ASSERT_EQ(ks.size(), 5u);
   EXPECT_EQ(ks[0].name, "matmul_vec4");
   EXPECT_EQ(ks[1].name, "matmul");
-  EXPECT_EQ(ks[2].name, "matmul_tail");
-  EXPECT_EQ(ks[3].name, "matmul_boundary");
+  EXPECT_EQ(ks[2].name, "matmul_tail_vec4");
+  EXPECT_EQ(ks[3].name, "matmul_tail");
+  EXPECT_EQ(ks[4].name, "matmul_boundary");
   EXPECT_EQ(count(ks[0].body).branches, 0) << ir::to_string(ks[0]);
   EXPECT_GT(count(ks[0].body).global_vector_copies, 0);
   EXPECT_EQ(count(ks[1].body).branches, 0);
@@ -137,35 +138,36 @@ TEST(MatmulFast, SymbolicShapesGetGuardFreeVersions) {
       ir::IRVisitor::visit_For(op);
     }
   } loops;
-  loops.visit(ks[2].body);
+  loops.visit(ks[3].body);
   ASSERT_EQ(loops.serial.size(), 2u);  // the main K loop and its tail
   EXPECT_EQ(count(loops.serial[0]->body).branches, 0);
   EXPECT_GT(count(loops.serial[1]->body).branches, 0);
-  EXPECT_GT(count(ks[3].body).branches, 0);
+  EXPECT_GT(count(ks[4].body).branches, 0);
   for (auto& k : ks) EXPECT_FALSE(k.variant.empty()) << k.name;
 
-  // Which launches are empty, per shape: [vec4 interior, interior, interior with K tail,
-  // boundary].
+  // Which launches are empty, per shape: [vec4 interior, interior, the same two with a K
+  // tail, boundary].
   auto launched = [&](int64_t m, int64_t n, int64_t k) {
     std::unordered_map<const ir::ExprNode*, int64_t> syms;
     for (auto& s : c.program.symbols) {
       const auto& name = s.as<ir::Variable>()->name;
       syms[s.get()] = name == "M" ? m : name == "N" ? n : k;
     }
-    std::array<bool, 4> out{};
-    for (size_t i = 0; i < 4; ++i) {
+    std::array<bool, 5> out{};
+    for (size_t i = 0; i < 5; ++i) {
       int64_t g = 1;
       for (auto& e : ks[i].grid) g *= ir::eval_scalar(e, syms);
       out[i] = g > 0;
     }
     return out;
   };
-  using L = std::array<bool, 4>;
-  EXPECT_EQ(launched(256, 384, 64), (L{true, false, false, false}));
-  EXPECT_EQ(launched(256, 384, 65), (L{false, false, true, false}));
-  EXPECT_EQ(launched(257, 384, 64), (L{true, false, false, true}));
-  EXPECT_EQ(launched(256, 390, 64), (L{false, true, false, true}));  // N % 4 != 0
-  EXPECT_EQ(launched(100, 100, 100), (L{false, false, false, true}));
+  using L = std::array<bool, 5>;
+  EXPECT_EQ(launched(256, 384, 64), (L{true, false, false, false, false}));
+  EXPECT_EQ(launched(256, 384, 68), (L{false, false, true, false, false}));
+  EXPECT_EQ(launched(256, 384, 65), (L{false, false, false, true, false}));  // K % 4 != 0
+  EXPECT_EQ(launched(257, 384, 64), (L{true, false, false, false, true}));
+  EXPECT_EQ(launched(256, 390, 64), (L{false, true, false, false, true}));  // N % 4 != 0
+  EXPECT_EQ(launched(100, 100, 100), (L{false, false, false, false, true}));
 }
 
 // Symbolic shapes that divide every tile (only the interior runs), a size-1 shape (only the

@@ -19,9 +19,10 @@
 //    separate by dimension, one kernel holds `if (interior) {...} else {boundary}`.
 //  * Loop tails that depend on symbols only: the interior kernel comes twice, without the
 //    tails (launched when every loop step divides) and with them (launched otherwise).
-//  * Row strides: the tail-free interior kernel comes once more, first, for calls whose
-//    symbols in global indices are multiples of 4 (`_vec4`: each such symbol s is 4 * (s / 4)
-//    in its body, so vectorize proves its global copies 4-aligned, as with constant shapes).
+//  * Row strides: each interior kernel comes once more, first, for calls whose symbols in
+//    global indices are multiples of 4 (`_vec4`, `_tail_vec4`: each such symbol s is
+//    4 * (s / 4) in its body, so vectorize proves its global copies 4-aligned, as with
+//    constant shapes).
 // Launches a version does not need for the call's shapes have 0 workgroups (the host skips
 // them): with shapes that divide the tiles only the first kernel runs. The boundary version
 // keeps its loops rolled (it runs for edge tiles only; unrolled, each guard is code of its own).

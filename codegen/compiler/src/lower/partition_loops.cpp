@@ -3,8 +3,8 @@
 
 #include <cstdlib>
 #include <optional>
-#include <unordered_map>
 #include <string>
+#include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
@@ -40,6 +40,10 @@ struct Scope {
   NodeSet uniform;
   int loops = 0;  // loops entered
 };
+
+// A known range: one whose bounds are real (not the "fits in i32" stand-in for unknown), so
+// relaxed conditions keep small constants (no i32 overflow in the code they become).
+bool known(const ConstRange& r) { return r.hi < kUnknownHi / 4 && r.lo > -kUnknownHi / 4; }
 
 // A bound L (linear) with `L <= -1` implying `cond` for every value of the ranged variables
 // other than `keep`; nullopt when cond is not an integer comparison or a ranged variable sits
@@ -78,13 +82,14 @@ std::optional<Linear> relax(const Expr& cond, const RangeMap& ranges, const ir::
     if (ranged && !other) {
       // A term of ranged variables only (an index split by / and %): its constant bounds.
       auto r = const_bounds(atom, ranges);
-      if (!r) return std::nullopt;
+      if (!r || !known(*r)) return std::nullopt;
       out.c += k > 0 ? k * r->hi : k * r->lo;
       continue;
     }
     if (ranged) return std::nullopt;
     out.terms.push_back({atom, k});
   }
+  if (out.c > kUnknownHi / 4 || out.c < -kUnknownHi / 4) return std::nullopt;
   return out;
 }
 
@@ -118,6 +123,19 @@ bool has_loop_or_barrier(const Stmt& s) {
   return v.found;
 }
 
+// What a let tells the scope: invocation ids have the workgroup's range, workgroup ids are
+// uniform, other values their constant range when it is known.
+void bind_let(Scope& scope, const ir::LetStmt& op, const LaunchConfig& lc) {
+  if (auto* t = op.value.as<ir::ThreadIndex>()) {
+    if (t->axis == ir::ThreadAxis::LocalId)
+      scope.ranges[op.var.get()] = {0, lc.workgroup_size[t->dim] - 1};
+    else
+      scope.uniform.insert(op.var.get());
+  } else if (auto r = const_bounds(op.value, scope.ranges); r && known(*r)) {
+    scope.ranges[op.var.get()] = *r;
+  }
+}
+
 // Walks a statement keeping the Scope; calls on_guard(conjunct, scope) for every guard conjunct.
 template <typename F>
 class GuardWalker : public ir::IRVisitor {
@@ -137,11 +155,7 @@ class GuardWalker : public ir::IRVisitor {
   }
   void visit_LetStmt(const ir::LetStmt& op) override {
     Scope saved = scope_;
-    if (auto* t = op.value.as<ir::ThreadIndex>(); t && t->axis == ir::ThreadAxis::LocalId) {
-      scope_.ranges[op.var.get()] = {0, lc_.workgroup_size[t->dim] - 1};
-    } else if (auto r = const_bounds(op.value, scope_.ranges)) {
-      scope_.ranges[op.var.get()] = *r;
-    }
+    bind_let(scope_, op, lc_);
     visit(op.body);
     scope_ = std::move(saved);
   }
@@ -206,14 +220,7 @@ class Partitioner : public ir::IRMutator {
 
   Stmt mutate_LetStmt(const Stmt& s, const ir::LetStmt& op) override {
     Scope saved = scope;
-    if (auto* t = op.value.as<ir::ThreadIndex>()) {
-      if (t->axis == ir::ThreadAxis::LocalId)
-        scope.ranges[op.var.get()] = {0, lc_.workgroup_size[t->dim] - 1};
-      else
-        scope.uniform.insert(op.var.get());
-    } else if (auto r = const_bounds(op.value, scope.ranges)) {
-      scope.ranges[op.var.get()] = *r;
-    }
+    bind_let(scope, op, lc_);
     Stmt b = mutate(op.body);
     scope = std::move(saved);
     return b.same_as(op.body) ? s : ir::LetStmt::make(op.var, op.value, b);
@@ -228,9 +235,8 @@ class Partitioner : public ir::IRMutator {
     scope.uniform.insert(op.var.get());
     Stmt body = mutate(op.body);
     scope = std::move(saved);
-    Stmt rebuilt = body.same_as(op.body)
-                       ? s
-                       : ir::For::make(op.var, op.min, op.extent, op.for_kind, body);
+    Stmt rebuilt =
+        body.same_as(op.body) ? s : ir::For::make(op.var, op.min, op.extent, op.for_kind, body);
     if (op.for_kind != ir::ForKind::Serial || !is_const(op.min, 0)) return rebuilt;
 
     const ir::ExprNode* v = op.var.get();
@@ -404,7 +410,27 @@ std::array<Expr, 3> gated(std::array<Expr, 3> grid, const Expr& indicator) {
 
 }  // namespace
 
+namespace {
+std::vector<KernelVersion> all_versions(const ir::Stmt& body, const LaunchConfig& lc);
+}  // namespace
+
+// The versions a launch can need: those whose grid is the constant 0 (the shapes are known to
+// rule them out) are dropped, but one always stays.
 std::vector<KernelVersion> partition_kernel(const ir::Stmt& body, const LaunchConfig& lc) {
+  std::vector<KernelVersion> all = all_versions(body, lc), live;
+  for (auto& v : all) {
+    bool dead = false;
+    for (auto& g : v.grid) dead = dead || is_const(g, 0);
+    if (!dead) live.push_back(std::move(v));
+  }
+  if (live.empty()) live.push_back(std::move(all.back()));
+  if (live.size() == 1) live[0].suffix.clear();  // the stage's only kernel keeps its name
+  return live;
+}
+
+namespace {
+
+std::vector<KernelVersion> all_versions(const ir::Stmt& body, const LaunchConfig& lc) {
   const NodeSet bound = bound_vars(body);
   Partitioner part(lc, bound);
   const Stmt p = part.mutate(body);
@@ -426,6 +452,16 @@ std::vector<KernelVersion> partition_kernel(const ir::Stmt& body, const LaunchCo
     }
     rest = &let->body;
   }
+
+  // `workgroup_id.d < grid[d]` always holds (a loop bound to the grid keeps that guard when
+  // simplify cannot prove it with a symbolic grid).
+  std::vector<Expr> trivial;
+  for (auto& [var, d] : wg_dim) {
+    for (auto* let : prefix)
+      if (let->var.get() == var) trivial.push_back(ir::LT::make(let->var, lc.grid[d]));
+  }
+  Stmt rest_body = trivial.empty() ? *rest : drop_guards(*rest, trivial);
+  rest = &rest_body;
 
   // Guards that hold for a whole workgroup whose tile is inside the tensors: each relaxed to
   // `a * wid_d + r < 0` gives the number of such workgroups along d.
@@ -465,11 +501,13 @@ std::vector<KernelVersion> partition_kernel(const ir::Stmt& body, const LaunchCo
   // The interior kernels: without the tail loops when no tail runs, and with them.
   // The tail-free body, first in a version for row strides that are multiples of 4.
   auto aligned_versions = [&](std::vector<KernelVersion>& v, const Stmt& body,
-                              const std::array<Expr, 3>& grid, const std::string& what) {
+                              const std::array<Expr, 3>& grid, const std::string& what,
+                              const std::string& suffix = "") {
     // (Only for stages that are versioned anyway: a lone kernel stays one kernel.)
-    const std::vector<Expr> strides = what.empty() ? std::vector<Expr>{} : stride_symbols(body, bound);
+    const std::vector<Expr> strides =
+        what.empty() ? std::vector<Expr>{} : stride_symbols(body, bound);
     if (strides.empty()) {
-      v.push_back({"", what, body, grid});
+      v.push_back({suffix, what, body, grid});
       return;
     }
     std::vector<Expr> rem;
@@ -484,9 +522,9 @@ std::vector<KernelVersion> partition_kernel(const ir::Stmt& body, const LaunchCo
     const Expr misaligned = positive(sum(rem));
     Stmt b4 = substitute(body, times4);
     for (auto& [q, value] : lets) b4 = ir::LetStmt::make(q, value, b4);
-    v.push_back({"_vec4", what + "; row strides that are multiples of 4", b4,
+    v.push_back({suffix + "_vec4", what + "; row strides that are multiples of 4", b4,
                  gated(grid, simplify(ir::Sub::make(make_int(1), misaligned))), strides});
-    v.push_back({"", what, body, gated(grid, misaligned)});
+    v.push_back({suffix, what, body, gated(grid, misaligned)});
   };
   auto interior_versions = [&](const Stmt& interior, const std::array<Expr, 3>& grid,
                                const std::string& what) {
@@ -498,32 +536,42 @@ std::vector<KernelVersion> partition_kernel(const ir::Stmt& body, const LaunchCo
     aligned_versions(v, drop_tails(interior, part.tail_starts),
                      gated(grid, simplify(ir::Sub::make(make_int(1), any_tail))),
                      what + "; shapes that divide every loop step");
-    v.push_back({"_tail", what + "; the last partial loop steps", interior, gated(grid, any_tail)});
+    aligned_versions(v, interior, gated(grid, any_tail), what + "; the last partial loop steps",
+                     "_tail");
     return v;
   };
 
   int dropped = 0;
   Stmt fast = relaxed.empty() ? *rest : drop_guards(*rest, relaxed, &dropped);
-  if (dropped == 0 || !in_loop || !has_loop_or_barrier(*rest))
-    return interior_versions(p, lc.grid, part.tail_starts.empty() ? "" : "every workgroup");
+  const Expr interior = simplify(conjunction(conds));
+  const std::string whole = part.tail_starts.empty() ? "" : "every workgroup";
+  if (dropped == 0 || !in_loop || !has_loop_or_barrier(*rest) || is_const(interior, 0))
+    return interior_versions(wrap(prefix, *rest), lc.grid, whole);  // no interior workgroup known
+  if (is_const(interior, 1)) return interior_versions(wrap(prefix, fast), lc.grid, whole);
   if (!per_dim) {
     // Interior and boundary in one kernel, chosen per workgroup.
-    Stmt both = wrap(prefix, ir::IfThenElse::make(conjunction(conds), fast, roll(*rest)));
+    Stmt both = wrap(prefix, ir::IfThenElse::make(interior, fast, roll(*rest)));
     return interior_versions(both, lc.grid, "interior and boundary workgroups");
   }
   // Separate kernels: each compiles like a constant-shape one (a kernel that holds both
   // versions was measured several times slower on the H100 through Dawn).
   std::array<Expr, 3> inner = lc.grid;
   std::vector<Expr> outside;  // workgroups along each dimension outside the interior
+  bool empty_interior = false;
   for (int d = 0; d < 3; ++d) {
     for (auto& t : limits[d]) inner[d] = ir::Min::make(inner[d], t);
     inner[d] = simplify(inner[d]);
+    empty_interior = empty_interior || is_const(inner[d], 0);
     outside.push_back(simplify(ir::Sub::make(lc.grid[d], inner[d])));
   }
+  if (empty_interior) return interior_versions(wrap(prefix, *rest), lc.grid, whole);
   auto versions = interior_versions(wrap(prefix, fast), inner, "interior workgroups");
-  Stmt edge = wrap(prefix, ir::IfThenElse::make(ir::Not::make(conjunction(conds)), roll(*rest)));
-  versions.push_back({"_boundary", "boundary workgroups", edge, gated(lc.grid, positive(sum(outside)))});
+  Stmt edge = wrap(prefix, ir::IfThenElse::make(ir::Not::make(interior), roll(*rest)));
+  versions.push_back(
+      {"_boundary", "boundary workgroups", edge, gated(lc.grid, positive(sum(outside)))});
   return versions;
 }
+
+}  // namespace
 
 }  // namespace webtx::lowering
