@@ -34,7 +34,7 @@ export function sampleError(a, b, c, { M, N, K }) {
 }
 
 let navigatorSet = false;
-async function exposeNavigatorGPU() {
+export async function exposeNavigatorGPU() {
   if (navigatorSet) return;
   const gpu = await createGPU();
   Object.defineProperty(globalThis, 'navigator', { value: { gpu }, configurable: true, writable: true });
@@ -74,8 +74,7 @@ export async function tfjsMatmul(sizes) {
 
 // A one-MatMul ONNX model with symbolic dims, built with the protobufjs schema ORT ships.
 function matmulModel() {
-  // By path: the package's exports map hides lib/ (and resolves to the Node build).
-  const onnx = require(fileURLToPath(new URL('./node_modules/onnxruntime-web/lib/onnxjs/ort-schema/protobuf/onnx.js', import.meta.url))).onnx;
+  const onnx = onnxSchema();
   const T = onnx.TensorProto.DataType.FLOAT;
   const vi = (name, d0, d1) => ({ name, type: { tensorType: { elemType: T, shape: { dim: [{ dimParam: d0 }, { dimParam: d1 }] } } } });
   const model = onnx.ModelProto.create({
@@ -86,7 +85,8 @@ function matmulModel() {
   return onnx.ModelProto.encode(model).finish();
 }
 
-export async function ortMatmul(sizes) {
+// ONNX Runtime Web on this process's Dawn (one wasm thread).
+export async function importOrt() {
   await exposeNavigatorGPU();
   // dawn.node's writeBuffer rejects views of shared memory (ORT's wasm heap): copy them first.
   const wb = GPUQueue.prototype.writeBuffer;
@@ -99,6 +99,16 @@ export async function ortMatmul(sizes) {
   }
   const ort = await import('onnxruntime-web/webgpu');
   ort.env.wasm.numThreads = 1;
+  return ort;
+}
+
+// The ONNX protobuf schema ORT ships (by path: the package's exports map hides lib/).
+export function onnxSchema() {
+  return require(fileURLToPath(new URL('./node_modules/onnxruntime-web/lib/onnxjs/ort-schema/protobuf/onnx.js', import.meta.url))).onnx;
+}
+
+export async function ortMatmul(sizes) {
+  const ort = await importOrt();
   const session = await ort.InferenceSession.create(matmulModel(), {
     executionProviders: ['webgpu'], preferredOutputLocation: 'gpu-buffer' });
   const device = await ort.env.webgpu.device;

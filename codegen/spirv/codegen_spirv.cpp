@@ -73,6 +73,7 @@ class CodeGenSpirv : public IRVisitor {
   void visit_ProducerLoad(const ProducerLoad& op) override { not_lowered(op.producer->name); }
   void visit_Reduce(const Reduce&) override { not_lowered("a reduction"); }
   void visit_ThreadIndex(const ThreadIndex& op) override;
+  void visit_Subgroup(const Subgroup& op) override;
 
   void visit_LetStmt(const LetStmt& op) override;
   void visit_For(const For& op) override;
@@ -168,6 +169,10 @@ void CodeGenSpirv::bind(const Expr& var, Id value) { vars_[var.get()] = value; }
 std::vector<uint32_t> CodeGenSpirv::run() {
   user_assert(k_.body.defined()) << "kernel '" << k_.name << "' has no body";
   b_.capability(::spv::Capability::Shader);
+  if (k_.uses_subgroups) {
+    b_.capability(::spv::Capability::GroupNonUniform);
+    b_.capability(::spv::Capability::GroupNonUniformArithmetic);
+  }
   if (k_.uses_f16) {
     b_.capability(::spv::Capability::Float16);
     b_.capability(::spv::Capability::StorageBuffer16BitAccess);
@@ -453,6 +458,47 @@ void CodeGenSpirv::visit_ThreadIndex(const ThreadIndex& op) {
   Id vec = b_.op(Op::OpLoad, v3, {var});
   Id c = b_.op(Op::OpCompositeExtract, u32, {vec, static_cast<uint32_t>(op.dim)});
   value_ = b_.op(Op::OpBitcast, b_.type_int(32, true), {c});
+}
+
+// Lane and size: the SubgroupLocalInvocationId / SubgroupSize inputs; a reduction:
+// OpGroupNonUniform{F,I}Add / {F,S,U}Max / {F,S,U}Min with Scope Subgroup, GroupOperation Reduce.
+void CodeGenSpirv::visit_Subgroup(const Subgroup& op) {
+  internal_assert(k_.uses_subgroups)
+      << "kernel '" << k_.name << "' uses subgroups but Kernel::uses_subgroups is not set";
+  if (op.what != SubgroupOp::Reduce) {
+    auto builtin = op.what == SubgroupOp::Lane ? ::spv::BuiltIn::SubgroupLocalInvocationId
+                                               : ::spv::BuiltIn::SubgroupSize;
+    Id u32 = b_.type_int(32, false);
+    Id& var = builtins_[static_cast<uint32_t>(builtin)];
+    if (var == 0) {
+      var = b_.global_variable(b_.type_pointer(SC::Input, u32), SC::Input);
+      b_.decorate(var, ::spv::Decoration::BuiltIn, {static_cast<uint32_t>(builtin)});
+      interface_.push_back(var);
+    }
+    value_ = b_.op(Op::OpBitcast, b_.type_int(32, true), {b_.op(Op::OpLoad, u32, {var})});
+    return;
+  }
+  const DType t = op.type;
+  Op inst;
+  switch (op.op) {
+    case ReduceOp::Sum:
+      inst = t.is_float() ? Op::OpGroupNonUniformFAdd : Op::OpGroupNonUniformIAdd;
+      break;
+    case ReduceOp::Max:
+      inst = t.is_float()  ? Op::OpGroupNonUniformFMax
+             : t.is_uint() ? Op::OpGroupNonUniformUMax
+                           : Op::OpGroupNonUniformSMax;
+      break;
+    default:
+      inst = t.is_float()  ? Op::OpGroupNonUniformFMin
+             : t.is_uint() ? Op::OpGroupNonUniformUMin
+                           : Op::OpGroupNonUniformSMin;
+      break;
+  }
+  Id v = eval(op.value);
+  value_ = b_.op(inst, value_type(t),
+                 {b_.const_u32(static_cast<uint32_t>(::spv::Scope::Subgroup)),
+                  static_cast<uint32_t>(::spv::GroupOperation::Reduce), v});
 }
 
 // ---- statements -------------------------------------------------------------------------------

@@ -8,6 +8,7 @@
 #include "webtx/ops/conv2d.hpp"
 #include "webtx/ops/dense.hpp"
 #include "webtx/ops/extents.hpp"
+#include "webtx/ops/layernorm.hpp"
 #include "webtx/ops/pool.hpp"
 #include "webtx/ops/reshape.hpp"
 #include "webtx/ops/softmax.hpp"

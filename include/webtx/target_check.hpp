@@ -106,6 +106,7 @@ inline void check_kernel_target(const ir::Kernel& k, const Target& t) {
     }
   }
   if (k.uses_f16) check_feature(t, Feature::ShaderF16, kn + " uses f16");
+  if (k.uses_subgroups) check_feature(t, Feature::Subgroups, kn + " uses subgroup operations");
 }
 
 // What kernels need of a device, by WebGPU limit name (the largest value any kernel uses;
@@ -118,9 +119,10 @@ struct DeviceNeeds {
 
 inline DeviceNeeds device_needs(const std::vector<ir::Kernel>& kernels) {
   int64_t wg_bytes = 0, invocations = 1, size[3] = {1, 1, 1}, buffers = 0, groups = 1, binding = 0;
-  bool f16 = false;
+  bool f16 = false, subgroups = false;
   for (auto& k : kernels) {
     f16 |= k.uses_f16;
+    subgroups |= k.uses_subgroups;
     wg_bytes = std::max(wg_bytes, k.workgroup_bytes);
     invocations =
         std::max(invocations, k.workgroup_size[0] * k.workgroup_size[1] * k.workgroup_size[2]);
@@ -143,6 +145,7 @@ inline DeviceNeeds device_needs(const std::vector<ir::Kernel>& kernels) {
               {"maxComputeWorkgroupsPerDimension", groups}};
   if (binding > 0) n.limits.push_back({"maxStorageBufferBindingSize", binding});
   if (f16) n.features.push_back(Feature::ShaderF16);
+  if (subgroups) n.features.push_back(Feature::Subgroups);
   return n;
 }
 

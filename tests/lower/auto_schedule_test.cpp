@@ -214,5 +214,68 @@ TEST(AutoSchedule, UserScheduleWins) {
   EXPECT_EQ(p.kernels[0].workgroup_size[0], 16);
 }
 
+// The row-reduction rule: rows of symbolic length, or constant and long, are reduced by a
+// workgroup's invocations together; softmax's two row reductions join their reader.
+TEST(AutoScheduleRows, SoftmaxIsOneKernelWithAWorkgroupPerRow) {
+  for (bool symbolic : {true, false}) {
+    Expr n = sym("n"), m = symbolic ? sym("m") : Expr(300);
+    auto a = placeholder("A", {n, m});
+    auto k1 = reduce_axis(m, "k1"), k2 = reduce_axis(m, "k2");
+    auto mx = compute("mx", {n}, [&](const Vars& v) { return rmax(at(a, {v[0], k1->var}), {k1}); });
+    auto e = compute("e", {n, m}, [&](const Vars& v) {
+      return ir::Call::make(ir::Intrinsic::Exp,
+                            {ir::Sub::make(at(a, {v[0], v[1]}), at(mx, {v[0]}))});
+    });
+    auto sm = compute("sm", {n}, [&](const Vars& v) { return sum(at(e, {v[0], k2->var}), {k2}); });
+    auto out = compute("softmax", {n, m}, [&](const Vars& v) {
+      return ir::Div::make(at(e, {v[0], v[1]}), at(sm, {v[0]}));
+    });
+    auto s = create_schedule({out});
+    auto groups = auto_schedule(s, {.row_threads = 64});
+    EXPECT_THAT(rules(groups), ElementsAre("softmax:row-reduction"));
+    EXPECT_EQ(groups[0].anchor, "mx, sm");
+    for (int64_t rows : {1, 3}) {
+      for (int64_t len : symbolic ? std::vector<int64_t>{1, 64, 100} : std::vector<int64_t>{300}) {
+        auto p = check_schedule(s, {a}, {out}, {{"A", random_tensor({rows, len}, 17)}}, {}, 1e-5);
+        // One stage: its kernel (in versions when partition_loops splits off loop tails).
+        for (auto& k : p.kernels) {
+          EXPECT_THAT(k.name, ::testing::StartsWith("softmax"));
+          EXPECT_EQ(k.workgroup_size[0], 64);
+        }
+      }
+    }
+  }
+}
+
+TEST(AutoScheduleRows, ShortRowsShareAWorkgroupAndEpilogueIsFused) {
+  Expr n = sym("n");
+  auto a = placeholder("A", {n, 40});
+  auto k = reduce_axis(40, "k");
+  auto total = compute("total", {n}, [&](const Vars& v) {
+    return sum(at(a, {v[0], k->var}), {k});
+  });
+  auto mean = compute("mean", {n},
+                      [&](const Vars& v) { return ir::Mul::make(at(total, v), Expr(0.025f)); });
+  auto s = create_schedule({mean});
+  EXPECT_THAT(rules(auto_schedule(s)), ElementsAre("mean:row-reduction"));
+  for (int64_t rows : {1, 4, 6}) {
+    auto p = check_schedule(s, {a}, {mean}, {{"A", random_tensor({rows, 40}, 18)}}, {}, 1e-5);
+    ASSERT_EQ(p.kernels.size(), 1u);
+    EXPECT_EQ(p.kernels[0].workgroup_size[0], 64);  // 40 -> 64 invocations per row
+    EXPECT_EQ(p.kernels[0].workgroup_size[1], 4);   // 256 / 64 rows per workgroup
+  }
+}
+
+TEST(AutoScheduleRows, ReductionOutputWithoutEpilogue) {
+  Expr n = sym("n"), m = sym("m");
+  auto a = placeholder("A", {n, m});
+  auto k = reduce_axis(m, "k");
+  auto best = compute("best", {n}, [&](const Vars& v) { return rmax(at(a, {v[0], k->var}), {k}); });
+  auto s = create_schedule({best});
+  EXPECT_THAT(rules(auto_schedule(s)), ElementsAre("best:row-reduction"));
+  for (int64_t len : {1, 255, 700})
+    check_schedule(s, {a}, {best}, {{"A", random_tensor({2, len}, 19)}}, {}, 0);
+}
+
 }  // namespace
 }  // namespace webtx::testing

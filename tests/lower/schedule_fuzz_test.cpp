@@ -214,5 +214,78 @@ TEST(ScheduleFuzz, RandomStencilSchedules) {
   EXPECT_GT(lowered, 150) << "too few random schedules were accepted";
 }
 
+// Reductions across invocations: reduction leaves bound to local_id (after random splits,
+// fuses and reorders), sometimes after an rfactor of a random reduction leaf, the result
+// stored or computed inside its reader in private or workgroup memory.
+TEST(ScheduleFuzz, RandomCrossInvocationReductions) {
+  int lowered = 0, rejected = 0, crossed = 0;
+  for (unsigned seed = 0; seed < 300; ++seed) {
+    Rng r{std::mt19937(seed + 104729)};
+    const int m = 1 + r(5), kk = 1 + r(40);
+    const bool symbolic = r(3) == 0;
+    Expr em = symbolic ? sym("M") : Expr(m), ek = symbolic ? sym("K") : Expr(kk);
+    auto a = placeholder("A", {em, ek});
+    auto k = reduce_axis(ek, "k");
+    const auto op = std::array{ir::ReduceOp::Sum, ir::ReduceOp::Max, ir::ReduceOp::Min}[r(3)];
+    auto c = compute("C", {em}, [&](const Vars& v) {
+      return ir::Reduce::make(op, ir::Mul::make(at(a, {v[0], k->var}), Expr(1.5f)), {k});
+    });
+    auto d = compute("D", {em, 3}, [&](const Vars& v) {
+      return ir::Add::make(at(c, {v[0]}), at(a, {v[0], Expr(0)}));
+    });
+    eval::TensorMap in{{"A", random_tensor({m, kk}, seed)}};
+    try {
+      auto s = create_schedule({d});
+      Stage* cs = &s[c];
+      auto [ko, ki] = cs->split(k, 1 + r(9));
+      random_loop_shape(*cs, r);
+      if (r(3) == 0) {
+        std::vector<ir::IterVar> red;
+        for (auto& l : cs->leaf_axes())
+          if (l->kind == ir::IterKind::Reduce) red.push_back(l);
+        Stage& rf = s.rfactor(c, red[r(static_cast<int>(red.size()))]);
+        random_loop_shape(rf, r);
+        random_binds(rf, r, true, true);
+        cs = &s[c];
+      }
+      for (auto& l : cs->leaf_axes()) {
+        if (l->kind == ir::IterKind::Reduce && l->extent.as<ir::IntImm>() && r(2) == 0) {
+          cs->bind(l, ThreadAxis::LocalId, r(2));
+          ++crossed;
+          break;
+        }
+      }
+      Stage& ds = s[d];
+      random_loop_shape(ds, r);
+      random_binds(ds, r, true, true);
+      if (r(2)) {
+        auto& leaves = ds.leaf_axes();
+        cs->set_scope(r(2) ? MemScope::Private : MemScope::Workgroup)
+            .compute_at(ds, leaves[r(static_cast<int>(leaves.size()))]);
+      } else {
+        random_binds(*cs, r, true, true);
+      }
+      ir::Program p = lower(s, "xinv", {a}, {d});
+      ++lowered;
+      eval::TensorMap got;
+      try {
+        got = eval::run_program(p, in);
+      } catch (const InternalError& e) {
+        std::string text;
+        for (auto& kn : p.kernels) text += ir::to_string(kn);
+        ADD_FAILURE() << "seed " << seed << ": " << e.what() << "\n" << text;
+        continue;
+      }
+      auto want = eval::evaluate_graph({d}, in);
+      SCOPED_TRACE("seed " + std::to_string(seed));
+      expect_close(got.at("D"), want.at("D"), "D", 1e-5);
+    } catch (const UserError&) {
+      ++rejected;
+    }
+  }
+  std::printf("%d lowered (%d bound a reduction axis), %d rejected\n", lowered, crossed, rejected);
+  EXPECT_GT(lowered, 100) << rejected << " rejected";
+}
+
 }  // namespace
 }  // namespace webtx::testing

@@ -70,6 +70,11 @@ TEST(OpErrors, BiasAndNormLengths) {
   auto c6 = placeholder<f32>("c6", {6}), c4 = placeholder<f32>("c4", {4});
   EXPECT_THAT(user_error_of([&] { batch_norm(x, c6, c6, c4, c6, 1e-5, "bn1"); }),
               AllOf(HasSubstr("bn1"), HasSubstr("length of mean")));
+  auto c8 = placeholder<f32>("c8", {8});
+  EXPECT_THAT(user_error_of([&] { layer_norm(m, c6, c8, 1e-5, "blocks.0.ln"); }),
+              AllOf(HasSubstr("blocks.0.ln"), HasSubstr("gamma"), HasSubstr("6 and 8")));
+  EXPECT_THAT(user_error_of([&] { layer_norm(m, c8, c8, -1.0, "ln2"); }),
+              AllOf(HasSubstr("ln2"), HasSubstr("eps")));
 }
 
 TEST(OpErrors, DenseSplitK) {

@@ -155,6 +155,35 @@ TEST(Softmax, NanAndInfRows) {
   k.check(softmax(x, "prob").op(), want, 1e-5);
 }
 
+// Rows long enough for the row-reduction rule (symbolic N, or 40 >= 32) and too short for it.
+TEST(Softmax, LongRowsSymbolic) {
+  Var m("m"), n("n");
+  for (auto [M, N] : {std::pair<int64_t, int64_t>{2, 300}, {1, 1}, {3, 64}}) {
+    auto xv = random({M, N}, 2, -30.0f, 30.0f);
+    Case k;
+    auto x = k.input<f32>("x", {m, n}, xv);
+    auto y = softmax(x, "prob");
+    k.check(y.op(), ref::softmax(xv), 1e-5);
+    Schedule s({y.op()});
+    EXPECT_EQ(to_string(auto_schedule(s)), "prob <- prob.max, prob.sum (row-reduction)\n");
+  }
+}
+
+TEST(LayerNorm, OverLastAxis) {
+  Var m("m"), n("n");
+  for (auto [M, N] : {std::pair<int64_t, int64_t>{3, 100}, {1, 1}, {4, 64}, {2, 7}}) {
+    auto xv = random({M, N}, 3, -3.0f, 5.0f), gv = random({N}, 4), bv = random({N}, 5);
+    for (bool symbolic : {true, false}) {
+      Case k;
+      auto x = symbolic ? k.input<f32>("x", {m, n}, xv) : k.input<f32>("x", {M, N}, xv);
+      Extent len = symbolic ? Extent(n) : Extent(ir::make_int(N));
+      auto y = layer_norm(x, k.input<f32>("ln.weight", {len}, gv),
+                          k.input<f32>("ln.bias", {len}, bv), 1e-5, "ln");
+      k.check(y.op(), ref::layer_norm(xv, gv, bv, 1e-5), 2e-5);
+    }
+  }
+}
+
 TEST(Reshape, FlattenAndRemaps) {
   Var n("n");
   auto xv = random({2, 3, 4, 5}, 1);

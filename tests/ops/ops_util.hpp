@@ -83,6 +83,17 @@ struct Case {
     ir::Program p = lower_default(out);
     auto prog = eval::run_program(p, values, symbols).at(out->name);
     expect_close(prog, from_host(graph), out->name + " (run_program vs evaluate_graph)", tol);
+    auto autop = eval::run_program(lower_auto(out), values, symbols).at(out->name);
+    expect_close(autop, from_host(graph), out->name + " (auto_schedule vs evaluate_graph)", tol);
+  }
+
+  // What lower_model does: auto_schedule (fusion and the rules).
+  ir::Program lower_auto(const ir::Operation& out, const Target& target = {}) const {
+    Schedule s({out});
+    auto_schedule(s);
+    LowerOptions lo;
+    lo.target = target;
+    return lower(s, "ops_test", inputs, {out}, lo);
   }
 };
 

@@ -154,6 +154,24 @@ inline Tensor dense(const Tensor& x, const Tensor& w, const Tensor& b) {
   return y;
 }
 
+// LayerNorm over the last axis of x [M, N] (two passes, in double).
+inline Tensor layer_norm(const Tensor& x, const Tensor& gamma, const Tensor& beta, double eps) {
+  const int64_t M = x.dim(0), N = x.dim(1);
+  Tensor y(x.shape);
+  for (int64_t i = 0; i < M; ++i) {
+    const float* r = &x.data[i * N];
+    double mean = 0, var = 0;
+    for (int64_t j = 0; j < N; ++j) mean += r[j];
+    mean /= N;
+    for (int64_t j = 0; j < N; ++j) var += (r[j] - mean) * (r[j] - mean);
+    var /= N;
+    for (int64_t j = 0; j < N; ++j)
+      y.data[i * N + j] =
+          static_cast<float>((r[j] - mean) / std::sqrt(var + eps) * gamma.data[j] + beta.data[j]);
+  }
+  return y;
+}
+
 // Over the last axis of [M, N]. A row holding a NaN or +Inf, or only -Inf, is NaN throughout
 // (docs/numerics.md); -Inf elements of another row are 0.
 inline Tensor softmax(const Tensor& x) {

@@ -28,8 +28,11 @@ using webtx::testing::random_tensor;  // tests/lower/test_util.hpp
 void check_on_vulkan(const Schedule& s, const std::string& tag,
                      const std::vector<ir::Operation>& inputs,
                      const std::vector<ir::Operation>& outputs, const eval::TensorMap& values,
-                     const eval::SymbolMap& syms = {}, double tol = 1e-5) {
-  ir::Program p = lower(s, tag, inputs, outputs);
+                     const eval::SymbolMap& syms = {}, double tol = 1e-5,
+                     const Target& target = {}) {
+  LowerOptions lo;
+  lo.target = target;
+  ir::Program p = lower(s, tag, inputs, outputs, lo);
   eval::TensorMap t = values;
   rt::RunOptions o;
   o.symbols = syms;
@@ -188,6 +191,108 @@ TEST(SpirvLowered, SoftmaxMlpConv2d) {
         s, "lowered_conv2d", {X.op(), W.op()}, {Y.op()},
         {{"X", random_tensor({1, 2, 6, 5}, 13)}, {"W", random_tensor({3, 2, 3, 3}, 14)}}, {}, 1e-4);
   }
+}
+
+// Reductions across invocations (a reduction axis bound to local_id): the workgroup-memory tree
+// with its barriers on a real driver, at dividing, non-dividing, size-1 and symbolic shapes.
+TEST(SpirvLowered, SoftmaxRowPerWorkgroupCrossInvocation) {
+  Var M("M"), N("N");
+  auto X = placeholder<f32>("X", {M, N});
+  auto Y = ops::softmax(X);
+  auto s = create_schedule({Y.op()});
+  auto& o = s[Y.op()];
+  auto [jo, ji] = o.split(o.axis(1), 32);
+  o.bind(o.axis(0), ThreadAxis::WorkgroupId, 0).bind(ji, ThreadAxis::LocalId, 0);
+  for (auto& st : s.stages()) {
+    if (st->name() == "softmax_exp") st->compute_inline();
+    if (st->name() != "softmax_max" && st->name() != "softmax_sum") continue;
+    // The max in workgroup memory, the sum in each invocation's registers (both are valid).
+    if (st->name() == "softmax_max") st->set_scope(ir::MemScope::Workgroup);
+    st->compute_at(o, o.axis(0));
+    auto [ko, ki] = st->split(st->reduce_axis(0), 32);
+    st->bind(ki, ThreadAxis::LocalId, 0);
+  }
+  for (auto [m, n] : {std::pair<int64_t, int64_t>{5, 64}, {3, 45}, {1, 1}, {2, 300}})
+    check_on_vulkan(s, "lowered_softmax_xinv", {X.op()}, {Y.op()},
+                    {{"X", random_tensor({m, n}, 15)}});
+}
+
+TEST(SpirvLowered, RowSumRowsPerWorkgroupCrossInvocation) {
+  Var M("M"), N("N");
+  auto X = placeholder<f32>("X", {M, N});
+  RVar k(N, "k");
+  auto Y = compute(
+      {M}, [&](Var i) { return sum(X(i, k), k); }, "rowsum");
+  auto s = create_schedule({Y.op()});
+  auto& st = s[Y.op()];
+  auto [io, ii] = st.split(st.axis(0), 4);
+  auto [ko, ki] = st.split(st.reduce_axis(0), 24);  // not a power of two
+  st.bind(io, ThreadAxis::WorkgroupId, 0).bind(ii, ThreadAxis::LocalId, 1);
+  st.bind(ki, ThreadAxis::LocalId, 0);
+  for (auto [m, n] : {std::pair<int64_t, int64_t>{8, 48}, {6, 100}, {1, 1}})
+    check_on_vulkan(s, "lowered_rowsum_xinv", {X.op()}, {Y.op()},
+                    {{"X", random_tensor({m, n}, 16)}}, {}, 1e-5);
+}
+
+// rfactor: partial sums per invocation ("rowsum.rf", computed at the bound axis), then across
+// the workgroup; and a long row split over workgroups (two kernels).
+TEST(SpirvLowered, RfactorOnVulkan) {
+  Var M("M"), N("N");
+  auto X = placeholder<f32>("X", {M, N});
+  RVar k(N, "k");
+  auto Y = compute(
+      {M}, [&](Var i) { return sum(X(i, k), k); }, "rowsum");
+  {
+    auto s = create_schedule({Y.op()});
+    auto [ko, ki] = s[Y.op()].split(s[Y.op()].reduce_axis(0), 32);
+    Stage& rf = s.rfactor(Y.op(), ki);
+    auto& st = s[Y.op()];
+    st.bind(st.axis(0), ThreadAxis::WorkgroupId, 0).bind(st.reduce_axis(0), ThreadAxis::LocalId, 0);
+    rf.compute_at(st, st.reduce_axis(0));
+    for (auto [m, n] : {std::pair<int64_t, int64_t>{4, 64}, {3, 70}, {1, 1}})
+      check_on_vulkan(s, "lowered_rfactor_local", {X.op()}, {Y.op()},
+                      {{"X", random_tensor({m, n}, 17)}}, {}, 1e-5);
+  }
+  {
+    auto s = create_schedule({Y.op()});
+    auto [ko, ki] = s[Y.op()].split(s[Y.op()].reduce_axis(0), 64);
+    Stage& rf = s.rfactor(Y.op(), ko);
+    rf.bind(rf.axis(0), ThreadAxis::WorkgroupId, 1).bind(rf.axis(1), ThreadAxis::WorkgroupId, 0);
+    for (auto [m, n] : {std::pair<int64_t, int64_t>{1, 1000}, {2, 64}, {1, 1}})
+      check_on_vulkan(s, "lowered_rfactor_grid", {X.op()}, {Y.op()},
+                      {{"X", random_tensor({m, n}, 18)}}, {}, 1e-5);
+  }
+}
+
+// The same with subgroup operations (lavapipe has subgroups of 8 with arithmetic).
+TEST(SpirvLowered, SoftmaxAndRowSumWithSubgroups) {
+  const Target t = target_by_name("webgpu-large-subgroups");
+  Var M("M"), N("N");
+  auto X = placeholder<f32>("X", {M, N});
+  auto Y = ops::softmax(X);
+  auto s = create_schedule({Y.op()});
+  auto& o = s[Y.op()];
+  auto [jo, ji] = o.split(o.axis(1), 128);
+  o.bind(o.axis(0), ThreadAxis::WorkgroupId, 0).bind(ji, ThreadAxis::LocalId, 0);
+  for (auto& st : s.stages()) {
+    if (st->name() == "softmax_exp") st->compute_inline();
+    if (st->name() != "softmax_max" && st->name() != "softmax_sum") continue;
+    st->compute_at(o, o.axis(0));
+    auto [ko, ki] = st->split(st->reduce_axis(0), 128);
+    st->bind(ki, ThreadAxis::LocalId, 0);
+  }
+  for (auto [m, n] : {std::pair<int64_t, int64_t>{3, 128}, {2, 45}, {1, 1}, {2, 1000}})
+    check_on_vulkan(s, "lowered_softmax_subgroups", {X.op()}, {Y.op()},
+                    {{"X", random_tensor({m, n}, 19)}}, {}, 1e-5, t);
+  RVar k(N, "k");
+  auto R = compute(
+      {M}, [&](Var i) { return max(X(i, k), k); }, "rowmax");
+  auto s2 = create_schedule({R.op()});
+  auto [ko, ki] = s2[R.op()].split(s2[R.op()].reduce_axis(0), 256);
+  s2[R.op()].bind(s2[R.op()].axis(0), ThreadAxis::WorkgroupId, 0).bind(ki, ThreadAxis::LocalId, 0);
+  for (auto [m, n] : {std::pair<int64_t, int64_t>{3, 300}, {1, 1}})
+    check_on_vulkan(s2, "lowered_rowmax_subgroups", {X.op()}, {R.op()},
+                    {{"X", random_tensor({m, n}, 20)}}, {}, 0, t);
 }
 
 }  // namespace

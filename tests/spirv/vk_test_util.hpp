@@ -22,8 +22,12 @@ inline rt::VulkanDevice& device() {
   return d;
 }
 
-// What the tests build for: webgpu-large with f16 (lavapipe offers both).
-inline Target test_target() { return target_by_name("webgpu-large-f16"); }
+// What the tests build for: webgpu-large with f16 and subgroups (lavapipe offers all three).
+inline Target test_target() {
+  Target t = target_by_name("webgpu-large-f16");
+  t.with(Feature::Subgroups);
+  return t;
+}
 
 // No limits at all: for tests that reach the Vulkan runtime's own device checks.
 inline Target unlimited_target() {

@@ -42,6 +42,8 @@ class WgslPrinter : public IRVisitor {
     names_.claim(kWgslEntryPoint);
     wg_id_ = names_.fresh("webtx_workgroup_id");
     local_id_ = names_.fresh("webtx_local_id");
+    sg_lane_ = names_.fresh("webtx_subgroup_lane");
+    sg_size_ = names_.fresh("webtx_subgroup_size");
 
     lanes_ = buffer_lanes(k_.body);
     std::ostringstream decls;
@@ -89,11 +91,17 @@ class WgslPrinter : public IRVisitor {
       if (c == '\n' || c == '\r') c = ' ';
     out << "// webtx kernel: " << title << "\n";
     if (k_.uses_f16) out << "enable f16;\n";
+    if (k_.uses_subgroups) out << "enable subgroups;\n";
     out << "\n" << decls.str() << module_.str() << "\n";
     out << "@compute @workgroup_size(" << k_.workgroup_size[0] << ", " << k_.workgroup_size[1]
         << ", " << k_.workgroup_size[2] << ")\n";
     out << "fn " << kWgslEntryPoint << "(@builtin(workgroup_id) " << wg_id_
-        << ": vec3<u32>, @builtin(local_invocation_id) " << local_id_ << ": vec3<u32>) {\n";
+        << ": vec3<u32>, @builtin(local_invocation_id) " << local_id_ << ": vec3<u32>";
+    if (k_.uses_subgroups) {
+      out << ", @builtin(subgroup_invocation_id) " << sg_lane_ << ": u32, @builtin(subgroup_size) "
+          << sg_size_ << ": u32";
+    }
+    out << ") {\n";
     out << pre.str() << body_.str() << "}\n";
     return out.str();
   }
@@ -207,6 +215,16 @@ class WgslPrinter : public IRVisitor {
   void visit_ThreadIndex(const ThreadIndex& op) override {
     const std::string& v = op.axis == ThreadAxis::WorkgroupId ? wg_id_ : local_id_;
     e_ = std::string("i32(") + v + "." + "xyz"[op.dim] + ")";
+  }
+  void visit_Subgroup(const Subgroup& op) override {
+    internal_assert(k_.uses_subgroups)
+        << "kernel " << k_.name << " uses subgroups but Kernel::uses_subgroups is not set";
+    if (op.what != SubgroupOp::Reduce) {
+      e_ = "i32(" + (op.what == SubgroupOp::Lane ? sg_lane_ : sg_size_) + ")";
+      return;
+    }
+    static const char* const kFn[] = {"subgroupAdd", "subgroupMax", "subgroupMin"};
+    e_ = std::string(kFn[static_cast<int>(op.op)]) + "(" + expr(op.value) + ")";
   }
   void visit_ProducerLoad(const ProducerLoad&) override {
     internal_error << "kernel " << k_.name << ": ProducerLoad reached the WGSL backend";
@@ -404,6 +422,7 @@ class WgslPrinter : public IRVisitor {
   std::string e_;
   int depth_ = 0;
   bool uses_f16_ = false;
+  std::string sg_lane_, sg_size_;
 };
 
 }  // namespace

@@ -6,6 +6,7 @@
 //   Value var(const ir::Variable&), Value load(const ir::Load&, int64_t index),
 //   Value producer_load(const ir::ProducerLoad&, const std::vector<int64_t>&),
 //   int64_t thread(ir::ThreadAxis, int dim), Value reduce(const ir::Reduce&),
+//   Value subgroup(const ir::Subgroup&) (optional: for lowered kernels' subgroup operations),
 //   static constexpr bool kLazySelect (the graph reference evaluates only the chosen side).
 #include <cmath>
 #include <vector>
@@ -227,6 +228,14 @@ Value eval_expr(const ir::Expr& e, Ctx& ctx) {
     }
     case ExprKind::Reduce:
       return ctx.reduce(*e.as<Reduce>());
+    case ExprKind::Subgroup:
+      // Only an evaluator of whole workgroups (run_program) has subgroups.
+      if constexpr (requires(const Subgroup& s) { ctx.subgroup(s); }) {
+        return ctx.subgroup(*e.as<Subgroup>());
+      } else {
+        internal_error << "a subgroup operation outside a lowered kernel";
+        return {};
+      }
   }
   internal_error << "eval_expr: unknown node";
   return {};

@@ -324,4 +324,21 @@ struct ThreadIndex : ExprNodeBase<ThreadIndex, ExprKind::ThreadIndex> {
   static Expr make(ThreadAxis a, int d);
 };
 
+// Subgroup operations (Target feature "subgroups"; WGSL `enable subgroups;`, SPIR-V
+// GroupNonUniform*). Lane: subgroup_invocation_id; Size: subgroup_size (both i32, the size a
+// power of two in [4, 128]); Reduce: `op` over `value` of the subgroup's active invocations,
+// every one getting the result. A Reduce is only ever the whole value of a Store, in uniform
+// control flow (lowering's cross-invocation reductions put it there).
+enum class SubgroupOp : uint8_t { Lane, Size, Reduce };
+struct Subgroup : ExprNodeBase<Subgroup, ExprKind::Subgroup> {
+  SubgroupOp what;
+  ReduceOp op;  // Reduce only
+  Expr value;   // Reduce only
+  Subgroup(DType t, SubgroupOp w, ReduceOp o, Expr v)
+      : ExprNodeBase(t), what(w), op(o), value(std::move(v)) {}
+  static Expr lane();
+  static Expr size();
+  static Expr reduce(ReduceOp op, Expr value);
+};
+
 }  // namespace webtx::ir

@@ -34,6 +34,7 @@ class IRVisitor {
   virtual void visit_ProducerLoad(const ProducerLoad& op);
   virtual void visit_Reduce(const Reduce& op);
   virtual void visit_ThreadIndex(const ThreadIndex&);
+  virtual void visit_Subgroup(const Subgroup& op);
 
   virtual void visit_LetStmt(const LetStmt& op);
   virtual void visit_For(const For& op);
@@ -70,6 +71,7 @@ class IRMutator {
   virtual Expr mutate_ProducerLoad(const Expr& e, const ProducerLoad& op);
   virtual Expr mutate_Reduce(const Expr& e, const Reduce& op);
   virtual Expr mutate_ThreadIndex(const Expr& e, const ThreadIndex&);
+  virtual Expr mutate_Subgroup(const Expr& e, const Subgroup& op);
 
   virtual Stmt mutate_LetStmt(const Stmt& s, const LetStmt& op);
   virtual Stmt mutate_For(const Stmt& s, const For& op);

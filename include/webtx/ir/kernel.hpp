@@ -39,6 +39,7 @@ struct Kernel {
   // Bytes of workgroup memory the body allocates (for device-limit checks).
   int64_t workgroup_bytes = 0;
   bool uses_f16 = false;
+  bool uses_subgroups = false;  // Subgroup nodes: needs the "subgroups" feature
 };
 
 }  // namespace webtx::ir

@@ -23,7 +23,8 @@
   X(Load)                       \
   X(ProducerLoad)               \
   X(Reduce)                     \
-  X(ThreadIndex)
+  X(ThreadIndex)                \
+  X(Subgroup)
 
 #define WEBTX_FOR_EACH_STMT(X) \
   X(LetStmt)                   \

@@ -7,6 +7,7 @@
 
 #include "webtx/lower/arith.hpp"
 #include "webtx/schedule/schedule.hpp"
+#include "webtx/target.hpp"
 
 namespace webtx::lowering {
 
@@ -34,7 +35,8 @@ struct StageInfo {
 
 struct LowerContext {
   const Schedule* sched = nullptr;
-  std::vector<StageInfo> stages;                            // schedule order: producers first
+  const Target* target = nullptr;  // what the kernels are for (features lowering may use)
+  std::vector<StageInfo> stages;   // schedule order: producers first
   std::unordered_map<const ir::OperationNode*, int> index;  // current op -> stages[i]
   // Loop variables bound to hardware axes (leaf vars and their init-nest copies).
   struct Binding {

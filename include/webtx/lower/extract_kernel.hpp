@@ -53,11 +53,15 @@ inline ir::Kernel make_kernel(std::string name, ir::Stmt body, const LaunchConfi
   struct V : ir::IRVisitor {
     std::unordered_set<const ir::BufferNode*> reads, writes, shared;
     int64_t wg_bytes = 0;
-    bool f16 = false;
+    bool f16 = false, subgroups = false;
     using ir::IRVisitor::visit;
     void visit(const ir::Expr& e) override {
       if (e.defined() && e.type() == ir::DType::f16()) f16 = true;
       ir::IRVisitor::visit(e);
+    }
+    void visit_Subgroup(const ir::Subgroup& op) override {
+      subgroups = true;
+      ir::IRVisitor::visit_Subgroup(op);
     }
     void visit_Load(const ir::Load& op) override {
       reads.insert(op.buffer.get());
@@ -104,6 +108,7 @@ inline ir::Kernel make_kernel(std::string name, ir::Stmt body, const LaunchConfi
   k.body = std::move(body);
   k.workgroup_bytes = v.wg_bytes;
   k.uses_f16 = v.f16;
+  k.uses_subgroups = v.subgroups;
   return k;
 }
 

@@ -5,10 +5,13 @@
 // ProducerStore innermost. A reduction gets an init nest (identity) just outside its
 // outermost reduction loop, then the update nest. Stages computed at a loop are built in
 // place inside it: region origins bound by LetStmt, their buffer allocated, produced before
-// the rest of the loop body.
+// the rest of the loop body. A reduction with an axis bound to local invocations is built by
+// build_cross (see cross_reduce.hpp): its data-parallel loops outside, the reduction into a
+// private accumulator, then the tree across invocations and one store.
 #include <string>
 
 #include "webtx/lower/bound_inference.hpp"
+#include "webtx/lower/cross_reduce.hpp"
 #include "webtx/lower/predicates.hpp"
 #include "webtx/lower/storage_alloc.hpp"
 
@@ -44,6 +47,7 @@ class StageBuilder {
       ir::Stmt store = ir::ProducerStore::make(si.op, substitute(si.body, roots), idx);
       return nest(si, 0, n, guard(make_predicate(ctx_, si, roots, {}, true), store), {});
     }
+    if (binds_reduce_axis(*si.stage)) return build_cross(si, *red, roots, idx);
     int k0 = 0;
     while (k0 < n && leaves[k0]->kind != ir::IterKind::Reduce) ++k0;
     internal_assert(k0 < n) << "reduction stage without reduction leaves";
@@ -87,11 +91,79 @@ class StageBuilder {
 
   ir::Stmt nest(StageInfo& si, int from, int to, ir::Stmt body, const VarMap&) {
     const auto& leaves = si.stage->leaf_axes();
-    for (int j = to - 1; j >= from; --j) {
-      body = attach_block(si, leaves[j], body);
-      body = loop(si, leaves[j], leaves[j]->var, body);
+    return nest_of(si, {leaves.begin() + from, leaves.begin() + to}, std::move(body));
+  }
+  ir::Stmt nest_of(StageInfo& si, const std::vector<ir::IterVar>& leaves, ir::Stmt body) {
+    for (auto it = leaves.rbegin(); it != leaves.rend(); ++it) {
+      body = attach_block(si, *it, body);
+      body = loop(si, *it, (*it)->var, body);
     }
     return body;
+  }
+
+  // A reduction across invocations: the data-parallel loops (in leaf order) around the
+  // reduction loops, which accumulate privately; then the tree and the store (cross_reduce.hpp).
+  ir::Stmt build_cross(StageInfo& si, const ir::Reduce& red, const VarMap& roots,
+                       const std::vector<ir::Expr>& idx) {
+    const std::string& name = si.stage->name();
+    std::vector<ir::IterVar> dp, rd;
+    for (auto& l : si.stage->leaf_axes()) (l->kind == ir::IterKind::Reduce ? rd : dp).push_back(l);
+    bool in_thread = false;
+    for (auto& l : rd) {
+      const AxisAttr* a = si.stage->attr_of(l);
+      in_thread |= a && a->bound;
+      for (auto& p : ctx_.stages) {
+        if (!p.is_attached() || p.stage->attach_stage() != si.stage || p.stage->attach_axis() != l)
+          continue;
+        user_assert(!in_thread || p.scope == ir::MemScope::Private)
+            << "stage '" << p.stage->name() << "' is computed in " << scope_name(p.scope)
+            << " memory at axis '" << axis_name(l) << "' of stage '" << name
+            << "', inside its reduction over invocations: only a private stage can be computed "
+               "there (each invocation's own part); compute it outside the bound axis";
+      }
+    }
+    CrossLayout lay = cross_layout(ctx_, si);
+    const ir::DType t = red.type;
+    ir::Buffer acc = ir::make_buffer(name + "_acc", t, ir::MemScope::Private, {make_int(1)});
+    ir::Buffer part = ir::make_buffer(name + "_partial", t, ir::MemScope::Workgroup,
+                                      {make_int(lay.group_count * lay.reduce_count)});
+    ir::Expr acc0 = ir::Load::make(acc, make_int(0));
+    ir::Stmt update =
+        ir::Store::make(acc, combine(red.op, acc0, substitute(red.source, roots)), make_int(0));
+    update = nest_of(si, rd, guard(make_predicate(ctx_, si, roots, {}, true), update));
+    ir::Expr base = mul(lay.group, make_int(lay.reduce_count));
+    ir::Stmt init = ir::Store::make(acc, ir::reduce_identity(red.op, t), make_int(0));
+    std::vector<ir::Stmt> seq = {init, update};
+    ir::Expr result = ir::Load::make(part, base);
+    if (use_subgroups(ctx_, si, lay)) {
+      // Each subgroup reduces its lanes; lane 0 writes the subgroup's slot; then every
+      // subgroup reduces the slots (strided over its lanes), so each invocation has the result.
+      ir::Expr lane = ir::Subgroup::lane(), size = ir::Subgroup::size();
+      seq.push_back(ir::Store::make(acc, ir::Subgroup::reduce(red.op, acc0), make_int(0)));
+      seq.push_back(guard(logical_and(lay.may_write, ir::EQ::make(lane, make_int(0))),
+                          ir::Store::make(part, acc0, add(base, div(lay.r, size)))));
+      seq.push_back(init);
+      ir::Expr slots = div(make_int(lay.reduce_count), size);
+      ir::Expr t_var = ir::Variable::make(ir::DType::i32(), name + "_slot");
+      ir::Expr slot = add(mul(t_var, size), lane);
+      ir::Stmt gather =
+          guard(ir::LT::make(slot, slots),
+                ir::Store::make(acc, combine(red.op, acc0, ir::Load::make(part, add(base, slot))),
+                                make_int(0)));
+      seq.push_back(
+          ir::For::make(t_var, make_int(0), ceil_div(slots, size), ir::ForKind::Serial, gather));
+      seq.push_back(ir::Store::make(acc, ir::Subgroup::reduce(red.op, acc0), make_int(0)));
+      result = acc0;
+    } else {
+      seq.push_back(guard(lay.may_write, ir::Store::make(part, acc0, add(base, lay.r))));
+      for (auto& step : tree_steps(lay, part, base, red.op)) seq.push_back(step);
+    }
+    // A result in private memory is every invocation's; a shared one is stored once.
+    ir::Expr store_if = make_predicate(ctx_, si, roots, {}, false);
+    if (si.scope != ir::MemScope::Private) store_if = logical_and(store_if, lay.is_first);
+    seq.push_back(guard(store_if, ir::ProducerStore::make(si.op, result, idx)));
+    ir::Stmt body = ir::Allocate::make(acc, ir::Allocate::make(part, ir::Seq::make(seq)));
+    return nest_of(si, dp, lay.bind_ids(body));
   }
 
   ir::Stmt attach_block(StageInfo& si, const ir::IterVar& leaf, ir::Stmt body) {
@@ -122,6 +194,8 @@ class StageBuilder {
           << "stage '" << si.stage->name() << "' is computed at stage '"
           << si.stage->attach_stage()->name() << "': it cannot bind axis '" << axis_name(a.axis)
           << "' to workgroup_id (only its root stage decides the workgroups)";
+      // A reduction over invocations ends with every invocation holding the result.
+      if (a.axis->kind == ir::IterKind::Reduce) continue;
       user_assert(si.scope == ir::MemScope::Workgroup)
           << "stage '" << si.stage->name() << "' lives in " << scope_name(si.scope)
           << " memory: binding its axis '" << axis_name(a.axis)

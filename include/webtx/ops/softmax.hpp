@@ -9,7 +9,9 @@
 // returns +inf, lavapipe NaN).
 // Three stages: "<name>.max" and "<name>.sum" (reductions over j) and "<name>" (injective; it
 // recomputes the exp rather than storing it).
-// Default schedule: scheduled by webtx::auto_schedule (rule: reduction) per stage.
+// Default schedule: webtx::auto_schedule, rule "row-reduction" (one kernel, a workgroup per row,
+// both reductions across its invocations) when N is symbolic or >= 32; else "reduction" per
+// reduction stage and "injective" for the output.
 #include <limits>
 #include <string>
 #include <type_traits>

@@ -15,8 +15,15 @@
 //       is absent from b while the innermost one is absent from a (or the reverse): dense
 //       layers, 1x1 and dense convolutions. Each invocation computes a `block` x `block` tile
 //       of outputs over those two axes, reusing every loaded a and b value `block` times.
-//     - "reduction": any other anchor (and every anchor by default): one invocation per
-//       output element, the reduction in registers.
+//     - "row-reduction": an anchor that is not matmul-like and reduces along a long row (its
+//       innermost reduction axis symbolic or >= 32, and the last index of a read): a workgroup
+//       per output element (or per few, for rows shorter than `row_threads`), whose invocations
+//       split the row (neighbours read neighbours) and combine their partial results across
+//       the workgroup. Row fusion: an injective root that reads such reductions only along its
+//       leading axes, and is their only reader (softmax: max, sum, then exp(x - max) / sum;
+//       layernorm), computes them at its row, in the same kernel.
+//     - "reduction": any other anchor: one invocation per output element, the reduction in
+//       registers.
 //     - "injective": a root without an anchor: one invocation per element.
 //     Invocations are grouped `threads` per workgroup over the fused output axes (innermost
 //     axis fastest, so neighbouring invocations touch neighbouring addresses).
@@ -39,6 +46,8 @@ struct AutoScheduleOptions {
   // 4x4 block bought no reuse and 16x fewer invocations: a 960-channel 1x1 convolution at 7x7
   // took 1.9 ms. Blocking pays once the interior is guard-free (issue 11).
   int64_t block = 1;
+  // Invocations per workgroup of the "row-reduction" rule (a power of two, >= 32).
+  int64_t row_threads = 256;
 };
 
 // One kernel of the automatic schedule.
@@ -46,7 +55,7 @@ struct FusedGroup {
   std::string root;                  // the stage that writes the group's result
   std::string anchor;                // the reduction computed inside it ("" when none)
   std::vector<std::string> inlined;  // epilogue stages substituted into the root
-  std::string rule;                  // "matmul", "reduction" or "injective"
+  std::string rule;                  // "matmul", "row-reduction", "reduction" or "injective"
 };
 
 // Schedules every untouched stage of `s` (see the file comment); returns the groups it made,

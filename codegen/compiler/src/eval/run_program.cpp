@@ -1,6 +1,8 @@
 // Definitions for webtx/eval/run_program.hpp.
 #include "webtx/eval/run_program.hpp"
 
+#include <algorithm>
+#include <cmath>
 #include <limits>
 #include <unordered_map>
 
@@ -14,6 +16,10 @@ struct WgMemory {
   std::vector<Value> data;
   std::vector<int64_t> w_epoch, w_lane, r_epoch, r_lane;  // r_lane -2: several readers
 };
+
+// Subgroups are kSubgroupSize consecutive invocations of the workgroup's linear index (the
+// smallest size WebGPU allows, so code that assumes more lanes shows up).
+constexpr int kSubgroupSize = 4;
 
 class KernelRunner {
  public:
@@ -76,6 +82,13 @@ class KernelRunner {
     Value reduce(const ir::Reduce&) {
       internal_error << "run_program: Reduce in a lowered kernel";
       return {};
+    }
+    Value subgroup(const ir::Subgroup& s) {
+      if (s.what == ir::SubgroupOp::Lane) return Value::of_int(lane % kSubgroupSize);
+      if (s.what == ir::SubgroupOp::Size) return Value::of_int(kSubgroupSize);
+      internal_assert(r->subgroup_ready_)
+          << "kernel " << r->k_.name << ": a subgroup reduction that is not a store's value";
+      return r->subgroup_result_[lane];
     }
   };
 
@@ -178,6 +191,40 @@ class KernelRunner {
     m.data[i] = v;
   }
 
+  // The value of each active lane's subgroup reduction, for the store about to run.
+  void subgroup_reduce(const ir::Subgroup& sg, const std::vector<char>& mask) {
+    subgroup_result_.assign(nlanes_, Value{});
+    for (int first = 0; first < nlanes_; first += kSubgroupSize) {
+      bool any = false;
+      Value acc;
+      for (int i = first; i < std::min(nlanes_, first + kSubgroupSize); ++i) {
+        if (!mask[i]) continue;
+        Value v = eval(i, sg.value);
+        if (!any) {
+          acc = v, any = true;
+          continue;
+        }
+        // As the IR's Add / Max / Min (fmax, fmin for floats).
+        const ir::DType t = sg.type;
+        const bool f = t.is_float();
+        switch (sg.op) {
+          case ir::ReduceOp::Sum:
+            acc = f ? normalize(t, acc.f + v.f) : Value::of_int(wrap(t, acc.i + v.i));
+            break;
+          case ir::ReduceOp::Max:
+            acc = f ? Value::of_float(std::fmax(acc.f, v.f)) : Value::of_int(std::max(acc.i, v.i));
+            break;
+          case ir::ReduceOp::Min:
+            acc = f ? Value::of_float(std::fmin(acc.f, v.f)) : Value::of_int(std::min(acc.i, v.i));
+            break;
+        }
+      }
+      for (int i = first; i < std::min(nlanes_, first + kSubgroupSize); ++i)
+        if (mask[i]) subgroup_result_[i] = acc;
+    }
+    subgroup_ready_ = true;
+  }
+
   static Value garbage() { return Value{0xffffffffLL, std::numeric_limits<double>::quiet_NaN()}; }
 
   // dst[index*L .. +L) = src[index*L .. +L): every lane reads its vector, then all write.
@@ -246,11 +293,14 @@ class KernelRunner {
       case StmtKind::Store: {
         auto* st = s.as<Store>();
         if (st->lanes > 1) return vector_copy(*st, mask);
+        if (auto* sg = st->value.as<Subgroup>(); sg && sg->what == SubgroupOp::Reduce)
+          subgroup_reduce(*sg, mask);
         std::vector<std::pair<int64_t, Value>> w(nlanes_);
         for (int i = 0; i < nlanes_; ++i)
           if (mask[i]) w[i] = {eval(i, st->index).i, eval(i, st->value)};
         for (int i = 0; i < nlanes_; ++i)
           if (mask[i]) store(i, st->buffer, w[i].first, w[i].second);
+        subgroup_ready_ = false;
         return;
       }
       case StmtKind::Allocate: {
@@ -290,6 +340,8 @@ class KernelRunner {
   std::vector<std::vector<Value>> env_;
   std::unordered_map<const ir::BufferNode*, WgMemory> wg_mem_;
   std::unordered_map<const ir::BufferNode*, std::vector<std::vector<Value>>> private_;
+  std::vector<Value> subgroup_result_;
+  bool subgroup_ready_ = false;
   int nlanes_ = 1;
   int64_t wg_[3] = {0, 0, 0}, wg_linear_ = 0, epoch_ = 0;
 };

@@ -53,6 +53,11 @@ bool deep_equal(const Expr& a, const Expr& b) {
     }
     case ExprKind::Reduce:
       return false;
+    case ExprKind::Subgroup: {
+      auto *x = a.as<Subgroup>(), *y = b.as<Subgroup>();
+      return x->what == y->what && x->op == y->op &&
+             (!x->value.defined() || deep_equal(x->value, y->value));
+    }
     default:
       break;
   }

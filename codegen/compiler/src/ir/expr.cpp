@@ -100,6 +100,18 @@ Expr Reduce::make(ReduceOp op, Expr source, std::vector<IterVar> axes) {
   return Expr(std::make_shared<Reduce>(op, std::move(source), std::move(axes)));
 }
 
+Expr Subgroup::lane() {
+  return Expr(std::make_shared<Subgroup>(DType::i32(), SubgroupOp::Lane, ReduceOp::Sum, Expr()));
+}
+Expr Subgroup::size() {
+  return Expr(std::make_shared<Subgroup>(DType::i32(), SubgroupOp::Size, ReduceOp::Sum, Expr()));
+}
+Expr Subgroup::reduce(ReduceOp op, Expr value) {
+  internal_assert(value.defined() && !value.type().is_bool()) << "subgroup reduce of a bool";
+  DType t = value.type();
+  return Expr(std::make_shared<Subgroup>(t, SubgroupOp::Reduce, op, std::move(value)));
+}
+
 Expr ThreadIndex::make(ThreadAxis a, int d) {
   internal_assert(d >= 0 && d < 3) << "thread dim " << d;
   return Expr(std::make_shared<ThreadIndex>(a, d));

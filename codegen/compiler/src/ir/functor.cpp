@@ -70,6 +70,9 @@ void IRVisitor::visit_Reduce(const Reduce& op) {
 }
 
 void IRVisitor::visit_ThreadIndex(const ThreadIndex&) {}
+void IRVisitor::visit_Subgroup(const Subgroup& op) {
+  if (op.value.defined()) visit(op.value);
+}
 
 void IRVisitor::visit_LetStmt(const LetStmt& op) { visit(op.value), visit(op.body); }
 
@@ -170,6 +173,12 @@ Expr IRMutator::mutate_Reduce(const Expr& e, const Reduce& op) {
 }
 
 Expr IRMutator::mutate_ThreadIndex(const Expr& e, const ThreadIndex&) { return e; }
+
+Expr IRMutator::mutate_Subgroup(const Expr& e, const Subgroup& op) {
+  if (!op.value.defined()) return e;
+  Expr v = mutate(op.value);
+  return v.same_as(op.value) ? e : Subgroup::reduce(op.op, v);
+}
 
 Stmt IRMutator::mutate_LetStmt(const Stmt& s, const LetStmt& op) {
   Expr v = mutate(op.value);

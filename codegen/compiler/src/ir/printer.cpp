@@ -88,6 +88,15 @@ class IRPrinter : public IRVisitor {
   void visit_ThreadIndex(const ThreadIndex& op) override {
     os_ << (op.axis == ThreadAxis::WorkgroupId ? "workgroup_id." : "local_id.") << "xyz"[op.dim];
   }
+  void visit_Subgroup(const Subgroup& op) override {
+    if (op.what == SubgroupOp::Lane) {
+      os_ << "subgroup_lane";
+    } else if (op.what == SubgroupOp::Size) {
+      os_ << "subgroup_size";
+    } else {
+      call(std::string("subgroup_") + reduce_op_name(op.op), {op.value});
+    }
+  }
 
   void visit_LetStmt(const LetStmt& op) override {
     indent();

@@ -80,6 +80,7 @@ ir::Program lower(const Schedule& s, std::string name, std::vector<ir::Operation
                   std::vector<ir::Operation> outputs, const LowerOptions& opt) {
   using namespace lowering;
   LowerContext ctx = lowering::detail::make_context(s, inputs, outputs);
+  ctx.target = &opt.target;
   const bool dump = opt.dump_ir || std::getenv("WEBTX_DUMP_IR") != nullptr;
   std::ostream& os = opt.dump ? *opt.dump : std::cerr;
 

@@ -2,6 +2,7 @@
 #include "webtx/schedule/auto_schedule.hpp"
 
 #include <algorithm>
+#include <functional>
 #include <sstream>
 #include <unordered_map>
 #include <unordered_set>
@@ -75,6 +76,8 @@ struct Group {
   Stage* anchor = nullptr;    // the reduction, or null
   std::vector<Stage*> chain;  // anchor's epilogue, in order; back() is the root
   Stage* root = nullptr;      // the stage that writes the result
+  // An injective root's row reductions (row fusion: softmax, layernorm), producers first.
+  std::vector<Stage*> rows;
 };
 
 // Fuses `outer` (in loop order) into one axis and spreads it over workgroups of `threads`
@@ -137,9 +140,102 @@ void place_anchor(Stage& anchor, Stage& root, const ir::IterVar& at, int y, int 
   }
 }
 
+// ---- the row-reduction rule -------------------------------------------------------------------
+
+// A reduction over rows: not matmul-like, and its innermost reduction axis is the last index
+// of a read (neighbouring invocations then read neighbouring elements) and long: symbolic or
+// at least kMinRow. The extent of that axis, 0 when symbolic; -1 when the rule does not apply.
+constexpr int64_t kMinRow = 32;
+int64_t row_length(const Stage& st) {
+  auto* r = st.op()->reduce();
+  if (!r || blocked_axes(*st.op()).first >= 0) return -1;
+  const ir::IterVar& k = r->axes.back();
+  auto* c = k->extent.as<ir::IntImm>();
+  if (c && c->value < kMinRow) return -1;
+  struct Last : ir::IRVisitor {
+    const ir::ExprNode* k;
+    bool found = false;
+    void visit_ProducerLoad(const ir::ProducerLoad& p) override {
+      found |= !p.indices.empty() && p.indices.back().get() == k;
+      ir::IRVisitor::visit_ProducerLoad(p);
+    }
+  } v;
+  v.k = k->var.get();
+  v.visit(r->source);
+  return v.found ? (c ? c->value : 0) : -1;
+}
+
+// Every read of `producer` in `reader` has the reader's own first `r` axes as its first indices.
+bool reads_row_aligned(const Stage& reader, const ir::Operation& producer, int r) {
+  const auto& axes = reader.op()->axis;
+  if (static_cast<int>(axes.size()) < r) return false;
+  struct Check : ir::IRVisitor {
+    const ir::OperationNode* producer;
+    const std::vector<ir::IterVar>* axes;
+    int r;
+    bool ok = true;
+    void visit_ProducerLoad(const ir::ProducerLoad& p) override {
+      if (p.producer.get() == producer) {
+        ok &= static_cast<int>(p.indices.size()) >= r;
+        for (int i = 0; ok && i < r; ++i) ok &= p.indices[i].get() == (*axes)[i]->var.get();
+      }
+      ir::IRVisitor::visit_ProducerLoad(p);
+    }
+  } c;
+  c.producer = producer.get(), c.axes = &axes, c.r = r;
+  c.visit(reader.op()->body);
+  return c.ok;
+}
+
+// Invocations per row and rows per workgroup for rows of `len` elements (0: symbolic).
+std::pair<int64_t, int64_t> row_threads(int64_t len, int64_t threads) {
+  if (len == 0 || len >= threads) return {threads, 1};
+  int64_t t = kMinRow;
+  while (t < len) t *= 2;
+  return {t, threads / t};
+}
+
+// The root's leading `r` axes are rows: a workgroup per row (or per `rows` rows on
+// local_id.y); its other axes (an injective root) are spread over the row's `t` invocations on
+// local_id.x. Each anchor is computed at the row, in registers, its innermost reduction axis
+// split over the same invocations (strided) and reduced across them.
+void row_schedule(Stage& root, const std::vector<Stage*>& anchors, int r, int64_t t, int64_t rows) {
+  std::vector<ir::IterVar> lead, elems;
+  for (int i = 0; i < root.op()->ndim(); ++i) (i < r ? lead : elems).push_back(root.axis(i));
+  if (lead.size() >= 2 && !lead.front()->extent.as<ir::IntImm>()) {
+    root.bind(lead.front(), ir::ThreadAxis::WorkgroupId, 1);  // a symbolic batch
+    lead.erase(lead.begin());
+  }
+  ir::IterVar row = lead.front();
+  for (size_t i = 1; i < lead.size(); ++i) row = root.fuse(row, lead[i]);
+  ir::IterVar at = row;
+  if (rows > 1) {
+    auto [ro, ri] = root.split(row, rows);
+    root.bind(ro, ir::ThreadAxis::WorkgroupId, 0).bind(ri, ir::ThreadAxis::LocalId, 1);
+    at = ri;
+  } else {
+    root.bind(row, ir::ThreadAxis::WorkgroupId, 0);
+  }
+  if (!elems.empty()) {
+    ir::IterVar e = elems.front();
+    for (size_t i = 1; i < elems.size(); ++i) e = root.fuse(e, elems[i]);
+    auto [eo, ei] = root.split(e, t);
+    root.bind(ei, ir::ThreadAxis::LocalId, 0);
+  }
+  for (Stage* a : anchors) {
+    a->set_scope(ir::MemScope::Private).compute_at(root, at);
+    auto* red = a->op()->reduce();
+    auto [ko, ki] = a->split(red->axes.back(), t);
+    a->bind(ki, ir::ThreadAxis::LocalId, 0);
+  }
+}
+
 }  // namespace
 
 std::vector<FusedGroup> auto_schedule(Schedule& s, const AutoScheduleOptions& opt) {
+  user_assert(opt.row_threads >= kMinRow && (opt.row_threads & (opt.row_threads - 1)) == 0)
+      << "auto_schedule: row_threads (" << opt.row_threads
+      << ") must be a power of two >= " << kMinRow;
   user_assert(opt.threads > 0 && opt.block > 0)
       << "auto_schedule: threads (" << opt.threads << ") and block (" << opt.block
       << ") must be positive";
@@ -183,10 +279,75 @@ std::vector<FusedGroup> auto_schedule(Schedule& s, const AutoScheduleOptions& op
     Stage* st = up.get();
     if (!free.count(st) || claimed.count(st) || !injective(*st)) continue;
     if (st->is_output()) {
-      groups.push_back(Group{nullptr, {st}, nullptr});
+      groups.push_back(Group{nullptr, {st}, nullptr, {}});
       claimed.insert(st);
     }
   }
+  // Row fusion: an injective root whose free row reductions are read only by it (and by each
+  // other, and through stages about to be inlined) along its leading axes takes them in, so a
+  // softmax or a layernorm is one kernel with a workgroup per row.
+  auto inlined_later = [&](const Stage* st) {
+    return free.count(st) && !claimed.count(st) && injective(*st) && !st->is_output();
+  };
+  std::function<void(const Stage*, std::vector<Stage*>&)> eff_readers =
+      [&](const Stage* st, std::vector<Stage*>& out) {
+        auto it = readers.find(st);
+        if (it == readers.end()) return;
+        for (Stage* r : it->second) {
+          if (inlined_later(r)) eff_readers(r, out);
+          out.push_back(r);
+        }
+      };
+  std::unordered_set<const Stage*> fused_away;
+  for (auto& gx : groups) {
+    if (gx.anchor || gx.chain.size() != 1) continue;
+    Stage* x = gx.chain.back();
+    std::vector<Stage*> cand;
+    for (auto& g : groups) {
+      if (g.anchor && g.chain.empty() && !fused_away.count(g.anchor) &&
+          row_length(*g.anchor) >= 0 && g.anchor->op()->ndim() >= 1 &&
+          g.anchor->op()->ndim() <= x->op()->ndim())
+        cand.push_back(g.anchor);
+    }
+    if (cand.empty()) continue;
+    const int r = cand.front()->op()->ndim();
+    std::erase_if(cand, [&](Stage* a) { return a->op()->ndim() != r; });
+    for (bool changed = true; changed;) {  // keep those read only inside the cluster
+      changed = false;
+      for (auto it = cand.begin(); it != cand.end(); ++it) {
+        std::vector<Stage*> rs;
+        eff_readers(*it, rs);
+        bool inside = true;
+        for (Stage* rd : rs)
+          inside &= rd == x || inlined_later(rd) || std::count(cand.begin(), cand.end(), rd);
+        if (!inside) {
+          cand.erase(it), changed = true;
+          break;
+        }
+      }
+    }
+    // Every read in the cluster (x, the anchors, the stages inlined between) is row-aligned,
+    // and the rows are x's leading extents.
+    bool ok = !cand.empty();
+    for (Stage* a : cand) {
+      for (int d = 0; d < r; ++d) ok &= ir::deep_equal(a->op()->shape[d], x->op()->shape[d]);
+      std::vector<Stage*> rs;
+      eff_readers(a, rs);
+      std::vector<const Stage*> sources = {a};
+      for (Stage* rd : rs)
+        if (inlined_later(rd)) sources.push_back(rd);
+      for (const Stage* src : sources) {
+        auto it = readers.find(src);
+        if (it == readers.end()) continue;
+        for (Stage* rd : it->second) ok &= reads_row_aligned(*rd, src->op(), r);
+      }
+    }
+    if (!ok) continue;
+    for (Stage* a : cand) fused_away.insert(a);
+    gx.rows = cand;
+  }
+  std::erase_if(groups, [&](const Group& g) { return g.anchor && fused_away.count(g.anchor); });
+
   // Everything else free and injective is substituted into its readers.
   for (auto& up : s.stages()) {
     Stage* st = up.get();
@@ -201,6 +362,8 @@ std::vector<FusedGroup> auto_schedule(Schedule& s, const AutoScheduleOptions& op
     FusedGroup out;
     ir::Operation anchor_op = g.anchor ? g.anchor->op() : ir::Operation();
     Stage* anchor = g.anchor;
+    const int64_t row_len =
+        row_length(*(g.rows.empty() ? (anchor ? anchor : g.chain.back()) : g.rows.front()));
     if (anchor && g.chain.empty()) {
       // A reduction written as it is: accumulate in registers, then store once.
       anchor = &s.cache_write(anchor_op, ir::MemScope::Private);
@@ -212,6 +375,16 @@ std::vector<FusedGroup> auto_schedule(Schedule& s, const AutoScheduleOptions& op
     out.root = root.name();
     if (anchor) out.anchor = g.anchor->name();
     for (size_t i = 0; i + 1 < g.chain.size(); ++i) out.inlined.push_back(g.chain[i]->name());
+    // The row rule: reductions along long rows, reduced across a workgroup's invocations.
+    if (row_len >= 0) {
+      std::vector<Stage*> anchors = g.rows.empty() ? std::vector<Stage*>{anchor} : g.rows;
+      for (size_t i = 0; i < g.rows.size(); ++i) out.anchor += (i ? ", " : "") + g.rows[i]->name();
+      auto [t, rows] = row_threads(row_len, opt.row_threads);
+      row_schedule(root, anchors, anchors.front()->op()->ndim(), t, rows);
+      out.rule = "row-reduction";
+      report.push_back(std::move(out));
+      continue;
+    }
 
     auto [y, x] =
         anchor && opt.block > 1 ? blocked_axes(*anchor->op()) : std::pair<int, int>{-1, -1};

@@ -168,10 +168,15 @@ Stage& Stage::bind(const ir::IterVar& axis, ir::ThreadAxis t, int dim, Where whe
     user_assert(dim >= 0 && dim < 3)
         << "stage '" << name() << "': cannot bind axis '" << axis_name(axis) << "' to " << tn
         << " dimension " << dim << ": dimensions are 0, 1, 2";
-    user_assert(axis->kind == ir::IterKind::DataPar)
+    // A reduction axis may be spread over the invocations of one workgroup (lowering combines
+    // their partial results in workgroup memory), but not over workgroups: they cannot wait
+    // for each other within a kernel.
+    user_assert(axis->kind == ir::IterKind::DataPar || t == ir::ThreadAxis::LocalId)
         << "stage '" << name() << "': cannot bind reduction axis '" << axis_name(axis) << "' to "
         << tn << "."
-        << "xyz"[dim] << " (cross-invocation reductions are not supported)";
+        << "xyz"[dim]
+        << ": workgroups cannot combine partial results within one kernel (bind it to local_id, "
+           "or rfactor it and bind the factored stage's new axis to workgroup_id)";
     for (auto& a : attrs_) {
       user_assert(!(a.bound && a.thread == t && a.dim == dim))
           << "stage '" << name() << "': cannot bind axis '" << axis_name(axis) << "' to " << tn

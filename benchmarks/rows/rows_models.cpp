@@ -1,0 +1,52 @@
+// Models for the row-reduction benchmark (benchmarks/web/bench_rows.mjs), every extent bound at
+// run time and nothing scheduled by hand: what auto_schedule makes of them is what is measured.
+//   rows_softmax    Y = softmax(X) over the last axis of X [M, N]   (rule: row-reduction)
+//   rows_layernorm  Y = layer_norm(X, gamma, beta) over rows        (rule: row-reduction)
+//   rows_elementwise Y[n] = X[n] * 1.5 + 0.25                       (rule: injective)
+//   rows_rowsum     Y[m] = sum_n X[m, n]                            (rule: row-reduction)
+//   rows_softmax_sg, rows_layernorm_sg: softmax and layernorm for a target with subgroups
+#include <webtx/generator.hpp>
+#include <webtx/ops.hpp>
+
+using namespace webtx;
+
+WEBTX_MODEL(rows_softmax, ctx) {
+  Var M("M"), N("N");
+  ctx.output("Y", ops::softmax(ctx.input<f32>("X", {M, N}), "softmax"));
+}
+
+// The same built for a target with subgroups (CMakeLists.txt): the reductions across a row's
+// invocations start with subgroup operations.
+WEBTX_MODEL(rows_softmax_sg, ctx) {
+  Var M("M"), N("N");
+  ctx.output("Y", ops::softmax(ctx.input<f32>("X", {M, N}), "softmax"));
+}
+
+WEBTX_MODEL(rows_layernorm, ctx) {
+  Var M("M"), N("N");
+  auto X = ctx.input<f32>("X", {M, N});
+  auto g = ctx.input<f32>("gamma", {N}), b = ctx.input<f32>("beta", {N});
+  ctx.output("Y", ops::layer_norm(X, g, b, 1e-5, "layernorm"));
+}
+
+WEBTX_MODEL(rows_layernorm_sg, ctx) {
+  Var M("M"), N("N");
+  auto X = ctx.input<f32>("X", {M, N});
+  auto g = ctx.input<f32>("gamma", {N}), b = ctx.input<f32>("beta", {N});
+  ctx.output("Y", ops::layer_norm(X, g, b, 1e-5, "layernorm"));
+}
+
+WEBTX_MODEL(rows_elementwise, ctx) {
+  Var n("n");
+  auto X = ctx.input<f32>("X", {n});
+  ctx.output("Y", compute(
+                      {n}, [&](Var i) { return X(i) * 1.5f + 0.25f; }, "scale_shift"));
+}
+
+WEBTX_MODEL(rows_rowsum, ctx) {
+  Var M("M"), N("N");
+  auto X = ctx.input<f32>("X", {M, N});
+  RVar k(N, "k");
+  ctx.output("Y", compute(
+                      {M}, [&](Var i) { return sum(X(i, k), k); }, "rowsum"));
+}

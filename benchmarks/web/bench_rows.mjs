@@ -1,0 +1,223 @@
+// The row-reduction benchmark (Node + Dawn, issue 11): softmax and layernorm over M x N rows,
+// webtx (symbolic M, N; auto_schedule's row-reduction rule) beside TF.js and ORT-web on the
+// same adapter, against a hand-written vec4 copy kernel moving the same bytes in the same run
+// (the bound); plus webtx's unscheduled elementwise op and row sum at --big-mib tensors.
+// Bandwidth counts the bytes an op must move at least: softmax/layernorm/elementwise read and
+// write the tensor once (2 x 4·M·N bytes), the row sum reads it once.
+//
+//   node benchmarks/web/bench_rows.mjs --models <dir: rows_*.wasm, or the build's benchmarks/rows> [--rows 1,64,4096]
+//        [--cols 1024,4096,32768] [--big-mib 64] [--suites webtx,tfjs,ort] [--iterations 10]
+//        [--out rows.json] [--md rows.md]
+import { existsSync, writeFileSync } from 'node:fs';
+import { GBenchReport, timeBatches } from './gbench_json.mjs';
+import { createGPU, requestDevice } from './dawn.mjs';
+import { loadWebtxModel, timeWebtxModel } from './webtx_models.mjs';
+import { rowPeers } from './peers_rows.mjs';
+
+function parseArgs(argv) {
+  const o = { models: null, rows: [1, 64, 4096], cols: [1024, 4096, 32768], bigMib: 64,
+    suites: ['webtx', 'tfjs', 'ort'], iterations: 10, out: null, md: null };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i], v = () => argv[++i];
+    if (a === '--models') o.models = v();
+    else if (a === '--rows') o.rows = v().split(',').map(Number);
+    else if (a === '--cols') o.cols = v().split(',').map(Number);
+    else if (a === '--big-mib') o.bigMib = Number(v());
+    else if (a === '--suites') o.suites = v().split(',');
+    else if (a === '--iterations') o.iterations = Number(v());
+    else if (a === '--out') o.out = v();
+    else if (a === '--md') o.md = v();
+    else throw new Error(`unknown argument ${a}`);
+  }
+  if (!o.models) throw new Error('--models <dir> is required (the folder holding rows_*.wasm)');
+  return o;
+}
+
+// The inputs webtx_models.mjs fills: x[i] = ((i * 7) % 13) / 13 - 0.5 (and so gamma, beta).
+const value = (i) => ((i * 7) % 13) / 13 - 0.5;
+
+// rows_<op>.wasm in `dir` (a flat folder, as .benchpack/models) or in `dir`/rows_<op>/ (a build).
+const modelPath = (dir, op) => [`${dir}/rows_${op}.wasm`, `${dir}/rows_${op}/rows_${op}.wasm`].find(existsSync)
+  ?? `${dir}/rows_${op}.wasm`;
+
+// Max abs error over a few rows of softmax / layernorm outputs against double precision.
+function rowCheck(kind) {
+  return (inputs, outputs) => {
+    const X = inputs.X, [M, N] = X.shape, Y = outputs.Y;
+    let err = 0;
+    for (const i of new Set([0, M >> 1, M - 1])) {
+      const row = Array.from(X.data.subarray(i * N, (i + 1) * N));
+      let want;
+      if (kind === 'softmax') {
+        const m = Math.max(...row), e = row.map((x) => Math.exp(x - m)), s = e.reduce((a, b) => a + b, 0);
+        want = e.map((x) => x / s);
+      } else {
+        const mean = row.reduce((a, b) => a + b, 0) / N;
+        const v = row.reduce((a, b) => a + (b - mean) ** 2, 0) / N;
+        want = row.map((x, j) => (x - mean) / Math.sqrt(v + 1e-5) * inputs.gamma.data[j] + inputs.beta.data[j]);
+      }
+      for (let j = 0; j < N; j++) err = Math.max(err, Math.abs(want[j] - Y[i * N + j]));
+    }
+    return err;
+  };
+}
+
+// A hand-written copy of `bytes` (vec4 loads and stores, 256 invocations, a 2-d grid past
+// 65535 workgroups), timed per pass with timestamp queries when the device has them.
+async function copyKernel(gpu, sizes, iterations) {
+  const { device, adapterName } = await requestDevice(gpu, { features: ['timestamp-query'] });
+  const module = device.createShaderModule({ code: `
+@group(0) @binding(0) var<storage, read> src: array<vec4f>;
+@group(0) @binding(1) var<storage, read_write> dst: array<vec4f>;
+@compute @workgroup_size(256)
+fn main(@builtin(global_invocation_id) g: vec3u, @builtin(num_workgroups) n: vec3u) {
+  let i = g.x + g.y * n.x * 256u;
+  if (i < arrayLength(&src)) { dst[i] = src[i]; }
+}` });
+  const pipeline = device.createComputePipeline({ layout: 'auto', compute: { module, entryPoint: 'main' } });
+  const stamps = device.features.has('timestamp-query');
+  const out = [];
+  for (const bytes of sizes) {
+    const usage = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
+    const a = device.createBuffer({ size: bytes, usage }), b = device.createBuffer({ size: bytes, usage });
+    const bind = device.createBindGroup({ layout: pipeline.getBindGroupLayout(0),
+      entries: [{ binding: 0, resource: { buffer: a } }, { binding: 1, resource: { buffer: b } }] });
+    const groups = Math.ceil(bytes / 16 / 256), gx = Math.min(groups, 65535), gy = Math.ceil(groups / gx);
+    const encode = (enc, ts) => {
+      const pass = enc.beginComputePass(ts ? { timestampWrites: ts } : {});
+      pass.setPipeline(pipeline), pass.setBindGroup(0, bind), pass.dispatchWorkgroups(gx, gy);
+      pass.end();
+    };
+    let ms, method;
+    if (stamps) {
+      const n = iterations + 1, qs = device.createQuerySet({ type: 'timestamp', count: 2 * n });
+      const res = device.createBuffer({ size: 16 * n, usage: GPUBufferUsage.QUERY_RESOLVE | GPUBufferUsage.COPY_SRC });
+      const read = device.createBuffer({ size: 16 * n, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+      const enc = device.createCommandEncoder();
+      for (let r = 0; r < n; r++) encode(enc, { querySet: qs, beginningOfPassWriteIndex: 2 * r, endOfPassWriteIndex: 2 * r + 1 });
+      enc.resolveQuerySet(qs, 0, 2 * n, res, 0);
+      enc.copyBufferToBuffer(res, 0, read, 0, 16 * n);
+      device.queue.submit([enc.finish()]);
+      await read.mapAsync(GPUMapMode.READ);
+      const t = new BigUint64Array(read.getMappedRange());
+      const per = [];
+      for (let r = 1; r < n; r++) per.push(Number(t[2 * r + 1] - t[2 * r]) / 1e6);  // r = 0 warms up
+      read.unmap();
+      per.sort((x, y) => x - y);
+      ms = per[per.length >> 1], method = 'timestamp-query';
+      qs.destroy(), res.destroy(), read.destroy();
+    } else {
+      ms = (await timeBatches(async (reps) => {
+        const enc = device.createCommandEncoder();
+        for (let r = 0; r < reps; r++) encode(enc);
+        device.queue.submit([enc.finish()]);
+        await device.queue.onSubmittedWorkDone();
+      })).ms;
+      method = 'wall-batched';
+    }
+    if (!(ms > 0)) throw new Error(`copy of ${bytes} bytes: time ${ms} ms is below the timer's resolution`);
+    out.push({ bytes, ms, method });
+    a.destroy(), b.destroy();
+  }
+  const subgroups = (await gpu.requestAdapter({ powerPreference: 'high-performance' })).features.has('subgroups');
+  device.destroy();
+  return { results: out, adapterName, subgroups };
+}
+
+async function main() {
+  const o = parseArgs(process.argv.slice(2));
+  const report = new GBenchReport('benchmarks/web/bench_rows.mjs');
+  const gpu = await createGPU();
+  const shapes = [];
+  for (const M of o.rows) for (const N of o.cols) shapes.push({ M, N });
+  const bigN = Math.round(o.bigMib * 2 ** 20 / 4);
+  const bigRows = 2 ** Math.floor(Math.log2(Math.sqrt(bigN)));  // rowsum: [bigRows, bigN / bigRows]
+  const rows = [];  // {op, shape, impl, ms, gbs, bytes, err, method}
+  const record = (op, shape, impl, bytes, r) => {
+    const gbs = bytes / r.ms / 1e6;
+    report.add(`BM_${op}_${impl}/${shape}`, { ms: r.ms, iterations: r.iterations ?? o.iterations,
+      label: r.method, counters: { GBps: gbs, bytes, max_abs_err: r.maxAbsErr ?? 0 } });
+    rows.push({ op, shape, impl, ms: r.ms, gbs, bytes, err: r.maxAbsErr, method: r.method });
+  };
+
+  // The bound: the same bytes copied by a plain kernel, in this run.
+  const copyBytes = [...new Set([...shapes.map(({ M, N }) => 4 * M * N), 4 * bigN])];
+  const copy = await copyKernel(gpu, copyBytes, o.iterations);
+  report.context.webgpu_adapter = copy.adapterName;
+  console.log(`adapter: ${copy.adapterName}`);
+  const copyMs = Object.fromEntries(copy.results.map((r) => [r.bytes, r]));
+  for (const { M, N } of shapes) for (const op of ['softmax', 'layernorm']) record(op, `${M}x${N}`, 'copy', 8 * M * N, copyMs[4 * M * N]);
+  record('elementwise', `${bigN}`, 'copy', 8 * bigN, copyMs[4 * bigN]);
+  record('rowsum', `${bigRows}x${bigN / bigRows}`, 'copy', 8 * bigN, copyMs[4 * bigN]);
+
+  if (o.suites.includes('webtx')) {
+    const run = async (model, op, shape, bytes, symbols, check, impl = 'webtx') => {
+      const name = `BM_${op}_${impl}/${shape}`;
+      try {
+        const r = await timeWebtxModel(model, symbols, { iterations: o.iterations, check });
+        if (!(r.maxAbsErr <= 1e-3)) throw new Error(`wrong result: max abs error ${r.maxAbsErr}`);
+        record(op, shape, impl, bytes, r);
+      } catch (e) {
+        report.skip(name, e.message);
+        console.error(`${name}: ${e.message}`);
+      }
+    };
+    for (const op of ['softmax', 'layernorm']) {
+      const model = await loadWebtxModel(modelPath(o.models, op), gpu);
+      for (const { M, N } of shapes) await run(model, op, `${M}x${N}`, 8 * M * N, { M, N }, rowCheck(op));
+      model.dispose();
+      // Built for a target with subgroups: run where the adapter has them.
+      const sg = modelPath(o.models, `${op}_sg`);
+      if (!existsSync(sg) || !copy.subgroups) continue;
+      const sgModel = await loadWebtxModel(sg, gpu);
+      for (const { M, N } of shapes)
+        await run(sgModel, op, `${M}x${N}`, 8 * M * N, { M, N }, rowCheck(op), 'webtx_subgroups');
+      sgModel.dispose();
+    }
+    const ew = await loadWebtxModel(modelPath(o.models, 'elementwise'), gpu);
+    await run(ew, 'elementwise', `${bigN}`, 8 * bigN, { n: bigN }, (inp, out) => {
+      let err = 0;
+      for (const i of [0, 1, bigN >> 1, bigN - 1]) err = Math.max(err, Math.abs(out.Y[i] - (value(i) * 1.5 + 0.25)));
+      return err;
+    });
+    ew.dispose();
+    const rs = await loadWebtxModel(modelPath(o.models, 'rowsum'), gpu);
+    const cols = bigN / bigRows;
+    await run(rs, 'rowsum', `${bigRows}x${cols}`, 4 * bigN, { M: bigRows, N: cols }, (inp, out) => {
+      let err = 0;
+      for (const i of [0, bigRows - 1]) {
+        let s = 0;
+        for (let j = 0; j < cols; j++) s += value(i * cols + j);
+        err = Math.max(err, Math.abs(out.Y[i] - s));
+      }
+      return err;
+    });
+    rs.dispose();
+  }
+  for (const suite of ['tfjs', 'ort']) {
+    if (!o.suites.includes(suite)) continue;
+    try {
+      for (const r of await rowPeers(suite, shapes, o.iterations))
+        record(r.op, `${r.M}x${r.N}`, suite, 8 * r.M * r.N, r);
+    } catch (e) {
+      report.skip(`BM_${suite}`, e.message);
+      console.error(`${suite}: ${e.message}`);
+    }
+  }
+
+  // Table: GB/s and the fraction of the copy kernel's GB/s at the same size.
+  const lines = ['| op | shape | implementation | ms | GB/s | vs copy | max abs err | timing |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- |'];
+  for (const r of rows) {
+    const c = rows.find((x) => x.op === r.op && x.shape === r.shape && x.impl === 'copy');
+    const ratio = c ? `${Math.round(100 * r.gbs / c.gbs)}%` : '';
+    lines.push(`| ${r.op} | ${r.shape} | ${r.impl} | ${r.ms.toFixed(4)} | ${r.gbs.toFixed(1)} | ${ratio} | ${r.err?.toExponential(1) ?? ''} | ${r.method ?? ''} |`);
+  }
+  for (const b of report.benchmarks.filter((x) => x.error_occurred)) lines.push(`\nskipped ${b.name}: ${b.error_message}`);
+  console.log(lines.join('\n'));
+  if (o.out) writeFileSync(o.out, JSON.stringify(report, null, 1));
+  if (o.md) writeFileSync(o.md, `# Row reductions (${copy.adapterName})\n\n${lines.join('\n')}\n`);
+}
+
+await main();
+process.exit(0);
