@@ -1,0 +1,275 @@
+#include "engines.hpp"
+
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "vk_program.hpp"
+#include "webtx/codegen/describe_program.hpp"
+#include "webtx/codegen/spirv.hpp"
+#include "webtx/codegen/wgsl.hpp"
+#include "webtx/lower.hpp"
+#include "webtx/model/model_spec.hpp"
+
+namespace webtx::fuzz {
+
+namespace {
+
+bool uses_f16(const Recipe& r) {
+  for (auto& n : r.nodes)
+    if (n.dtype == ir::DType::f16()) return true;
+  return false;
+}
+
+std::string first_lines(const std::string& s, int n = 12) {
+  size_t p = 0;
+  for (int i = 0; i < n && p != std::string::npos; ++i) p = s.find('\n', p + 1);
+  return p == std::string::npos ? s : s.substr(0, p) + "\n...";
+}
+
+const char kB64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+std::string b64_encode(const std::vector<uint8_t>& in) {
+  std::string out;
+  size_t i = 0;
+  for (; i + 2 < in.size(); i += 3) {
+    uint32_t v = (in[i] << 16) | (in[i + 1] << 8) | in[i + 2];
+    for (int s = 18; s >= 0; s -= 6) out += kB64[(v >> s) & 63];
+  }
+  if (i < in.size()) {
+    uint32_t v = in[i] << 16;
+    if (i + 1 < in.size()) v |= in[i + 1] << 8;
+    out += kB64[(v >> 18) & 63];
+    out += kB64[(v >> 12) & 63];
+    out += i + 1 < in.size() ? kB64[(v >> 6) & 63] : '=';
+    out += '=';
+  }
+  return out;
+}
+
+std::vector<uint8_t> b64_decode(const std::string& s) {
+  std::vector<uint8_t> out;
+  uint32_t v = 0;
+  int bits = 0;
+  for (char c : s) {
+    const char* p = std::strchr(kB64, c);
+    if (c == '=' || !p || !c) continue;
+    v = (v << 6) | static_cast<uint32_t>(p - kB64);
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out.push_back(static_cast<uint8_t>((v >> bits) & 0xff));
+    }
+  }
+  return out;
+}
+
+Target target_for(bool f16) {
+  Target t;
+  if (f16) t.with(Feature::ShaderF16);
+  return t;
+}
+
+}  // namespace
+
+std::unique_ptr<Prepared> prepare(const Recipe& r) {
+  auto p = std::make_unique<Prepared>();
+  p->recipe = r;
+  p->built = build_graph(r);
+  p->f16 = uses_f16(r);
+  Schedule s = build_schedule(r, p->built);
+  LowerOptions lo;
+  lo.target = target_for(p->f16);
+  try {
+    p->program = lower(s, "fuzz", p->built.inputs, p->built.outputs, lo);
+  } catch (const InternalError& e) {
+    p->findings.push_back({"lower", "error", e.what()});
+    return p;
+  }
+  std::vector<codegen::KernelArtifacts> arts;
+  for (auto& k : p->program.kernels) {
+    codegen::KernelArtifacts a;
+    try {
+      a.fields.push_back({"wgsl", codegen::emit_wgsl(k, lo.target)});
+    } catch (const InternalError& e) {
+      p->findings.push_back({"wgsl", "compile", k.name + ": " + e.what()});
+      return p;
+    }
+    arts.push_back(std::move(a));
+  }
+  // (A UserError from here on means the target limits, which emit_wgsl checked first: rethrown.)
+  for (auto& k : p->program.kernels) {
+    try {
+      std::string msg = codegen::spirv::validate(codegen::spirv::emit_kernel(k, lo.target));
+      if (!msg.empty()) {
+        p->findings.push_back({"spirv", "compile", k.name + ": spirv-val: " + first_lines(msg)});
+        return p;
+      }
+      p->spirv.push_back(codegen::spirv::compile_kernel(k, lo.target).words);
+    } catch (const InternalError& e) {
+      p->findings.push_back({"spirv", "compile", k.name + ": " + e.what()});
+      return p;
+    } catch (const UserError& e) {
+      p->findings.push_back({"spirv", "compile", k.name + ": " + e.what()});
+      return p;
+    }
+  }
+  p->manifest = model::to_json(codegen::describe_program(p->program, arts, lo.target));
+  p->inputs = make_inputs(r, p->built);
+  p->want = eval::evaluate_graph(p->built.outputs, p->inputs, p->built.symbols);
+  return p;
+}
+
+bool legalize(Recipe& r, std::string* why) {
+  for (;;) {
+    try {
+      prepare(r);
+      return true;
+    } catch (const UserError& e) {
+      if (why) *why = e.what();
+      if (r.steps.empty()) return false;
+      r.steps.pop_back();
+    }
+  }
+}
+
+std::string compare(const Prepared& p, const std::string& name, const eval::HostTensor& got) {
+  const eval::HostTensor& want = p.want.at(name);
+  std::ostringstream os;
+  if (got.shape != want.shape || got.dtype != want.dtype) {
+    os << name << ": got " << got.dtype.str() << " of " << got.size() << " elements, want "
+       << want.dtype.str() << " of " << want.size();
+    return os.str();
+  }
+  const Node* node = nullptr;
+  for (auto& n : p.recipe.nodes)
+    if (n.name == name) node = &n;
+  int bad = 0;
+  for (int64_t i = 0; i < got.size(); ++i) {
+    bool ok;
+    double g, w;
+    if (want.dtype.is_float()) {
+      g = got.get_f(i), w = want.get_f(i);
+      if (std::isnan(w) || std::isinf(w)) {
+        ok = std::isnan(w) ? std::isnan(g) : g == w;
+      } else {
+        ok = std::abs(g - w) <= node->tol_abs + node->tol_rel * std::abs(w) + 0.0;
+      }
+    } else {
+      g = static_cast<double>(got.get_i(i)), w = static_cast<double>(want.get_i(i));
+      ok = g == w;
+    }
+    if (!ok && ++bad <= 4) {
+      os.precision(9);
+      os << name << "[" << i << "]: got " << g << ", want " << w << " (tol " << node->tol_abs
+         << ")\n";
+    }
+  }
+  if (bad > 4) os << name << ": " << bad << " of " << got.size() << " elements differ\n";
+  return os.str();
+}
+
+void run_native(Prepared& p, runtime::vulkan::VulkanDevice* vk) {
+  if (!p.findings.empty()) return;
+  try {
+    auto got = eval::run_program(p.program, p.inputs, p.built.symbols);
+    std::string diff;
+    for (auto& o : p.built.outputs) diff += compare(p, o->name, got.at(o->name));
+    if (!diff.empty()) p.findings.push_back({"cpu-lowered", "mismatch", diff});
+  } catch (const std::exception& e) {
+    p.findings.push_back({"cpu-lowered", "error", e.what()});
+  }
+  if (!vk) return;
+  try {
+    eval::TensorMap t = p.inputs;
+    vk_program::RunOptions o;
+    o.symbols = p.built.symbols;
+    vk_program::VulkanProgram prog(*vk, p.program, p.spirv);
+    prog.run(t, o);
+    std::string diff;
+    for (auto& out : p.built.outputs) diff += compare(p, out->name, t.at(out->name));
+    if (!diff.empty()) p.findings.push_back({"vulkan", "mismatch", diff});
+  } catch (const std::exception& e) {
+    p.findings.push_back({"vulkan", "error", e.what()});
+  }
+}
+
+void run_webgpu(const std::vector<Prepared*>& batch, const WebGpuConfig& cfg) {
+  using nlohmann::json;
+  json jobs = json::array();
+  std::vector<Prepared*> sent;
+  for (size_t i = 0; i < batch.size(); ++i) {
+    Prepared* p = batch[i];
+    if (p->f16 || p->manifest.empty()) continue;
+    json j{{"name", "p" + std::to_string(i)}, {"manifest", p->manifest}};
+    j["symbols"] = json::object();
+    for (auto& [k, v] : p->built.symbols) j["symbols"][k] = v;
+    j["inputs"] = json::object();
+    for (auto& [k, v] : p->inputs) j["inputs"][k] = b64_encode(v.bytes);
+    j["outputs"] = json::array();
+    for (auto& o : p->built.outputs) j["outputs"].push_back(o->name);
+    jobs.push_back(j);
+    sent.push_back(p);
+  }
+  if (sent.empty()) return;
+  const std::string in = cfg.work_dir + "/batch.json", out = cfg.work_dir + "/results.json",
+                    log = cfg.work_dir + "/node.log";
+  std::ofstream(in) << json{{"programs", jobs}}.dump();
+  std::remove(out.c_str());
+  std::string cmd = "VK_ICD_FILENAMES=/usr/lib/chromium/vk_swiftshader_icd.json '" + cfg.node +
+                    "' '" + cfg.runner + "' '" + in + "' '" + out + "' >'" + log + "' 2>&1";
+  int rc = std::system(cmd.c_str());
+  std::ifstream f(out);
+  json res;
+  if (f) {
+    try {
+      res = json::parse(f);
+    } catch (const json::exception&) {
+    }
+  }
+  std::ifstream lf(log);
+  std::string log_text((std::istreambuf_iterator<char>(lf)), std::istreambuf_iterator<char>());
+  if (!res.contains("results")) {
+    for (auto* p : sent)
+      p->findings.push_back({"webgpu", "error", "the Node runner failed (exit " +
+                                                    std::to_string(rc) + "): " + first_lines(log_text, 20)});
+    return;
+  }
+  for (size_t i = 0; i < sent.size(); ++i) {
+    Prepared& p = *sent[i];
+    const json* r = nullptr;
+    for (auto& x : res["results"])
+      if (x.at("name") == jobs[i].at("name")) r = &x;
+    if (!r) {
+      p.findings.push_back({"webgpu", "error", "no result (the runner died: " + first_lines(log_text, 20) + ")"});
+      continue;
+    }
+    if (r->contains("compile") && !(*r)["compile"].empty()) {
+      p.findings.push_back({"wgsl", "compile", first_lines((*r)["compile"].get<std::string>(), 20)});
+      continue;
+    }
+    if (r->contains("error")) {
+      p.findings.push_back({"webgpu", "error", (*r)["error"].get<std::string>()});
+      continue;
+    }
+    std::string diff;
+    for (auto& o : p.built.outputs) {
+      eval::HostTensor got = p.want.at(o->name);
+      auto bytes = b64_decode((*r)["outputs"].at(o->name).get<std::string>());
+      if (bytes.size() < got.bytes.size()) {
+        diff += o->name + ": " + std::to_string(bytes.size()) + " bytes came back\n";
+        continue;
+      }
+      bytes.resize(got.bytes.size());
+      got.bytes = bytes;
+      diff += compare(p, o->name, got);
+    }
+    if (!diff.empty()) p.findings.push_back({"webgpu", "mismatch", diff});
+  }
+}
+
+}  // namespace webtx::fuzz
