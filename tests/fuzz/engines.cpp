@@ -1,6 +1,10 @@
 #include "engines.hpp"
 
+#include <chrono>
 #include <cmath>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -173,8 +177,51 @@ std::string compare(const Prepared& p, const std::string& name, const eval::Host
   return os.str();
 }
 
+namespace {
+
+// A program that runs for minutes on a CPU engine is a hang (a finding): nothing can stop an
+// in-process dispatch, so the watchdog reports the seed and ends the process.
+struct Watchdog {
+  std::mutex m;
+  std::condition_variable cv;
+  std::string what;  // "" when idle
+  std::chrono::steady_clock::time_point since;
+  std::thread t;
+  Watchdog() {
+    t = std::thread([this] {
+      std::unique_lock<std::mutex> l(m);
+      for (;;) {
+        cv.wait_for(l, std::chrono::seconds(5));
+        if (!what.empty() && std::chrono::steady_clock::now() - since > std::chrono::seconds(120)) {
+          std::printf("%s: hang (still running after 120 s)\n", what.c_str());
+          std::fflush(stdout);
+          std::_Exit(3);
+        }
+      }
+    });
+    t.detach();
+  }
+  void begin(const std::string& w) {
+    std::lock_guard<std::mutex> l(m);
+    what = w, since = std::chrono::steady_clock::now();
+  }
+  void end() {
+    std::lock_guard<std::mutex> l(m);
+    what.clear();
+  }
+};
+
+Watchdog& watchdog() {
+  static Watchdog* w = new Watchdog;  // never destroyed: its thread outlives main's objects
+  return *w;
+}
+
+}  // namespace
+
 void run_native(Prepared& p, runtime::vulkan::VulkanDevice* vk) {
   if (!p.findings.empty()) return;
+  const std::string seed = "seed " + std::to_string(p.recipe.seed);
+  watchdog().begin(seed + ": cpu-lowered");
   try {
     auto got = eval::run_program(p.program, p.inputs, p.built.symbols);
     std::string diff;
@@ -183,7 +230,9 @@ void run_native(Prepared& p, runtime::vulkan::VulkanDevice* vk) {
   } catch (const std::exception& e) {
     p.findings.push_back({"cpu-lowered", "error", e.what()});
   }
+  watchdog().end();
   if (!vk) return;
+  watchdog().begin(seed + ": vulkan");
   try {
     eval::TensorMap t = p.inputs;
     vk_program::RunOptions o;
@@ -196,6 +245,7 @@ void run_native(Prepared& p, runtime::vulkan::VulkanDevice* vk) {
   } catch (const std::exception& e) {
     p.findings.push_back({"vulkan", "error", e.what()});
   }
+  watchdog().end();
 }
 
 void run_webgpu(const std::vector<Prepared*>& batch, const WebGpuConfig& cfg) {
@@ -220,7 +270,7 @@ void run_webgpu(const std::vector<Prepared*>& batch, const WebGpuConfig& cfg) {
                     log = cfg.work_dir + "/node.log";
   std::ofstream(in) << json{{"programs", jobs}}.dump();
   std::remove(out.c_str());
-  std::string cmd = "VK_ICD_FILENAMES=/usr/lib/chromium/vk_swiftshader_icd.json '" + cfg.node +
+  std::string cmd = "VK_ICD_FILENAMES='" + cfg.icd + "' '" + cfg.node +
                     "' '" + cfg.runner + "' '" + in + "' '" + out + "' >'" + log + "' 2>&1";
   int rc = std::system(cmd.c_str());
   std::ifstream f(out);

@@ -51,6 +51,7 @@ struct WebGpuConfig {
   std::string node = "node";
   std::string runner;    // tests/fuzz/webgpu_runner.mjs
   std::string work_dir;  // where batch and result files go
+  std::string icd = "/usr/lib/chromium/vk_swiftshader_icd.json";  // Dawn's Vulkan driver
 };
 // Runs every program of `batch` (skipping f16 ones) in one Node process and compares.
 void run_webgpu(const std::vector<Prepared*>& batch, const WebGpuConfig& cfg);

@@ -3,6 +3,7 @@
 //   webtx_fuzz_programs [--count N] [--seed S] [--batch B] [--engines cpu,vulkan,webgpu]
 //                       [--shrink --cases-dir DIR] [--work DIR] [--max-ops K] [--f16] [-v]
 //   webtx_fuzz_programs --replay <case.json | dir>...
+//   webtx_fuzz_programs --dump S    (prints seed S's program as a case file)
 // Prints one line per finding and a one-line summary; exits 1 when anything was found.
 #include <chrono>
 #include <cstdio>
@@ -119,8 +120,14 @@ int usage() {
 
 int main(int argc, char** argv) {
   Options o;
-  o.web.node = WEBTX_FUZZ_NODE;
-  o.web.runner = WEBTX_FUZZ_RUNNER;
+  // The environment may override where Node, the runner and SwiftShader are (another machine).
+  auto env_or = [](const char* name, const char* def) {
+    const char* v = std::getenv(name);
+    return std::string(v && *v ? v : def);
+  };
+  o.web.node = env_or("WEBTX_FUZZ_NODE", WEBTX_FUZZ_NODE);
+  o.web.runner = env_or("WEBTX_FUZZ_RUNNER", WEBTX_FUZZ_RUNNER);
+  o.web.icd = env_or("WEBTX_FUZZ_WEBGPU_ICD", o.web.icd.c_str());
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     auto next = [&]() -> std::string {
@@ -136,6 +143,12 @@ int main(int argc, char** argv) {
     else if (a == "--max-ops") o.gen.max_ops = std::stoi(next());
     else if (a == "--f16") o.gen.use_f16 = true;
     else if (a == "-v") o.verbose = true;
+    else if (a == "--dump") {  // the legalized recipe of one seed, as a case file
+      Recipe r = generate(std::stoull(next()), o.gen);
+      legalize(r);
+      std::cout << to_json(r) << "\n";
+      return 0;
+    }
     else if (a == "--engines") {
       std::string e = next();
       o.cpu = e.find("cpu") != std::string::npos;
