@@ -185,6 +185,7 @@ struct Watchdog {
   std::mutex m;
   std::condition_variable cv;
   std::string what;  // "" when idle
+  std::function<void(const std::string&)> hook;
   std::chrono::steady_clock::time_point since;
   std::thread t;
   Watchdog() {
@@ -193,7 +194,7 @@ struct Watchdog {
       for (;;) {
         cv.wait_for(l, std::chrono::seconds(5));
         if (!what.empty() && std::chrono::steady_clock::now() - since > std::chrono::seconds(120)) {
-          std::printf("%s: hang (still running after 120 s)\n", what.c_str());
+          if (hook) hook(what);
           std::fflush(stdout);
           std::_Exit(3);
         }
@@ -217,6 +218,11 @@ Watchdog& watchdog() {
 }
 
 }  // namespace
+
+void on_hang(std::function<void(const std::string& what)> f) {
+  std::lock_guard<std::mutex> l(watchdog().m);
+  watchdog().hook = std::move(f);
+}
 
 void run_native(Prepared& p, runtime::vulkan::VulkanDevice* vk) {
   if (!p.findings.empty()) return;
@@ -271,7 +277,8 @@ void run_webgpu(const std::vector<Prepared*>& batch, const WebGpuConfig& cfg) {
   std::ofstream(in) << json{{"programs", jobs}}.dump();
   std::remove(out.c_str());
   std::string cmd = "VK_ICD_FILENAMES='" + cfg.icd + "' '" + cfg.node +
-                    "' '" + cfg.runner + "' '" + in + "' '" + out + "' >'" + log + "' 2>&1";
+                    "' '" + cfg.runner + "' '" + in + "' '" + out + "'" +
+                    (cfg.compile_only ? " --compile-only" : "") + " >'" + log + "' 2>&1";
   int rc = std::system(cmd.c_str());
   std::ifstream f(out);
   json res;
@@ -306,6 +313,7 @@ void run_webgpu(const std::vector<Prepared*>& batch, const WebGpuConfig& cfg) {
       p.findings.push_back({"webgpu", "error", (*r)["error"].get<std::string>()});
       continue;
     }
+    if (cfg.compile_only) continue;
     std::string diff;
     for (auto& o : p.built.outputs) {
       eval::HostTensor got = p.want.at(o->name);

@@ -3,6 +3,7 @@
 // (evaluate_graph on the unscheduled graph): the lowered-IR evaluator (run_program, which also
 // catches races and out-of-bounds accesses), Vulkan on lavapipe (SPIR-V, in process) and
 // WebGPU on Dawn + SwiftShader (WGSL, many programs per Node process: run_webgpu).
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -52,7 +53,12 @@ struct WebGpuConfig {
   std::string runner;    // tests/fuzz/webgpu_runner.mjs
   std::string work_dir;  // where batch and result files go
   std::string icd = "/usr/lib/chromium/vk_swiftshader_icd.json";  // Dawn's Vulkan driver
+  bool compile_only = false;  // Dawn's null backend: every WGSL compiled, nothing run
 };
+// Called (then the process ends) when a program runs for minutes on a native engine: an
+// in-process dispatch cannot be stopped. `what` names the seed and engine.
+void on_hang(std::function<void(const std::string& what)> f);
+
 // Runs every program of `batch` (skipping f16 ones) in one Node process and compares.
 void run_webgpu(const std::vector<Prepared*>& batch, const WebGpuConfig& cfg);
 

@@ -109,6 +109,27 @@ void report(const Prepared& p, Tally& t, const Options& o, const std::string& la
   if (o.shrink && !p.findings.empty()) shrink_and_save(p.recipe, p.findings[0], o, vk);
 }
 
+int print_summary(Tally& t, const Options& o,
+                  std::chrono::steady_clock::time_point t0) {
+  double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  auto count = [&](const std::string& k) { return t.findings.count(k) ? t.findings[k] : 0; };
+  int total = 0;
+  for (auto& [k, v] : t.findings) total += v;
+  std::printf(
+      "fuzz-programs: %llu programs (%llu kernels, seeds %llu..%llu%s), %llu schedules trimmed; "
+      "mismatches: cpu-lowered %d, vulkan %d, webgpu %d; compile errors: lower %d, spirv %d, "
+      "wgsl %d; run errors: cpu-lowered %d, vulkan %d, webgpu %d; other %d; %.1f s\n",
+      static_cast<unsigned long long>(t.programs), static_cast<unsigned long long>(t.kernels),
+      static_cast<unsigned long long>(o.seed),
+      static_cast<unsigned long long>(o.seed + o.count - 1), o.replay.empty() ? "" : ", replay",
+      static_cast<unsigned long long>(t.trimmed), count("cpu-lowered mismatch"),
+      count("vulkan mismatch"), count("webgpu mismatch"), count("lower error"),
+      count("spirv compile"), count("wgsl compile"), count("cpu-lowered error"),
+      count("vulkan error"), count("webgpu error"),
+      count("generator unlowerable") + count("case rejected") + count("hang"), secs);
+  return total;
+}
+
 int usage() {
   std::cerr << "usage: webtx_fuzz_programs [--count N] [--seed S] [--batch B] "
                "[--engines cpu,vulkan,webgpu] [--shrink --cases-dir DIR] [--work DIR] "
@@ -142,6 +163,7 @@ int main(int argc, char** argv) {
     else if (a == "--shrink") o.shrink = true;
     else if (a == "--max-ops") o.gen.max_ops = std::stoi(next());
     else if (a == "--f16") o.gen.use_f16 = true;
+    else if (a == "--webgpu-compile-only") o.web.compile_only = true;
     else if (a == "-v") o.verbose = true;
     else if (a == "--dump") {  // the legalized recipe of one seed, as a case file
       Recipe r = generate(std::stoull(next()), o.gen);
@@ -168,6 +190,15 @@ int main(int argc, char** argv) {
   if (o.vulkan) vk = std::make_unique<webtx::runtime::vulkan::VulkanDevice>();
   const auto t0 = std::chrono::steady_clock::now();
   Tally t;
+  // A hang ends the process: say which seed, count the programs before it, and summarize
+  // (scripts/fuzz-programs resumes after that seed).
+  on_hang([&](const std::string& what) {
+    std::printf("%s: hang (still running after 120 s)\n", what.c_str());
+    uint64_t seed = std::stoull(what.substr(5));
+    if (o.replay.empty()) t.programs = seed - o.seed + 1;
+    ++t.findings["hang"];
+    print_summary(t, o, t0);
+  });
 
   if (!o.replay.empty()) {
     std::vector<fs::path> files;
@@ -222,21 +253,6 @@ int main(int argc, char** argv) {
                   << " s\n";
     }
   }
-  double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  auto count = [&](const std::string& k) { return t.findings.count(k) ? t.findings[k] : 0; };
-  int total = 0;
-  for (auto& [k, v] : t.findings) total += v;
-  std::printf(
-      "fuzz-programs: %llu programs (%llu kernels, seeds %llu..%llu%s), %llu schedules trimmed; "
-      "mismatches: cpu-lowered %d, vulkan %d, webgpu %d; compile errors: lower %d, spirv %d, "
-      "wgsl %d; run errors: cpu-lowered %d, vulkan %d, webgpu %d; other %d; %.1f s\n",
-      static_cast<unsigned long long>(t.programs), static_cast<unsigned long long>(t.kernels),
-      static_cast<unsigned long long>(o.seed),
-      static_cast<unsigned long long>(o.seed + o.count - 1), o.replay.empty() ? "" : ", replay",
-      static_cast<unsigned long long>(t.trimmed), count("cpu-lowered mismatch"),
-      count("vulkan mismatch"), count("webgpu mismatch"), count("lower error"),
-      count("spirv compile"), count("wgsl compile"), count("cpu-lowered error"),
-      count("vulkan error"), count("webgpu error"),
-      count("generator unlowerable") + count("case rejected"), secs);
+  int total = print_summary(t, o, t0);
   return total ? 1 : 0;
 }

@@ -1,18 +1,20 @@
-// node webgpu_runner.mjs <batch.json> <results.json>: runs a batch of fuzz programs (model
+// node webgpu_runner.mjs <batch.json> <results.json> [--compile-only]: runs a batch of fuzz programs (model
 // descriptions with WGSL, written by webtx_fuzz_programs) on WebGPU through Dawn, without wasm:
 // every kernel is compiled (any message at all is reported), the tensors get buffers
 // (outputs and intermediates start as all-ones bytes, NaN for floats, so unwritten elements
 // show), the kernels run in order in one pass, and the outputs come back base64-encoded for
-// the C++ side to compare. One process and one device serve the whole batch.
+// the C++ side to compare. One process and one device serve the whole batch. --compile-only:
+// Dawn's null backend, which runs Tint's whole WGSL compile but executes nothing (fast).
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createNodeGPU } from '../../web/src/node.js';
 import { parseModelSpec, evaluateExtent } from '../../web/src/model_spec.js';
 import { dtypeInfo } from '../../web/src/dtype.js';
 import { formatMessages } from '../../web/src/kernel.js';
 
-const [batchFile, outFile] = process.argv.slice(2);
+const [batchFile, outFile, mode] = process.argv.slice(2);
+const compileOnly = mode === '--compile-only';
 const { programs } = JSON.parse(readFileSync(batchFile, 'utf8'));
-const gpu = await createNodeGPU(process.env.WEBTX_FUZZ_DAWN_FLAGS ? process.env.WEBTX_FUZZ_DAWN_FLAGS.split(',') : []);
+const gpu = await createNodeGPU(compileOnly ? ['backend=null'] : []);
 const adapter = await gpu.requestAdapter();
 if (!adapter) {
   console.error('no WebGPU adapter (SwiftShader needs VK_ICD_FILENAMES=/usr/lib/chromium/vk_swiftshader_icd.json)');
@@ -43,6 +45,7 @@ async function runOne(p) {
     kernels.push({ k, module });
   }
   if (messages.length) return { compile: messages.join('\n') };
+  if (compileOnly) return {};
   const owned = [];
   try {
     dev.pushErrorScope('validation');
