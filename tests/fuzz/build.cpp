@@ -54,7 +54,8 @@ SExpr parse_sexpr(const std::string& s, size_t& p) {
     return e;
   }
   size_t b = p;
-  while (p < s.size() && s[p] != '(' && s[p] != ')' && !std::isspace(static_cast<unsigned char>(s[p])))
+  while (p < s.size() && s[p] != '(' && s[p] != ')' &&
+         !std::isspace(static_cast<unsigned char>(s[p])))
     ++p;
   e.atom = s.substr(b, p - b);
   return e;
@@ -131,7 +132,8 @@ Built build_graph(const Recipe& r) {
     const Dim& dim = r.dims.at(static_cast<size_t>(d.dim));
     if (dim.sym.empty()) return Expr(static_cast<int>(dim.value + d.offset));
     auto& v = syms[dim.sym];
-    if (!v.defined()) v = ir::Variable::make(ir::DType::i32(), dim.sym), b.symbols[dim.sym] = dim.value;
+    if (!v.defined())
+      v = ir::Variable::make(ir::DType::i32(), dim.sym), b.symbols[dim.sym] = dim.value;
     return d.offset ? ir::Add::make(v, Expr(static_cast<int>(d.offset))) : v;
   };
   for (const Node& n : r.nodes) {
@@ -166,8 +168,8 @@ Built build_graph(const Recipe& r) {
       size_t next = 0;
       for (int ax = 0; ax < a->ndim(); ++ax) {
         if (std::find(n.reduce_axes.begin(), n.reduce_axes.end(), ax) != n.reduce_axes.end()) {
-          rv.push_back(new_axis(n.name + "_r" + std::to_string(ax), a->shape[static_cast<size_t>(ax)],
-                                ir::IterKind::Reduce));
+          rv.push_back(new_axis(n.name + "_r" + std::to_string(ax),
+                                a->shape[static_cast<size_t>(ax)], ir::IterKind::Reduce));
           idx.push_back(rv.back()->var);
         } else {
           idx.push_back(v.at(next++));
@@ -189,7 +191,8 @@ Built build_graph(const Recipe& r) {
       const auto& a = opnd(0);
       std::vector<ir::IterVar> rv;
       for (int d = 0; d < n.window_dims; ++d)
-        rv.push_back(new_axis(n.name + "_w" + std::to_string(d), Expr(n.window), ir::IterKind::Reduce));
+        rv.push_back(
+            new_axis(n.name + "_w" + std::to_string(d), Expr(n.window), ir::IterKind::Reduce));
       std::vector<Expr> ia = v;
       for (int d = 0; d < n.window_dims; ++d) {
         Expr& x = ia[ia.size() - static_cast<size_t>(n.window_dims - d)];
@@ -200,9 +203,8 @@ Built build_graph(const Recipe& r) {
       });
       body = ir::Reduce::make(n.reduce_op, src, rv);
     }
-    internal_assert(body.type() == n.dtype)
-        << "fuzz: node " << n.name << " is " << n.dtype.str() << " but its body is "
-        << body.type().str();
+    internal_assert(body.type() == n.dtype) << "fuzz: node " << n.name << " is " << n.dtype.str()
+                                            << " but its body is " << body.type().str();
     b.ops.push_back(ir::make_compute(n.name, axes, body));
   }
   for (int o : r.outputs) b.outputs.push_back(b.ops.at(static_cast<size_t>(o)));

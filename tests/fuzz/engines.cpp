@@ -3,14 +3,14 @@
 #include <chrono>
 #include <cmath>
 #include <condition_variable>
-#include <mutex>
-#include <thread>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <sstream>
+#include <thread>
 
 #include "vk_program.hpp"
 #include "webtx/codegen/describe_program.hpp"
@@ -85,7 +85,9 @@ std::unique_ptr<Prepared> prepare(const Recipe& r) {
   p->recipe = r;
   p->built = build_graph(r);
   p->f16 = uses_f16(r);
-  Schedule s = build_schedule(r, p->built);
+  std::vector<int> skipped;
+  Schedule s = build_schedule(r, p->built, &skipped);
+  p->skipped_steps = static_cast<int>(skipped.size());
   LowerOptions lo;
   lo.target = target_for(p->f16);
   try {
@@ -276,9 +278,9 @@ void run_webgpu(const std::vector<Prepared*>& batch, const WebGpuConfig& cfg) {
                     log = cfg.work_dir + "/node.log";
   std::ofstream(in) << json{{"programs", jobs}}.dump();
   std::remove(out.c_str());
-  std::string cmd = "VK_ICD_FILENAMES='" + cfg.icd + "' '" + cfg.node +
-                    "' '" + cfg.runner + "' '" + in + "' '" + out + "'" +
-                    (cfg.compile_only ? " --compile-only" : "") + " >'" + log + "' 2>&1";
+  std::string cmd = "VK_ICD_FILENAMES='" + cfg.icd + "' '" + cfg.node + "' '" + cfg.runner + "' '" +
+                    in + "' '" + out + "'" + (cfg.compile_only ? " --compile-only" : "") + " >'" +
+                    log + "' 2>&1";
   int rc = std::system(cmd.c_str());
   std::ifstream f(out);
   json res;
@@ -292,8 +294,9 @@ void run_webgpu(const std::vector<Prepared*>& batch, const WebGpuConfig& cfg) {
   std::string log_text((std::istreambuf_iterator<char>(lf)), std::istreambuf_iterator<char>());
   if (!res.contains("results")) {
     for (auto* p : sent)
-      p->findings.push_back({"webgpu", "error", "the Node runner failed (exit " +
-                                                    std::to_string(rc) + "): " + first_lines(log_text, 20)});
+      p->findings.push_back({"webgpu", "error",
+                             "the Node runner failed (exit " + std::to_string(rc) +
+                                 "): " + first_lines(log_text, 20)});
     return;
   }
   for (size_t i = 0; i < sent.size(); ++i) {
@@ -302,11 +305,13 @@ void run_webgpu(const std::vector<Prepared*>& batch, const WebGpuConfig& cfg) {
     for (auto& x : res["results"])
       if (x.at("name") == jobs[i].at("name")) r = &x;
     if (!r) {
-      p.findings.push_back({"webgpu", "error", "no result (the runner died: " + first_lines(log_text, 20) + ")"});
+      p.findings.push_back(
+          {"webgpu", "error", "no result (the runner died: " + first_lines(log_text, 20) + ")"});
       continue;
     }
     if (r->contains("compile") && !(*r)["compile"].empty()) {
-      p.findings.push_back({"wgsl", "compile", first_lines((*r)["compile"].get<std::string>(), 20)});
+      p.findings.push_back(
+          {"wgsl", "compile", first_lines((*r)["compile"].get<std::string>(), 20)});
       continue;
     }
     if (r->contains("error")) {

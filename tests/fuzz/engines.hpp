@@ -33,8 +33,9 @@ struct Prepared {
   std::vector<std::vector<uint32_t>> spirv;
   std::string manifest;  // the model description (with WGSL), as a runtime reads it
   eval::TensorMap inputs, want;
-  bool f16 = false;                // needs shader-f16 (SwiftShader lacks it: no WebGPU run)
-  std::vector<Finding> findings;   // compile findings from prepare(), then the runs'
+  int skipped_steps = 0;          // schedule steps the primitives rejected
+  bool f16 = false;               // needs shader-f16 (SwiftShader lacks it: no WebGPU run)
+  std::vector<Finding> findings;  // compile findings from prepare(), then the runs'
 };
 
 // Builds, schedules, lowers and compiles. A UserError (a schedule or target limit the
@@ -50,8 +51,8 @@ void run_native(Prepared& p, runtime::vulkan::VulkanDevice* vk);
 
 struct WebGpuConfig {
   std::string node = "node";
-  std::string runner;    // tests/fuzz/webgpu_runner.mjs
-  std::string work_dir;  // where batch and result files go
+  std::string runner;                                             // tests/fuzz/webgpu_runner.mjs
+  std::string work_dir;                                           // where batch and result files go
   std::string icd = "/usr/lib/chromium/vk_swiftshader_icd.json";  // Dawn's Vulkan driver
   bool compile_only = false;  // Dawn's null backend: every WGSL compiled, nothing run
 };

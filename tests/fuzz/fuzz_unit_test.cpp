@@ -28,7 +28,8 @@ TEST(FuzzRecipe, GeneratedProgramsLowerAndMatchTheReferenceOnTheCpu) {
     trimmed += r.steps.size() != steps;
     auto p = prepare(r);
     run_native(*p, nullptr);
-    for (auto& f : p->findings) ADD_FAILURE() << "seed " << seed << ": " << f.engine << " " << f.kind << ": " << f.detail;
+    for (auto& f : p->findings)
+      ADD_FAILURE() << "seed " << seed << ": " << f.engine << " " << f.kind << ": " << f.detail;
     ok += p->findings.empty();
     EXPECT_FALSE(p->program.kernels.empty());
   }

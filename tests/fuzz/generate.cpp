@@ -4,88 +4,16 @@
 // functions stay in their accurate domains, discontinuous operations (floor, ceil, casts to
 // integers, comparisons, float mod) only see exact values, and denominators stay away from
 // zero. The error bounds are what the comparison allows (docs/testing.md states them).
-#include "generate.hpp"
-
-#include "shrink.hpp"
-
 #include <algorithm>
 #include <cmath>
 #include <random>
 #include <sstream>
 
+#include "gen_internal.hpp"
+#include "shrink.hpp"
+
 namespace webtx::fuzz {
-namespace {
-
-constexpr double kUlp = 1.0 / (1 << 23);  // f32 ulp at 1
-
-struct Info {
-  double lo = -1, hi = 1;  // value range (floats and integers)
-  bool special = false;    // NaN or +-Inf may occur
-  bool exact = true;       // bit-identical on every engine
-  bool wide = false;       // integers: any 32-bit value (wrapping arithmetic)
-  double err = 0;          // abs error bound against the reference
-  double mag() const { return std::max(std::abs(lo), std::abs(hi)); }
-};
-
-struct Ex {
-  std::string s;
-  Info in;
-};
-
-std::string num(double v) {
-  std::ostringstream o;
-  o.precision(9);
-  o << v;
-  return o.str();
-}
-
-class Gen {
- public:
-  Gen(uint64_t seed, const GenOptions& o) : g_(seed), opt_(o) { r_.seed = seed; }
-
-  Recipe run();
-
- private:
-  int rnd(int n) { return std::uniform_int_distribution<int>(0, n - 1)(g_); }
-  bool chance(double p) { return std::uniform_real_distribution<double>(0, 1)(g_) < p; }
-
-  int new_dim(int64_t lo, int64_t hi, bool allow_sym = true) {
-    Dim d;
-    d.value = std::uniform_int_distribution<int64_t>(lo, hi)(g_);
-    if (allow_sym && chance(0.3)) d.sym = "n" + std::to_string(r_.dims.size());
-    r_.dims.push_back(d);
-    return static_cast<int>(r_.dims.size()) - 1;
-  }
-  int64_t ext(const DimRef& d) const { return extent_value(r_, d); }
-  int add_node(Node n, Info i) {
-    n.name = (n.kind == NodeKind::Input ? "in" : "t") + std::to_string(r_.nodes.size());
-    n.tol_abs = i.exact ? 0 : i.err;
-    r_.nodes.push_back(std::move(n));
-    info_.push_back(i);
-    return static_cast<int>(r_.nodes.size()) - 1;
-  }
-  int new_input(std::vector<DimRef> shape, ir::DType t, std::string fill = "");
-
-  // Expressions of dtype t over the operands `ops` (indices into nodes), read with `read`.
-  Ex leaf_f32(const std::vector<int>& ops, const std::vector<std::string>& reads);
-  Ex leaf_int(ir::DType t, const std::vector<int>& ops, const std::vector<std::string>& reads);
-  Ex expr_f32(int depth, const std::vector<int>& ops, const std::vector<std::string>& reads);
-  Ex expr_int(ir::DType t, int depth, const std::vector<int>& ops,
-              const std::vector<std::string>& reads);
-  Ex expr_bool(int depth, const std::vector<int>& ops, const std::vector<std::string>& reads);
-  Ex bounded(Ex e);
-
-  void elementwise();
-  void reduce();
-  void matmul();
-  void stencil();
-  void schedule();
-
-  std::mt19937_64 g_;
-  GenOptions opt_;
-  Recipe r_;
-  std::vector<Info> info_;
-};
+namespace gen {
 
 int Gen::new_input(std::vector<DimRef> shape, ir::DType t, std::string fill) {
   Node n;
@@ -155,13 +83,15 @@ Ex Gen::leaf_int(ir::DType t, const std::vector<int>& ops, const std::vector<std
   for (size_t k = 0; k < ops.size(); ++k) {
     auto ot = r_.nodes[static_cast<size_t>(ops[k])].dtype;
     const Info& in = info_[static_cast<size_t>(ops[k])];
-    if (ot.is_integer() || ot.is_bool() || (ot.is_float() && in.exact && !in.special)) cand.push_back(k);
+    if (ot.is_integer() || ot.is_bool() || (ot.is_float() && in.exact && !in.special))
+      cand.push_back(k);
   }
   const std::string tn = t.str();
   if (cand.empty() || chance(0.15)) {
     int64_t c = t.is_uint() ? rnd(20) : rnd(41) - 20;
     if (chance(0.1)) c = t.is_uint() ? 4000000000LL : 2000000011LL;  // wrapping arithmetic
-    return {"(" + tn + " " + std::to_string(c) + ")", {double(c), double(c), false, true, false, 0}};
+    return {"(" + tn + " " + std::to_string(c) + ")",
+            {double(c), double(c), false, true, false, 0}};
   }
   size_t k = cand[static_cast<size_t>(rnd(static_cast<int>(cand.size())))];
   Info in = info_[static_cast<size_t>(ops[k])];
@@ -169,7 +99,9 @@ Ex Gen::leaf_int(ir::DType t, const std::vector<int>& ops, const std::vector<std
   if (ot == t) return {reads[k], in};
   if (ot.is_float()) {
     // floor(x * 4) of an exact value is an integer every engine computes alike.
-    std::string f = "(floor (mul " + (ot == ir::DType::f32() ? reads[k] : "(cast f32 " + reads[k] + ")") + " (f32 4)))";
+    std::string f = "(floor (mul " +
+                    (ot == ir::DType::f32() ? reads[k] : "(cast f32 " + reads[k] + ")") +
+                    " (f32 4)))";
     Info o{std::floor(in.lo * 4), std::floor(in.hi * 4), false, true, false, 0};
     if (t.is_uint()) {
       f = "(abs " + f + ")";
@@ -179,7 +111,8 @@ Ex Gen::leaf_int(ir::DType t, const std::vector<int>& ops, const std::vector<std
   }
   Info o = in;
   if (ot.is_bool()) o.lo = 0, o.hi = 1;
-  if (in.wide || (t.is_uint() && in.lo < 0)) o.wide = true, o.lo = -2147483648.0, o.hi = 4294967295.0;
+  if (in.wide || (t.is_uint() && in.lo < 0))
+    o.wide = true, o.lo = -2147483648.0, o.hi = 4294967295.0;
   return {"(cast " + tn + " " + reads[k] + ")", o};
 }
 
@@ -188,7 +121,8 @@ Ex Gen::expr_bool(int depth, const std::vector<int>& ops, const std::vector<std:
     Ex a = expr_bool(depth - 1, ops, reads), b = expr_bool(depth - 1, ops, reads);
     int p = rnd(3);
     if (p == 2) return {"(not " + a.s + ")", {0, 1, false, true, false, 0}};
-    return {std::string(p ? "(and " : "(or ") + a.s + " " + b.s + ")", {0, 1, false, true, false, 0}};
+    return {std::string(p ? "(and " : "(or ") + a.s + " " + b.s + ")",
+            {0, 1, false, true, false, 0}};
   }
   static const char* cmp[] = {"lt", "le", "gt", "ge", "eq", "ne"};
   std::string c = cmp[rnd(6)];
@@ -202,8 +136,9 @@ Ex Gen::expr_bool(int depth, const std::vector<int>& ops, const std::vector<std:
     // The other side: a constant of the same dtype as a.
     bool is_int = a.s.starts_with("(cast i32") || a.s.starts_with("(i32");
     if (a.s.starts_with("(in") || a.s.starts_with("(sh")) continue;  // dtype unknown here
-    std::string k = is_int ? "(i32 " + std::to_string(rnd(11) - 5) + ")"
-                           : "(f32 " + num(std::uniform_int_distribution<int>(-4, 4)(g_) / 4.0) + ")";
+    std::string k = is_int
+                        ? "(i32 " + std::to_string(rnd(11) - 5) + ")"
+                        : "(f32 " + num(std::uniform_int_distribution<int>(-4, 4)(g_) / 4.0) + ")";
     return {"(" + c + " " + a.s + " " + k + ")", {0, 1, false, true, false, 0}};
   }
   return {"(bool " + std::to_string(rnd(2)) + ")", {0, 1, false, true, false, 0}};
@@ -213,7 +148,9 @@ Ex Gen::expr_f32(int depth, const std::vector<int>& ops, const std::vector<std::
   if (depth <= 0 || chance(0.2)) return leaf_f32(ops, reads);
   Ex a = expr_f32(depth - 1, ops, reads);
   Info o = a.in;
-  auto call = [&](const char* f, std::string arg) { return std::string("(") + f + " " + arg + ")"; };
+  auto call = [&](const char* f, std::string arg) {
+    return std::string("(") + f + " " + arg + ")";
+  };
   if (a.in.special) {
     // NaN/Inf flow only through operations whose result every engine defines alike.
     switch (rnd(4)) {
@@ -272,7 +209,8 @@ Ex Gen::expr_f32(int depth, const std::vector<int>& ops, const std::vector<std::
   switch (op) {
     case 6: {  // exp, argument within [-8, 8]
       Ex x = a;
-      if (m > 8) x.s = "(mul " + a.s + " (f32 " + num(std::exp2(-std::ceil(std::log2(m / 8)))) + "))";
+      if (m > 8)
+        x.s = "(mul " + a.s + " (f32 " + num(std::exp2(-std::ceil(std::log2(m / 8)))) + "))";
       double s = m > 8 ? std::exp2(-std::ceil(std::log2(m / 8))) : 1;
       o.lo = std::exp(a.in.lo * s), o.hi = std::exp(a.in.hi * s);
       o.err = o.hi * (e * s + (3 + 2 * m * s) * kUlp * 2);
@@ -406,7 +344,9 @@ void Gen::elementwise() {
     n.shape.back().offset -= h;
     reads = {"(sh 0 0)"};
     ops = {p};
-    for (int o = 1; o <= h; ++o) ops.push_back(p), reads.push_back("(sh " + std::to_string(ops.size() - 1) + " " + std::to_string(o) + ")");
+    for (int o = 1; o <= h; ++o)
+      ops.push_back(p),
+          reads.push_back("(sh " + std::to_string(ops.size() - 1) + " " + std::to_string(o) + ")");
   } else {
     for (size_t q = 0; q < r_.nodes.size() && ops.size() < 4; ++q) {
       const auto& s = r_.nodes[q].shape;
@@ -417,7 +357,9 @@ void Gen::elementwise() {
         const DimRef& b = n.shape[n.shape.size() - s.size() + i];
         suffix = suffix && a.dim == b.dim && a.offset == b.offset;
       }
-      if (suffix) ops.push_back(static_cast<int>(q)), reads.push_back("(in " + std::to_string(ops.size() - 1) + ")");
+      if (suffix)
+        ops.push_back(static_cast<int>(q)),
+            reads.push_back("(in " + std::to_string(ops.size() - 1) + ")");
     }
   }
   n.operands = ops;
@@ -514,7 +456,8 @@ void Gen::matmul() {
   }
   int p = cand[static_cast<size_t>(rnd(static_cast<int>(cand.size())))];
   DimRef kdim = r_.nodes[static_cast<size_t>(p)].shape.back();
-  int nd = rnd(3) == 0 && r_.dims.size() > 0 ? rnd(static_cast<int>(r_.dims.size())) : new_dim(1, 12);
+  int nd =
+      rnd(3) == 0 && r_.dims.size() > 0 ? rnd(static_cast<int>(r_.dims.size())) : new_dim(1, 12);
   int b = new_input({kdim, {nd, 0}}, ir::DType::f32(), rnd(2) ? "float" : "exact");
   Node n;
   n.kind = NodeKind::Matmul;
@@ -595,10 +538,14 @@ Recipe Gen::run() {
   int nops = 1 + rnd(opt_.max_ops);
   for (int i = 0; i < nops; ++i) {
     int k = rnd(10);
-    if (k < 4) elementwise();
-    else if (k < 6) reduce();
-    else if (k < 8) matmul();
-    else stencil();
+    if (k < 4)
+      elementwise();
+    else if (k < 6)
+      reduce();
+    else if (k < 8)
+      matmul();
+    else
+      stencil();
   }
   // Outputs: computed tensors nobody reads, and some that are also read.
   std::vector<bool> read(r_.nodes.size());
@@ -612,135 +559,8 @@ Recipe Gen::run() {
   return r_;
 }
 
-void Gen::schedule() {
-  Built b = build_graph(r_);
-  Schedule s = build_schedule(r_, b);
-  auto stage = [&](const std::string& n) -> Stage* {
-    for (auto& st : s.stages())
-      if (st->name() == n) return st.get();
-    return nullptr;
-  };
-  // Applied to the live schedule; kept only when the primitive accepts it.
-  auto try_step = [&](Step st) {
-    try {
-      apply_step(s, st);
-    } catch (const UserError&) {
-      return false;
-    }
-    r_.steps.push_back(std::move(st));
-    return true;
-  };
-  auto leaves = [&](Stage* st) { return static_cast<int>(st->leaf_axes().size()); };
-  // Where to compute a stage inside `p`: not in an unrolled loop (a copy of the stage's whole
-  // loop nest per iteration makes lavapipe's LLVM take minutes: a compile-time hazard the
-  // fuzzer reports once (docs/testing.md), not in every run).
-  auto attach_leaf = [&](Stage* p) {
-    std::vector<int> ok;
-    for (int l = 0; l < leaves(p); ++l) {
-      auto* a = p->attr_of(p->leaf_axes()[static_cast<size_t>(l)]);
-      if (!a || a->for_kind != ir::ForKind::Unrolled) ok.push_back(l);
-    }
-    return ok.empty() ? 0 : ok[static_cast<size_t>(rnd(static_cast<int>(ok.size())))];
-  };
-  auto loop_shape = [&](const std::string& name) {
-    for (int n = rnd(4); n > 0; --n) {
-      Stage* st = stage(name);
-      if (!st || leaves(st) == 0) return;
-      int l = rnd(leaves(st));
-      int op = rnd(4);
-      if (op == 0) {
-        try_step({"split", name, "", {l, 1 + rnd(8)}});
-      } else if (op == 1 && leaves(st) > 1) {
-        int a = rnd(leaves(st) - 1);
-        try_step({"fuse", name, "", {a}});
-      } else if (op == 2 && leaves(st) > 1) {
-        int a = rnd(leaves(st) - 1);
-        try_step({"tile", name, "", {a, a + 1, 1 + rnd(8), 1 + rnd(8)}});
-      } else {
-        std::vector<int64_t> perm(static_cast<size_t>(leaves(st)));
-        for (size_t i = 0; i < perm.size(); ++i) perm[i] = static_cast<int64_t>(i);
-        std::shuffle(perm.begin(), perm.end(), g_);
-        try_step({"reorder", name, "", perm});
-      }
-    }
-  };
-  auto binds = [&](const std::string& name, bool workgroup, bool local) {
-    Stage* st = stage(name);
-    if (!st) return;
-    for (int l = 0; l < leaves(st); ++l) {
-      const auto& ax = st->leaf_axes()[static_cast<size_t>(l)];
-      if (ax->kind == ir::IterKind::DataPar && chance(0.6)) {
-        int t = workgroup && (!local || rnd(2)) ? 0 : 1;
-        if (t == 1 && !local) continue;
-        try_step({"bind", name, "", {l, t, rnd(3)}});
-      } else if (ax->extent.as<ir::IntImm>() && l + 1 == leaves(st) && chance(0.3)) {
-        // Innermost only: an unrolled loop around loops makes lavapipe's LLVM take minutes
-        // (seeds 1037 and 103 before this rule; docs/testing.md).
-        try_step({ax->kind == ir::IterKind::DataPar && rnd(2) ? "vectorize" : "unroll", name, "", {l}});
-      }
-    }
-  };
-  // Consumers first: a stage can be placed inside a reader that is already shaped.
-  std::vector<std::vector<int>> readers(r_.nodes.size());
-  for (size_t i = 0; i < r_.nodes.size(); ++i)
-    for (int o : r_.nodes[i].operands) readers[static_cast<size_t>(o)].push_back(static_cast<int>(i));
-  for (size_t ii = r_.nodes.size(); ii-- > 0;) {
-    const Node& n = r_.nodes[ii];
-    if (n.kind == NodeKind::Input) {
-      // Stage an input in workgroup or private memory inside one reader.
-      if (!readers[ii].empty() && chance(0.15)) {
-        const Node& rd = r_.nodes[static_cast<size_t>(readers[ii][0])];
-        int scope = 1 + rnd(2);
-        if (try_step({"cache_read", n.name, rd.name, {scope}})) {
-          std::string cname = n.name + (scope == 1 ? "_workgroup" : "_private");
-          Stage* p = stage(rd.name);
-          if (p && leaves(p)) try_step({"compute_at", cname, rd.name, {attach_leaf(p)}});
-          loop_shape(cname);
-          if (scope == 1) binds(cname, false, true);
-        }
-      }
-      continue;
-    }
-    bool is_out = std::find(r_.outputs.begin(), r_.outputs.end(), static_cast<int>(ii)) != r_.outputs.end();
-    int choice = rnd(10);
-    if (!is_out && n.kind == NodeKind::Elementwise && choice < 2) {
-      try_step({"compute_inline", n.name, "", {}});
-      continue;
-    }
-    if (!is_out && choice < 4 && !readers[ii].empty()) {
-      const Node& rd = r_.nodes[static_cast<size_t>(readers[ii][static_cast<size_t>(rnd(static_cast<int>(readers[ii].size())))])];
-      Stage* p = stage(rd.name);
-      loop_shape(n.name);
-      if (p && leaves(p) && try_step({"compute_at", n.name, rd.name, {attach_leaf(p)}})) {
-        if (chance(0.3) && try_step({"set_scope", n.name, "", {1}})) binds(n.name, false, true);
-        continue;
-      }
-    }
-    if (n.kind != NodeKind::Elementwise && chance(0.2)) {
-      int scope = 1 + rnd(2);
-      if (try_step({"cache_write", n.name, "", {scope}})) {
-        std::string cname = n.name + (scope == 1 ? "_workgroup" : "_private");
-        loop_shape(n.name);
-        binds(n.name, true, true);
-        loop_shape(cname);
-        Stage* p = stage(n.name);
-        if (p && leaves(p)) try_step({"compute_at", cname, n.name, {attach_leaf(p)}});
-        if (scope == 1) binds(cname, false, true);
-        continue;
-      }
-    }
-    if (chance(0.15)) {
-      try_step({"parallelize", n.name, "", {int64_t{1} << (3 + rnd(4))}});
-      continue;
-    }
-    loop_shape(n.name);
-    binds(n.name, true, true);
-  }
-  if (chance(0.6)) try_step({"auto_schedule", "", "", {int64_t{16} << rnd(3), 1 + rnd(2)}});
-}
+}  // namespace gen
 
-}  // namespace
-
-Recipe generate(uint64_t seed, const GenOptions& o) { return Gen(seed, o).run(); }
+Recipe generate(uint64_t seed, const GenOptions& o) { return gen::Gen(seed, o).run(); }
 
 }  // namespace webtx::fuzz

@@ -5,8 +5,8 @@
 namespace webtx::fuzz {
 
 struct GenOptions {
-  int max_ops = 5;        // computed tensors
-  bool use_f16 = false;   // f16 tensors (lavapipe has shader-f16, SwiftShader does not)
+  int max_ops = 5;       // computed tensors
+  bool use_f16 = false;  // f16 tensors (lavapipe has shader-f16, SwiftShader does not)
 };
 
 // A random, legal program: every read in bounds, every schedule step accepted by the

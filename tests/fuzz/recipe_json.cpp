@@ -74,7 +74,8 @@ std::string to_json(const Recipe& r) {
       continue;
     }
     out += "[\n";
-    for (size_t i = 0; i < v.size(); ++i) out += "  " + v[i].dump() + (i + 1 < v.size() ? ",\n" : "\n");
+    for (size_t i = 0; i < v.size(); ++i)
+      out += "  " + v[i].dump() + (i + 1 < v.size() ? ",\n" : "\n");
     out += " ]";
   }
   return out + "\n}";

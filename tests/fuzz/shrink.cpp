@@ -61,7 +61,8 @@ void prune_operands(Node& n) {
     if (n.expr.compare(i, 4, "(in ") == 0 || n.expr.compare(i, 4, "(sh ") == 0) {
       size_t j = i + 4;
       while (j < n.expr.size() && std::isdigit(static_cast<unsigned char>(n.expr[j]))) ++j;
-      out += n.expr.substr(i, 4) + std::to_string(renum[std::stoul(n.expr.substr(i + 4, j - i - 4))]);
+      out +=
+          n.expr.substr(i, 4) + std::to_string(renum[std::stoul(n.expr.substr(i + 4, j - i - 4))]);
       i = j;
     } else {
       out += n.expr[i++];
@@ -123,7 +124,8 @@ std::vector<Recipe> shrink_candidates(const Recipe& r) {
   // An operation becomes an input of its shape and dtype (its producers drop out).
   for (size_t i = 0; i < r.nodes.size(); ++i) {
     if (r.nodes[i].kind == NodeKind::Input) continue;
-    bool is_out = std::find(r.outputs.begin(), r.outputs.end(), static_cast<int>(i)) != r.outputs.end();
+    bool is_out =
+        std::find(r.outputs.begin(), r.outputs.end(), static_cast<int>(i)) != r.outputs.end();
     if (is_out) continue;
     Recipe x = r;
     Node& n = x.nodes[i];
