@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <functional>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -78,6 +79,41 @@ Target target_for(bool f16) {
   return t;
 }
 
+// Mesa's lavapipe (llvmpipe's loop limiter) silently leaves every loop after 65535 iterations
+// in one invocation (a 70000-element loop writes 65535 elements: tests/fuzz/known/). The
+// most iterations any loop of `k` may run in one invocation (enclosing extents multiplied,
+// guards ignored: an upper bound), with the program's symbols bound.
+int64_t max_loop_iterations(const ir::Kernel& k, const eval::SymbolMap& syms) {
+  ir::ScalarBindings env;
+  for (auto& v : k.scalars)
+    if (auto it = syms.find(v.as<ir::Variable>()->name); it != syms.end()) env[v.get()] = it->second;
+  int64_t most = 0;
+  std::function<void(const ir::Stmt&, int64_t)> walk = [&](const ir::Stmt& st, int64_t outer) {
+    if (!st.defined()) return;
+    if (auto* f = st.as<ir::For>()) {
+      int64_t n = 1 << 20;  // an extent that depends on loop variables: assume long
+      try {
+        n = ir::eval_scalar(f->extent, env);
+      } catch (const std::exception&) {
+      }
+      int64_t total = outer * std::max<int64_t>(n, 1);
+      most = std::max(most, total);
+      walk(f->body, total);
+    } else if (auto* l = st.as<ir::LetStmt>()) {
+      walk(l->body, outer);
+    } else if (auto* i = st.as<ir::IfThenElse>()) {
+      walk(i->then_case, outer);
+      walk(i->else_case, outer);
+    } else if (auto* q = st.as<ir::Seq>()) {
+      for (auto& x : q->stmts) walk(x, outer);
+    } else if (auto* a = st.as<ir::Allocate>()) {
+      walk(a->body, outer);
+    }
+  };
+  walk(k.body, 1);
+  return most;
+}
+
 }  // namespace
 
 std::unique_ptr<Prepared> prepare(const Recipe& r) {
@@ -124,6 +160,8 @@ std::unique_ptr<Prepared> prepare(const Recipe& r) {
       return p;
     }
   }
+  for (auto& k : p->program.kernels)
+    p->lavapipe_loop_limit |= max_loop_iterations(k, p->built.symbols) >= 65535;
   p->manifest = model::to_json(codegen::describe_program(p->program, arts, lo.target));
   p->inputs = make_inputs(r, p->built);
   p->want = eval::evaluate_graph(p->built.outputs, p->inputs, p->built.symbols);
@@ -190,12 +228,14 @@ struct Watchdog {
   std::function<void(const std::string&)> hook;
   std::chrono::steady_clock::time_point since;
   std::thread t;
+  std::chrono::seconds limit{120};  // WEBTX_FUZZ_HANG_S overrides
   Watchdog() {
+    if (const char* e = std::getenv("WEBTX_FUZZ_HANG_S")) limit = std::chrono::seconds(std::atoi(e));
     t = std::thread([this] {
       std::unique_lock<std::mutex> l(m);
       for (;;) {
         cv.wait_for(l, std::chrono::seconds(5));
-        if (!what.empty() && std::chrono::steady_clock::now() - since > std::chrono::seconds(120)) {
+        if (!what.empty() && std::chrono::steady_clock::now() - since > limit) {
           if (hook) hook(what);
           std::fflush(stdout);
           std::_Exit(3);
@@ -239,7 +279,7 @@ void run_native(Prepared& p, runtime::vulkan::VulkanDevice* vk) {
     p.findings.push_back({"cpu-lowered", "error", e.what()});
   }
   watchdog().end();
-  if (!vk) return;
+  if (!vk || p.lavapipe_loop_limit) return;
   watchdog().begin(seed + ": vulkan");
   try {
     eval::TensorMap t = p.inputs;

@@ -34,6 +34,7 @@ struct Prepared {
   std::string manifest;  // the model description (with WGSL), as a runtime reads it
   eval::TensorMap inputs, want;
   int skipped_steps = 0;          // schedule steps the primitives rejected
+  bool lavapipe_loop_limit = false;  // a loop may run 65535+ times: no Vulkan run (engines.cpp)
   bool f16 = false;               // needs shader-f16 (SwiftShader lacks it: no WebGPU run)
   std::vector<Finding> findings;  // compile findings from prepare(), then the runs'
 };

@@ -35,7 +35,7 @@ struct Options {
 };
 
 struct Tally {
-  uint64_t programs = 0, trimmed = 0, unlowerable = 0, kernels = 0;
+  uint64_t programs = 0, trimmed = 0, unlowerable = 0, kernels = 0, no_vulkan = 0;
   std::map<std::string, int> findings;  // "engine kind" -> count
 };
 
@@ -106,6 +106,7 @@ void shrink_and_save(const Recipe& r, const Finding& f, const Options& o,
 
 void report(const Prepared& p, Tally& t, const Options& o, const std::string& label,
             webtx::runtime::vulkan::VulkanDevice* vk) {
+  t.no_vulkan += o.vulkan && p.lavapipe_loop_limit;
   for (auto& f : p.findings) {
     ++t.findings[f.engine + " " + f.kind];
     std::cout << label << ": " << f.engine << " " << f.kind << ": " << f.detail << "\n";
@@ -122,7 +123,8 @@ int print_summary(Tally& t, const Options& o, std::chrono::steady_clock::time_po
   std::printf(
       "fuzz-programs: %llu programs (%llu kernels, seeds %llu..%llu%s), %llu schedules trimmed; "
       "mismatches: cpu-lowered %d, vulkan %d, webgpu %d; compile errors: lower %d, spirv %d, "
-      "wgsl %d; run errors: cpu-lowered %d, vulkan %d, webgpu %d; other %d; %.1f s\n",
+      "wgsl %d; run errors: cpu-lowered %d, vulkan %d, webgpu %d; other %d; %llu not run on "
+      "lavapipe (loop limit); %.1f s\n",
       static_cast<unsigned long long>(t.programs), static_cast<unsigned long long>(t.kernels),
       static_cast<unsigned long long>(o.seed),
       static_cast<unsigned long long>(o.seed + o.count - 1), o.replay.empty() ? "" : ", replay",
@@ -130,7 +132,8 @@ int print_summary(Tally& t, const Options& o, std::chrono::steady_clock::time_po
       count("vulkan mismatch"), count("webgpu mismatch"), count("lower error"),
       count("spirv compile"), count("wgsl compile"), count("cpu-lowered error"),
       count("vulkan error"), count("webgpu error"),
-      count("generator unlowerable") + count("case rejected") + count("hang"), secs);
+      count("generator unlowerable") + count("case rejected") + count("hang"),
+      static_cast<unsigned long long>(t.no_vulkan), secs);
   return total;
 }
 
@@ -206,7 +209,8 @@ int main(int argc, char** argv) {
   // A hang ends the process: say which seed, count the programs before it, and summarize
   // (scripts/fuzz-programs resumes after that seed).
   on_hang([&](const std::string& what) {
-    std::printf("%s: hang (still running after 120 s)\n", what.c_str());
+    std::printf("%s: hang (still running after the watchdog's limit, WEBTX_FUZZ_HANG_S or 120 s)\n",
+                what.c_str());
     uint64_t seed = std::stoull(what.substr(5));
     if (o.replay.empty()) t.programs = seed - o.seed + 1;
     ++t.findings["hang"];

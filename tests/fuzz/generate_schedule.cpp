@@ -25,14 +25,15 @@ void Gen::schedule() {
     return true;
   };
   auto leaves = [&](Stage* st) { return static_cast<int>(st->leaf_axes().size()); };
-  // Where to compute a stage inside `p`: not in an unrolled loop (a copy of the stage's whole
+  // Where to compute a stage inside `p`: not in an unrolled or vectorized loop (a copy of the stage's whole
   // loop nest per iteration makes lavapipe's LLVM take minutes: a compile-time hazard the
   // fuzzer reports once (docs/testing.md), not in every run).
   auto attach_leaf = [&](Stage* p) {
     std::vector<int> ok;
     for (int l = 0; l < leaves(p); ++l) {
       auto* a = p->attr_of(p->leaf_axes()[static_cast<size_t>(l)]);
-      if (!a || a->for_kind != ir::ForKind::Unrolled) ok.push_back(l);
+      if (!a || (a->for_kind != ir::ForKind::Unrolled && a->for_kind != ir::ForKind::Vectorized))
+        ok.push_back(l);
     }
     return ok.empty() ? 0 : ok[static_cast<size_t>(rnd(static_cast<int>(ok.size())))];
   };
