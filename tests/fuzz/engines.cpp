@@ -318,7 +318,9 @@ void run_webgpu(const std::vector<Prepared*>& batch, const WebGpuConfig& cfg) {
                     log = cfg.work_dir + "/node.log";
   std::ofstream(in) << json{{"programs", jobs}}.dump();
   std::remove(out.c_str());
-  std::string cmd = "VK_ICD_FILENAMES='" + cfg.icd + "' '" + cfg.node + "' '" + cfg.runner + "' '" +
+  // A batch that takes 15 minutes (SwiftShader compiling some kernel for ever) is reported as
+  // a runner failure for each of its programs rather than stalling the fuzzer.
+  std::string cmd = "VK_ICD_FILENAMES='" + cfg.icd + "' timeout 900 '" + cfg.node + "' '" + cfg.runner + "' '" +
                     in + "' '" + out + "'" + (cfg.compile_only ? " --compile-only" : "") + " >'" +
                     log + "' 2>&1";
   int rc = std::system(cmd.c_str());
