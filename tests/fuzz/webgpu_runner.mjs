@@ -118,11 +118,13 @@ async function runOne(p) {
 
 const results = [];
 for (const p of programs) {
+  const t0 = performance.now();
   try {
     results.push({ name: p.name, ...(await runOne(p)) });
   } catch (e) {
     results.push({ name: p.name, error: String(e?.stack || e) });
   }
+  console.log(`${p.name}: ${Math.round(performance.now() - t0)} ms`);  // in node.log: which one was slow
 }
 writeFileSync(outFile, JSON.stringify({ results }));
 device?.destroy();
