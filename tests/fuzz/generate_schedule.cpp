@@ -25,9 +25,9 @@ void Gen::schedule() {
     return true;
   };
   auto leaves = [&](Stage* st) { return static_cast<int>(st->leaf_axes().size()); };
-  // Where to compute a stage inside `p`: not in an unrolled or vectorized loop (a copy of the stage's whole
-  // loop nest per iteration makes lavapipe's LLVM take minutes: a compile-time hazard the
-  // fuzzer reports once (docs/testing.md), not in every run).
+  // Where to compute a stage inside `p`: not in an unrolled or vectorized loop (a copy of the
+  // stage's whole loop nest per iteration makes lavapipe's LLVM take minutes: a compile-time hazard
+  // the fuzzer reports once (docs/testing.md), not in every run).
   auto attach_leaf = [&](Stage* p) {
     std::vector<int> ok;
     for (int l = 0; l < leaves(p); ++l) {
@@ -35,7 +35,7 @@ void Gen::schedule() {
       if (!a || (a->for_kind != ir::ForKind::Unrolled && a->for_kind != ir::ForKind::Vectorized))
         ok.push_back(l);
     }
-    return ok.empty() ? 0 : ok[static_cast<size_t>(rnd(static_cast<int>(ok.size())))];
+    return ok.empty() ? -1 : ok[static_cast<size_t>(rnd(static_cast<int>(ok.size())))];
   };
   auto loop_shape = [&](const std::string& name) {
     for (int n = rnd(4); n > 0; --n) {
@@ -91,7 +91,8 @@ void Gen::schedule() {
         if (try_step({"cache_read", n.name, rd.name, {scope}})) {
           std::string cname = n.name + (scope == 1 ? "_workgroup" : "_private");
           Stage* p = stage(rd.name);
-          if (p && leaves(p)) try_step({"compute_at", cname, rd.name, {attach_leaf(p)}});
+          if (int l = p ? attach_leaf(p) : -1; l >= 0)
+            try_step({"compute_at", cname, rd.name, {l}});
           loop_shape(cname);
           if (scope == 1) binds(cname, false, true);
         }
@@ -110,7 +111,8 @@ void Gen::schedule() {
           readers[ii][static_cast<size_t>(rnd(static_cast<int>(readers[ii].size())))])];
       Stage* p = stage(rd.name);
       loop_shape(n.name);
-      if (p && leaves(p) && try_step({"compute_at", n.name, rd.name, {attach_leaf(p)}})) {
+      int l = p ? attach_leaf(p) : -1;
+      if (l >= 0 && try_step({"compute_at", n.name, rd.name, {l}})) {
         if (chance(0.3) && try_step({"set_scope", n.name, "", {1}})) binds(n.name, false, true);
         continue;
       }
@@ -123,7 +125,7 @@ void Gen::schedule() {
         binds(n.name, true, true);
         loop_shape(cname);
         Stage* p = stage(n.name);
-        if (p && leaves(p)) try_step({"compute_at", cname, n.name, {attach_leaf(p)}});
+        if (int l = p ? attach_leaf(p) : -1; l >= 0) try_step({"compute_at", cname, n.name, {l}});
         if (scope == 1) binds(cname, false, true);
         continue;
       }
