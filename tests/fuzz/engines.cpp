@@ -86,7 +86,8 @@ Target target_for(bool f16) {
 int64_t max_loop_iterations(const ir::Kernel& k, const eval::SymbolMap& syms) {
   ir::ScalarBindings env;
   for (auto& v : k.scalars)
-    if (auto it = syms.find(v.as<ir::Variable>()->name); it != syms.end()) env[v.get()] = it->second;
+    if (auto it = syms.find(v.as<ir::Variable>()->name); it != syms.end())
+      env[v.get()] = it->second;
   int64_t most = 0;
   std::function<void(const ir::Stmt&, int64_t)> walk = [&](const ir::Stmt& st, int64_t outer) {
     if (!st.defined()) return;
@@ -230,7 +231,8 @@ struct Watchdog {
   std::thread t;
   std::chrono::seconds limit{120};  // WEBTX_FUZZ_HANG_S overrides
   Watchdog() {
-    if (const char* e = std::getenv("WEBTX_FUZZ_HANG_S")) limit = std::chrono::seconds(std::atoi(e));
+    if (const char* e = std::getenv("WEBTX_FUZZ_HANG_S"))
+      limit = std::chrono::seconds(std::atoi(e));
     t = std::thread([this] {
       std::unique_lock<std::mutex> l(m);
       for (;;) {
@@ -296,13 +298,15 @@ void run_native(Prepared& p, runtime::vulkan::VulkanDevice* vk) {
   watchdog().end();
 }
 
-void run_webgpu(const std::vector<Prepared*>& batch, const WebGpuConfig& cfg) {
+namespace {
+
+// One Node process over `sent`; returns how many programs got a result (a hang ends the
+// process after the hanging program's result).
+size_t run_webgpu_once(const std::vector<Prepared*>& sent, const WebGpuConfig& cfg) {
   using nlohmann::json;
   json jobs = json::array();
-  std::vector<Prepared*> sent;
-  for (size_t i = 0; i < batch.size(); ++i) {
-    Prepared* p = batch[i];
-    if (p->f16 || p->manifest.empty()) continue;
+  for (size_t i = 0; i < sent.size(); ++i) {
+    Prepared* p = sent[i];
     json j{{"name", "p" + std::to_string(i)}, {"manifest", p->manifest}};
     j["symbols"] = json::object();
     for (auto& [k, v] : p->built.symbols) j["symbols"][k] = v;
@@ -311,18 +315,15 @@ void run_webgpu(const std::vector<Prepared*>& batch, const WebGpuConfig& cfg) {
     j["outputs"] = json::array();
     for (auto& o : p->built.outputs) j["outputs"].push_back(o->name);
     jobs.push_back(j);
-    sent.push_back(p);
   }
-  if (sent.empty()) return;
   const std::string in = cfg.work_dir + "/batch.json", out = cfg.work_dir + "/results.json",
                     log = cfg.work_dir + "/node.log";
   std::ofstream(in) << json{{"programs", jobs}}.dump();
   std::remove(out.c_str());
-  // A batch that takes 15 minutes (SwiftShader compiling some kernel for ever) is reported as
-  // a runner failure for each of its programs rather than stalling the fuzzer.
-  std::string cmd = "VK_ICD_FILENAMES='" + cfg.icd + "' timeout 900 '" + cfg.node + "' '" + cfg.runner + "' '" +
-                    in + "' '" + out + "'" + (cfg.compile_only ? " --compile-only" : "") + " >'" +
-                    log + "' 2>&1";
+  // A batch that takes 15 minutes is reported as a runner failure for each of its programs.
+  std::string cmd = "VK_ICD_FILENAMES='" + cfg.icd + "' timeout 900 '" + cfg.node + "' '" +
+                    cfg.runner + "' '" + in + "' '" + out + "'" +
+                    (cfg.compile_only ? " --compile-only" : "") + " >'" + log + "' 2>&1";
   int rc = std::system(cmd.c_str());
   std::ifstream f(out);
   json res;
@@ -339,16 +340,19 @@ void run_webgpu(const std::vector<Prepared*>& batch, const WebGpuConfig& cfg) {
       p->findings.push_back({"webgpu", "error",
                              "the Node runner failed (exit " + std::to_string(rc) +
                                  "): " + first_lines(log_text, 20)});
-    return;
+    return sent.size();
   }
+  size_t done = 0;
   for (size_t i = 0; i < sent.size(); ++i) {
     Prepared& p = *sent[i];
     const json* r = nullptr;
     for (auto& x : res["results"])
       if (x.at("name") == jobs[i].at("name")) r = &x;
-    if (!r) {
-      p.findings.push_back(
-          {"webgpu", "error", "no result (the runner died: " + first_lines(log_text, 20) + ")"});
+    if (!r) continue;
+    done = i + 1;
+    if (r->contains("hang")) {
+      p.findings.push_back({"webgpu", "error",
+                            "hang (still running after WEBTX_FUZZ_WEBGPU_HANG_S, default 120 s)"});
       continue;
     }
     if (r->contains("compile") && !(*r)["compile"].empty()) {
@@ -374,6 +378,24 @@ void run_webgpu(const std::vector<Prepared*>& batch, const WebGpuConfig& cfg) {
       diff += compare(p, o->name, got);
     }
     if (!diff.empty()) p.findings.push_back({"webgpu", "mismatch", diff});
+  }
+  if (done == 0)
+    for (auto* p : sent)
+      p->findings.push_back(
+          {"webgpu", "error", "no result (the runner died: " + first_lines(log_text, 20) + ")"});
+  return done == 0 ? sent.size() : done;
+}
+
+}  // namespace
+
+void run_webgpu(const std::vector<Prepared*>& batch, const WebGpuConfig& cfg) {
+  std::vector<Prepared*> pending;
+  for (auto* p : batch)
+    if (!p->f16 && !p->manifest.empty()) pending.push_back(p);
+  // After a hang, a new process takes the programs after it.
+  while (!pending.empty()) {
+    size_t done = run_webgpu_once(pending, cfg);
+    pending.erase(pending.begin(), pending.begin() + static_cast<long>(done));
   }
 }
 

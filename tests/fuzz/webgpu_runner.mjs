@@ -116,15 +116,28 @@ async function runOne(p) {
   }
 }
 
+// A program still running after WEBTX_FUZZ_WEBGPU_HANG_S seconds (default 120) is reported as
+// a hang and the process ends (its work cannot be taken back from the queue); the C++ side
+// starts a new process for the programs after it.
+const hangMs = 1000 * Number(process.env.WEBTX_FUZZ_WEBGPU_HANG_S || 120);
 const results = [];
 for (const p of programs) {
   const t0 = performance.now();
+  let timer;
+  const hang = new Promise((resolve) => { timer = setTimeout(() => resolve({ hang: true }), hangMs); });
+  let r;
   try {
-    results.push({ name: p.name, ...(await runOne(p)) });
+    r = await Promise.race([runOne(p), hang]);
   } catch (e) {
-    results.push({ name: p.name, error: String(e?.stack || e) });
+    r = { error: String(e?.stack || e) };
   }
+  clearTimeout(timer);
+  results.push({ name: p.name, ...r });
   console.log(`${p.name}: ${Math.round(performance.now() - t0)} ms`);  // in node.log: which one was slow
+  if (r.hang) {
+    writeFileSync(outFile, JSON.stringify({ results }));
+    process.exit(0);
+  }
 }
 writeFileSync(outFile, JSON.stringify({ results }));
 device?.destroy();
