@@ -48,10 +48,15 @@ std::string read_file(const fs::path& p) {
 
 // Prepares and runs `recipes` on the chosen engines (WebGPU as one batch). A recipe the
 // compiler rejects yields a null entry.
+// The batch run_all is working on: a hang reports its findings so far before the process ends.
+const std::vector<std::unique_ptr<Prepared>>* g_batch = nullptr;
+
 std::vector<std::unique_ptr<Prepared>> run_all(const std::vector<Recipe>& recipes, const Options& o,
                                                webtx::runtime::vulkan::VulkanDevice* vk,
                                                bool quiet_errors = false) {
   std::vector<std::unique_ptr<Prepared>> out;
+  out.reserve(recipes.size());  // stable while the watchdog may read it
+  g_batch = &out;
   std::vector<Prepared*> web;
   for (auto& r : recipes) {
     std::unique_ptr<Prepared> p;
@@ -67,6 +72,7 @@ std::vector<std::unique_ptr<Prepared>> run_all(const std::vector<Recipe>& recipe
     out.push_back(std::move(p));
   }
   if (!web.empty()) run_webgpu(web, o.web);
+  g_batch = nullptr;
   return out;
 }
 
@@ -209,6 +215,13 @@ int main(int argc, char** argv) {
   // A hang ends the process: say which seed, count the programs before it, and summarize
   // (scripts/fuzz-programs resumes after that seed).
   on_hang([&](const std::string& what) {
+    if (g_batch)
+      for (auto& p : *g_batch)
+        for (auto& f : p ? p->findings : std::vector<Finding>{}) {
+          ++t.findings[f.engine + " " + f.kind];
+          std::printf("seed %llu: %s %s: %s\n", static_cast<unsigned long long>(p->recipe.seed),
+                      f.engine.c_str(), f.kind.c_str(), f.detail.c_str());
+        }
     std::printf("%s: hang (still running after the watchdog's limit, WEBTX_FUZZ_HANG_S or 120 s)\n",
                 what.c_str());
     uint64_t seed = std::stoull(what.substr(5));
