@@ -131,6 +131,23 @@ TEST(LowerBasic, TileBind2D) {
   EXPECT_EQ(ir::to_string(p.kernels[0].grid[1]), "5");
 }
 
+// tile() given references into leaf_axes(), which its first split shifts and may reallocate
+// (found by the program fuzzer: a crash, or the wrong axis tiled).
+TEST(LowerBasic, TileOfLeafReferences) {
+  Elementwise2D g(19, 23);
+  auto s = create_schedule({g.c});
+  auto& st = s[g.c];
+  st.split(st.axis(1), 23);  // leaves i, j_outer, j_inner
+  auto t = st.tile(st.leaf_axes()[0], st.leaf_axes()[2], 4, 8);
+  EXPECT_EQ(axis_name(t.xo), "i_outer");
+  EXPECT_EQ(axis_name(t.yo), "j_inner_outer");
+  ASSERT_EQ(st.leaf_axes().size(), 5u);
+  EXPECT_EQ(st.leaf_axes()[0], t.xo);
+  EXPECT_EQ(st.leaf_axes()[3], t.xi);
+  EXPECT_EQ(st.leaf_axes()[4], t.yi);
+  check_schedule(s, {g.a, g.b}, {g.c}, g.inputs(19, 23));
+}
+
 TEST(LowerBasic, UnrollAndVectorize) {
   Elementwise2D g(6, 10);
   auto s = create_schedule({g.c});

@@ -254,6 +254,16 @@ TEST(ScheduleErrors, LowerMissingInput) {
   EXPECT_USER_ERROR(lower(s, "m", {}, {g.d}), HasSubstr("placeholder 'A' is read but not listed"));
 }
 
+// An input nothing reads was an InternalError ("no stage for X"; found by the program fuzzer).
+TEST(ScheduleErrors, LowerUnreadInput) {
+  Graph g;
+  auto unused = placeholder("U", {4});
+  auto s = create_schedule({g.d});
+  EXPECT_USER_ERROR(lower(s, "m", {g.a, unused}, {g.d}),
+                    HasSubstr("input 'U' is not read by any output"));
+  EXPECT_NO_THROW(lower(s, "m", {g.a}, {g.d}));
+}
+
 TEST(ScheduleErrors, RunProgramBadInputs) {
   Graph g(sym("n"));
   auto s = create_schedule({g.d});

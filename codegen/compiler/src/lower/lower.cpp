@@ -56,6 +56,8 @@ LowerContext make_context(const Schedule& s, const std::vector<ir::Operation>& i
     user_assert(i && i->is_placeholder())
         << "lower: input '" << (i ? i->name : "null") << "' is not a placeholder";
     user_assert(in_set.insert(i.get()).second) << "lower: input '" << i->name << "' listed twice";
+    user_assert(s.has_stage(i)) << "lower: input '" << i->name
+                                << "' is not read by any output (remove it from the inputs)";
   }
   for (auto& o : outputs) {
     user_assert(o && s.has_stage(o))

@@ -108,9 +108,12 @@ std::pair<ir::IterVar, ir::IterVar> Stage::split_impl(const ir::IterVar& axis, i
   return {outer, inner};
 }
 
-Stage::TileAxes Stage::tile(const ir::IterVar& x, const ir::IterVar& y, int64_t fx, int64_t fy,
-                            Where where) {
+Stage::TileAxes Stage::tile(const ir::IterVar& x_arg, const ir::IterVar& y_arg, int64_t fx,
+                            int64_t fy, Where where) {
   return at(where, [&] {
+    // Copies: the arguments may be references into leaves_ (tile(leaf_axes()[0], ...)), which
+    // the first split shifts and may reallocate.
+    const ir::IterVar x = x_arg, y = y_arg;
     user_assert(x != y) << "stage '" << name() << "': tile needs two different axes, got '"
                         << axis_name(x) << "' twice";
     auto [xo, xi] = split_impl(x, fx);
