@@ -107,6 +107,25 @@ export function onnxSchema() {
   return require(fileURLToPath(new URL('./node_modules/onnxruntime-web/lib/onnxjs/ort-schema/protobuf/onnx.js', import.meta.url))).onnx;
 }
 
+// An ORT tensor on ORT's own WebGPU device holding `data` (f32), so runs read no host memory.
+export function ortGpuTensor(ort, device, data, dims) {
+  const buf = device.createBuffer({ size: data.byteLength, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST });
+  device.queue.writeBuffer(buf, 0, data);
+  return ort.Tensor.fromGpuBuffer(buf, { dataType: 'float32', dims });
+}
+
+// Wall time per session.run(feeds), inputs and outputs kept on the GPU (the recipe NOTES.md
+// measured): {ms, iterations}. `output` is the name of the result to dispose after each run.
+export async function timeOrtRuns(session, feeds, device, output) {
+  return timeBatches(async (reps) => {
+    for (let r = 0; r < reps; r++) {
+      const res = await session.run(feeds);
+      if (r === reps - 1) await device.queue.onSubmittedWorkDone();
+      res[output].dispose();
+    }
+  }, { maxReps: 50 });
+}
+
 export async function ortMatmul(sizes) {
   const ort = await importOrt();
   const session = await ort.InferenceSession.create(matmulModel(), {
@@ -116,23 +135,11 @@ export async function ortMatmul(sizes) {
   for (const size of sizes) {
     const sh = shape(size);
     const { a, b } = inputs(sh);
-    const gpuTensor = (data, dims) => {
-      const buf = device.createBuffer({ size: data.byteLength, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST });
-      device.queue.writeBuffer(buf, 0, data);
-      return ort.Tensor.fromGpuBuffer(buf, { dataType: 'float32', dims });
-    };
-    const feeds = { A: gpuTensor(a, [sh.M, sh.K]), B: gpuTensor(b, [sh.K, sh.N]) };
+    const feeds = { A: ortGpuTensor(ort, device, a, [sh.M, sh.K]), B: ortGpuTensor(ort, device, b, [sh.K, sh.N]) };
     const first = await session.run(feeds);
     const err = sampleError(a, b, await first.C.getData(), sh);
     first.C.dispose();
-    // Wall time per run, inputs and outputs kept on the GPU (the recipe NOTES.md measured).
-    const t = await timeBatches(async (reps) => {
-      for (let r = 0; r < reps; r++) {
-        const res = await session.run(feeds);
-        if (r === reps - 1) await device.queue.onSubmittedWorkDone();
-        res.C.dispose();
-      }
-    }, { maxReps: 50 });
+    const t = await timeOrtRuns(session, feeds, device, 'C');
     out.push({ ...sh, ms: t.ms, method: 'wall', maxAbsErr: err, iterations: t.iterations });
   }
   await session.release();

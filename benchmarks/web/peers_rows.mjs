@@ -3,7 +3,7 @@
 // as a TF.js user writes it (tf.moments, then arithmetic; TF.js has no fused op). ORT-web:
 // one-node ONNX models (Softmax, opset 13; LayerNormalization, opset 17) with symbolic dims,
 // inputs and outputs kept on the GPU. Inputs as bench_rows.mjs's webtx inputs.
-import { exposeNavigatorGPU, importOrt, onnxSchema } from './peers.mjs';
+import { exposeNavigatorGPU, importOrt, onnxSchema, ortGpuTensor, timeOrtRuns } from './peers.mjs';
 import { timeBatches } from './gbench_json.mjs';
 
 const fill = (n) => Float32Array.from({ length: n }, (_, i) => ((i * 7) % 13) / 13 - 0.5);
@@ -94,24 +94,14 @@ async function ort(shapes) {
     const device = await ortm.env.webgpu.device;
     for (const { M, N } of shapes) {
       try {
-        const gpuTensor = (data, dims) => {
-          const buf = device.createBuffer({ size: data.byteLength, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST });
-          device.queue.writeBuffer(buf, 0, data);
-          return ortm.Tensor.fromGpuBuffer(buf, { dataType: 'float32', dims });
-        };
+        const gpuTensor = (data, dims) => ortGpuTensor(ortm, device, data, dims);
         const x = fill(M * N), g = fill(N), b = fill(N);
         const feeds = op === 'softmax' ? { X: gpuTensor(x, [M, N]) }
           : { X: gpuTensor(x, [M, N]), gamma: gpuTensor(g, [N]), beta: gpuTensor(b, [N]) };
         const first = await session.run(feeds);
         const err = rowError(op, x, await first.Y.getData(), M, N, g, b);
         first.Y.dispose();
-        const t = await timeBatches(async (reps) => {
-          for (let r = 0; r < reps; r++) {
-            const res = await session.run(feeds);
-            if (r === reps - 1) await device.queue.onSubmittedWorkDone();
-            res.Y.dispose();
-          }
-        }, { maxReps: 50 });
+        const t = await timeOrtRuns(session, feeds, device, 'Y');
         out.push({ op, M, N, ms: t.ms, method: 'wall', maxAbsErr: err, iterations: t.iterations });
         for (const f of Object.values(feeds)) f.dispose();
       } catch (e) {
