@@ -38,8 +38,7 @@ NodeSet vars_of(const Expr& e) {
 struct Scope {
   RangeMap ranges;
   NodeSet uniform;
-  int loops = 0;      // loops entered
-  NodeSet loop_vars;  // their variables
+  NodeSet loop_vars;  // variables of the loops entered
 };
 
 // A known range: one whose bounds are real (not the "fits in i32" stand-in for unknown), so
@@ -167,7 +166,6 @@ class GuardWalker : public ir::IRVisitor {
     if (mn && ex) scope_.ranges[op.var.get()] = {*mn, *mn + *ex - 1};
     scope_.uniform.insert(op.var.get());
     scope_.loop_vars.insert(op.var.get());
-    ++scope_.loops;
     visit(op.body);
     scope_ = std::move(saved);
   }
