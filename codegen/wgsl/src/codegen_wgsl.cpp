@@ -10,6 +10,7 @@
 #include "webtx/ir/functor.hpp"
 #include "webtx/ir/printer.hpp"
 #include "webtx/ir/vector_access.hpp"
+#include "webtx/lower/simplify.hpp"
 #include "webtx/target_check.hpp"
 #include "wgsl_internal.hpp"
 
@@ -267,14 +268,18 @@ class WgslPrinter : public IRVisitor {
         if (mn) {
           // The literal itself: indices built from it are const-expressions, which Tint folds
           // and bounds-checks at compile time (no run-time clamps), so register arrays
-          // indexed by unrolled loops stay in registers.
+          // indexed by unrolled loops stay in registers. Bounds-checks even in dead code: the
+          // iteration is simplified first, so guards that are false for it (a split tail past
+          // a small cache) drop the accesses they would make out of bounds.
           vars_[v].back() = value;
+          ir::VarMap at{{op.var.get(), ir::IntImm::make(op.var.type(), mn->value + i)}};
+          visit(lowering::simplify(ir::substitute(op.body, at)));
         } else {
           std::string decl = "let ";
           decl.append(name).append(": ").append(t).append(" = ").append(value).append(";");
           line(decl);
+          visit(op.body);
         }
-        visit(op.body);
         --depth_;
         line("}");
       }
