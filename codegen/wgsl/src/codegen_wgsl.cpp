@@ -10,7 +10,7 @@
 #include "webtx/ir/functor.hpp"
 #include "webtx/ir/printer.hpp"
 #include "webtx/ir/vector_access.hpp"
-#include "webtx/lower/simplify.hpp"
+#include "webtx/lower/prune_guards.hpp"
 #include "webtx/target_check.hpp"
 #include "wgsl_internal.hpp"
 
@@ -272,8 +272,7 @@ class WgslPrinter : public IRVisitor {
           // iteration is simplified first, so guards that are false for it (a split tail past
           // a small cache) drop the accesses they would make out of bounds.
           vars_[v].back() = value;
-          ir::VarMap at{{op.var.get(), ir::IntImm::make(op.var.type(), mn->value + i)}};
-          visit(lowering::simplify(ir::substitute(op.body, at)));
+          visit(lowering::prune_guards(op.body, op.var, mn->value + i));
         } else {
           std::string decl = "let ";
           decl.append(name).append(": ").append(t).append(" = ").append(value).append(";");
