@@ -13,6 +13,7 @@
 #include "webtx/ir/functor.hpp"
 #include "webtx/ir/printer.hpp"
 #include "webtx/ir/vector_access.hpp"
+#include "webtx/lower/prune_guards.hpp"
 #include "webtx/target_check.hpp"
 
 namespace webtx::codegen::spirv {
@@ -536,7 +537,7 @@ void CodeGenSpirv::visit_For(const For& op) {
                : (k == 0 ? mn
                          : b_.op(Op::OpIAdd, t, {mn, b_.const_bits(t, static_cast<uint32_t>(k))}));
     bind(op.var, v);
-    visit(op.body);
+    visit(mn_imm ? lowering::prune_guards(op.body, op.var, mn_imm->value + k) : op.body);
   }
   vars_.erase(op.var.get());
 }

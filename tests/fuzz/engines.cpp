@@ -18,6 +18,7 @@
 #include "webtx/codegen/spirv.hpp"
 #include "webtx/codegen/wgsl.hpp"
 #include "webtx/lower.hpp"
+#include "webtx/lower/arith.hpp"
 #include "webtx/model/model_spec.hpp"
 
 namespace webtx::fuzz {
@@ -79,28 +80,43 @@ Target target_for(bool f16) {
   return t;
 }
 
-// Mesa's lavapipe (llvmpipe's loop limiter) silently leaves every loop after 65535 iterations
-// in one invocation (a 70000-element loop writes 65535 elements: tests/fuzz/known/). The
-// most iterations any loop of `k` may run in one invocation (enclosing extents multiplied,
-// guards ignored: an upper bound), with the program's symbols bound.
-int64_t max_loop_iterations(const ir::Kernel& k, const eval::SymbolMap& syms) {
+// Mesa's lavapipe stops loops silently: gallivm's loop limiter (lp_bld_ir_common.c,
+// LP_MAX_TGSI_LOOP_ITERATIONS = 65535) is one counter per shader function, decremented at
+// the back edge of every loop, and a loop whose counter reaches 0 exits. So the limit is on
+// the iterations of all loops of a kernel together, in one invocation (tests/fuzz/known/:
+// one 70000-iteration loop writes 65535 elements; cases/lavapipe_loop_limit_matmul.json: a
+// batched matmul in one invocation stopped at element 326 of 336). An upper bound of the sum:
+// every loop the SPIR-V backend emits as a loop (not replicated), its enclosing extents
+// multiplied, guards ignored, with the program's symbols bound.
+int64_t loop_iterations(const ir::Kernel& k, const eval::SymbolMap& syms, const Target& t) {
   ir::ScalarBindings env;
+  lowering::RangeMap ranges;  // symbols, and loop and let variables, over their whole range
   for (auto& v : k.scalars)
     if (auto it = syms.find(v.as<ir::Variable>()->name); it != syms.end())
-      env[v.get()] = it->second;
-  int64_t most = 0;
+      env[v.get()] = it->second, ranges[v.get()] = {it->second, it->second};
+  std::array<int64_t, 6> threads{k.workgroup_size[0], k.workgroup_size[1], k.workgroup_size[2]};
+  for (int d = 0; d < 3; ++d) {
+    try {
+      threads[3 + d] = ir::eval_scalar(k.grid[d], env);
+    } catch (const std::exception&) {
+    }
+  }
+  int64_t sum = 0;
   std::function<void(const ir::Stmt&, int64_t)> walk = [&](const ir::Stmt& st, int64_t outer) {
     if (!st.defined()) return;
     if (auto* f = st.as<ir::For>()) {
-      int64_t n = 1 << 20;  // an extent that depends on loop variables: assume long
-      try {
-        n = ir::eval_scalar(f->extent, env);
-      } catch (const std::exception&) {
-      }
-      int64_t total = outer * std::max<int64_t>(n, 1);
-      most = std::max(most, total);
+      // Extents over workgroup ids or outer loops (loop partitioning's): their largest value.
+      auto ext = lowering::const_bounds(f->extent, ranges, &threads);
+      auto mn = lowering::const_bounds(f->min, ranges, &threads);
+      int64_t n = ext ? ext->hi : int64_t{1} << 20;  // unknown: assume long
+      if (mn && ext) ranges[f->var.get()] = {mn->lo, mn->hi + std::max<int64_t>(ext->hi, 1) - 1};
+      int64_t total = std::min<int64_t>(outer * std::max<int64_t>(n, 1), int64_t{1} << 40);
+      bool replicated = f->for_kind != ir::ForKind::Serial && f->extent.as<ir::IntImm>() &&
+                        n <= t.limits.maxUnrollIterations;
+      if (!replicated) sum += total;
       walk(f->body, total);
     } else if (auto* l = st.as<ir::LetStmt>()) {
+      if (auto r = lowering::const_bounds(l->value, ranges, &threads)) ranges[l->var.get()] = *r;
       walk(l->body, outer);
     } else if (auto* i = st.as<ir::IfThenElse>()) {
       walk(i->then_case, outer);
@@ -112,7 +128,7 @@ int64_t max_loop_iterations(const ir::Kernel& k, const eval::SymbolMap& syms) {
     }
   };
   walk(k.body, 1);
-  return most;
+  return sum;
 }
 
 }  // namespace
@@ -162,7 +178,7 @@ std::unique_ptr<Prepared> prepare(const Recipe& r) {
     }
   }
   for (auto& k : p->program.kernels)
-    p->lavapipe_loop_limit |= max_loop_iterations(k, p->built.symbols) >= 65535;
+    p->lavapipe_loop_limit |= loop_iterations(k, p->built.symbols, lo.target) >= 65535;
   p->manifest = model::to_json(codegen::describe_program(p->program, arts, lo.target));
   p->inputs = make_inputs(r, p->built);
   p->want = eval::evaluate_graph(p->built.outputs, p->inputs, p->built.symbols);

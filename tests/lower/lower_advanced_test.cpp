@@ -219,5 +219,33 @@ TEST(LowerAdvanced, NestedComputeAtSymbolic) {
   }
 }
 
+// A private stage read by a workgroup stage computed in the same nest: the workgroup stage is
+// computed by every invocation, also those past the extent of the nest's local-id loops, so
+// the private stage must be computed for them too (the fuzzer's seed 7487 left C[0][1]
+// unwritten: invocation x = 1 computed its share of C_workgroup from a T it never computed).
+TEST(LowerAdvanced, PrivateStageReadByWorkgroupSibling) {
+  auto a = placeholder("A", {1, 1}), b = placeholder("B", {1, 1}), w = placeholder("W", {1, 2});
+  auto k1 = reduce_axis(1, "k1"), k2 = reduce_axis(1, "k2");
+  auto t = compute("T", {1, 1}, [&](const Vars& v) {
+    return sum(ir::Mul::make(at(a, {v[0], k1->var}), at(b, {k1->var, v[1]})), {k1});
+  });
+  auto c = compute("C", {1, 2}, [&](const Vars& v) {
+    return sum(ir::Mul::make(at(t, {v[0], k2->var}), at(w, {k2->var, v[1]})), {k2});
+  });
+  auto s = create_schedule({c});
+  auto& cw = s.cache_write(c, MemScope::Workgroup);
+  auto& st = s[c];
+  st.bind(st.axis(0), ThreadAxis::LocalId, 0).bind(st.axis(1), ThreadAxis::LocalId, 2);
+  cw.compute_at(st, st.axis(1));
+  cw.bind(cw.axis(1), ThreadAxis::LocalId, 0);
+  s[t].compute_at(st, st.axis(1));
+  auto p = check_schedule(s, {a, b, w}, {c},
+                          {{"A", random_tensor({1, 1}, 71)},
+                           {"B", random_tensor({1, 1}, 72)},
+                           {"W", random_tensor({1, 2}, 73)}},
+                          {}, 1e-5);
+  EXPECT_EQ(p.kernels[0].workgroup_size, (std::array<int64_t, 3>{2, 1, 2}));
+}
+
 }  // namespace
 }  // namespace webtx::testing

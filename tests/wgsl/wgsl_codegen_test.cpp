@@ -161,6 +161,28 @@ TEST(WgslTarget, UnrollLimitFromTheTarget) {
   EXPECT_EQ(emit_wgsl(u).find("for ("), std::string::npos);  // 64: the default, unrolled
 }
 
+// Tint rejects a constant out-of-bounds index even in dead code: an unrolled iteration whose
+// guard is false for it must not print its accesses. The fuzzer's seed 3855: a one-element
+// workgroup cache filled by a vectorized loop split by 7 (tests/fuzz/cases/).
+TEST(WgslEmit, UnrolledIterationsDropAccessesTheirGuardsExclude) {
+  Kernel k;
+  k.name = "k";
+  Buffer in = global("in", DType::f32(), {i32(2)}), out = global("out", DType::f32(), {i32(2)});
+  Buffer cache = local("cache", DType::f32(), MemScope::Workgroup, 1);
+  k.buffers = {{in, true, false}, {out, false, true}};
+  k.grid = {i32(1), i32(1), i32(1)};
+  k.workgroup_bytes = 4;
+  Expr x = var("x"), v = var("v");
+  Stmt fill = if_(lt(add(x, v), add(x, i32(1))), store(cache, load(in, add(x, v)), v));
+  k.body = for_(x, i32(0), i32(2),
+                Allocate::make(cache, seq({for_(v, i32(0), i32(7), fill, ForKind::Vectorized),
+                                           store(out, load(cache, i32(0)), x)})));
+  std::string w = emit_wgsl(k);
+  EXPECT_NE(w.find("cache[0i] = "), std::string::npos) << w;
+  for (int i = 1; i < 7; ++i)
+    EXPECT_EQ(w.find("cache[" + std::to_string(i) + "i]"), std::string::npos) << w;
+}
+
 TEST(WgslEmit, ErfMessageNamesThePass) {
   try {
     emit_wgsl(store_kernel(Call::make(Intrinsic::Erf, {f32(1)})));

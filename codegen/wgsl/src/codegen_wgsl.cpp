@@ -10,6 +10,7 @@
 #include "webtx/ir/functor.hpp"
 #include "webtx/ir/printer.hpp"
 #include "webtx/ir/vector_access.hpp"
+#include "webtx/lower/prune_guards.hpp"
 #include "webtx/target_check.hpp"
 #include "wgsl_internal.hpp"
 
@@ -267,14 +268,17 @@ class WgslPrinter : public IRVisitor {
         if (mn) {
           // The literal itself: indices built from it are const-expressions, which Tint folds
           // and bounds-checks at compile time (no run-time clamps), so register arrays
-          // indexed by unrolled loops stay in registers.
+          // indexed by unrolled loops stay in registers. Bounds-checks even in dead code: the
+          // iteration is simplified first, so guards that are false for it (a split tail past
+          // a small cache) drop the accesses they would make out of bounds.
           vars_[v].back() = value;
+          visit(lowering::prune_guards(op.body, op.var, mn->value + i));
         } else {
           std::string decl = "let ";
           decl.append(name).append(": ").append(t).append(" = ").append(value).append(";");
           line(decl);
+          visit(op.body);
         }
-        visit(op.body);
         --depth_;
         line("}");
       }

@@ -14,6 +14,22 @@
 
 namespace webtx::lowering {
 
+namespace detail {
+// Whether a stage that is not private (computed by the whole workgroup) and is computed at
+// the same stage as `si` reads `si`.
+inline bool read_by_shared_sibling(LowerContext& ctx, const StageInfo& si) {
+  for (auto& other : ctx.stages) {
+    if (&other == &si || !other.is_attached() || other.scope == ir::MemScope::Private ||
+        other.stage->attach_stage() != si.stage->attach_stage())
+      continue;
+    std::vector<std::vector<ir::Expr>> reads;
+    collect_reads(other.body, si.op.get(), reads);
+    if (!reads.empty()) return true;
+  }
+  return false;
+}
+}  // namespace detail
+
 // `roots`: root axis Var -> index in this nest; `subst`: replacements for leaf loop vars (the
 // reduction's init nest uses fresh copies). With `with_reduce` false, reduction axes are not
 // checked (the init store has none).
@@ -34,8 +50,15 @@ inline ir::Expr make_predicate(LowerContext& ctx, const StageInfo& si, const Var
     for (auto& a : r->axes) in(ir::LT::make(roots.at(a->var.get()), add(a->min, a->extent)));
   }
   // Invocations past a local_id-bound loop's extent still run what is computed inside that
-  // loop; a private stage there must not act for them (its region would be out of range).
-  for (const StageInfo* cur = &si; cur->is_attached() && cur->scope == ir::MemScope::Private;) {
+  // loop; a private stage there must not act for them (its region would be out of range)...
+  // unless a workgroup stage computed in the same nest reads it: that stage is computed by
+  // the whole workgroup, past those extents too, and each invocation reads its own copy.
+  bool feeds_workgroup = false;
+  for (const StageInfo* cur = &si; cur->is_attached() && cur->scope == ir::MemScope::Private;
+       cur = &ctx.info(cur->stage->attach_stage()))
+    feeds_workgroup = feeds_workgroup || detail::read_by_shared_sibling(ctx, *cur);
+  for (const StageInfo* cur = &si;
+       !feeds_workgroup && cur->is_attached() && cur->scope == ir::MemScope::Private;) {
     const Stage* parent = cur->stage->attach_stage();
     for (auto& l : parent->leaf_axes()) {
       const AxisAttr* a = parent->attr_of(l);

@@ -2,6 +2,7 @@
 // rather than in every generator, each with the operand checks written above its node.
 #include "webtx/ir/expr.hpp"
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <utility>
@@ -16,6 +17,16 @@ Expr::Expr(float v) : Expr(FloatImm::make(DType::f32(), v)) {}
 
 Expr IntImm::make(DType t, int64_t v) {
   internal_assert(t.is_integer() || t.is_bool()) << "IntImm of type " << t.str();
+  // The value as the GPU holds it: every constant fold (ir::fold, the simplifier, linear
+  // forms) computes in int64 and lands here, so i32/u32 arithmetic wraps exactly as on the
+  // GPU (two's complement, 32 bits) wherever a constant is made.
+  if (t.is_bool()) {
+    v = v != 0;
+  } else if (t.is_uint()) {
+    v = static_cast<uint32_t>(static_cast<uint64_t>(v));
+  } else {
+    v = static_cast<int32_t>(static_cast<uint32_t>(static_cast<uint64_t>(v)));
+  }
   return Expr(std::make_shared<IntImm>(t, v));
 }
 

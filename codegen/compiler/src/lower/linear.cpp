@@ -5,10 +5,22 @@
 
 namespace webtx::lowering::detail {
 
+namespace {
+// Coefficients are exact integers while index arithmetic stays in range (the simplifier's
+// bounds reasoning relies on that); beyond, they are computed modulo 2^64, which is still
+// right modulo 2^32 (from_linear's constants wrap to 32 bits in IntImm::make), never UB.
+int64_t wmul(int64_t a, int64_t b) {
+  return static_cast<int64_t>(static_cast<uint64_t>(a) * static_cast<uint64_t>(b));
+}
+int64_t wadd(int64_t a, int64_t b) {
+  return static_cast<int64_t>(static_cast<uint64_t>(a) + static_cast<uint64_t>(b));
+}
+}  // namespace
+
 void Linear::add_term(const ir::Expr& atom, int64_t k) {
   for (auto& t : terms) {
     if (ir::deep_equal(t.first, atom)) {
-      t.second += k;
+      t.second = wadd(t.second, k);
       return;
     }
   }
@@ -18,16 +30,16 @@ void Linear::add_term(const ir::Expr& atom, int64_t k) {
 void to_linear(const ir::Expr& e, int64_t scale, Linear& out) {
   using namespace ir;
   if (auto* c = e.as<IntImm>()) {
-    out.c += scale * c->value;
+    out.c = wadd(out.c, wmul(scale, c->value));
   } else if (auto* a = e.as<Add>()) {
     to_linear(a->a, scale, out), to_linear(a->b, scale, out);
   } else if (auto* s = e.as<Sub>()) {
-    to_linear(s->a, scale, out), to_linear(s->b, -scale, out);
+    to_linear(s->a, scale, out), to_linear(s->b, wmul(-1, scale), out);
   } else if (auto* m = e.as<Mul>(); m && (as_const(m->a) || as_const(m->b))) {
     if (auto k = as_const(m->b)) {
-      to_linear(m->a, scale * *k, out);
+      to_linear(m->a, wmul(scale, *k), out);
     } else {
-      to_linear(m->b, scale * *as_const(m->a), out);
+      to_linear(m->b, wmul(scale, *as_const(m->a)), out);
     }
   } else if (auto* m2 = e.as<Mul>(); m2 && e.type().is_int()) {
     // x * (y * c) == c * (x * y): the constant factor of a product of symbols shows in the
@@ -40,9 +52,9 @@ void to_linear(const ir::Expr& e, int64_t scale, Linear& out) {
       return 1;
     };
     Expr ra = m2->a, rb = m2->b;
-    int64_t k = factor(m2->a, ra) * factor(m2->b, rb);
+    int64_t k = wmul(factor(m2->a, ra), factor(m2->b, rb));
     if (k != 1) {
-      to_linear(Mul::make(ra, rb), scale * k, out);
+      to_linear(Mul::make(ra, rb), wmul(scale, k), out);
     } else {
       out.add_term(e, scale);
     }
@@ -53,19 +65,26 @@ void to_linear(const ir::Expr& e, int64_t scale, Linear& out) {
 
 ir::Expr from_linear(const Linear& l, ir::DType t) {
   using namespace ir;
+  // The expression is evaluated in 32 bits: coefficients and the constant modulo 2^32 (as
+  // signed values, so that negative ones print as subtractions).
+  auto wrap32 = [](int64_t v) -> int64_t {
+    return static_cast<int32_t>(static_cast<uint32_t>(static_cast<uint64_t>(v)));
+  };
   Expr r;
   auto term = [&](const Expr& a, int64_t k) {
     return k == 1 ? a : Mul::make(a, IntImm::make(t, k));
   };
-  for (auto& [a, k] : l.terms)
-    if (k > 0) r = r.defined() ? Add::make(r, term(a, k)) : term(a, k);
-  for (auto& [a, k] : l.terms) {
+  for (auto& [a, k0] : l.terms)
+    if (int64_t k = wrap32(k0); k > 0) r = r.defined() ? Add::make(r, term(a, k)) : term(a, k);
+  for (auto& [a, k0] : l.terms) {
+    int64_t k = wrap32(k0);
     if (k >= 0) continue;
     r = r.defined() ? Sub::make(r, term(a, -k)) : term(a, k);
   }
   if (!r.defined()) return IntImm::make(t, l.c);
-  if (l.c > 0) r = Add::make(r, IntImm::make(t, l.c));
-  if (l.c < 0) r = Sub::make(r, IntImm::make(t, -l.c));
+  int64_t c = wrap32(l.c);
+  if (c > 0) r = Add::make(r, IntImm::make(t, c));
+  if (c < 0) r = Sub::make(r, IntImm::make(t, -c));
   return r;
 }
 

@@ -3,8 +3,12 @@
 
 #include "webtx/lower/linear.hpp"
 
+#include <algorithm>
+#include <climits>
+#include <cmath>
 #include <optional>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 namespace webtx::lowering {
@@ -25,12 +29,15 @@ class Simplifier : public ir::IRMutator {
   using ir::IRMutator::mutate;
   RangeMap ranges;
   std::unordered_map<const ir::ExprNode*, ir::Expr> upper;  // var < upper[var] (exclusive)
+  // Let variables bound to data (a loaded value, a call): not index arithmetic.
+  std::unordered_set<const ir::ExprNode*> data_vars;
 
  protected:
   using Expr = ir::Expr;
   using Stmt = ir::Stmt;
 
-  Expr linear(const Expr& e) {
+  Expr linear(const Expr& e) { return from_linear(linear_form(e), e.type()); }
+  Linear linear_form(const Expr& e) {
     Linear l;
     to_linear(e, 1, l);
     // (x / c) * c + x % c == x (truncating division, any sign).
@@ -50,7 +57,69 @@ class Simplifier : public ir::IRMutator {
       }
     }
     std::erase_if(l.terms, [](auto& t) { return t.second == 0; });
-    return from_linear(l, e.type());
+    return l;
+  }
+  // Exact bounds of a linear form of index arithmetic (from_linear's expression wraps its
+  // constants to 32 bits; a difference of two indices may not fit in them).
+  std::optional<ConstRange> bounds(const Linear& l) {
+    ConstRange r{l.c, l.c};
+    for (auto& [atom, k] : l.terms) {
+      auto b = bounds(atom);
+      if (!b) return std::nullopt;
+      int64_t p, q;
+      if (__builtin_mul_overflow(b->lo, k, &p) || __builtin_mul_overflow(b->hi, k, &q))
+        return std::nullopt;
+      if (__builtin_add_overflow(r.lo, std::min(p, q), &r.lo) ||
+          __builtin_add_overflow(r.hi, std::max(p, q), &r.hi))
+        return std::nullopt;
+    }
+    return r;
+  }
+  // Index arithmetic: integer constants, loop and thread indices, symbols and their +-*/%
+  // min/max. It does not overflow (extents, and so indices, are checked to fit in i32), so
+  // reasoning over exact integers (bounds, cancelling terms of a difference, dividing a
+  // linear form term by term) holds for it. Arithmetic on data (loads, calls, casts) wraps
+  // modulo 2^32 on the GPU: only ring identities (the linear form itself) and folds of
+  // constants hold there; `x * 7 % 7` is not 0 and `x + 1 > x` is not true for every x.
+  bool index_safe(const Expr& e) const {
+    using K = ir::ExprKind;
+    switch (e.kind()) {
+      case K::IntImm:
+      case K::ThreadIndex:
+        return true;
+      case K::Variable:
+        return !data_vars.count(e.get());
+#define WEBTX_X(n) case K::n:
+        WEBTX_FOR_EACH_ARITH_EXPR(WEBTX_X)
+#undef WEBTX_X
+        {
+          auto* n = e.as_binary();
+          return index_safe(n->a) && index_safe(n->b);
+        }
+      default:
+        return false;
+    }
+  }
+  // The comparison of two integer constants (not their difference, which may leave i32).
+  static std::optional<bool> compare_consts(ir::ExprKind k, const Expr& a, const Expr& b) {
+    auto x = as_const(a), y = as_const(b);
+    if (!x || !y) return std::nullopt;
+    switch (k) {
+      case ir::ExprKind::LT:
+        return *x < *y;
+      case ir::ExprKind::LE:
+        return *x <= *y;
+      case ir::ExprKind::GT:
+        return *x > *y;
+      case ir::ExprKind::GE:
+        return *x >= *y;
+      case ir::ExprKind::EQ:
+        return *x == *y;
+      case ir::ExprKind::NE:
+        return *x != *y;
+      default:
+        return std::nullopt;
+    }
   }
   std::optional<ConstRange> bounds(const Expr& e) {
     std::array<int64_t, 6> t{opts_.workgroup_size[0], opts_.workgroup_size[1],
@@ -124,17 +193,21 @@ class Simplifier : public ir::IRMutator {
     if (ba && ba->lo >= 0 && ba->hi < *c) return is_div ? make_int(0) : a;
     // (x / c1) / c2 == x / (c1 * c2) for positive constants (truncation composes).
     if (is_div) {
-      if (auto* inner = a.as<ir::Div>(); inner && as_const(inner->b) && *as_const(inner->b) > 0)
-        return ir::Div::make(inner->a, make_int(*as_const(inner->b) * *c));
+      auto* inner = a.as<ir::Div>();
+      auto c1 = inner ? as_const(inner->b) : std::nullopt;
+      if (c1 && *c1 > 0 && *c1 * *c <= INT32_MAX)
+        return ir::Div::make(inner->a, make_int(*c1 * *c));
     }
+    // Term by term only over exact integers (see index_safe).
+    if (!index_safe(a)) return make(a, b);
     // Split the linear form into multiples of c and a remainder.
     Linear l, q, r;
     to_linear(a, 1, l);
     for (auto& [t, k] : l.terms) (k % *c == 0 ? q : r).terms.push_back({t, k});
     q.c = l.c - l.c % *c, r.c = l.c % *c;
-    Expr qe = from_linear(q, e.type()), re = from_linear(r, e.type());
+    Expr re = from_linear(r, e.type());
     bool exact = r.terms.empty() && r.c == 0;
-    auto bq = bounds(qe), br = bounds(re);
+    auto bq = bounds(q), br = bounds(r);
     bool nonneg_split = bq && bq->lo >= 0 && br && br->lo >= 0 && br->hi < *c;
     if (!q.terms.empty() && (exact || nonneg_split)) {
       if (!is_div) return re;
@@ -155,8 +228,10 @@ class Simplifier : public ir::IRMutator {
     if (e.type().is_float()) {
       Expr f = fold_float(e, a, b);
       if (f.defined()) return f;
-    } else if (e.type().is_int()) {
-      auto d = bounds(linear(ir::Sub::make(a, b)));
+    } else if (auto x = as_const(a), y = as_const(b); x && y) {
+      return (*x < *y) == is_min ? a : b;
+    } else if (e.type().is_int() && index_safe(a) && index_safe(b)) {
+      auto d = bounds(linear_form(ir::Sub::make(a, b)));
       if (d && d->hi <= 0) return is_min ? a : b;
       if (d && d->lo >= 0) return is_min ? b : a;
     }
@@ -181,13 +256,14 @@ class Simplifier : public ir::IRMutator {
                                               : p != q;
       return make_bool(r);
     }
-    if (!a.type().is_int()) return rebuilt;
+    if (auto r = compare_consts(e.kind(), a, b)) return make_bool(*r);
+    if (!a.type().is_int() || !index_safe(a) || !index_safe(b)) return rebuilt;
     // v < upper(v) holds by construction of loops and thread bindings.
     if (e.kind() == ir::ExprKind::LT) {
       auto it = upper.find(a.get());
       if (it != upper.end() && deep_equal(it->second, b)) return make_bool(true);
     }
-    auto d = bounds(linear(ir::Sub::make(a, b)));
+    auto d = bounds(linear_form(ir::Sub::make(a, b)));
     if (!d) return rebuilt;
     switch (e.kind()) {
       case ir::ExprKind::LT:
@@ -257,7 +333,12 @@ class Simplifier : public ir::IRMutator {
     if (auto* f = v.as<ir::FloatImm>()) {
       if (op.type.is_float()) return ir::FloatImm::make(op.type, f->value);
       if (op.type.is_bool()) return make_bool(f->value != 0);
-      return ir::IntImm::make(op.type, wrap_int(op.type, static_cast<int64_t>(f->value)));
+      // Truncate; out of range clamps and NaN is 0 (WGSL's rule, which eval follows).
+      double x = std::trunc(f->value);
+      double lo = op.type.is_uint() ? 0.0 : -2147483648.0,
+             hi = op.type.is_uint() ? 4294967295.0 : 2147483647.0;
+      x = std::isnan(x) ? 0 : std::min(std::max(x, lo), hi);
+      return ir::IntImm::make(op.type, static_cast<int64_t>(x));
     }
     return v.same_as(op.value) ? e : ir::Cast::make(op.type, v);
   }
@@ -321,6 +402,8 @@ class Simplifier : public ir::IRMutator {
     }
     auto saved_r = ranges;
     auto saved_u = upper;
+    auto saved_d = data_vars;
+    if (!index_safe(v)) data_vars.insert(op.var.get());
     if (auto* t = v.as<ir::ThreadIndex>()) {
       int64_t n =
           t->axis == ir::ThreadAxis::LocalId ? opts_.workgroup_size[t->dim] : opts_.grid[t->dim];
@@ -329,7 +412,7 @@ class Simplifier : public ir::IRMutator {
       ranges[op.var.get()] = *b;
     }
     Stmt b = mutate(op.body);
-    ranges = saved_r, upper = saved_u;
+    ranges = saved_r, upper = saved_u, data_vars = saved_d;
     if (is_no_op(b)) return b;
     if (v.same_as(op.value) && b.same_as(op.body)) return s;
     return ir::LetStmt::make(op.var, v, b);
