@@ -191,5 +191,117 @@ TEST(Specialize, Errors) {
   }
 }
 
+// auto_schedule's GEMV rule: a constant row count <= 64 gets gemv_2d's schedule; a symbolic
+// one gets it in specializations (M <= 1, M <= 64) beside the general rule.
+struct Dense {
+  ir::Operation a, b, bias, c, out;
+  Dense(Expr m, Expr n, Expr k) {
+    a = placeholder("A", {m, k}), b = placeholder("B", {k, n}), bias = placeholder("bias", {n});
+    auto r = reduce_axis(k, "k");
+    c = compute("C", {m, n}, [&](const Vars& v) {
+      return sum(ir::Mul::make(at(a, {v[0], r->var}), at(b, {r->var, v[1]})), {r});
+    });
+    out = compute("out", {m, n},
+                  [&](const Vars& v) { return ir::Add::make(at(c, v), at(bias, {v[1]})); });
+  }
+  eval::TensorMap values(int64_t m, int64_t n, int64_t k) const {
+    return {{"A", random_tensor({m, k}, 3)},
+            {"B", random_tensor({k, n}, 4)},
+            {"bias", random_tensor({n}, 5)}};
+  }
+};
+
+TEST(AutoScheduleGemv, ConstantFewRows) {
+  for (int m : {1, 6, 8, 13}) {
+    SCOPED_TRACE("M=" + std::to_string(m));
+    Dense g(m, 40, 130);
+    auto s = create_schedule({g.out});
+    auto groups = auto_schedule(s);
+    ASSERT_EQ(groups.size(), 1u);
+    EXPECT_EQ(groups[0].rule, "gemv");
+    check_schedule(s, {g.a, g.b, g.bias}, {g.out}, g.values(m, 40, 130), {}, 1e-5);
+  }
+  Dense many(65, 40, 130), short_k(4, 40, 16);  // the other rules
+  for (Dense* g : {&many, &short_k}) {
+    auto s = create_schedule({g->out});
+    EXPECT_EQ(auto_schedule(s)[0].rule, "reduction");
+  }
+}
+
+TEST(AutoScheduleGemv, SymbolicRowsAreSpecialized) {
+  Dense g(sym("M"), sym("N"), sym("K"));
+  auto s = create_schedule({g.out});
+  auto groups = auto_schedule(s);
+  ASSERT_EQ(groups.size(), 1u);
+  EXPECT_EQ(groups[0].rule, "reduction + gemv where M <= 64");
+  struct C {
+    int64_t m, n, k;
+    const char* kernel;  // the prefix of every launched kernel
+  };
+  for (C c : {C{1, 64, 256, "out_spec0"}, C{8, 64, 256, "out_spec1"}, C{5, 33, 7, "out_spec1"},
+              C{1, 1, 1, "out_spec0"}, C{64, 32, 16, "out_spec1"}, C{65, 32, 16, "out"}}) {
+    SCOPED_TRACE("M=" + std::to_string(c.m));
+    auto p = check_schedule(s, {g.a, g.b, g.bias}, {g.out}, g.values(c.m, c.n, c.k), {}, 1e-5);
+    for (auto& n : launched(p, mnk(p, c.m, c.n, c.k))) {
+      EXPECT_EQ(n.rfind(c.kernel, 0), 0u) << n;
+      if (std::string(c.kernel) == "out") {
+        EXPECT_EQ(n.find("_spec"), std::string::npos) << n;
+      }
+    }
+  }
+}
+
+// A stage the author specialized stays a kernel of its own: auto_schedule schedules its
+// general version (and the specialization's untouched stages) without fusing it away.
+TEST(AutoScheduleGemv, AuthorSpecializedStageKeepsItsKernel) {
+  Dense g(sym("M"), sym("N"), sym("K"));
+  auto s = create_schedule({g.out});
+  auto& small = s[g.c].specialize(ir::LE::make(g.a->shape[0], 4));
+  gemv_2d(small.schedule(), g.c, {.rows = 4, .cols = 8, .vec = 4, .k_threads = 4});
+  auto groups = auto_schedule(s);
+  ASSERT_EQ(groups.size(), 2u);
+  EXPECT_EQ(groups[0].root, "C");
+  EXPECT_EQ(groups[1].root, "out");
+  for (auto [m, n, k] : {std::tuple{3, 16, 20}, std::tuple{9, 10, 5}})
+    check_schedule(s, {g.a, g.b, g.bias}, {g.out}, g.values(m, n, k), {}, 1e-5);
+}
+
+// Unscheduled elementwise ops past 65535 workgroups get a 2-D grid (1 invocation per
+// workgroup here, so the sizes stay small for the CPU evaluator).
+TEST(AutoScheduleInjective, WideGridsAreTwoDimensional) {
+  auto relu = [](ir::Operation a, std::vector<Expr> shape) {
+    return compute("relu", shape, [&](const Vars& v) {
+      return ir::Max::make(at(a, v), ir::FloatImm::make(ir::DType::f32(), 0.0));
+    });
+  };
+  {
+    auto a = placeholder("A", {70001});
+    auto y = relu(a, {70001});
+    auto s = create_schedule({y});
+    EXPECT_EQ(auto_schedule(s, {.threads = 1})[0].rule, "injective-2d");
+    auto p = check_schedule(s, {a}, {y}, {{"A", random_tensor({70001}, 1)}});
+    ASSERT_EQ(p.kernels.size(), 1u);
+    EXPECT_LE(ir::as_const(p.kernels[0].grid[0]).value_or(1 << 30), 65535);
+    EXPECT_EQ(ir::as_const(p.kernels[0].grid[1]), 2);
+  }
+  Expr n = sym("n");
+  auto a = placeholder("A", {n});
+  auto y = relu(a, {n});
+  auto s = create_schedule({y});
+  EXPECT_EQ(auto_schedule(s, {.threads = 1})[0].rule, "injective + 2-d grid where n > 65535");
+  for (int64_t len : {1, 100, 65535, 65536, 70001}) {
+    SCOPED_TRACE("n=" + std::to_string(len));
+    auto p = check_schedule(s, {a}, {y}, {{"A", random_tensor({len}, 2)}});
+    ir::ScalarBindings b;
+    b[p.symbols.at(0).get()] = len;
+    for (auto& k : p.kernels) {
+      const bool runs = ir::eval_scalar(k.grid[0], b) * ir::eval_scalar(k.grid[1], b) > 0;
+      if (!runs) continue;
+      EXPECT_LE(ir::eval_scalar(k.grid[0], b), 65535) << k.name;
+      EXPECT_EQ(k.name.find("_spec") != std::string::npos, len > 65535) << k.name;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace webtx::testing

@@ -35,4 +35,12 @@ struct GemvStages {
 GemvStages gemv_2d(Schedule& s, const ir::Operation& op, const Gemv& cfg = {},
                    const std::vector<ir::Operation>& epilogue = {}, Where where = Where::current());
 
+// The parts gemv_2d is made of, for schedules that place the stages themselves
+// (auto_schedule): the input of `op` read with its last output axis as the last index (null
+// when none), and the schedule of `out` (unscheduled, writing the result) with `acc` (the
+// reduction, private, unscheduled) computed inside it.
+ir::Operation gemv_column_input(const ir::Operation& op);
+void gemv_schedule(Schedule& s, Stage& out, Stage& acc, const ir::Operation& b_input,
+                   const Gemv& cfg, Where where = Where::current());
+
 }  // namespace webtx

@@ -27,11 +27,51 @@ class ColumnInput : public ir::IRVisitor {
   ir::Expr col_;
 };
 
-ir::Operation column_input(const ir::Operation& op, const ir::Expr& col) {
-  ColumnInput c(col);
+}  // namespace
+
+ir::Operation gemv_column_input(const ir::Operation& op) {
+  if (op->ndim() < 1) return {};
+  ColumnInput c(op->axis.back()->var);
   c.visit(op->body);
   return c.found;
 }
+
+void gemv_schedule(Schedule& s, Stage& out, Stage& acc, const ir::Operation& b_input,
+                   const Gemv& cfg, Where where) {
+  const int nd = out.op()->ndim();
+  using ir::ThreadAxis;
+  auto [mo, mi] = out.split(out.axis(nd - 2), cfg.rows, where);
+  auto [no, nin] = out.split(out.axis(nd - 1), cfg.cols, where);
+  auto [tx, nv] = out.split(nin, cfg.vec, where);
+  out.reorder({mo, no, tx, mi, nv}, where);
+  out.bind(no, ThreadAxis::WorkgroupId, 0, where).bind(mo, ThreadAxis::WorkgroupId, 1, where);
+  out.bind(tx, ThreadAxis::LocalId, 0, where);
+  out.unroll(mi, where).vectorize(nv, where);
+  if (nd > 2) {
+    ir::IterVar b = out.axis(0);
+    for (int i = 1; i < nd - 2; ++i) b = out.fuse(b, out.axis(i), where);
+    out.bind(b, ThreadAxis::WorkgroupId, 2, where);
+  }
+
+  acc.compute_at(out, tx, where);
+  // Split by the region's size first: constant inner axes to unroll even for symbolic shapes.
+  auto am = acc.split(acc.axis(nd - 2), cfg.rows, where).second;
+  auto an = acc.split(acc.axis(nd - 1), cfg.vec, where).second;
+  auto [ko, kt] = acc.split(acc.reduce_axis(0), cfg.k_threads, where);
+  auto [koo, kou] = acc.split(ko, cfg.k_unroll, where);
+  acc.reorder({kt, koo, kou, am, an}, where);
+  acc.bind(kt, ThreadAxis::LocalId, 1, where);
+  acc.unroll(kou, where).unroll(am, where).unroll(an, where);
+  if (b_input) {
+    // B's row slice of `vec` columns into registers per k step: one vec4 load where aligned.
+    Stage& br = s.cache_read(b_input, ir::MemScope::Private, {acc.op()});
+    br.compute_at(acc, kou, where);
+    auto bv = br.split(br.axis(br.op()->ndim() - 1), cfg.vec, where).second;
+    br.vectorize(bv, where);
+  }
+}
+
+namespace {
 
 GemvStages gemv_impl(Schedule& s, const ir::Operation& op, const Gemv& cfg,
                      const std::vector<ir::Operation>& epilogue, const Where& where) {
@@ -45,7 +85,7 @@ GemvStages gemv_impl(Schedule& s, const ir::Operation& op, const Gemv& cfg,
               cfg.cols % cfg.vec == 0)
       << "gemv_2d: stage '" << name << "': rows, vec, k_threads and k_unroll must be positive "
       << "and cols (" << cfg.cols << ") a multiple of vec (" << cfg.vec << ")";
-  const ir::Operation b_input = column_input(orig.op(), orig.op()->axis[nd - 1]->var);
+  const ir::Operation b_input = gemv_column_input(orig.op());
   GemvStages r;
   if (!epilogue.empty()) {
     user_assert(!orig.is_output())
@@ -70,38 +110,7 @@ GemvStages gemv_impl(Schedule& s, const ir::Operation& op, const Gemv& cfg,
     r.accumulator = &s.cache_write(op, ir::MemScope::Private);
     r.out = &s[op];
   }
-  using ir::ThreadAxis;
-  Stage& out = *r.out;
-  auto [mo, mi] = out.split(out.axis(nd - 2), cfg.rows, where);
-  auto [no, nin] = out.split(out.axis(nd - 1), cfg.cols, where);
-  auto [tx, nv] = out.split(nin, cfg.vec, where);
-  out.reorder({mo, no, tx, mi, nv}, where);
-  out.bind(no, ThreadAxis::WorkgroupId, 0, where).bind(mo, ThreadAxis::WorkgroupId, 1, where);
-  out.bind(tx, ThreadAxis::LocalId, 0, where);
-  out.unroll(mi, where).vectorize(nv, where);
-  if (nd > 2) {
-    ir::IterVar b = out.axis(0);
-    for (int i = 1; i < nd - 2; ++i) b = out.fuse(b, out.axis(i), where);
-    out.bind(b, ThreadAxis::WorkgroupId, 2, where);
-  }
-
-  Stage& acc = *r.accumulator;
-  acc.compute_at(out, tx, where);
-  // Split by the region's size first: constant inner axes to unroll even for symbolic shapes.
-  auto am = acc.split(acc.axis(nd - 2), cfg.rows, where).second;
-  auto an = acc.split(acc.axis(nd - 1), cfg.vec, where).second;
-  auto [ko, kt] = acc.split(acc.reduce_axis(0), cfg.k_threads, where);
-  auto [koo, kou] = acc.split(ko, cfg.k_unroll, where);
-  acc.reorder({kt, koo, kou, am, an}, where);
-  acc.bind(kt, ThreadAxis::LocalId, 1, where);
-  acc.unroll(kou, where).unroll(am, where).unroll(an, where);
-  if (b_input) {
-    // B's row slice of `vec` columns into registers per k step: one vec4 load where aligned.
-    Stage& br = s.cache_read(b_input, ir::MemScope::Private, {acc.op()});
-    br.compute_at(acc, kou, where);
-    auto bv = br.split(br.axis(br.op()->ndim() - 1), cfg.vec, where).second;
-    br.vectorize(bv, where);
-  }
+  gemv_schedule(s, *r.out, *r.accumulator, b_input, cfg, where);
   return r;
 }
 
