@@ -2,7 +2,7 @@
 // (fast_matmul.hpp). Constant shapes let lowering prove every bounds guard away and every
 // vec4 access aligned; the benchmark builds one model per N. matmul_fast_small (non-square)
 // and matmul_fast_any (symbolic M, N, K) are for the correctness tests on SwiftShader;
-// matmul_fast_any also serves skinny calls (M <= 64) with GEMV-like kernel versions
+// matmul_fast_any also serves skinny calls (M <= 1, 8, 64) with GEMV-like kernel versions
 // (specialize_skinny in fast_matmul.hpp).
 #include <cstdlib>
 #include <string>

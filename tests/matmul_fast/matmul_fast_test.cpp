@@ -182,7 +182,7 @@ TEST(MatmulFast, SymbolicShapesOnCpu) {
   }
 }
 
-// The skinny specializations (M <= 1, M <= 64): which versions a call launches, and the
+// The skinny specializations (M <= 1, M <= 8, M <= 64): which versions a call launches, and the
 // numbers at dividing, non-dividing and size-1 shapes on the CPU evaluator.
 TEST(MatmulFast, SkinnySpecializations) {
   Case c = fast_matmul(1, 64, 96, true, true);
@@ -203,7 +203,8 @@ TEST(MatmulFast, SkinnySpecializations) {
   using V = std::vector<std::string>;
   EXPECT_EQ(launched(1, 4096, 4096), (V{"matmul_spec0_vec4"}));
   EXPECT_EQ(launched(8, 4096, 4096), (V{"matmul_spec1_vec4"}));
-  EXPECT_EQ(launched(64, 4096, 4096), (V{"matmul_spec1_vec4"}));
+  EXPECT_EQ(launched(64, 4096, 4096), (V{"matmul_spec2_vec4"}));
+  EXPECT_EQ(launched(24, 4096, 4096), (V{"matmul_spec2_vec4", "matmul_spec2_boundary"}));
   EXPECT_EQ(launched(65, 4096, 4096), (V{"matmul_boundary"}));  // one 128-row tile, partly
   EXPECT_EQ(launched(128, 4096, 4096), (V{"matmul_vec4"}));
   for (auto& k : c.program.kernels) {

@@ -116,8 +116,10 @@ struct RootLowering {
       check_specialized_roots(sctx);
       StageInfo& ssi = sctx.info(&(*sp.schedule)[si.stage->origin_op()]);
       ssi.buffer = si.buffer;
-      lower_root(sctx, ssi, kname + "_spec" + std::to_string(n++),
-                 ir::fold::mul(launch, ir::fold::mul(none_before, c)),
+      std::string sname = kname + "_spec" + std::to_string(n++);
+      for (int k = 1; !kernel_names.insert(sname).second; ++k)
+        sname = kname + "_spec" + std::to_string(n - 1) + "_" + std::to_string(k);
+      lower_root(sctx, ssi, sname, ir::fold::mul(launch, ir::fold::mul(none_before, c)),
                  join(selected, join(not_before, text)), sp.where);
       none_before = ir::fold::mul(none_before, ir::fold::sub(one, c));
       not_before = join(not_before, text.front() == '(' ? "!" + text : "!(" + text + ")");
