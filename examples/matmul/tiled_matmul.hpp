@@ -8,10 +8,12 @@
 //   k loop:    in steps of 8; each step the workgroup copies a 32x8 tile of a and an 8x32 tile
 //              of b into workgroup memory (every invocation loads 4 + 4 elements), then each
 //              invocation does its 4x4x8 multiply-adds from there
-// Shapes that don't divide the tiles are fine: lowering guards the tails.
+// Shapes that don't divide the tiles are fine: lowering guards the tails (only in the
+// boundary kernel version: docs/lowering.md, pass 8).
 #include <string>
 #include <vector>
 
+#include <webtx/dsl.hpp>
 #include <webtx/schedule.hpp>
 
 namespace examples {
@@ -29,11 +31,18 @@ inline void schedule_tiled_matmul(Schedule& s, Stage& out, Stage& acc, const ir:
   out.reorder({ty, tx, ri, rj});
   out.bind(tile.xo, ThreadAxis::WorkgroupId, 1).bind(tile.yo, ThreadAxis::WorkgroupId, 0);
   out.bind(ty, ThreadAxis::LocalId, 1).bind(tx, ThreadAxis::LocalId, 0);
+  out.unroll(ri).unroll(rj);
 
-  // acc: one invocation's 4x4 block, in registers, with the k loop outermost.
+  // acc: one invocation's 4x4 block, in registers, with the k loop outermost. The block and
+  // each k step are unrolled so every accumulator index is a constant (registers, not an
+  // array in memory); splitting by the block first gives constant extents to unroll even
+  // when the shapes are symbolic (the outer parts have extent 1 in the block).
   acc.set_scope(ir::MemScope::Private).compute_at(out, tx);
+  auto ai = acc.split(acc.axis(0), kBlock).second;
+  auto aj = acc.split(acc.axis(1), kBlock).second;
   auto [ko, ki] = acc.split(acc.reduce_axis(0), kStepK);
-  acc.reorder({ko, ki, acc.axis(0), acc.axis(1)});
+  acc.reorder({ko, ki, ai, aj});
+  acc.unroll(ki).unroll(ai).unroll(aj);
 
   // a and b tiles in workgroup memory, loaded cooperatively once per k step.
   auto& as = s.cache_read(a, ir::MemScope::Workgroup, {acc.op()});
@@ -55,7 +64,10 @@ namespace examples {
 // Each ops::dense_relu layer named in `layers`: its "<name>_relu" stage is the root, its
 // "<name>_matmul" the accumulators, and the matmul's two inputs are tiled through workgroup
 // memory.
-inline void schedule_dense_layers(Schedule& s, const std::vector<std::string>& layers) {
+// With `batch`, calls of at most 8 rows take a GEMV-like version of each layer (gemv_2d,
+// through Stage::specialize), bias and relu fused the same way.
+inline void schedule_dense_layers(Schedule& s, const std::vector<std::string>& layers,
+                                  const Var* batch = nullptr) {
   auto stage = [&](const std::string& name) -> Stage& {
     for (auto& st : s.stages())
       if (st->name() == name) return *st;
@@ -69,6 +81,12 @@ inline void schedule_dense_layers(Schedule& s, const std::vector<std::string>& l
     auto* mul = r ? r->source.as<ir::Mul>() : nullptr;
     user_assert(mul) << "schedule_dense_layers: '" << l << "_matmul' is not sum(x * w)";
     auto a = mul->a.as<ir::ProducerLoad>()->producer, b = mul->b.as<ir::ProducerLoad>()->producer;
+    if (batch) {
+      auto& few = stage(l + "_relu").specialize(*batch <= 8);
+      gemv_2d(few.schedule(), acc.op(),
+              {.rows = 8, .cols = 16, .vec = 4, .k_threads = 8, .k_unroll = 2},
+              {stage(l + "_relu").op()});
+    }
     schedule_tiled_matmul(s, stage(l + "_relu"), acc, a, b);
   }
 }

@@ -16,6 +16,7 @@
 //              (constant shapes that divide by 4), else they stay scalar loops.
 // Extents must divide the tiles for a guard-free hot loop (constant shapes: simplify proves the
 // guards away); other shapes still run correctly through guarded tails.
+#include <webtx/dsl.hpp>
 #include <webtx/schedule.hpp>
 
 namespace examples {
@@ -102,6 +103,25 @@ inline void schedule_fast_matmul(Schedule& s, Stage& out, Stage& acc, const ir::
   auto [bro, brv] = br.split(brc, t.vec);
   br.reorder({brk_o, brc_o, brk, bro, brv});
   br.unroll(brk).unroll(bro).vectorize(brv);
+}
+
+// Skinny calls of a symbolic-M matmul (C = A B, A [M, K]): the 128x128 tiles above would be
+// almost empty for M <= 64 (and 32 workgroups for N = 4096 cannot fill a GPU), so those calls
+// take GEMV-like kernel versions (gemv_2d): every workgroup a 32-column slice of C for a block
+// of rows, the K loop split over 8 to 32 invocations and combined across them, B read as vec4.
+//   M = 1       memory-bound (each B element used once): 1 row, K over 32 invocations, 8 k
+//               steps unrolled (many loads in flight).
+//   M <= 8      8 rows (B read once, each element used 8 times).
+//   M <= 64     16-row blocks: B read M / 16 times, mostly from L2.
+// Rows that do not fill a block run in the guarded boundary version. Call before scheduling
+// `c`: each specialization copies the schedule as it is.
+inline void specialize_skinny(Stage& c, const Var& m, const ir::Operation& op) {
+  auto& one = c.specialize(m <= 1);
+  gemv_2d(one.schedule(), op, {.rows = 1, .cols = 32, .vec = 4, .k_threads = 32, .k_unroll = 8});
+  auto& eight = c.specialize(m <= 8);
+  gemv_2d(eight.schedule(), op, {.rows = 8, .cols = 32, .vec = 4, .k_threads = 16, .k_unroll = 4});
+  auto& few = c.specialize(m <= 64);
+  gemv_2d(few.schedule(), op, {.rows = 16, .cols = 32, .vec = 4, .k_threads = 8, .k_unroll = 4});
 }
 
 }  // namespace examples

@@ -1,9 +1,12 @@
 // matmul_fast_<N>: C[N, N] = A[N, N] B[N, N] with constant shapes and the fast schedule
 // (fast_matmul.hpp). Constant shapes let lowering prove every bounds guard away and every
 // vec4 access aligned; the benchmark builds one model per N. matmul_fast_small (non-square)
-// and matmul_fast_any (symbolic M, N, K) are for the correctness tests on SwiftShader.
+// and matmul_fast_any (symbolic M, N, K) are for the correctness tests on SwiftShader;
+// matmul_fast_any also serves skinny calls (M <= 1, 8, 64) with GEMV-like kernel versions
+// (specialize_skinny in fast_matmul.hpp).
 #include <cstdlib>
 #include <string>
+#include <type_traits>
 
 #include <webtx/generator.hpp>
 
@@ -19,6 +22,7 @@ void fast_matmul_model(ModelContext& ctx, E M, E N, E K, examples::FastMatmulTil
   auto B = ctx.input<f32>("B", {K, N});
   auto C = ops::matmul(A, B);
   auto& s = ctx.schedule(C);
+  if constexpr (std::is_same_v<E, Var>) examples::specialize_skinny(s[C.op()], M, C.op());
   auto& acc = s.cache_write(C.op(), ir::MemScope::Private);  // C's stage becomes the copy-out
   examples::schedule_fast_matmul(s, s[C.op()], acc, A.op(), B.op(), t);
   ctx.output("C", C);

@@ -17,6 +17,7 @@ WEBTX_MODEL(mlp, ctx) {
   auto y = ops::mlp(x, w1, b1, w2, b2);
 
   auto& s = ctx.schedule(y);
-  examples::schedule_dense_layers(s, {"layer1", "layer2"});
+  // Batches of up to 8 rows take GEMV-like versions of both layers (specialize).
+  examples::schedule_dense_layers(s, {"layer1", "layer2"}, &batch);
   ctx.output("y", y);
 }

@@ -139,6 +139,99 @@ TEST(ScheduleFuzz, RandomSchedulesComputeTheSameNumbers) {
   EXPECT_GT(lowered, 250) << "too few random schedules were accepted (" << rejected << " rejected)";
 }
 
+// Random specializations (Stage::specialize) of a symbolic C = A B; D = C - A[:, 0] / 2 with
+// random conditions on M and N and random schedules in each: at random shapes the numbers
+// match, and the launched kernels of D all come from the first specialization whose condition
+// holds (the general schedule when none does).
+TEST(ScheduleFuzz, RandomSpecializations) {
+  int lowered = 0, rejected = 0;
+  for (unsigned seed = 0; seed < 400; ++seed) {
+    if (const char* only = std::getenv("FUZZ_SEED"); only && seed != std::stoul(only)) continue;
+    Rng r{std::mt19937(seed + 31337)};
+    const int kk = 1 + r(7);
+    Expr em = sym("M"), en = sym("N");
+    auto a = placeholder("A", {em, kk}), b = placeholder("B", {kk, en});
+    auto k = reduce_axis(kk, "k");
+    auto c = compute("C", {em, en}, [&](const Vars& v) {
+      return sum(ir::Mul::make(at(a, {v[0], k->var}), at(b, {k->var, v[1]})), {k});
+    });
+    auto d = compute("D", {em, en}, [&](const Vars& v) {
+      return ir::Sub::make(at(c, v), ir::Mul::make(at(a, {v[0], Expr(0)}), Expr(0.5f)));
+    });
+    auto random_cond = [&]() -> Expr {
+      Expr x = r(2) ? em : en, lim = Expr(1 + r(6));
+      Expr cmp = r(3) == 0 ? Expr(ir::GT::make(x, lim))
+                 : r(2)    ? Expr(ir::LE::make(x, lim))
+                           : Expr(ir::EQ::make(ir::Mod::make(x, Expr(2)), Expr(0)));
+      if (r(3) == 0) cmp = ir::And::make(cmp, ir::LT::make(r(2) ? en : em, Expr(5)));
+      return cmp;
+    };
+    // C computed inside D, or its own kernel, then D's loops; in schedule `sch`.
+    auto random_schedule = [&](Schedule& sch) {
+      Stage& ds = sch[d];
+      Stage& cs = sch[c];
+      if (r(2)) {
+        random_loop_shape(ds, r);
+        random_binds(ds, r, true, true);
+        random_loop_shape(cs, r);
+        auto& leaves = ds.leaf_axes();
+        cs.compute_at(ds, leaves[r(static_cast<int>(leaves.size()))]);
+      } else {
+        random_loop_shape(cs, r);
+        random_binds(cs, r, true, true);
+        random_loop_shape(ds, r);
+        random_binds(ds, r, true, true);
+      }
+    };
+    try {
+      auto s = create_schedule({d});
+      std::vector<Expr> conds;
+      for (int i = 0, n = 1 + r(2); i < n; ++i) {
+        conds.push_back(random_cond());
+        random_schedule(s[d].specialize(conds.back()).schedule());
+      }
+      random_schedule(s);
+      ir::Program p = lower(s, "fuzz", {a, b}, {d});
+      ++lowered;
+      for (int t = 0; t < 3; ++t) {
+        const int m = 1 + r(7), n = 1 + r(7);
+        eval::TensorMap in{{"A", random_tensor({m, kk}, seed)},
+                           {"B", random_tensor({kk, n}, seed + 1000)}};
+        ir::ScalarBindings syms{{em.get(), m}, {en.get(), n}};
+        int want_spec = -1;
+        for (size_t i = 0; i < conds.size() && want_spec < 0; ++i)
+          if (ir::eval_scalar(conds[i], syms)) want_spec = static_cast<int>(i);
+        const std::string prefix = want_spec < 0 ? "D" : "D_spec" + std::to_string(want_spec);
+        ir::ScalarBindings by_program;
+        for (auto& v : p.symbols) by_program[v.get()] = v.as<ir::Variable>()->name == "M" ? m : n;
+        for (auto& kern : p.kernels) {
+          int64_t g = 1;
+          for (auto& e : kern.grid) g *= ir::eval_scalar(e, by_program);
+          if (g == 0 || kern.name.rfind("D", 0) != 0) continue;
+          const bool spec = kern.name.find("_spec") != std::string::npos;
+          EXPECT_TRUE(want_spec < 0 ? !spec : kern.name.rfind(prefix, 0) == 0)
+              << "seed " << seed << " M=" << m << " N=" << n << ": launched " << kern.name;
+        }
+        eval::TensorMap got;
+        try {
+          got = eval::run_program(p, in, {{"M", m}, {"N", n}});
+        } catch (const InternalError& e) {
+          ADD_FAILURE() << "seed " << seed << ": " << e.what();
+          continue;
+        }
+        auto want = eval::evaluate_graph({d}, in, {{"M", m}, {"N", n}});
+        SCOPED_TRACE("seed " + std::to_string(seed) + " M=" + std::to_string(m) +
+                     " N=" + std::to_string(n));
+        expect_close(got.at("D"), want.at("D"), "D", 1e-5);
+      }
+    } catch (const UserError&) {
+      ++rejected;
+    }
+  }
+  std::printf("%d lowered, %d rejected\n", lowered, rejected);
+  EXPECT_GT(lowered, 150) << "too few random schedules were accepted (" << rejected << " rejected)";
+}
+
 // A stencil: C(i) = sum over r < 3 of P(i + r) * W(r), with P = A * 2 + 1 inlined, its own
 // kernel, or computed inside C (private or workgroup, with a halo); max-reduced into E.
 TEST(ScheduleFuzz, RandomStencilSchedules) {

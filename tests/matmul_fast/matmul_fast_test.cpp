@@ -82,14 +82,16 @@ struct Case {
   eval::SymbolMap symbols;
 };
 
-// C = A B with the fast schedule; extents are constants unless `symbolic`.
-Case fast_matmul(int64_t m, int64_t n, int64_t k, bool symbolic) {
+// C = A B with the fast schedule; extents are constants unless `symbolic`; `skinny`: with the
+// GEMV-like specializations for M <= 64 (examples::specialize_skinny, symbolic only).
+Case fast_matmul(int64_t m, int64_t n, int64_t k, bool symbolic, bool skinny = false) {
   Case c;
   Var M("M"), N("N"), K("K");
   auto A = symbolic ? placeholder<f32>("A", {M, K}) : placeholder<f32>("A", {m, k});
   auto B = symbolic ? placeholder<f32>("B", {K, N}) : placeholder<f32>("B", {k, n});
   auto C = ops::matmul(A, B);
   Schedule s = create_schedule({C.op()});
+  if (skinny) examples::specialize_skinny(s[C.op()], M, C.op());
   auto& acc = s.cache_write(C.op(), ir::MemScope::Private);
   examples::schedule_fast_matmul(s, s[C.op()], acc, A.op(), B.op());
   c.program = lower(s, "matmul_fast", {A.op(), B.op()}, {C.op()});
@@ -224,6 +226,63 @@ TEST(MatmulFast, SymbolicShapesOnCpu) {
     Case c = fast_matmul(m, n, k, true);
     expect_close(eval::run_program(c.program, c.inputs, c.symbols), c,
                  "cpu " + std::to_string(m) + "x" + std::to_string(n) + "x" + std::to_string(k));
+  }
+}
+
+// The skinny specializations (M <= 1, M <= 8, M <= 64): which versions a call launches, and the
+// numbers at dividing, non-dividing and size-1 shapes on the CPU evaluator.
+TEST(MatmulFast, SkinnySpecializations) {
+  Case c = fast_matmul(1, 64, 96, true, true);
+  auto launched = [&](int64_t m, int64_t n, int64_t k) {
+    std::unordered_map<const ir::ExprNode*, int64_t> syms;
+    for (auto& s : c.program.symbols) {
+      const auto& name = s.as<ir::Variable>()->name;
+      syms[s.get()] = name == "M" ? m : name == "N" ? n : k;
+    }
+    std::vector<std::string> out;
+    for (auto& kern : c.program.kernels) {
+      int64_t g = 1;
+      for (auto& e : kern.grid) g *= ir::eval_scalar(e, syms);
+      if (g > 0) out.push_back(kern.name);
+    }
+    return out;
+  };
+  using V = std::vector<std::string>;
+  EXPECT_EQ(launched(1, 4096, 4096), (V{"matmul_spec0_vec4"}));
+  EXPECT_EQ(launched(8, 4096, 4096), (V{"matmul_spec1_vec4"}));
+  EXPECT_EQ(launched(64, 4096, 4096), (V{"matmul_spec2_vec4"}));
+  EXPECT_EQ(launched(24, 4096, 4096), (V{"matmul_spec2_vec4", "matmul_spec2_boundary"}));
+  EXPECT_EQ(launched(65, 4096, 4096), (V{"matmul_boundary"}));  // one 128-row tile, partly
+  EXPECT_EQ(launched(128, 4096, 4096), (V{"matmul_vec4"}));
+  for (auto& k : c.program.kernels) {
+    if (k.name.find("_spec") != std::string::npos) {
+      EXPECT_EQ(k.variant.rfind("where ", 0), 0u) << k.name << ": " << k.variant;
+    }
+  }
+  for (auto [m, n, k] : {std::array<int64_t, 3>{1, 64, 96},
+                         {8, 32, 64},
+                         {1, 1, 1},
+                         {5, 37, 19},
+                         {16, 70, 33},
+                         {64, 32, 16},
+                         {70, 40, 20}}) {
+    Case d = fast_matmul(m, n, k, true, true);
+    expect_close(eval::run_program(d.program, d.inputs, d.symbols), d,
+                 "skinny " + std::to_string(m) + "x" + std::to_string(n) + "x" + std::to_string(k));
+  }
+}
+
+TEST(MatmulFast, SkinnyOnLavapipe) {
+  // The interior vec4 GEMV (M = 1) and the guarded boundary of the 8-row version (M = 3).
+  for (auto [m, n, k] : {std::array<int64_t, 3>{1, 128, 64}, {3, 37, 19}}) {
+    Case c = fast_matmul(m, n, k, true, true);
+    eval::TensorMap t = c.inputs;
+    RunOptions o;
+    o.symbols = c.symbols;
+    const std::string tag =
+        "skinny_" + std::to_string(m) + "x" + std::to_string(n) + "x" + std::to_string(k);
+    spirv_test::run(c.program, "matmul_fast_" + tag, t, o);
+    expect_close(t, c, "lavapipe " + tag);
   }
 }
 

@@ -8,6 +8,7 @@
 // the rest of the loop body. A reduction with an axis bound to local invocations is built by
 // build_cross (see cross_reduce.hpp): its data-parallel loops outside, the reduction into a
 // private accumulator, then the tree across invocations and one store.
+#include <functional>
 #include <string>
 
 #include "webtx/lower/bound_inference.hpp"
@@ -123,6 +124,7 @@ class StageBuilder {
       }
     }
     CrossLayout lay = cross_layout(ctx_, si);
+    if (ir::Stmt block = cross_block(si, red, roots, idx, lay); block.defined()) return block;
     const ir::DType t = red.type;
     ir::Buffer acc = ir::make_buffer(name + "_acc", t, ir::MemScope::Private, {make_int(1)});
     ir::Buffer part = ir::make_buffer(name + "_partial", t, ir::MemScope::Workgroup,
@@ -164,6 +166,82 @@ class StageBuilder {
     seq.push_back(guard(store_if, ir::ProducerStore::make(si.op, result, idx)));
     ir::Stmt body = ir::Allocate::make(acc, ir::Allocate::make(part, ir::Seq::make(seq)));
     return nest_of(si, dp, lay.bind_ids(body));
+  }
+
+  // A block of results per invocation: data-parallel leaves of constant extent after the
+  // first reduction leaf (a GEMV's rows x vec4 outputs, gemv.hpp). Each invocation
+  // accumulates the whole block over its share of the reduction (each input loaded once for
+  // all of it), then one tree combines the block across invocations ([group][element][r]), a
+  // barrier per step, not per element. Null when the stage has no such leaves.
+  ir::Stmt cross_block(StageInfo& si, const ir::Reduce& red, const VarMap& roots,
+                       const std::vector<ir::Expr>& idx, const CrossLayout& lay) {
+    const auto& leaves = si.stage->leaf_axes();
+    size_t k0 = 0;
+    while (k0 < leaves.size() && leaves[k0]->kind != ir::IterKind::Reduce) ++k0;
+    std::vector<ir::IterVar> outer(leaves.begin(), leaves.begin() + k0), inner;
+    std::vector<int64_t> ext;
+    int64_t count = 1;
+    for (size_t j = k0; j < leaves.size(); ++j) {
+      if (leaves[j]->kind != ir::IterKind::DataPar) continue;
+      const AxisAttr* a = si.stage->attr_of(leaves[j]);
+      auto e = as_const(si.extent.at(leaves[j].get()));
+      if (!e || (a && a->bound)) return {};
+      inner.push_back(leaves[j]), ext.push_back(*e), count *= *e;
+    }
+    if (inner.empty()) return {};
+    const std::string& name = si.stage->name();
+    const ir::DType t = red.type;
+    auto element = [&](const VarMap& m) {
+      ir::Expr e = make_int(0);
+      for (size_t i = 0; i < inner.size(); ++i)
+        e = add(mul(e, make_int(ext[i])), substitute(inner[i]->var, m));
+      return e;
+    };
+    // The block's elements as unrolled loops over fresh variables.
+    auto each = [&](const std::string& tag, const std::function<ir::Stmt(const VarMap&)>& f) {
+      VarMap m;
+      for (auto& l : inner) {
+        auto* v = l->var.as<ir::Variable>();
+        m[v] = ir::Variable::make(v->type, v->name + "_" + tag);
+      }
+      ir::Stmt b = f(m);
+      for (size_t i = inner.size(); i-- > 0;)
+        b = ir::For::make(m.at(inner[i]->var.as<ir::Variable>()), make_int(0), make_int(ext[i]),
+                          ir::ForKind::Unrolled, b);
+      return b;
+    };
+    ir::Buffer acc = ir::make_buffer(name + "_acc", t, ir::MemScope::Private, {make_int(count)});
+    ir::Buffer part = ir::make_buffer(name + "_partial", t, ir::MemScope::Workgroup,
+                                      {make_int(lay.group_count * count * lay.reduce_count)});
+    auto base = [&](const VarMap& m) {
+      return mul(add(mul(lay.group, make_int(count)), element(m)), make_int(lay.reduce_count));
+    };
+    std::vector<ir::Stmt> seq;
+    seq.push_back(each("init", [&](const VarMap& m) {
+      return ir::Store::make(acc, ir::reduce_identity(red.op, t), element(m));
+    }));
+    ir::Expr here = element({});
+    ir::Stmt update = ir::Store::make(
+        acc, combine(red.op, ir::Load::make(acc, here), substitute(red.source, roots)), here);
+    seq.push_back(nest_of(si, {leaves.begin() + k0, leaves.end()},
+                          guard(make_predicate(ctx_, si, roots, {}, true), update)));
+    seq.push_back(each("part", [&](const VarMap& m) {
+      return guard(lay.may_write,
+                   ir::Store::make(part, ir::Load::make(acc, element(m)), add(base(m), lay.r)));
+    }));
+    const size_t steps = tree_steps(lay, part, make_int(0), red.op).size();
+    for (size_t k = 0; k < steps; ++k)
+      seq.push_back(
+          each("tree", [&](const VarMap& m) { return tree_steps(lay, part, base(m), red.op)[k]; }));
+    seq.push_back(each("out", [&](const VarMap& m) {
+      ir::Expr store_if = make_predicate(ctx_, si, roots, m, false);
+      if (si.scope != ir::MemScope::Private) store_if = logical_and(store_if, lay.is_first);
+      std::vector<ir::Expr> at;
+      for (auto& e : idx) at.push_back(substitute(e, m));
+      return guard(store_if, ir::ProducerStore::make(si.op, ir::Load::make(part, base(m)), at));
+    }));
+    ir::Stmt body = ir::Allocate::make(acc, ir::Allocate::make(part, ir::Seq::make(seq)));
+    return nest_of(si, outer, lay.bind_ids(body));
   }
 
   ir::Stmt attach_block(StageInfo& si, const ir::IterVar& leaf, ir::Stmt body) {

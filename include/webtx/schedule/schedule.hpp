@@ -13,9 +13,22 @@
 
 namespace webtx {
 
+// One specialization of a stage (Stage::specialize): for calls where `condition` holds, the
+// stage's kernel comes from `schedule`, a copy of the whole schedule made at the call.
+struct Specialization {
+  const Stage* stage;  // the specialized stage of the schedule that owns this entry
+  ir::Expr condition;
+  std::unique_ptr<Schedule> schedule;
+  std::string where;  // " (at file:line)" of the specialize call
+};
+
 class Schedule {
  public:
   explicit Schedule(const std::vector<ir::Operation>& outputs);
+  ~Schedule();
+  // Stages point back at their schedule: a move re-points them.
+  Schedule(Schedule&& o) noexcept;
+  Schedule& operator=(Schedule&& o) noexcept;
 
   Stage& operator[](const ir::Operation& op);
   const Stage& operator[](const ir::Operation& op) const;
@@ -56,7 +69,13 @@ class Schedule {
   // The stage's current operation for any operation it has had (lowering normalizes reads).
   ir::Operation current(const ir::Operation& op) const;
 
+  // Every specialization made in this schedule, in the order made (Stage::specialize).
+  const std::vector<Specialization>& specializations() const;
+
  private:
+  friend class Stage;
+  Stage& specialize(Stage& st, const ir::Expr& condition, const std::string& where);
+  void repoint();
   Stage* stage_ptr(const ir::Operation& op) const;
   std::vector<std::unique_ptr<Stage>>::iterator find(const Stage* s);
   Stage& add_stage(const ir::Operation& op, bool is_output,
@@ -67,6 +86,7 @@ class Schedule {
   std::vector<std::unique_ptr<Stage>> stages_;
   std::unordered_map<const ir::OperationNode*, Stage*> by_op_;
   std::vector<ir::Operation> keep_;  // keeps every op alive so its address stays unique
+  std::vector<Specialization> specs_;
 };
 
 inline Schedule create_schedule(const std::vector<ir::Operation>& outputs) {

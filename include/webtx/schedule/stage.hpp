@@ -7,6 +7,7 @@
 // location ("(at my_ops.hpp:42)"; the `where` arguments default to the call site).
 // docs/schedule.md is the reference of every primitive.
 #include <algorithm>
+#include <concepts>
 #include <memory>
 #include <optional>
 #include <source_location>
@@ -114,6 +115,26 @@ class Stage {
   // private; cache_read/cache_write set it).
   Stage& set_scope(ir::MemScope s);
 
+  // ---- specialization (Halide's Func::specialize) --------------------------------------------
+
+  // A copy of this stage, as it is scheduled now, to schedule differently for calls where
+  // `condition` (a bool over the model's symbols, e.g. M <= 16) holds. Each specialization
+  // lives in its own copy of the schedule (`schedule()` of the returned stage, for cache_read
+  // and the like); this stage keeps the general schedule. Lowering gives the stage's kernel one
+  // version per specialization, tested in the order made, first match wins, then the general
+  // one (docs/schedule.md). Only a root stage (not inlined, not computed at another) can be
+  // specialized; call it before scheduling the stage to start from a fresh stage.
+  Stage& specialize(const ir::Expr& condition, Where where = Where::current());
+  template <typename C>
+  requires requires(const C& c) {
+    { c.to_ir() } -> std::convertible_to<ir::Expr>;
+  }
+  Stage& specialize(const C& condition, Where where = Where::current()) {
+    return specialize(ir::Expr(condition.to_ir()), where);
+  }
+  // The schedule this stage belongs to (a specialization's own copy for a specialized stage).
+  Schedule& schedule() const;
+
   AttachKind attach() const;
   Stage* attach_stage() const;
   const ir::IterVar& attach_axis() const;
@@ -125,6 +146,7 @@ class Stage {
   friend class Schedule;
 
   void check_mutable(const char* what) const;
+  void check_not_specialized(const char* what) const;
   int leaf_pos(const ir::IterVar& v, const char* what) const;
   ir::IterVar derive(const ir::IterVar& p, const char* suffix, ir::Expr extent);
   AxisAttr& attr_for(const ir::IterVar& v, const char*);
@@ -133,6 +155,7 @@ class Stage {
   void reorder_impl(const std::vector<ir::IterVar>& order);
 
   ir::Operation op_, origin_op_;
+  Schedule* owner_ = nullptr;
   bool is_output_;
   std::vector<ir::IterVar> leaves_, all_;
   std::vector<IterRel> rels_;

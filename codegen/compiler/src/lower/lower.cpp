@@ -18,6 +18,7 @@
 #include "webtx/lower/partition_loops.hpp"
 #include "webtx/lower/schedule_ops.hpp"
 #include "webtx/lower/simplify.hpp"
+#include "webtx/lower/specialize.hpp"
 #include "webtx/lower/storage_flatten.hpp"
 #include "webtx/lower/vectorize.hpp"
 #include "webtx/lower/verify.hpp"
@@ -78,54 +79,64 @@ LowerContext make_context(const Schedule& s, const std::vector<ir::Operation>& i
 
 }  // namespace lowering::detail
 
-ir::Program lower(const Schedule& s, std::string name, std::vector<ir::Operation> inputs,
-                  std::vector<ir::Operation> outputs, const LowerOptions& opt) {
-  using namespace lowering;
-  LowerContext ctx = lowering::detail::make_context(s, inputs, outputs);
-  ctx.target = &opt.target;
-  const bool dump = opt.dump_ir || std::getenv("WEBTX_DUMP_IR") != nullptr;
-  std::ostream& os = opt.dump ? *opt.dump : std::cerr;
+namespace {
+// Lowers one root stage into its kernel versions: first one set per specialization of the
+// stage (from the specialization's schedule, recursively), then the general one. `launch` is
+// 1 or 0 per call: the product of the conditions that select this schedule (tested in order,
+// first match wins), a factor of every version's grid.
+struct RootLowering {
+  const LowerOptions& opt;
+  bool dump;
+  std::ostream& os;
+  ir::Program& prog;
+  std::unordered_set<std::string>& kernel_names;
+  const std::vector<ir::Operation>& inputs;
+  const std::vector<ir::Operation>& outputs;
 
-  ir::Program prog;
-  prog.name = std::move(name);
-  std::unordered_set<std::string> names;
-  auto add_tensor = [&](StageInfo& si, ir::TensorRole role, bool exact) {
-    std::string n = si.op->name;
-    if (exact) {
-      user_assert(names.insert(n).second) << "lower: two tensors are named '" << n << "'";
-    } else {
-      for (int k = 1; !names.insert(n).second; ++k) n = si.op->name + "_" + std::to_string(k);
+  // `selected`: the conditions that select this schedule, for the kernels' variant text;
+  // `where`: the specialize call of a specialization ("" for the general schedule).
+  void lower_root(lowering::LowerContext& ctx, lowering::StageInfo& si, const std::string& kname,
+                  const ir::Expr& launch, const std::string& selected,
+                  const std::string& where = "") {
+    using namespace lowering;
+    const ir::Expr one = ir::IntImm::make(ir::DType::i32(), 1);
+    ir::Expr none_before = one;
+    std::string not_before;
+    int n = 0;
+    auto join = [](const std::string& a, const std::string& b) {
+      return a.empty() ? b : b.empty() ? a : a + " && " + b;
+    };
+    for (auto& sp : ctx.sched->specializations()) {
+      if (sp.stage != si.stage) continue;
+      ir::Expr c = condition_as_count(sp.condition, prog.symbols, si.op->name);
+      const std::string text = ir::to_string(sp.condition);
+      LowerContext sctx = specialization_context(*sp.schedule, ctx, inputs, outputs);
+      inline_ops(sctx);
+      infer_bounds(sctx);
+      check_specialized_roots(sctx);
+      StageInfo& ssi = sctx.info(&(*sp.schedule)[si.stage->origin_op()]);
+      ssi.buffer = si.buffer;
+      std::string sname = kname + "_spec" + std::to_string(n++);
+      for (int k = 1; !kernel_names.insert(sname).second; ++k)
+        sname = kname + "_spec" + std::to_string(n - 1) + "_" + std::to_string(k);
+      lower_root(sctx, ssi, sname, ir::fold::mul(launch, ir::fold::mul(none_before, c)),
+                 join(selected, join(not_before, text)), sp.where);
+      none_before = ir::fold::mul(none_before, ir::fold::sub(one, c));
+      not_before = join(not_before, text.front() == '(' ? "!" + text : "!(" + text + ")");
     }
-    si.buffer = ir::make_buffer(n, si.op->type, ir::MemScope::Global, si.op->shape);
-    prog.tensors.push_back({si.buffer, role});
-  };
-  for (auto& i : inputs) add_tensor(ctx.info(i), ir::TensorRole::Input, true);
-  for (auto& o : outputs) add_tensor(ctx.info(o), ir::TensorRole::Output, true);
-  for (auto& si : ctx.stages) {
-    if (!si.buffer && si.is_root() && !si.op->is_placeholder())
-      add_tensor(si, ir::TensorRole::Intermediate, false);
+    lower_versions(ctx, si, kname, ir::fold::mul(launch, none_before), join(selected, not_before),
+                   where);
   }
-  for (auto& t : prog.tensors)
-    for (auto& e : t.buffer->shape) lowering::detail::collect_symbols(e, prog.symbols);
-  for (auto& si : ctx.stages)
-    if (auto* r = si.op->body.as<ir::Reduce>())
-      for (auto& a : r->axes)
-        lowering::detail::collect_symbols(a->min, prog.symbols),
-            lowering::detail::collect_symbols(a->extent, prog.symbols);
 
-  inline_ops(ctx);
-  infer_bounds(ctx);
-
-  std::unordered_set<std::string> kernel_names;
-  for (auto& si : ctx.stages) {
-    if (!si.is_root() || si.op->is_placeholder()) continue;
-    std::string kname = si.op->name;
-    for (int k = 1; !kernel_names.insert(kname).second; ++k)
-      kname = si.op->name + "_" + std::to_string(k);
+  void lower_versions(lowering::LowerContext& ctx, lowering::StageInfo& si,
+                      const std::string& kname, const ir::Expr& launch, const std::string& selected,
+                      const std::string& where) {
+    using namespace lowering;
     auto step = [&](const char* pass, const ir::Stmt& st) {
       if (dump) os << "// ---- " << kname << " after " << pass << "\n" << ir::to_string(st);
     };
     ir::Stmt body = schedule_ops(ctx, si);
+    if (!where.empty()) check_specialized_reads(body, ctx, si.op->name, where);
     step("schedule_ops", body);
     LaunchConfig lc;
     body = bind_threads(body, ctx, lc, opt.target);
@@ -168,14 +179,68 @@ ir::Program lower(const Schedule& s, std::string name, std::vector<ir::Operation
       for (auto& fv : free_vars(b)) lowering::detail::collect_symbols(fv, prog.symbols);
       LaunchConfig vlc = lc;
       vlc.grid = v.grid;
+      // Specializations: launched (non-empty) only for the calls their condition selects.
+      if (!ir::is_const(launch, 1)) vlc.grid[0] = simplify(ir::fold::mul(vlc.grid[0], launch));
       for (auto& g : vlc.grid) lowering::detail::collect_symbols(g, prog.symbols);
       ir::Kernel k = make_kernel(vname, b, vlc, prog.tensors, prog.symbols);
-      k.variant = v.variant;
+      const std::string sel = selected.empty() ? "" : "where " + selected;
+      k.variant = sel.empty() ? v.variant : v.variant.empty() ? sel : sel + "; " + v.variant;
       verify_kernel(k);
       check_kernel_target(k, opt.target);
       if (dump) os << ir::to_string(k);
       prog.kernels.push_back(std::move(k));
     }
+  }
+};
+}  // namespace
+
+ir::Program lower(const Schedule& s, std::string name, std::vector<ir::Operation> inputs,
+                  std::vector<ir::Operation> outputs, const LowerOptions& opt) {
+  using namespace lowering;
+  LowerContext ctx = lowering::detail::make_context(s, inputs, outputs);
+  ctx.target = &opt.target;
+  const bool dump = opt.dump_ir || std::getenv("WEBTX_DUMP_IR") != nullptr;
+  std::ostream& os = opt.dump ? *opt.dump : std::cerr;
+
+  ir::Program prog;
+  prog.name = std::move(name);
+  std::unordered_set<std::string> names;
+  auto add_tensor = [&](StageInfo& si, ir::TensorRole role, bool exact) {
+    std::string n = si.op->name;
+    if (exact) {
+      user_assert(names.insert(n).second) << "lower: two tensors are named '" << n << "'";
+    } else {
+      for (int k = 1; !names.insert(n).second; ++k) n = si.op->name + "_" + std::to_string(k);
+    }
+    si.buffer = ir::make_buffer(n, si.op->type, ir::MemScope::Global, si.op->shape);
+    prog.tensors.push_back({si.buffer, role});
+  };
+  for (auto& i : inputs) add_tensor(ctx.info(i), ir::TensorRole::Input, true);
+  for (auto& o : outputs) add_tensor(ctx.info(o), ir::TensorRole::Output, true);
+  for (auto& si : ctx.stages) {
+    if (!si.buffer && si.is_root() && !si.op->is_placeholder())
+      add_tensor(si, ir::TensorRole::Intermediate, false);
+  }
+  for (auto& t : prog.tensors)
+    for (auto& e : t.buffer->shape) lowering::detail::collect_symbols(e, prog.symbols);
+  for (auto& si : ctx.stages)
+    if (auto* r = si.op->body.as<ir::Reduce>())
+      for (auto& a : r->axes)
+        lowering::detail::collect_symbols(a->min, prog.symbols),
+            lowering::detail::collect_symbols(a->extent, prog.symbols);
+
+  inline_ops(ctx);
+  infer_bounds(ctx);
+  check_specialized_roots(ctx);
+
+  std::unordered_set<std::string> kernel_names;
+  RootLowering rl{opt, dump, os, prog, kernel_names, inputs, outputs};
+  for (auto& si : ctx.stages) {
+    if (!si.is_root() || si.op->is_placeholder()) continue;
+    std::string kname = si.op->name;
+    for (int k = 1; !kernel_names.insert(kname).second; ++k)
+      kname = si.op->name + "_" + std::to_string(k);
+    rl.lower_root(ctx, si, kname, ir::IntImm::make(ir::DType::i32(), 1), "");
   }
   return prog;
 }

@@ -9,7 +9,10 @@
 
 #include "webtx/ir/functor.hpp"
 #include "webtx/ir/op_graph.hpp"
+#include "webtx/ir/operators.hpp"
+#include "webtx/ir/printer.hpp"
 #include "webtx/ir/substitute.hpp"
+#include "webtx/schedule/gemv.hpp"
 #include "webtx/schedule/helpers.hpp"
 
 namespace webtx {
@@ -84,7 +87,30 @@ struct Group {
 // invocations; returns the invocation axis. WebGPU allows 65535 workgroups per grid dimension:
 // a leading symbolic axis (the batch) or a leading axis whose rest alone fills x goes to
 // workgroup y, so x holds one image's worth (MobileNetV2's largest: 96x112x112 / 64 = 18816).
-ir::IterVar spread(Stage& st, std::vector<ir::IterVar> outer, int64_t threads) {
+// The axes of `outer` that spread() fuses onto workgroup x (the others go to y).
+std::vector<ir::IterVar> x_axes(std::vector<ir::IterVar> outer, int64_t threads) {
+  if (outer.size() >= 2) {
+    int64_t rest = 1;
+    bool constant_rest = true;
+    for (size_t i = 1; i < outer.size(); ++i) {
+      auto* c = outer[i]->extent.as<ir::IntImm>();
+      constant_rest &= c != nullptr;
+      if (c) rest *= c->value;
+    }
+    const bool symbolic_lead = outer.front()->extent.as<ir::IntImm>() == nullptr;
+    const bool x_full = constant_rest && (rest + threads - 1) / threads > 65535;
+    if (symbolic_lead || x_full) outer.erase(outer.begin());
+  }
+  return outer;
+}
+
+// Workgroups per row of a 2-D grid (kGridX x ceil(n / kGridX)) for symbolic extents.
+constexpr int64_t kGridX = 32768;
+
+// `two_d`: the fused x axis's workgroups are spread over x and another grid dimension (y, or
+// z when y holds the leading axis): for grids past WebGPU's 65535 workgroups per dimension.
+ir::IterVar spread(Stage& st, std::vector<ir::IterVar> outer, int64_t threads, bool two_d = false) {
+  int free_dim = 1;
   if (outer.size() >= 2) {
     int64_t rest = 1;
     bool constant_rest = true;
@@ -98,13 +124,69 @@ ir::IterVar spread(Stage& st, std::vector<ir::IterVar> outer, int64_t threads) {
     if (symbolic_lead || x_full) {
       st.bind(outer.front(), ir::ThreadAxis::WorkgroupId, 1);
       outer.erase(outer.begin());
+      free_dim = 2;
     }
   }
   ir::IterVar f = outer.front();
   for (size_t i = 1; i < outer.size(); ++i) f = st.fuse(f, outer[i]);
   auto [wg, local] = st.split(f, threads);
-  st.bind(wg, ir::ThreadAxis::WorkgroupId, 0).bind(local, ir::ThreadAxis::LocalId, 0);
+  st.bind(local, ir::ThreadAxis::LocalId, 0);
+  if (!two_d) {
+    st.bind(wg, ir::ThreadAxis::WorkgroupId, 0);
+    return local;
+  }
+  int64_t per_row = kGridX;
+  if (auto* c = f->extent.as<ir::IntImm>()) {
+    const int64_t groups = (c->value + threads - 1) / threads, rows = (groups + 65534) / 65535;
+    per_row = (groups + rows - 1) / rows;
+  }
+  auto [wy, wx] = st.split(wg, per_row);
+  st.bind(wx, ir::ThreadAxis::WorkgroupId, 0).bind(wy, ir::ThreadAxis::WorkgroupId, free_dim);
   return local;
+}
+
+// The extent spread() gives workgroup x before dividing by the invocations (a product).
+ir::Expr x_extent(const std::vector<ir::IterVar>& outer, int64_t threads) {
+  ir::Expr e;
+  for (auto& a : x_axes(outer, threads)) e = e.defined() ? ir::fold::mul(e, a->extent) : a->extent;
+  return e;
+}
+
+// The GEMV rule (gemv.hpp) for a 2-D matmul-like anchor sum(a[m, k] * b[k, n]) with few rows
+// (a constant <= 64) or a symbolic row count (then in specializations M <= 1 and M <= 64 when
+// `specialize`, `root` keeping the general rule), and a long reduction (symbolic or >= 128).
+// Returns whether `root` itself was scheduled.
+constexpr int64_t kGemvRows = 64, kGemvMinK = 128;
+Gemv gemv_tiles(int64_t rows) {
+  if (rows <= 1) return {.rows = 1, .cols = 32, .vec = 4, .k_threads = 32, .k_unroll = 8};
+  return {.rows = std::min<int64_t>(rows, 8), .cols = 32, .vec = 4, .k_threads = 16, .k_unroll = 4};
+}
+bool gemv_rule(Stage& root, Stage& anchor, bool specialize, FusedGroup& out) {
+  const ir::Operation& op = anchor.op();
+  auto* red = op->reduce();
+  if (op->ndim() != 2 || !red || red->axes.size() != 1 || red->op != ir::ReduceOp::Sum)
+    return false;
+  if (blocked_axes(*op) != std::pair<int, int>{0, 1}) return false;
+  const ir::Operation b = gemv_column_input(op);
+  auto* k = red->axes[0]->extent.as<ir::IntImm>();
+  if (!b || (k && k->value < kGemvMinK)) return false;
+  const ir::Expr& m = op->shape[0];
+  if (auto* c = m.as<ir::IntImm>()) {
+    if (c->value > kGemvRows) return false;
+    anchor.set_scope(ir::MemScope::Private);
+    gemv_schedule(root.schedule(), root, anchor, b, gemv_tiles(c->value));
+    out.rule = "gemv";
+    return true;
+  }
+  if (!specialize) return false;
+  for (int64_t rows : {int64_t{1}, kGemvRows}) {
+    Stage& sp = root.specialize(ir::LE::make(m, ir::IntImm::make(m.type(), rows)));
+    Schedule& c = sp.schedule();
+    c[op].set_scope(ir::MemScope::Private);
+    gemv_schedule(c, sp, c[op], b, gemv_tiles(rows));
+  }
+  out.rule += " + gemv where " + ir::to_string(m) + " <= " + std::to_string(kGemvRows);
+  return false;
 }
 
 bool small_constant(const ir::IterVar& v, int64_t most) {
@@ -232,7 +314,19 @@ void row_schedule(Stage& root, const std::vector<Stage*>& anchors, int r, int64_
 
 }  // namespace
 
+namespace {
+std::vector<FusedGroup> auto_schedule(Schedule& s, const AutoScheduleOptions& opt, bool specialize);
+}
+
 std::vector<FusedGroup> auto_schedule(Schedule& s, const AutoScheduleOptions& opt) {
+  return auto_schedule(s, opt, true);
+}
+
+namespace {
+// `specialize`: whether rules may add specializations (not inside one: a specialization's
+// own copy of the other stages only needs their general schedule).
+std::vector<FusedGroup> auto_schedule(Schedule& s, const AutoScheduleOptions& opt,
+                                      bool specialize) {
   user_assert(opt.row_threads >= kMinRow && (opt.row_threads & (opt.row_threads - 1)) == 0)
       << "auto_schedule: row_threads (" << opt.row_threads
       << ") must be a power of two >= " << kMinRow;
@@ -248,6 +342,12 @@ std::vector<FusedGroup> auto_schedule(Schedule& s, const AutoScheduleOptions& op
     for (auto& in : ir::op_inputs(st->op()))
       if (s.has_stage(in)) readers[&s[in]].push_back(st.get());
   }
+  // A stage the author specialized keeps a kernel of its own (each version replaces it).
+  auto specialized = [&](const Stage* st) {
+    for (auto& sp : s.specializations())
+      if (sp.stage == st) return true;
+    return false;
+  };
   auto only_reader = [&](const Stage* st) -> Stage* {
     auto it = readers.find(st);
     return it != readers.end() && it->second.size() == 1 ? it->second.front() : nullptr;
@@ -263,10 +363,10 @@ std::vector<FusedGroup> auto_schedule(Schedule& s, const AutoScheduleOptions& op
     Group g;
     g.anchor = st;
     Stage* cur = st;
-    while (!cur->is_output()) {
+    while (!cur->is_output() && !specialized(cur)) {
       Stage* next = only_reader(cur);
       if (!next || !free.count(next) || claimed.count(next) || !injective(*next) ||
-          !reads_pointwise(*next, cur->op()))
+          specialized(next) || !reads_pointwise(*next, cur->op()))
         break;
       g.chain.push_back(next);
       claimed.insert(next);
@@ -278,7 +378,7 @@ std::vector<FusedGroup> auto_schedule(Schedule& s, const AutoScheduleOptions& op
   for (auto& up : s.stages()) {
     Stage* st = up.get();
     if (!free.count(st) || claimed.count(st) || !injective(*st)) continue;
-    if (st->is_output()) {
+    if (st->is_output() || specialized(st)) {
       groups.push_back(Group{nullptr, {st}, nullptr, {}});
       claimed.insert(st);
     }
@@ -304,7 +404,7 @@ std::vector<FusedGroup> auto_schedule(Schedule& s, const AutoScheduleOptions& op
     Stage* x = gx.chain.back();
     std::vector<Stage*> cand;
     for (auto& g : groups) {
-      if (g.anchor && g.chain.empty() && !fused_away.count(g.anchor) &&
+      if (g.anchor && g.chain.empty() && !fused_away.count(g.anchor) && !specialized(g.anchor) &&
           row_length(*g.anchor) >= 0 && g.anchor->op()->ndim() >= 1 &&
           g.anchor->op()->ndim() <= x->op()->ndim())
         cand.push_back(g.anchor);
@@ -389,6 +489,12 @@ std::vector<FusedGroup> auto_schedule(Schedule& s, const AutoScheduleOptions& op
     auto [y, x] =
         anchor && opt.block > 1 ? blocked_axes(*anchor->op()) : std::pair<int, int>{-1, -1};
     out.rule = !anchor ? "injective" : y >= 0 ? "matmul" : "reduction";
+    // Skinny matmuls (few rows, a long reduction): GEMV-like kernels (gemv.hpp); for a
+    // symbolic row count as specializations, this group's rule the general version.
+    if (anchor && y < 0 && !specialized(&root) && gemv_rule(root, *anchor, specialize, out)) {
+      report.push_back(std::move(out));
+      continue;
+    }
     std::vector<ir::IterVar> outer, inner;
     for (int i = 0; i < root.op()->ndim(); ++i) {
       if (i == y || i == x) {
@@ -404,13 +510,33 @@ std::vector<FusedGroup> auto_schedule(Schedule& s, const AutoScheduleOptions& op
       order.insert(order.end(), inner.begin(), inner.end());
       root.reorder(order);
     }
-    ir::IterVar local = spread(root, outer, opt.threads);
+    // An injective root too large for one grid dimension: a 2-D grid; for symbolic extents
+    // in a specialization for the calls that need it, the 1-D grid for the others.
+    bool two_d = false;
+    if (!anchor && inner.empty()) {
+      const ir::Expr xe = x_extent(outer, opt.threads);
+      const ir::Expr most = ir::IntImm::make(xe.type(), 65535 * opt.threads);
+      if (auto c = ir::as_const(xe)) {
+        two_d = *c > 65535 * opt.threads;
+        if (two_d) out.rule = "injective-2d";
+      } else if (specialize && !specialized(&root)) {
+        Stage& sp = root.specialize(ir::GT::make(xe, most));
+        std::vector<ir::IterVar> axes;
+        for (int i = 0; i < sp.op()->ndim(); ++i) axes.push_back(sp.axis(i));
+        spread(sp, axes, opt.threads, true);
+        out.rule += " + 2-d grid where " + ir::to_string(xe) + " > " + ir::to_string(most);
+      }
+    }
+    ir::IterVar local = spread(root, outer, opt.threads, two_d);
     for (auto& v : inner) root.unroll(v);
     if (anchor) place_anchor(*anchor, root, local, y, x, opt.block);
     report.push_back(std::move(out));
   }
+  // Specializations (the author's, and the ones made above): their untouched stages too.
+  for (auto& sp : s.specializations()) auto_schedule(*sp.schedule, opt, false);
   return report;
 }
+}  // namespace
 
 std::string to_string(const std::vector<FusedGroup>& groups) {
   std::ostringstream os;

@@ -167,6 +167,7 @@ std::vector<std::unique_ptr<Stage>>::iterator Schedule::find(const Stage* s) {
 Stage& Schedule::add_stage(const ir::Operation& op, bool is_output,
                            std::vector<std::unique_ptr<Stage>>::iterator at) {
   auto it = stages_.insert(at, std::make_unique<Stage>(op, is_output));
+  (*it)->owner_ = this;
   by_op_[op.get()] = it->get();
   keep_.push_back(op);
   return **it;

@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "webtx/ir/printer.hpp"
+#include "webtx/schedule/schedule.hpp"
 
 namespace webtx {
 
@@ -224,6 +225,11 @@ Stage& Stage::compute_at(Stage& parent, const ir::IterVar& axis, Where where) {
     user_assert(parent.attach_ != AttachKind::Inline)
         << "stage '" << name() << "': cannot compute_at stage '" << parent.name()
         << "', which is inlined";
+    user_assert(parent.owner_ == owner_)
+        << "stage '" << name() << "': cannot compute_at stage '" << parent.name()
+        << "' of another schedule (a specialization has its own copy of every stage: use "
+           "that copy's schedule())";
+    check_not_specialized("compute_at");
     user_assert(std::find(parent.leaves_.begin(), parent.leaves_.end(), axis) !=
                 parent.leaves_.end())
         << "stage '" << name() << "': cannot compute_at axis '" << axis_name(axis)
@@ -236,6 +242,7 @@ Stage& Stage::compute_at(Stage& parent, const ir::IterVar& axis, Where where) {
 
 Stage& Stage::compute_inline(Where where) {
   return at(where, [&]() -> Stage& {
+    check_not_specialized("compute_inline");
     user_assert(attach_ != AttachKind::Inline)
         << "stage '" << name() << "': compute_inline() called twice (first"
         << (attached_where_ ? where_text(*attached_where_) : std::string(" by the schedule"))
@@ -256,6 +263,14 @@ Stage& Stage::compute_inline(Where where) {
 Stage& Stage::set_scope(ir::MemScope s) {
   scope_ = s;
   return *this;
+}
+
+void Stage::check_not_specialized(const char* what) const {
+  if (!owner_) return;
+  for (auto& sp : owner_->specializations())
+    user_assert(sp.stage != this) << "stage '" << name() << "': " << what << " after specialize"
+                                  << sp.where << ": a specialized stage must stay a root stage "
+                                  << "(a kernel of its own)";
 }
 
 AttachKind Stage::attach() const { return attach_; }
