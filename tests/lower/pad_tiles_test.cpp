@@ -113,6 +113,26 @@ TEST(PadTiles, StoreOutsideAllocationKeepsGuard) {
   EXPECT_EQ(dropped, 0);
 }
 
+// A 2x3 tile computed by a 2x4 loop nest: column 3 is inside the flat allocation but is the
+// next row's column 0, so the guard `j < 3` stays (seed 3278 of the program fuzzer).
+TEST(PadTiles, ColumnPastTheRowKeepsGuard) {
+  Expr i = ivar("i"), j = ivar("j");
+  auto acc = ir::make_buffer("acc", ir::DType::f32(), ir::MemScope::Private, {Expr(2), Expr(3)});
+  Stmt st = ir::Store::make(acc, Expr(0.0f), ir::Add::make(ir::Mul::make(i, Expr(3)), j));
+  Stmt nest = ir::For::make(i, Expr(0), Expr(2), ir::ForKind::Serial,
+                            ir::For::make(j, Expr(0), Expr(4), ir::ForKind::Serial,
+                                          ir::IfThenElse::make(ir::LT::make(j, Expr(3)), st)));
+  int dropped = 0;
+  lowering::pad_tiles(ir::Allocate::make(acc, nest), {}, {}, &dropped);
+  EXPECT_EQ(dropped, 0);
+  // Over the 2x3 loop nest the same guard (now always true) goes.
+  Stmt exact = ir::For::make(i, Expr(0), Expr(2), ir::ForKind::Serial,
+                             ir::For::make(j, Expr(0), Expr(3), ir::ForKind::Serial,
+                                           ir::IfThenElse::make(ir::LT::make(j, Expr(3)), st)));
+  lowering::pad_tiles(ir::Allocate::make(acc, exact), {}, {}, &dropped);
+  EXPECT_EQ(dropped, 1);
+}
+
 // A barrier under the guard keeps it (the guard may be what keeps the barrier uniform).
 TEST(PadTiles, BarrierKeepsGuard) {
   Nest n;

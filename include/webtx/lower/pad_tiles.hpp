@@ -14,9 +14,10 @@
 // index k: k is not part of the slot, so dropping it would add garbage to an in-tensor sum).
 //
 // A conjunct `c` of a guard around statement S is dropped when every store in S
-//  * writes a workgroup or private buffer, at an index that is inside the allocation for every
-//    value the loop and invocation indices can take (constant ranges), vector lanes included;
-//  * reads no global buffer, and every tile buffer it reads inside its allocation;
+//  * writes a workgroup or private buffer, at an index inside the buffer's shape for every
+//    value the loop and invocation indices can take (constant ranges), vector lanes included,
+//    checked per dimension: a column past the last would land in the next row's slot;
+//  * reads no global buffer, and every tile buffer it reads inside its shape;
 //  * writes a slot that pins down every variable of `c` bound where that slot is private
 //    (variables bound inside the buffer's Allocate, and invocation ids for workgroup buffers,
 //    must appear in the store index; storage flattening makes slots row-major positions of

@@ -5,6 +5,8 @@
 #include <utility>
 #include <vector>
 
+#include "webtx/lower/linear.hpp"
+
 namespace webtx::lowering {
 
 namespace {
@@ -37,14 +39,45 @@ struct Context {
   }
 };
 
-std::optional<int64_t> allocation_size(const ir::Buffer& b) {
-  int64_t n = 1;
-  for (auto& e : b->shape) {
-    auto c = as_const(e);
-    if (!c) return std::nullopt;
-    n *= *c;
+// Whether buffer[index .. index + lanes - 1] lies inside the buffer for every value the
+// variables can take, dimension by dimension: the flat index must split into one coordinate
+// per dimension of the (constant, row-major) shape, each inside its extent. Inside the flat
+// allocation is not enough: a column past the last one would land in the next row, a slot
+// that a position inside the tensor owns.
+bool coordinates_inside(const ir::Buffer& b, const Expr& index, int lanes, const RangeMap& ranges) {
+  const size_t n = b->shape.size();
+  std::vector<int64_t> shape(n), stride(n);
+  for (size_t d = 0; d < n; ++d) {
+    auto c = as_const(b->shape[d]);
+    if (!c || *c <= 0) return false;
+    shape[d] = *c;
   }
-  return n;
+  if (n == 0) return false;
+  int64_t acc = 1;
+  for (size_t d = n; d-- > 0;) stride[d] = acc, acc *= shape[d];
+  detail::Linear l;
+  detail::to_linear(index, 1, l);
+  std::vector<ConstRange> coord(n, ConstRange{0, 0});
+  // The constant part, digit by digit.
+  int64_t c = l.c;
+  if (c < 0) return false;
+  for (size_t d = 0; d < n; ++d) coord[d] = {c / stride[d], c / stride[d]}, c %= stride[d];
+  for (auto& [atom, k] : l.terms) {
+    if (k == 0) continue;
+    auto r = const_bounds(atom, ranges);
+    if (!r) return false;
+    const int64_t a = k < 0 ? -k : k;
+    size_t d = 0;  // the dimension whose stride the coefficient is a multiple of, below the next
+    while (d < n && !(a % stride[d] == 0 && (d == 0 || a < stride[d - 1]))) ++d;
+    if (d == n) return false;
+    const int64_t m = k / stride[d];
+    coord[d].lo += m > 0 ? m * r->lo : m * r->hi;
+    coord[d].hi += m > 0 ? m * r->hi : m * r->lo;
+  }
+  coord[n - 1].hi += lanes - 1;
+  for (size_t d = 0; d < n; ++d)
+    if (coord[d].lo < 0 || coord[d].hi >= shape[d]) return false;
+  return true;
 }
 
 bool is_bound_comparison(const Expr& c) {
@@ -115,9 +148,7 @@ class DropCheck : public ir::IRVisitor {
 
  private:
   bool inside_allocation(const ir::Buffer& b, const Expr& index, int lanes) const {
-    auto size = allocation_size(b);
-    auto r = const_bounds(index, ctx_.ranges);
-    return size && r && r->lo >= 0 && r->hi + lanes <= *size;
+    return coordinates_inside(b, index, lanes, ctx_.ranges);
   }
   // Every guard variable that a slot of the buffer does not already separate (bound inside
   // its Allocate, or an invocation id for workgroup memory) must appear in the index.
