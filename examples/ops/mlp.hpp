@@ -23,8 +23,7 @@ Tensor<T, 2> dense_relu(const Tensor<T, 2>& x, const Tensor<T, 2>& w, const Tens
     auto mm = compute(
         {M, N}, [&](Var i, Var j) { return sum(x(i, k) * w(k, j), k); }, name + "_matmul");
     return compute(
-        {M, N}, [&](Var i, Var j) { return max(mm(i, j) + b(j), constant<T>(0)); },
-        name + "_relu");
+        {M, N}, [&](Var i, Var j) { return max(mm(i, j) + b(j), constant<T>(0)); }, name + "_relu");
   } else {
     auto mm = compute(
         {M, N}, [&](Var i, Var j) { return sum(cast<Acc>(x(i, k)) * cast<Acc>(w(k, j)), k); },
