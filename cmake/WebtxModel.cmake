@@ -213,11 +213,20 @@ function(add_webgpu_model name)
         set(wasm ${v_wasm})
         set(stamp ${v_stamp})
         set(manifest ${out}/${t}/${name}.manifest.json)
-        # The loader's types: the first variant's, copied next to <name>.js.
+        # The loader's types: the first variant's, plus `variants`, next to <name>.js.
         set(dts ${out}/${name}.d.ts)
+        set(first_dts ${out}/${t}/${name}.d.ts)
+        set(dts_script ${out}/${name}.dts.cmake)
+        file(CONFIGURE OUTPUT ${dts_script} CONTENT [=[
+file(READ "@first_dts@" text)
+string(APPEND text "/** The variants, best first (add_webgpu_model TARGETS); loadModel loads the first the device can run. */\n"
+       "export declare const variants: { target: string; wasmUrl: URL }[];\n")
+file(WRITE "@dts@.tmp" "${text}")
+execute_process(COMMAND "${CMAKE_COMMAND}" -E copy_if_different "@dts@.tmp" "@dts@")
+]=] @ONLY)
         add_custom_command(OUTPUT ${dts}
-          COMMAND ${CMAKE_COMMAND} -E copy_if_different ${out}/${t}/${name}.d.ts ${dts}
-          DEPENDS ${v_stamp} VERBATIM)
+          COMMAND ${CMAKE_COMMAND} -P ${dts_script}
+          DEPENDS ${v_stamp} ${dts_script} VERBATIM)
         list(APPEND variant_files ${dts})
       endif()
     endforeach()

@@ -43,6 +43,9 @@ pass('dawnFlags');
 const loader = await import(pathToFileURL(join(dir, 'host_variant_model.js')).href);
 assert.deepEqual(loader.variants.map((v) => v.target), ['webgpu-f16', 'webgpu']);
 assert.ok(loader.variants[1].wasmUrl.href.endsWith('/webgpu/host_variant_model.wasm'));
+const dts = readFileSync(join(dir, 'host_variant_model.d.ts'), 'utf8');
+assert.ok(dts.includes('export declare const variants: { target: string; wasmUrl: URL }[];'), 'the loader types declare variants');
+assert.ok(dts.includes('export interface Inputs'), "the loader types are the first variant's");
 pass('the loader lists the variants best first');
 
 // Multiples of 1/8 in [-2, 2]: f16 products are exact, so both variants give the exact dot.
