@@ -109,6 +109,28 @@ TEST(OpsF16, DenseWithF16Accumulator) {
   expect_close(graph, ref::relu(ref::dense(xv, wv, bv)), "dense f16 vs f32 loop", 3e-2);
 }
 
+TEST(OpsF16, DenseMixedPrecision) {
+  // dense<f16, f32>: f16 in and out, products, sum and bias in f32, one rounding at the end.
+  // Against the f64 loop over the same (half-rounded) values only that rounding remains:
+  // within half an f16 ulp, 2^-11 (1 + |y|), where an f16 accumulator is ~10x further off.
+  Var batch("batch");
+  auto xv = random({5, 64}, 3), wv = random({12, 64}, 4), bv = random({12}, 5);
+  for (auto* t : {&xv, &wv, &bv})
+    for (auto& v : t->data) v = round_half(v);
+  Case k;
+  auto x = k.input<f16>("x", {batch, 64}, xv);
+  auto w = k.input<f16>("fc.w", {12, 64}, wv);
+  auto b = k.input<f16>("fc.b", {12}, bv);
+  auto y = dense<f16, f32>(x, w, b, "fc");
+  EXPECT_EQ(y.op()->type, ir::DType::f16());
+  auto graph = run_both(k, y.op(), "f16_dense_mixed", 1e-3);
+  expect_close(graph, ref::dense(xv, wv, bv), "dense<f16, f32> vs f64 loop", 1.0 / 2048);
+  Case k2 = k;
+  auto split = dense<f16, f32>(x, w, b, "fc", /*split_k=*/4);
+  expect_close(run_both(k2, split.op(), "f16_dense_mixed_split", 1e-3), ref::dense(xv, wv, bv),
+               "dense<f16, f32> split_k 4 vs f64 loop", 1.0 / 2048);
+}
+
 TEST(OpsF16, ConvBatchNormPoolSoftmax) {
   auto xv = random({2, 4, 7, 7}, 6), wv = random({6, 4, 3, 3}, 7, -0.5f, 0.5f);
   auto g = random({6}, 8), be = random({6}, 9), mu = random({6}, 10);
