@@ -131,6 +131,40 @@ TEST(OpsF16, DenseMixedPrecision) {
                "dense<f16, f32> split_k 4 vs f64 loop", 1.0 / 2048);
 }
 
+TEST(OpsF16, Conv2dMixedPrecision) {
+  // conv2d<f16, f32>: the sum in f32 ("<name>.acc"), rounded to f16 once ("<name>"): within
+  // half an f16 ulp of the f64 loop over the same half-rounded values. A 1x1 conv (MobileNetV2's
+  // pointwise layers), the same with split_k, and a padded strided 3x3 conv.
+  auto half = [](ref::Tensor t) {
+    for (auto& v : t.data) v = round_half(v);
+    return t;
+  };
+  auto xv = half(random({2, 16, 5, 5}, 20)), pv = half(random({8, 16, 1, 1}, 21));
+  auto wv = half(random({6, 16, 3, 3}, 22, -0.5f, 0.5f));
+  const double tol = 1.0 / 2048;
+  {
+    Case k;
+    auto x = k.input<f16>("x", {2, 16, 5, 5}, xv);
+    auto y = conv2d<f16, f32>(x, k.input<f16>("pw.w", {8, 16, 1, 1}, pv), {}, "pw");
+    EXPECT_EQ(y.op()->type, ir::DType::f16());
+    expect_close(run_both(k, y.op(), "f16_conv_pw", 1e-3), ref::conv2d(xv, pv), "pw", tol);
+  }
+  {
+    Case k;
+    auto x = k.input<f16>("x", {2, 16, 5, 5}, xv);
+    auto y = conv2d<f16, f32>(x, k.input<f16>("pw.w", {8, 16, 1, 1}, pv), {.split_k = 4}, "pw");
+    expect_close(run_both(k, y.op(), "f16_conv_pw_split", 1e-3), ref::conv2d(xv, pv), "split", tol);
+  }
+  {
+    Case k;
+    auto x = k.input<f16>("x", {2, 16, 5, 5}, xv);
+    auto y = conv2d<f16, f32>(x, k.input<f16>("conv.w", {6, 16, 3, 3}, wv),
+                              {.stride = {2, 2}, .padding = {1, 1}}, "conv");
+    expect_close(run_both(k, y.op(), "f16_conv_3x3", 1e-3),
+                 ref::conv2d(xv, wv, {{2, 2}, {1, 1}, {1, 1}, 1}), "3x3", tol);
+  }
+}
+
 TEST(OpsF16, ConvBatchNormPoolSoftmax) {
   auto xv = random({2, 4, 7, 7}, 6), wv = random({6, 4, 3, 3}, 7, -0.5f, 0.5f);
   auto g = random({6}, 8), be = random({6}, 9), mu = random({6}, 10);
