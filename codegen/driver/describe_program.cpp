@@ -26,6 +26,20 @@ model::TensorRole role_of(ir::TensorRole r) {
   internal_error << "unknown tensor role";
 }
 
+// The Dawn toggles feature `f` needs where Dawn offers it only behind them: shader-f16 on
+// NVIDIA's Vulkan driver, and the experimental subgroup matrices (an "unsafe" API) anywhere.
+// Browsers ignore them (Chrome decides itself); Node creates its GPU instance with them.
+std::vector<const char*> dawn_toggles(Feature f) {
+  switch (f) {
+    case Feature::ShaderF16:
+      return {"vulkan_enable_f16_on_nvidia"};
+    case Feature::SubgroupMatrix:
+      return {"allow_unsafe_apis"};
+    default:
+      return {};
+  }
+}
+
 std::string symbol_name(const ir::Expr& s, const std::string& what) {
   user_assert(s.as<ir::Variable>()) << what << " " << ir::to_string(s) << " is not a symbol";
   return s.as<ir::Variable>()->name;
@@ -122,7 +136,13 @@ model::ModelSpec describe_program(const ir::Program& p,
     m.kernels.push_back(std::move(ks));
   }
   const DeviceNeeds needs = device_needs(p.kernels);
-  for (Feature f : needs.features) m.features.push_back(feature_name(f));
+  for (Feature f : needs.features) {
+    m.features.push_back(feature_name(f));
+    for (const char* t : dawn_toggles(f)) {
+      if (std::find(m.toggles.begin(), m.toggles.end(), t) == m.toggles.end())
+        m.toggles.push_back(t);
+    }
+  }
   for (auto& [name, value] : needs.limits) m.limits[name] = value;
   m.memory = plan_memory(m);
   model::validate(m);

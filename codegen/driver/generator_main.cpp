@@ -17,6 +17,7 @@
 #include "webtx/codegen/model_typescript.hpp"
 #include "webtx/codegen/read_checks.hpp"
 #include "webtx/generator.hpp"
+#include "webtx/generator_target.hpp"
 #include "webtx/ir/printer.hpp"
 #include "webtx/target.hpp"
 
@@ -121,6 +122,7 @@ int run(const Options& o) {
     user_assert(chosen) << "this generator registers no model named '" << o.model << "'";
   }
   const Target target = target_by_name(o.target);
+  set_generator_target(target);
   ModelContext ctx(chosen->name);
   ctx.set_params(o.params);
   chosen->fn(ctx);

@@ -77,10 +77,16 @@ inline void schedule_dense_layers(Schedule& s, const std::vector<std::string>& l
   for (auto& l : layers) {
     Stage& acc = stage(l + "_matmul");
     auto* r = acc.op()->reduce();
-    // The matmul body is sum(x(i, k) * w(k, j)): its two operands are the inputs to tile.
+    // The matmul body is sum(x(i, k) * w(k, j)), or with mixed precision
+    // sum(cast(x(i, k)) * cast(w(k, j))): its two operands are the inputs to tile.
     auto* mul = r ? r->source.as<ir::Mul>() : nullptr;
-    user_assert(mul) << "schedule_dense_layers: '" << l << "_matmul' is not sum(x * w)";
-    auto a = mul->a.as<ir::ProducerLoad>()->producer, b = mul->b.as<ir::ProducerLoad>()->producer;
+    auto load = [](const ir::Expr& e) {
+      auto* c = e.as<ir::Cast>();
+      return (c ? c->value : e).as<ir::ProducerLoad>();
+    };
+    user_assert(mul && load(mul->a) && load(mul->b))
+        << "schedule_dense_layers: '" << l << "_matmul' is not sum(x * w)";
+    auto a = load(mul->a)->producer, b = load(mul->b)->producer;
     if (batch) {
       auto& few = stage(l + "_relu").specialize(*batch <= 8);
       gemv_2d(few.schedule(), acc.op(),

@@ -78,6 +78,7 @@ std::string to_json(const ModelSpec& m) {
   j["target"] = m.target;
   j["generator"] = m.generator;
   j["features"] = m.features;
+  if (!m.toggles.empty()) j["toggles"] = m.toggles;  // omitted when empty
   j["limits"] = ordered_json::object();
   for (auto& [k, v] : m.limits) j["limits"][k] = v;
   j["symbols"] = ordered_json::array();
@@ -161,6 +162,7 @@ ModelSpec from_json(const std::string& text) {
   m.function = field<std::string>(j, "function", where);
   m.target = field_or<std::string>(j, "target", where, "webgpu");
   m.features = field_or<std::vector<std::string>>(j, "features", where, {});
+  m.toggles = field_or<std::vector<std::string>>(j, "toggles", where, {});
   m.limits = field_or<std::map<std::string, int64_t>>(j, "limits", where, {});
   for (auto& s : array_field(j, "symbols", where)) {
     SymbolSpec sym;

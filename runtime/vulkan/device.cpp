@@ -132,6 +132,9 @@ VulkanDevice::VulkanDevice(const std::string& device_filter) {
   if (f16_ext) s16.pNext = &f16;
   vkGetPhysicalDeviceFeatures2(physical_, &feats);
   info_.shader_float16 = f16_ext && f16.shaderFloat16;
+  // WEBTX_VK_NO_F16=1: act as a device without f16 arithmetic (tests the refusal on lavapipe).
+  if (const char* no_f16 = std::getenv("WEBTX_VK_NO_F16"); no_f16 && *no_f16 && *no_f16 != '0')
+    info_.shader_float16 = false;
   info_.storage_buffer_16bit = s16.storageBuffer16BitAccess;
 
   uint32_t nq = 0;

@@ -11,6 +11,7 @@ namespace webtx::model {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 Extent C(int64_t v) { return Extent::constant(v); }
 Extent S(const char* n) { return Extent::sym(n); }
@@ -78,6 +79,16 @@ TEST(ModelSpecJson, RoundTrips) {
   EXPECT_EQ(back.symbols[0].tensor, "x");
   EXPECT_EQ(back.kernels[0].wgsl, m.kernels[0].wgsl);
   EXPECT_THAT(text, HasSubstr("\"op\": \"+\""));
+}
+
+TEST(ModelSpecJson, TogglesRoundTripAndAreOmittedWhenNone) {
+  ModelSpec m = sample();
+  EXPECT_THAT(to_json(m), Not(HasSubstr("toggles")));
+  EXPECT_TRUE(from_json(to_json(m)).toggles.empty());
+  m.toggles = {"vulkan_enable_f16_on_nvidia"};
+  const std::string text = to_json(m);
+  EXPECT_THAT(text, HasSubstr("\"toggles\": [\n    \"vulkan_enable_f16_on_nvidia\"\n  ]"));
+  EXPECT_EQ(from_json(text).toggles, m.toggles);
 }
 
 TEST(ModelSpecJson, RejectsBadDescriptionsNamingTheProblem) {

@@ -1,16 +1,18 @@
 // Runs a model exactly as the generator shipped it (<model>.manifest.json + its .spv files) on
 // the native Vulkan runtime, with the inputs of a CPU reference file (webtx-examples-ref), and
-// compares every output:  |got - want| <= 1e-4 + 1e-4 * |want|  (the tolerance the WebGPU
-// example tests use). It runs twice: the second run must reuse the planned intermediate
-// buffers (ModelSpec::memory) without growing them. Links only the runtime (no compiler code):
-// the native path runs what ships.
+// compares every output:  |got - want| <= tol + tol * |want|, tol = 1e-4 (the tolerance the
+// WebGPU example tests use) or --tolerance. --against <other reference.json> compares with that
+// file's outputs instead (same inputs and weights; e.g. the f32 model's for an f16 model) and
+// prints the max abs and max relative error (relative to the largest |want|). It runs twice: the
+// second run must reuse the planned intermediate buffers (ModelSpec::memory) without growing them.
+// Links only the runtime (no compiler code): the native path runs what ships.
 //
 // Weights come from a safetensors file (--weights). --bad-weights first loads broken variants
 // of that file into the same model (missing, extra, mis-shaped, wrong-dtype weight, truncated
 // file, bad header; a run before any weights) and expects each error to name the tensor.
 //
 //   webtx_run_shipped_model <model.manifest.json> <reference.json> [--weights <file>]
-//                           [--bad-weights]
+//                           [--bad-weights] [--tolerance <tol>] [--against <reference.json>]
 #include <algorithm>
 #include <cmath>
 #include <fstream>
@@ -147,14 +149,25 @@ int bad_weights(rt::VulkanModel& m, rt::TensorMap tensors, const rt::RunOptions&
   return failures;
 }
 
-int check_outputs(const rt::VulkanModel& model, const nlohmann::json& ref,
-                  const rt::TensorMap& tensors);
+struct Args {
+  std::string manifest, ref, weights, against;
+  bool bad_weights = false;
+  double tol = 1e-4;
+};
 
-int run(const std::string& manifest, const std::string& ref_path, const std::string& weights,
-        bool check_bad_weights) {
-  std::ifstream in(ref_path);
-  if (!in) throw std::runtime_error("cannot read reference '" + ref_path + "'");
-  const nlohmann::json ref = nlohmann::json::parse(in);
+int check_outputs(const rt::VulkanModel& model, const nlohmann::json& ref,
+                  const rt::TensorMap& tensors, double tol);
+
+nlohmann::json read_json(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw std::runtime_error("cannot read reference '" + path + "'");
+  return nlohmann::json::parse(in);
+}
+
+int run(const Args& args) {
+  const std::string &manifest = args.manifest, &weights = args.weights;
+  const nlohmann::json ref = read_json(args.ref);
+  const nlohmann::json want = args.against.empty() ? ref : read_json(args.against);
 
   rt::VulkanDevice device;
   auto model = rt::VulkanModel::load(device, manifest);
@@ -167,13 +180,13 @@ int run(const std::string& manifest, const std::string& ref_path, const std::str
     for (auto& [name, t] : ref.at("inputs").items()) tensors[name] = tensor_of(t);
     return tensors;
   };
-  if (check_bad_weights) failures += bad_weights(*model, inputs(), options, weights);
+  if (args.bad_weights) failures += bad_weights(*model, inputs(), options, weights);
   if (!weights.empty()) model->load_weights(weights);
   std::vector<size_t> planned;
   for (int pass = 0; pass < 2; ++pass) {
     rt::TensorMap tensors = inputs();
     model->run(tensors, options);
-    failures += check_outputs(*model, ref, tensors);
+    failures += check_outputs(*model, want, tensors, args.tol);
     if (pass == 0) planned = model->planned_bytes();
   }
   const bool reused =
@@ -184,7 +197,7 @@ int run(const std::string& manifest, const std::string& ref_path, const std::str
 }
 
 int check_outputs(const rt::VulkanModel& model, const nlohmann::json& ref,
-                  const rt::TensorMap& tensors) {
+                  const rt::TensorMap& tensors, double tol) {
   int failures = 0;
   for (auto& [name, want] : ref.at("outputs").items()) {
     const rt::HostTensor& got = tensors.at(name);
@@ -194,16 +207,21 @@ int check_outputs(const rt::VulkanModel& model, const nlohmann::json& ref,
       ++failures;
       continue;
     }
-    double max_err = 0;
+    double max_err = 0, max_want = 0;
     long bad = -1;
     for (size_t i = 0; i < want.size(); ++i) {
       const double w = want[i].get<double>(), g = value_at(got, i), e = std::fabs(g - w);
-      if (!(e <= 1e-4 + 1e-4 * std::fabs(w)) && bad < 0) bad = static_cast<long>(i);
+      if (!(e <= tol + tol * std::fabs(w)) && bad < 0) bad = static_cast<long>(i);
       if (!(e <= max_err)) max_err = e;
+      max_want = std::max(max_want, std::fabs(w));
     }
     std::cout << (bad < 0 ? "PASS" : "FAIL") << " " << model.spec().name << " output '" << name
-              << "' (" << want.size() << " values): max abs error " << max_err;
-    if (bad >= 0) std::cout << "; element " << bad << ": got " << value_at(got, bad);
+              << "' (" << want.size() << " values, tolerance " << tol << "): max abs error "
+              << max_err << ", relative to max |want| " << max_want << ": "
+              << (max_want > 0 ? max_err / max_want : 0.0);
+    if (bad >= 0)
+      std::cout << "; element " << bad << ": got " << value_at(got, bad) << ", want "
+                << want[bad].get<double>();
     std::cout << "\n";
     failures += bad >= 0;
   }
@@ -213,25 +231,30 @@ int check_outputs(const rt::VulkanModel& model, const nlohmann::json& ref,
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::string weights;
-  bool check_bad_weights = false;
+  Args args;
   std::vector<std::string> pos;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     if (a == "--weights" && i + 1 < argc)
-      weights = argv[++i];
+      args.weights = argv[++i];
     else if (a == "--bad-weights")
-      check_bad_weights = true;
+      args.bad_weights = true;
+    else if (a == "--tolerance" && i + 1 < argc)
+      args.tol = std::stod(argv[++i]);
+    else if (a == "--against" && i + 1 < argc)
+      args.against = argv[++i];
     else
       pos.push_back(a);
   }
   if (pos.size() != 2) {
     std::cerr << "usage: webtx_run_shipped_model <model.manifest.json> <reference.json> "
-                 "[--weights <file.safetensors>] [--bad-weights]\n";
+                 "[--weights <file.safetensors>] [--bad-weights] [--tolerance <tol>] "
+                 "[--against <reference.json>]\n";
     return 2;
   }
+  args.manifest = pos[0], args.ref = pos[1];
   try {
-    return run(pos[0], pos[1], weights, check_bad_weights);
+    return run(args);
   } catch (const std::exception& e) {
     std::cerr << "error: " << e.what() << "\n";
     return 1;

@@ -6,10 +6,8 @@ import { formatMessages } from './kernel.js';
  * Requests an adapter and a device with the features and limits `needs` lists; the error
  * names the feature or limit the adapter lacks.
  */
-export async function requestDeviceFor(gpu, needs, { what = 'model', optionalFeatures = [], adapterOptions } = {}) {
-  if (!gpu) throw new Error('webtx: no WebGPU: pass { gpu: navigator.gpu } (browser) or createNodeGPU() (Node)');
-  const adapter = await gpu.requestAdapter(adapterOptions);
-  if (!adapter) throw new Error('webtx: no WebGPU adapter available');
+export async function requestDeviceFor(gpu, needs, { what = 'model', optionalFeatures = [], adapterOptions, adapter } = {}) {
+  adapter ??= await requestAdapter(gpu, adapterOptions);
   checkAdapter(adapter, needs, what);
   const requiredFeatures = [...needs.features, ...optionalFeatures.filter((f) => adapter.features.has(f) && !needs.features.includes(f))];
   const requiredLimits = {};
@@ -23,6 +21,14 @@ export async function requestDeviceFor(gpu, needs, { what = 'model', optionalFea
   return { adapter, device };
 }
 
+/** An adapter of `gpu`, or an Error saying what is missing. */
+export async function requestAdapter(gpu, adapterOptions) {
+  if (!gpu) throw new Error('webtx: no WebGPU: pass { gpu: navigator.gpu } (browser) or createNodeGPU() (Node)');
+  const adapter = await gpu.requestAdapter(adapterOptions);
+  if (!adapter) throw new Error('webtx: no WebGPU adapter available');
+  return adapter;
+}
+
 /**
  * Throws if `adapterOrDevice` lacks a feature or limit of `needs` (the manifest's "features"
  * and "limits": what the model's kernels use), naming it and the adapter's value.
@@ -30,7 +36,7 @@ export async function requestDeviceFor(gpu, needs, { what = 'model', optionalFea
 export function checkAdapter(a, needs, what) {
   const kind = a.queue ? 'device' : 'adapter';
   for (const f of needs.features) {
-    if (!a.features.has(f)) throw new Error(`webtx: ${what} needs WebGPU feature '${f}', which this ${kind} lacks`);
+    if (!a.features.has(f)) throw new Error(`webtx: ${what} needs WebGPU feature '${f}', which this ${kind} lacks${needs.hint ?? ''}`);
   }
   for (const [k, v] of Object.entries(needs.limits)) {
     const have = a.limits[k];

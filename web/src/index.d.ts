@@ -106,6 +106,10 @@ export interface ModelSpec {
   generator: string;
   /** WebGPU features the kernels use, e.g. 'shader-f16'; loadModel refuses a device without them. */
   features: string[];
+  /** Dawn toggles those features need on some drivers (shader-f16 on NVIDIA's Vulkan:
+   * 'vulkan_enable_f16_on_nvidia'; subgroup matrices: 'allow_unsafe_apis'); absent when none,
+   * [] after parsing. In Node, loadModel creates its GPU with them when not given one. */
+  toggles?: string[];
   /** WebGPU limits the kernels need (the largest value any kernel uses), by GPUSupportedLimits name. */
   limits: Record<string, number>;
   symbols: ModelSpecSymbol[];
@@ -173,6 +177,9 @@ export declare class Model {
   readonly outputs: ManifestTensor[];
   /** Tensors with role 'weight', loaded by loadModel from options.weights. */
   readonly weights: ManifestTensor[];
+  /** When loadModel was given variants: why each one before the loaded one was passed over
+   * (e.g. "... needs WebGPU feature 'shader-f16', which this adapter lacks"). */
+  readonly skippedVariants: string[];
   /**
    * Runs the model once. Shapes come from `{data, shape}` inputs, Tensors' dims, flat array
    * lengths or `symbols`. GPU tensors must be on this model's device and stay alive until the
@@ -201,9 +208,13 @@ export declare class Model {
   dispose(): void;
 }
 
-export declare function loadModel(
-    source: string | URL | ArrayBuffer | ArrayBufferView | WebAssembly.Module,
-    options?: LoadOptions): Promise<Model>;
+export type ModelSource = string | URL | ArrayBuffer | ArrayBufferView | WebAssembly.Module;
+/**
+ * Loads a model; given an array, the variants of one model built for several targets
+ * (add_webgpu_model's TARGETS), best first: loads the first whose features and limits the
+ * adapter (or options.device) has, and rejects naming what each variant lacks when none fits.
+ */
+export declare function loadModel(source: ModelSource | ModelSource[], options?: LoadOptions): Promise<Model>;
 
 /** Safetensors dtype names. */
 export type SafetensorsDType = 'BOOL' | 'U8' | 'I8' | 'F8_E4M3' | 'F8_E5M2' | 'I16' | 'U16' | 'F16' | 'BF16' |

@@ -5,7 +5,8 @@ import { readCString, readString, writeCString, writeTensor, writeTensorValue, T
 import { acceptsTyped, allocTyped, dtypeInfo, toGpuBytes } from './dtype.js';
 import { concreteShape, parseManifest, resolveSymbols, splitInput } from './manifest.js';
 import { extentToString } from './model_spec.js';
-import { BufferTable, StagingPool, buildKernels, checkAdapter, requestDeviceFor } from './gpu.js';
+import { BufferTable, StagingPool, buildKernels } from './gpu.js';
+import { compileModel, pickVariant } from './load.js';
 import { makeImports } from './imports.js';
 import { Tensor } from './tensor.js';
 import { describeValue, takeInputs } from './inputs.js';
@@ -24,41 +25,27 @@ function lostError(info) {
   return new Error(`webtx: the WebGPU device was lost (${info.reason}: ${info.message}); load the model again`);
 }
 
-async function loadBytes(source) {
-  if (source instanceof WebAssembly.Module) return source;
-  if (source instanceof ArrayBuffer || ArrayBuffer.isView(source)) return source;
-  const url = String(source);
-  const isNode = typeof process !== 'undefined' && process.versions?.node;
-  if (isNode && !/^(https?|data|blob):/.test(url)) {
-    const { readFile } = await import('node:fs/promises');
-    const { fileURLToPath } = await import('node:url');
-    return readFile(url.startsWith('file:') ? fileURLToPath(url) : url);
-  }
-  const res = await fetch(url);
-  if (!res.ok) throw new Error(`webtx: cannot fetch model ${url}: HTTP ${res.status}`);
-  return res.arrayBuffer();
-}
-
 /**
- * Loads a model. `source`: URL/path, bytes, or a compiled WebAssembly.Module. `weights`: the
- * model's weights as a safetensors file (URL, Node path or bytes), uploaded once.
- * @param {string|URL|ArrayBuffer|ArrayBufferView|WebAssembly.Module} source
+ * Loads a model. `source`: URL/path, bytes, or a compiled WebAssembly.Module; or an array of
+ * them, the variants of one model built for several targets (add_webgpu_model's TARGETS), best
+ * first: the first whose features and limits the adapter (or options.device) has is loaded.
+ * `weights`: the model's weights as a safetensors file (URL, Node path or bytes), uploaded once.
+ * In Node without options.gpu, a Dawn GPU is created with the Dawn toggles the variants name.
+ * @param {string|URL|ArrayBuffer|ArrayBufferView|WebAssembly.Module|Array<string|URL|ArrayBuffer|ArrayBufferView|WebAssembly.Module>} source
  * @param {{gpu?: GPU, device?: GPUDevice, weights?: string|URL|ArrayBuffer|ArrayBufferView, log?: (level: number, msg: string) => void}} [options]
  */
 export async function loadModel(source, options = {}) {
-  const bytes = await loadBytes(source);
-  let module = bytes;
-  if (!(bytes instanceof WebAssembly.Module)) {
-    try {
-      module = await WebAssembly.compile(bytes);
-    } catch (e) {
-      const what = typeof source === 'string' || source instanceof URL ? `'${source}'` : `(${bytes.byteLength} bytes given)`;
-      throw new Error(`webtx: model ${what} is not a valid WebAssembly module (truncated or not a webtx model?): ${e.message}`);
-    }
+  const sources = Array.isArray(source) ? source : [source];
+  if (!sources.length) throw new Error('webtx: loadModel was given an empty list of model variants');
+  const candidates = [];
+  for (const s of sources) {
+    const c = new Model(options);
+    await c._instantiate(await compileModel(s));
+    candidates.push(c);
   }
-  const model = new Model(options);
+  const model = await pickVariant(candidates, options);
   try {
-    await model._init(module);
+    await model._init();
   } catch (e) {
     // A failed load leaves nothing behind: the device it requested is destroyed.
     if (model._ownsDevice) model.device?.destroy();
@@ -80,10 +67,12 @@ export class Model {
     this._groupsOfHandle = new Map();
     this._argBuffers = new Map();
     this._planned = [];         // planned buffer index -> handle (the description's memory plan)
+    this.skippedVariants = [];  // loadModel with variants: why each earlier one did not fit
     this._foreign = new Map();  // caller's GPUBuffer (a GPU tensor input) -> handle, last run
   }
 
-  async _init(module) {
+  /** Instantiates the wasm module and reads its model description (no device yet). */
+  async _instantiate(module) {
     const { imports, missing } = makeImports(module, {
       planned_buffer: (i, n) => this._plannedBuffer(i, n),
       dispatch: (...a) => this._dispatch(...a),
@@ -97,17 +86,11 @@ export class Model {
     }
     this.exports._initialize?.();
     this.manifest = parseManifest(readCString(this.memory, this.exports.webtx_manifest()));
+  }
+
+  /** The rest of loading, once pickVariant() has set this.device: weights and pipelines. */
+  async _init() {
     const m = this.manifest;
-    const needs = { features: m.features, limits: m.limits };
-    const what = `model '${m.model}' (built for target '${m.target}')`;
-    if (this.options.device) {
-      this.device = this.options.device;
-      checkAdapter(this.device, needs, what);
-      this._ownsDevice = false;
-    } else {
-      ({ device: this.device } = await requestDeviceFor(this.options.gpu ?? globalThis.navigator?.gpu, needs, { what, optionalFeatures: ['timestamp-query'] }));
-      this._ownsDevice = true;
-    }
     const device = this.device;
     // One handler on device.lost rejects whatever is waiting then. (Racing each wait against
     // a never-settling lost promise would leave a callback on it per wait: a leak per run.)

@@ -77,9 +77,11 @@ export function parseModelSpec(text) {
   for (const key of ['model', 'function']) if (typeof m[key] !== 'string') bad(`missing '${key}'`);
   m.target ??= 'webgpu';
   m.features ??= [];
+  m.toggles ??= [];
   m.limits ??= {};
   if (typeof m.target !== 'string') bad("'target' must be a string");
   if (!Array.isArray(m.features) || m.features.some((f) => typeof f !== 'string')) bad("'features' must be an array of strings");
+  if (!Array.isArray(m.toggles) || m.toggles.some((f) => typeof f !== 'string' || !/^[a-z0-9_]+$/.test(f))) bad("'toggles' must be an array of Dawn toggle names");
   for (const [k, v] of Object.entries(m.limits)) if (!Number.isInteger(v) || v < 0) bad(`limit '${k}' must be a non-negative integer`);
   for (const key of ['symbols', 'tensors', 'args', 'kernels']) {
     if (!Array.isArray(m[key])) bad(`'${key}' must be an array`);

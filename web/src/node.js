@@ -19,6 +19,16 @@ export async function createNodeGPU(flags = []) {
   return gpu;
 }
 
+/**
+ * Dawn's flags that turn on `toggles` (a model description's "toggles", e.g.
+ * ['vulkan_enable_f16_on_nvidia', 'allow_unsafe_apis']): [] for none, else one
+ * 'enable-dawn-features=a,b' flag. Pass them to createNodeGPU (they act at instance creation).
+ * @param {string[]} toggles
+ */
+export function dawnFlags(toggles = []) {
+  return toggles.length ? [`enable-dawn-features=${[...new Set(toggles)].join(',')}`] : [];
+}
+
 // 'webgpu' is a peer dependency: found from this file (installed next to webtx) or else from
 // the application's folder (process.cwd()), which is where it is when webtx is a symlink
 // (`npm install <prefix>/share/webtx/web`: Node resolves from the link's target).

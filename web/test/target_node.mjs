@@ -21,6 +21,7 @@ const pass = (what) => {
 const manifest = parseManifest(readFileSync(manifestPath, 'utf8'));
 assert.equal(manifest.target, 'webgpu-f16');
 assert.deepEqual(manifest.features, ['shader-f16']);
+assert.deepEqual(manifest.toggles, ['vulkan_enable_f16_on_nvidia']);
 assert.ok(manifest.limits.maxComputeInvocationsPerWorkgroup >= 1);
 pass(`manifest: target ${manifest.target}, features ${manifest.features}, limits ${JSON.stringify(manifest.limits)}`);
 
@@ -51,7 +52,7 @@ const rejects = async (promise, pattern, what) => {
 };
 
 await rejects(loadModel(wasm, { gpu: fakeGPU([], DEFAULT_LIMITS) }),
-  /^webtx: model 'host_f16_model' \(built for target 'webgpu-f16'\) needs WebGPU feature 'shader-f16', which this adapter lacks$/,
+  /^webtx: model 'host_f16_model' \(built for target 'webgpu-f16'\) needs WebGPU feature 'shader-f16', which this adapter lacks \(Dawn may offer it only with the toggles vulkan_enable_f16_on_nvidia: .*\)$/,
   'an adapter without shader-f16 is refused, naming the feature');
 await rejects(loadModel(wasm, { gpu: fakeGPU(['shader-f16'], { ...DEFAULT_LIMITS, maxStorageBuffersPerShaderStage: 2 }) }),
   /needs WebGPU limit maxStorageBuffersPerShaderStage >= 3, but this adapter allows 2$/,

@@ -90,6 +90,10 @@ test('manifest target, features and limits', () => {
   assert.equal(m.target, 'webgpu-f16');
   assert.deepEqual(m.features, ['shader-f16']);
   assert.throws(() => parseManifest(withTarget('"target":3')), /'target' must be a string/);
+  assert.deepEqual(m.toggles, []);  // absent: none
+  assert.deepEqual(parseManifest(withTarget('"toggles":["vulkan_enable_f16_on_nvidia"]')).toggles, ['vulkan_enable_f16_on_nvidia']);
+  assert.throws(() => parseManifest(withTarget('"toggles":"allow_unsafe_apis"')), /'toggles' must be an array of Dawn toggle names/);
+  assert.throws(() => parseManifest(withTarget('"toggles":["a,b"]')), /'toggles' must be an array of Dawn toggle names/);
   assert.throws(() => parseManifest(withTarget('"limits":{"maxBufferSize":-1}')), /limit 'maxBufferSize' must be a non-negative integer/);
   const adapter = { features: new Set(['shader-f16']), limits: { maxComputeInvocationsPerWorkgroup: 256 } };
   checkAdapter(adapter, { features: m.features, limits: m.limits }, 'model');

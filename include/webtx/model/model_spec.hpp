@@ -71,11 +71,14 @@ struct ReadCheck {
 struct ModelSpec {
   static constexpr int kVersion = 2;
   int version = kVersion;
-  std::string name;                       // the model
-  std::string function;                   // its packed function's name
-  std::string target = "webgpu";          // the Target it was built for (target.hpp)
-  std::string generator;                  // what wrote it, e.g. "webtx 0.1.0" (diagnostics)
-  std::vector<std::string> features;      // WebGPU feature names the device must have
+  std::string name;                   // the model
+  std::string function;               // its packed function's name
+  std::string target = "webgpu";      // the Target it was built for (target.hpp)
+  std::string generator;              // what wrote it, e.g. "webtx 0.1.0" (diagnostics)
+  std::vector<std::string> features;  // WebGPU feature names the device must have
+  // Dawn toggles those features need on some drivers (e.g. vulkan_enable_f16_on_nvidia for
+  // shader-f16 on NVIDIA's Vulkan driver); in Node the GPU instance is created with them.
+  std::vector<std::string> toggles;
   std::map<std::string, int64_t> limits;  // WebGPU limit name -> least value needed
   std::vector<SymbolSpec> symbols;
   std::vector<TensorSpec> tensors;     // inputs, outputs, then intermediates

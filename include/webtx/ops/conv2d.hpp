@@ -11,9 +11,12 @@
 // reduces over ci only, a depthwise conv (groups == C == O) over kh, kw only, so a scheduler
 // sees the plain matmul / stencil it is.
 // Default schedule: scheduled by webtx::auto_schedule (rule: conv); a 1x1 conv is a matmul.
+// Mixed precision: conv2d<f16, f32>(x, w) reduces in f32 (stage "<name>.acc") and rounds to f16
+// once (stage `name`); Acc defaults to T, the single stage above.
 #include <array>
 #include <cstdint>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "webtx/dsl.hpp"
@@ -48,10 +51,24 @@ inline Extent conv_out_extent(const Extent& in, int64_t k, int64_t s, int64_t p,
 
 }  // namespace detail
 
-template <typename T>
+template <typename T, typename Acc = T>
 Tensor<T, 4> conv2d(const Tensor<T, 4>& x, const Tensor<T, 4>& w, const Conv2dOptions& o = {},
                     const std::string& name = "conv2d") {
   using namespace detail;
+  // With Acc != T the reduction is its own stage (a reduction is a whole body) and `name` the
+  // rounding to T; with Acc == T, `name` is the reduction (a cast to its own dtype is no cast).
+  constexpr bool mixed = !std::is_same_v<T, Acc>;
+  const std::string rname = mixed ? name + ".acc" : name;
+  auto finish = [&](const Tensor<Acc, 4>& acc) {
+    if constexpr (mixed) {
+      auto s = acc.shape();
+      return compute(
+          {s[0], s[1], s[2], s[3]},
+          [&](Var n, Var oc, Var oy, Var ox) { return cast<T>(acc(n, oc, oy, ox)); }, name);
+    } else {
+      return acc;
+    }
+  };
   auto xs = x.shape();
   auto ws = w.shape();
   Extent N = xs[0], C = xs[1], H = xs[2], W = xs[3];
@@ -96,13 +113,15 @@ Tensor<T, 4> conv2d(const Tensor<T, 4>& x, const Tensor<T, 4>& w, const Conv2dOp
         {N, ext(S), O, OH, OW},
         [&](Var n, Var part, Var oc, Var oy, Var ox) {
           Extent cin = fadd(fmul(part, ext(c / S)), Extent(rk));
-          return sum(x(n, cin, fmul(oy, ext(sh)), fmul(ox, ext(sw))) * w(oc, cin, 0, 0), rk);
+          return sum(cast<Acc>(x(n, cin, fmul(oy, ext(sh)), fmul(ox, ext(sw)))) *
+                         cast<Acc>(w(oc, cin, 0, 0)),
+                     rk);
         },
         name + ".partial");
     RVar rs(ext(S), "rs");
-    return compute(
+    return finish(compute(
         {N, O, OH, OW},
-        [&](Var n, Var oc, Var oy, Var ox) { return sum(partial(n, rs, oc, oy, ox), rs); }, name);
+        [&](Var n, Var oc, Var oy, Var ox) { return sum(partial(n, rs, oc, oy, ox), rs); }, rname));
   }
 
   // Reduction axes only where the extent can exceed 1; the others index with 0.
@@ -113,7 +132,7 @@ Tensor<T, 4> conv2d(const Tensor<T, 4>& x, const Tensor<T, 4>& w, const Conv2dOp
   if (KH > 1) axes.emplace_back(ext(KH), "rkh"), rkh = Extent(axes.back());
   if (KW > 1) axes.emplace_back(ext(KW), "rkw"), rkw = Extent(axes.back());
 
-  auto term = [&](const Var& n, const Var& oc, const Var& oy, const Var& ox) -> TypedExpr<T> {
+  auto term = [&](const Var& n, const Var& oc, const Var& oy, const Var& ox) -> TypedExpr<Acc> {
     Extent cin = rc;
     if (groups > 1) {
       Extent group = Og == 1 ? Extent(oc) : fdiv(oc, ext(Og));
@@ -134,15 +153,15 @@ Tensor<T, 4> conv2d(const Tensor<T, 4>& x, const Tensor<T, 4>& w, const Conv2dOp
     if (pw > 0) guard(ix, W);
     TypedExpr<T> xv = x(n, cin, iy, ix);
     if (padded) xv = select(inside, xv, constant<T>(0));
-    return xv * w(oc, rc, rkh, rkw);
+    return cast<Acc>(xv) * cast<Acc>(w(oc, rc, rkh, rkw));
   };
   if (axes.empty()) {  // a 1x1 depthwise conv: a per-channel scale
-    return compute(
-        {N, O, OH, OW}, [&](Var n, Var oc, Var oy, Var ox) { return term(n, oc, oy, ox); }, name);
+    return finish(compute(
+        {N, O, OH, OW}, [&](Var n, Var oc, Var oy, Var ox) { return term(n, oc, oy, ox); }, rname));
   }
-  return compute(
+  return finish(compute(
       {N, O, OH, OW}, [&](Var n, Var oc, Var oy, Var ox) { return sum(term(n, oc, oy, ox), axes); },
-      name);
+      rname));
 }
 
 // Any other argument types: a rank or dtype mistake, reported as one readable error.
