@@ -476,6 +476,7 @@ void CodeGenSpirv::visit_Subgroup(const Subgroup& op) {
       << "kernel '" << k_.name << "' uses subgroups but Kernel::uses_subgroups is not set";
   if (op.what != SubgroupOp::Reduce) {
     auto builtin = op.what == SubgroupOp::Lane ? ::spv::BuiltIn::SubgroupLocalInvocationId
+                   : op.what == SubgroupOp::Id ? ::spv::BuiltIn::SubgroupId
                                                : ::spv::BuiltIn::SubgroupSize;
     Id u32 = b_.type_int(32, false);
     Id& var = builtins_[static_cast<uint32_t>(builtin)];

@@ -110,6 +110,15 @@ TEST(Tensorize, Shape16x8x16AndFourSubgroups) {
 TEST(Tensorize, SymbolicExtents) {
   ir::Program p = run_case({96, 64, 64, false, false, true, small_config()});
   EXPECT_EQ(p.symbols.size(), 3u);
+  // M, N, K multiples of the tile, rows of A and B multiples of 8: checked per call.
+  ASSERT_EQ(p.checks.size(), 5u);
+  eval::TensorMap in;
+  in["A"] = exact({80, 64}, 1, 32);
+  in["B"] = exact({64, 64}, 2, 32);
+  EXPECT_USER_ERROR(eval::run_program(p, in),
+                    AllOf(HasSubstr("stage 'C' (tensorized) needs axis 'i' extent M to be a "
+                                    "multiple of block_m 32"),
+                          HasSubstr("= 16, must be <= 0")));
 }
 
 TEST(Tensorize, WgslUsesSlicesWithConstantOffsets) {

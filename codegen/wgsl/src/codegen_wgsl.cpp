@@ -47,16 +47,23 @@ class WgslPrinter : public IRVisitor {
     local_id_ = names_.fresh("webtx_local_id");
     sg_lane_ = names_.fresh("webtx_subgroup_lane");
     sg_size_ = names_.fresh("webtx_subgroup_size");
+    sg_id_ = names_.fresh("webtx_subgroup_id");
 
     lanes_ = buffer_lanes(k_.body);
     struct Sliced : IRVisitor {
       std::unordered_set<const BufferNode*> s;
+      bool id = false;
+      void visit_Subgroup(const Subgroup& op) override {
+        id |= op.what == SubgroupOp::Id;
+        IRVisitor::visit_Subgroup(op);
+      }
       void visit_MatrixOp(const MatrixOp& op) override {
         if (op.slice.defined()) s.insert(op.mem.get());
       }
     } sliced;
     sliced.visit(k_.body);
     sliced_ = std::move(sliced.s);
+    uses_subgroup_id_ = sliced.id;
     std::ostringstream decls;
     for (size_t i = 0; i < k_.buffers.size(); ++i) {
       auto& kb = k_.buffers[i];
@@ -112,6 +119,7 @@ class WgslPrinter : public IRVisitor {
     if (k_.uses_subgroups) {
       out << ", @builtin(subgroup_invocation_id) " << sg_lane_ << ": u32, @builtin(subgroup_size) "
           << sg_size_ << ": u32";
+      if (uses_subgroup_id_) out << ", @builtin(subgroup_id) " << sg_id_ << ": u32";
     }
     out << ") {\n";
     out << pre.str() << body_.str() << "}\n";
@@ -232,7 +240,9 @@ class WgslPrinter : public IRVisitor {
     internal_assert(k_.uses_subgroups)
         << "kernel " << k_.name << " uses subgroups but Kernel::uses_subgroups is not set";
     if (op.what != SubgroupOp::Reduce) {
-      e_ = "i32(" + (op.what == SubgroupOp::Lane ? sg_lane_ : sg_size_) + ")";
+      e_ = "i32(" +
+           (op.what == SubgroupOp::Lane ? sg_lane_ : op.what == SubgroupOp::Id ? sg_id_ : sg_size_) +
+           ")";
       return;
     }
     static const char* const kFn[] = {"subgroupAdd", "subgroupMax", "subgroupMin"};
@@ -526,7 +536,8 @@ class WgslPrinter : public IRVisitor {
   std::string e_;
   int depth_ = 0;
   bool uses_f16_ = false;
-  std::string sg_lane_, sg_size_;
+  std::string sg_lane_, sg_size_, sg_id_;
+  bool uses_subgroup_id_ = false;
 };
 
 }  // namespace

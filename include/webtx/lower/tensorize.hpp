@@ -8,12 +8,15 @@
 // it skips the generic passes (schedule_ops ... vectorize); lower() calls this instead.
 #include "webtx/lower/bind_threads.hpp"
 #include "webtx/lower/context.hpp"
+#include "webtx/ir/program.hpp"
 
 namespace webtx::lowering {
 
 struct TensorizedBody {
   ir::Stmt body;
   LaunchConfig launch;
+  // Symbolic extents the kernel needs to be multiples of its tile (it has no tail code).
+  std::vector<ir::ProgramCheck> checks;
 };
 
 TensorizedBody lower_tensorized(LowerContext& ctx, StageInfo& si);

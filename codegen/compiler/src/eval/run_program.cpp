@@ -87,6 +87,10 @@ class KernelRunner {
     Value subgroup(const ir::Subgroup& s) {
       if (s.what == ir::SubgroupOp::Lane) return Value::of_int(lane % kSubgroupSize);
       if (s.what == ir::SubgroupOp::Size) return Value::of_int(kSubgroupSize);
+      // Kernels with subgroup matrices run with the subgroups they were written for.
+      if (s.what == ir::SubgroupOp::Id)
+        return Value::of_int(lane / (r->k_.subgroup_matrix_size > 0 ? r->k_.subgroup_matrix_size
+                                                                    : kSubgroupSize));
       internal_assert(r->subgroup_ready_)
           << "kernel " << r->k_.name << ": a subgroup reduction that is not a store's value";
       return r->subgroup_result_[lane];
@@ -419,6 +423,11 @@ TensorMap run_program(const ir::Program& prog, const TensorMap& inputs, const Sy
     user_assert(syms.count(s.get()))
         << "run_program: symbol '" << s.as<ir::Variable>()->name
         << "' is not bound (pass it, or an input whose shape names it)";
+  }
+  for (auto& c : prog.checks) {
+    const int64_t l = ir::eval_scalar(c.lhs, syms), r = ir::eval_scalar(c.rhs, syms);
+    user_assert(l <= r) << "run_program: " << c.what << " (" << ir::to_string(c.lhs)
+                        << " = " << l << ", must be <= " << r << ")";
   }
   TensorMap store;
   std::unordered_map<const ir::BufferNode*, HostTensor*> global;

@@ -113,6 +113,9 @@ Expr Subgroup::lane() {
 Expr Subgroup::size() {
   return Expr(std::make_shared<Subgroup>(DType::i32(), SubgroupOp::Size, ReduceOp::Sum, Expr()));
 }
+Expr Subgroup::id() {
+  return Expr(std::make_shared<Subgroup>(DType::i32(), SubgroupOp::Id, ReduceOp::Sum, Expr()));
+}
 Expr Subgroup::reduce(ReduceOp op, Expr value) {
   internal_assert(value.defined() && !value.type().is_bool()) << "subgroup reduce of a bool";
   DType t = value.type();

@@ -93,6 +93,8 @@ class IRPrinter : public IRVisitor {
       os_ << "subgroup_lane";
     } else if (op.what == SubgroupOp::Size) {
       os_ << "subgroup_size";
+    } else if (op.what == SubgroupOp::Id) {
+      os_ << "subgroup_id";
     } else {
       call(std::string("subgroup_") + reduce_op_name(op.op), {op.value});
     }

@@ -130,6 +130,7 @@ ir::Program lower(const Schedule& s, std::string name, std::vector<ir::Operation
       // The whole kernel comes from the tensorize template (lower/tensorize.hpp).
       TensorizedBody tb = lower_tensorized(ctx, si);
       step("tensorize", tb.body);
+      prog.checks.insert(prog.checks.end(), tb.checks.begin(), tb.checks.end());
       for (auto& fv : free_vars(tb.body)) lowering::detail::collect_symbols(fv, prog.symbols);
       for (auto& g : tb.launch.grid) lowering::detail::collect_symbols(g, prog.symbols);
       ir::Kernel k = make_kernel(kname, tb.body, tb.launch, prog.tensors, prog.symbols);

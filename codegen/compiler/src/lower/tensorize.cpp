@@ -146,6 +146,13 @@ class Builder {
         << c_.block_k << " and a " << c_.block_k << "x" << c_.block_n
         << " tile evenly (8 halves each): change block_k or the subgroups" << where();
     auto divides = [&](const ir::IterVar& v, int64_t f, const char* what) {
+      if (!as_const(v->extent)) {
+        // Checked per call: the host stub and the runtimes refuse other values.
+        checks_.push_back({"stage '" + si_.op->name + "' (tensorized) needs " + ax(v) +
+                               " extent " + ir::to_string(v->extent) + " to be a multiple of " +
+                               what + " " + std::to_string(f),
+                           fold::mod(v->extent, i32(f)), i32(0)});
+      }
       if (auto e = as_const(v->extent))
         user_assert(*e % f == 0) << st() << ax(v) << " has extent " << *e << ", not a multiple of "
                                  << what << " " << f
@@ -157,6 +164,12 @@ class Builder {
     divides(j_, c_.block_n, "block_n");
     divides(k_, c_.block_k, "block_k");
     auto row8 = [&](const Operand& o) {
+      if (!as_const(o.stage->buffer->shape[1]))
+        checks_.push_back({"stage '" + si_.op->name + "' (tensorized) needs the rows of '" +
+                               o.stage->buffer->name + "' (" +
+                               ir::to_string(o.stage->buffer->shape[1]) +
+                               ") to be a multiple of 8",
+                           fold::mod(o.stage->buffer->shape[1], i32(8)), i32(0)});
       if (auto e = as_const(o.stage->buffer->shape[1]))
         user_assert(*e % 8 == 0) << st() << "tensor '" << o.stage->buffer->name << "' has rows of "
                                  << *e << " elements; tensorize copies 8 halves at a time, so "
@@ -224,7 +237,8 @@ class Builder {
     Expr inx = bind("in_group", fold::mod(pid, gn));
     Expr m0 = bind("m0", fold::mul(fold::add(first, fold::mod(inx, gs)), i32(BM)));
     Expr n0 = bind("n0", fold::mul(fold::div(inx, gs), i32(BN)));
-    Expr sg = bind("subgroup", fold::div(li, i32(t_.matrix_subgroup_size)));
+    // subgroup_id, not local_id / 32: subgroup-matrix operands must be subgroup-uniform.
+    Expr sg = bind("subgroup", ir::Subgroup::id());
     Expr wm = bind("sg_m", fold::div(sg, i32(SGN))), wn = bind("sg_n", fold::mod(sg, i32(SGN)));
     struct Copy {
       Expr global, slice, within;
@@ -355,6 +369,7 @@ class Builder {
     out.body = body;
     out.launch.workgroup_size = {T, 1, 1};
     out.launch.grid = {fold::mul(npm, npn), i32(1), i32(1)};
+    out.checks = checks_;
     return out;
   }
 
@@ -368,6 +383,7 @@ class Builder {
   Operand a_, b_;
   bool nt_ = false;
   int64_t nsg_ = 1, threads_ = 32;
+  std::vector<ir::ProgramCheck> checks_;
 };
 
 }  // namespace
