@@ -16,12 +16,12 @@ globalThis.keepGpu = gpu;  // dawn.node needs the instance alive while devices a
 
 const files = process.argv.slice(2);
 if (!files.length) throw new Error('usage: wgsl_null_backend.mjs <model.manifest.json>...');
-const adapter = await gpu.requestAdapter();
-if (!adapter) throw new Error("Dawn's null backend gave no adapter");
 let failures = 0, kernels = 0;
 const fail = (msg) => { failures++; console.error(`FAIL ${msg}`); };
 for (const file of files) {
   const m = JSON.parse(readFileSync(file, 'utf8'));
+  const adapter = await gpu.requestAdapter();  // one device per adapter
+  if (!adapter) throw new Error("Dawn's null backend gave no adapter");
   const missing = m.features.filter((f) => !adapter.features.has(f));
   if (missing.length) throw new Error(`${m.model}: the null adapter lacks ${missing.join(', ')}`);
   if (!m.features.includes('chromium-experimental-subgroup-matrix'))

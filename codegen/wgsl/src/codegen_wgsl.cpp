@@ -241,7 +241,9 @@ class WgslPrinter : public IRVisitor {
         << "kernel " << k_.name << " uses subgroups but Kernel::uses_subgroups is not set";
     if (op.what != SubgroupOp::Reduce) {
       e_ = "i32(" +
-           (op.what == SubgroupOp::Lane ? sg_lane_ : op.what == SubgroupOp::Id ? sg_id_ : sg_size_) +
+           (op.what == SubgroupOp::Lane ? sg_lane_
+            : op.what == SubgroupOp::Id ? sg_id_
+                                        : sg_size_) +
            ")";
       return;
     }

@@ -342,9 +342,9 @@ struct ThreadIndex : ExprNodeBase<ThreadIndex, ExprKind::ThreadIndex> {
 // Subgroup operations (Target feature "subgroups"; WGSL `enable subgroups;`, SPIR-V
 // GroupNonUniform*). Lane: subgroup_invocation_id; Size: subgroup_size (both i32, the size a
 // power of two in [4, 128]); Id: subgroup_id, the subgroup's index in the workgroup (uniform
-// over the subgroup, which is what subgroup-matrix operands need); Reduce: `op` over `value` of the subgroup's active invocations,
-// every one getting the result. A Reduce is only ever the whole value of a Store, in uniform
-// control flow (lowering's cross-invocation reductions put it there).
+// over the subgroup, which is what subgroup-matrix operands need); Reduce: `op` over `value` of the
+// subgroup's active invocations, every one getting the result. A Reduce is only ever the whole
+// value of a Store, in uniform control flow (lowering's cross-invocation reductions put it there).
 enum class SubgroupOp : uint8_t { Lane, Size, Reduce, Id };
 struct Subgroup : ExprNodeBase<Subgroup, ExprKind::Subgroup> {
   SubgroupOp what;

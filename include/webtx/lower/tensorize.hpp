@@ -6,9 +6,9 @@
 // tile prefetched into registers while the current one is multiplied, one set of result
 // fragments per subgroup, stored straight to C. The body is already thread-bound and flat, so
 // it skips the generic passes (schedule_ops ... vectorize); lower() calls this instead.
+#include "webtx/ir/program.hpp"
 #include "webtx/lower/bind_threads.hpp"
 #include "webtx/lower/context.hpp"
-#include "webtx/ir/program.hpp"
 
 namespace webtx::lowering {
 

@@ -89,8 +89,8 @@ class KernelRunner {
       if (s.what == ir::SubgroupOp::Size) return Value::of_int(kSubgroupSize);
       // Kernels with subgroup matrices run with the subgroups they were written for.
       if (s.what == ir::SubgroupOp::Id)
-        return Value::of_int(lane / (r->k_.subgroup_matrix_size > 0 ? r->k_.subgroup_matrix_size
-                                                                    : kSubgroupSize));
+        return Value::of_int(
+            lane / (r->k_.subgroup_matrix_size > 0 ? r->k_.subgroup_matrix_size : kSubgroupSize));
       internal_assert(r->subgroup_ready_)
           << "kernel " << r->k_.name << ": a subgroup reduction that is not a store's value";
       return r->subgroup_result_[lane];
@@ -426,8 +426,8 @@ TensorMap run_program(const ir::Program& prog, const TensorMap& inputs, const Sy
   }
   for (auto& c : prog.checks) {
     const int64_t l = ir::eval_scalar(c.lhs, syms), r = ir::eval_scalar(c.rhs, syms);
-    user_assert(l <= r) << "run_program: " << c.what << " (" << ir::to_string(c.lhs)
-                        << " = " << l << ", must be <= " << r << ")";
+    user_assert(l <= r) << "run_program: " << c.what << " (" << ir::to_string(c.lhs) << " = " << l
+                        << ", must be <= " << r << ")";
   }
   TensorMap store;
   std::unordered_map<const ir::BufferNode*, HostTensor*> global;

@@ -148,9 +148,9 @@ class Builder {
     auto divides = [&](const ir::IterVar& v, int64_t f, const char* what) {
       if (!as_const(v->extent)) {
         // Checked per call: the host stub and the runtimes refuse other values.
-        checks_.push_back({"stage '" + si_.op->name + "' (tensorized) needs " + ax(v) +
-                               " extent " + ir::to_string(v->extent) + " to be a multiple of " +
-                               what + " " + std::to_string(f),
+        checks_.push_back({"stage '" + si_.op->name + "' (tensorized) needs " + ax(v) + " extent " +
+                               ir::to_string(v->extent) + " to be a multiple of " + what + " " +
+                               std::to_string(f),
                            fold::mod(v->extent, i32(f)), i32(0)});
       }
       if (auto e = as_const(v->extent))
@@ -167,8 +167,7 @@ class Builder {
       if (!as_const(o.stage->buffer->shape[1]))
         checks_.push_back({"stage '" + si_.op->name + "' (tensorized) needs the rows of '" +
                                o.stage->buffer->name + "' (" +
-                               ir::to_string(o.stage->buffer->shape[1]) +
-                               ") to be a multiple of 8",
+                               ir::to_string(o.stage->buffer->shape[1]) + ") to be a multiple of 8",
                            fold::mod(o.stage->buffer->shape[1], i32(8)), i32(0)});
       if (auto e = as_const(o.stage->buffer->shape[1]))
         user_assert(*e % 8 == 0) << st() << "tensor '" << o.stage->buffer->name << "' has rows of "
@@ -214,12 +213,18 @@ class Builder {
         cf.push_back(
             ir::make_fragment(si_.op->name + "_c" + std::to_string(i) + "_" + std::to_string(j),
                               acc_, ir::MatrixRole::Result, c_.m, c_.n));
-    for (int64_t i = 0; i < TM; ++i)
-      af.push_back(ir::make_fragment(si_.op->name + "_a" + std::to_string(i), h,
-                                     ir::MatrixRole::Left, c_.m, c_.k));
-    for (int64_t j = 0; j < TN; ++j)
-      bf.push_back(ir::make_fragment(si_.op->name + "_b" + std::to_string(j), h,
-                                     ir::MatrixRole::Right, c_.k, c_.n));
+    // One left/right fragment per (tile, k step), as the anchor's `let`s: no fragment is
+    // overwritten while an earlier multiply may still read it.
+    for (int64_t kk = 0; kk < KK; ++kk)
+      for (int64_t i = 0; i < TM; ++i)
+        af.push_back(
+            ir::make_fragment(si_.op->name + "_a" + std::to_string(i) + "_" + std::to_string(kk), h,
+                              ir::MatrixRole::Left, c_.m, c_.k));
+    for (int64_t kk = 0; kk < KK; ++kk)
+      for (int64_t j = 0; j < TN; ++j)
+        bf.push_back(
+            ir::make_fragment(si_.op->name + "_b" + std::to_string(j) + "_" + std::to_string(kk), h,
+                              ir::MatrixRole::Right, c_.k, c_.n));
 
     // Per-invocation values, bound by lets around everything.
     std::vector<std::pair<Expr, Expr>> lets;
@@ -319,15 +324,17 @@ class Builder {
     Expr sa = var("a_slice"), sb = var("b_slice");
     std::vector<Stmt> mma;
     for (int64_t kk = 0; kk < KK; ++kk) {
+      const ir::Buffer* a = &af[kk * TM];
+      const ir::Buffer* b = &bf[kk * TN];
       for (int64_t i = 0; i < TM; ++i)
-        mma.push_back(ir::MatrixOp::load(af[i], As, sa, i32(i * c_.m * SA + kk * c_.k), i32(SA)));
+        mma.push_back(ir::MatrixOp::load(a[i], As, sa, i32(i * c_.m * SA + kk * c_.k), i32(SA)));
       for (int64_t j = 0; j < TN; ++j) {
         Expr off = nt_ ? i32(j * c_.n * SB + kk * c_.k) : i32(kk * c_.k * SB + j * c_.n);
-        mma.push_back(ir::MatrixOp::load(bf[j], Bs, sb, off, i32(SB), nt_));
+        mma.push_back(ir::MatrixOp::load(b[j], Bs, sb, off, i32(SB), nt_));
       }
       for (int64_t i = 0; i < TM; ++i)
         for (int64_t j = 0; j < TN; ++j)
-          mma.push_back(ir::MatrixOp::multiply_accumulate(cf[i * TN + j], af[i], bf[j]));
+          mma.push_back(ir::MatrixOp::multiply_accumulate(cf[i * TN + j], a[i], b[j]));
     }
     Stmt mma_s = ir::Seq::make(mma);
     mma_s = let(sa, cur.defined() ? fold::add(fold::mul(cur, i32(SGM)), wm) : wm,
