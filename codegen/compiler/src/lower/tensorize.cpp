@@ -336,7 +336,11 @@ class Builder {
         for (int64_t j = 0; j < TN; ++j)
           mma.push_back(ir::MatrixOp::multiply_accumulate(cf[i * TN + j], a[i], b[j]));
     }
+    // Left and right fragments live in the loop body (the anchor's `let`s): nothing of them
+    // is carried from one k step to the next.
     Stmt mma_s = ir::Seq::make(mma);
+    for (auto it = bf.rbegin(); it != bf.rend(); ++it) mma_s = ir::Allocate::make(*it, mma_s);
+    for (auto it = af.rbegin(); it != af.rend(); ++it) mma_s = ir::Allocate::make(*it, mma_s);
     mma_s = let(sa, cur.defined() ? fold::add(fold::mul(cur, i32(SGM)), wm) : wm,
                 let(sb, cur.defined() ? fold::add(fold::mul(cur, i32(SGN)), wn) : wn, mma_s));
     loop.push_back(mma_s);
@@ -363,8 +367,6 @@ class Builder {
       }
 
     Stmt body = ir::Seq::make(top);
-    for (auto it = bf.rbegin(); it != bf.rend(); ++it) body = ir::Allocate::make(*it, body);
-    for (auto it = af.rbegin(); it != af.rend(); ++it) body = ir::Allocate::make(*it, body);
     for (auto it = cf.rbegin(); it != cf.rend(); ++it) body = ir::Allocate::make(*it, body);
     body = ir::Allocate::make(rb, body);
     body = ir::Allocate::make(ra, body);
