@@ -144,6 +144,36 @@ TEST(Tensorize, WgslUsesSlicesWithConstantOffsets) {
   (void)c;
 }
 
+// A dense layer: x [M, K] f16 times w [N, K] f16 (NT), then bias and a scale in f32 as stages of
+// their own, scheduled by auto_schedule around the tensorized stage (which it leaves alone).
+TEST(Tensorize, DenseLayerWithAutoScheduledEpilogue) {
+  auto x = placeholder("x", {64, 64}, ir::DType::f16());
+  auto w = placeholder("w", {64, 64}, ir::DType::f16());
+  auto b = placeholder("b", {64});
+  auto k = reduce_axis(64, "k");
+  auto f32 = ir::DType::f32();
+  auto mm = compute("dense", {64, 64}, [&](const Vars& v) {
+    return sum(ir::Mul::make(ir::Cast::make(f32, at(x, {v[0], k->var})),
+                             ir::Cast::make(f32, at(w, {v[1], k->var}))),
+               {k});
+  });
+  auto y = compute("y", {64, 64}, [&](const Vars& v) {
+    return ir::Mul::make(ir::Add::make(at(mm, {v[0], v[1]}), at(b, {v[1]})), Expr(0.5f));
+  });
+  auto s = create_schedule({y});
+  auto& st = s[mm];
+  st.tensorize(st.axis(0), st.axis(1), st.reduce_axis(0), small_config());
+  auto_schedule(s);
+  eval::TensorMap in;
+  in["x"] = exact({64, 64}, 3, 32);
+  in["w"] = exact({64, 64}, 4, 32);
+  in["b"] = random_tensor({64}, 5);
+  ir::Program p = check_schedule(s, {x, w, b}, {y}, in, {}, 1e-6, kTarget);
+  ASSERT_EQ(p.kernels.size(), 2u);
+  EXPECT_EQ(p.kernels[0].subgroup_matrix_size, 32);  // dense, then the epilogue
+  EXPECT_EQ(p.kernels[1].subgroup_matrix_size, 0);
+}
+
 // ---- errors -----------------------------------------------------------------------------------
 
 std::string lower_error(const Mm& g, const TensorizeConfig& c, const Target& t) {
