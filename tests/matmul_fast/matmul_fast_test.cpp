@@ -46,6 +46,35 @@ Counts count(const ir::Stmt& body) {
   return v.c;
 }
 
+// Stores into private memory under a bounds guard that reads the symbol `name`.
+int guarded_private_stores(const ir::Stmt& body, const std::string& name) {
+  struct V : ir::IRVisitor {
+    std::string name;
+    int depth = 0, n = 0;
+    void visit_IfThenElse(const ir::IfThenElse& op) override {
+      struct R : ir::IRVisitor {
+        std::string name;
+        bool found = false;
+        void visit_Variable(const ir::Variable& v) override { found = found || v.name == name; }
+      } r;
+      r.name = name;
+      // (Not an `if (!interior)` around a whole boundary kernel.)
+      if (op.cond.kind() != ir::ExprKind::Not) r.visit(op.cond);
+      depth += r.found;
+      visit(op.then_case);
+      depth -= r.found;
+      if (op.else_case.defined()) visit(op.else_case);
+    }
+    void visit_Store(const ir::Store& op) override {
+      n += depth > 0 && op.buffer->scope == ir::MemScope::Private;
+      ir::IRVisitor::visit_Store(op);
+    }
+  } v;
+  v.name = name;
+  v.visit(body);
+  return v.n;
+}
+
 struct Case {
   ir::Program program;
   std::vector<ir::Operation> outputs;
@@ -103,7 +132,7 @@ TEST(MatmulFast, ConstantShapeOnCpu) {
 
 TEST(MatmulFast, SymbolicTailShapeOnCpu) {
   Case c = fast_matmul(130, 136, 37, true);                     // no extent divides its tile
-  EXPECT_GT(count(c.program.kernels.back().body).branches, 0);  // the boundary version
+  EXPECT_GT(count(c.program.kernels.back().body).branches, 0);  // the edge tiles' guards
   // The interior version for any row stride: global copies stay scalar (4-alignment of
   // symbolic strides is unprovable), the workgroup -> register copies are vec4.
   Counts n = count(c.program.kernels.at(1).body);  // `matmul`
@@ -112,25 +141,46 @@ TEST(MatmulFast, SymbolicTailShapeOnCpu) {
   expect_close(eval::run_program(c.program, c.inputs, c.symbols), c, "cpu tail");
 }
 
-// Loop partitioning (webtx/lower/partition_loops.hpp) on the symbolic kernel: five kernels.
-// `matmul_vec4` and `matmul` (interior workgroups, K divisible by 16; row strides N and K
-// multiples of 4 or not) have no guard at all, the first with vec4 global copies;
-// `matmul_tail_vec4` and `matmul_tail` (interior workgroups, a partial last K step) have guards
-// only in their K tail loop; `matmul_boundary` runs the guarded code in edge workgroups. Each
-// launch is empty when the shapes do not need it.
+// The branch `if (interior) {fast} else {edge}` that loop partitioning puts around the body of
+// a kernel whose workgroups may reach past the tensors' edges.
+const ir::IfThenElse* interior_branch(const ir::Stmt& body) {
+  const ir::Stmt* s = &body;
+  while (auto* let = s->as<ir::LetStmt>()) s = &let->body;
+  return s->as<ir::IfThenElse>();
+}
+
+// Loop partitioning (webtx/lower/partition_loops.hpp) on the symbolic kernel: four kernels,
+// each `if (interior workgroup) {guard-free} else {padded edge tile}`. `matmul_vec4` and
+// `matmul` (K divisible by 16; row strides N and K multiples of 4 or not): the interior has
+// no guard at all, the first with vec4 global copies; `matmul_tail_vec4` and `matmul_tail` (a
+// partial last K step): guards only in the K tail loop. The edge tiles are padded
+// (pad_tiles.hpp): their multiply-adds into the private accumulators are guarded only by K
+// (the partial last step), never by M or N. Each launch is empty when the shapes do not
+// need it.
 TEST(MatmulFast, SymbolicShapesGetGuardFreeVersions) {
   Case c = fast_matmul(130, 136, 37, true);
   const auto& ks = c.program.kernels;
-  ASSERT_EQ(ks.size(), 5u);
+  ASSERT_EQ(ks.size(), 4u);
   EXPECT_EQ(ks[0].name, "matmul_vec4");
   EXPECT_EQ(ks[1].name, "matmul");
   EXPECT_EQ(ks[2].name, "matmul_tail_vec4");
   EXPECT_EQ(ks[3].name, "matmul_tail");
-  EXPECT_EQ(ks[4].name, "matmul_boundary");
-  EXPECT_EQ(count(ks[0].body).branches, 0) << ir::to_string(ks[0]);
-  EXPECT_GT(count(ks[0].body).global_vector_copies, 0);
-  EXPECT_EQ(count(ks[1].body).branches, 0);
-  EXPECT_EQ(count(ks[1].body).global_vector_copies, 0);
+  std::vector<const ir::IfThenElse*> branch;
+  for (auto& k : ks) {
+    branch.push_back(interior_branch(k.body));
+    ASSERT_NE(branch.back(), nullptr) << ir::to_string(k);
+    ASSERT_TRUE(branch.back()->else_case.defined()) << k.name;
+    const ir::Stmt& edge = branch.back()->else_case;
+    EXPECT_EQ(guarded_private_stores(edge, "M") + guarded_private_stores(edge, "N"), 0)
+        << ir::to_string(k);
+    EXPECT_FALSE(k.variant.empty()) << k.name;
+  }
+  EXPECT_EQ(count(branch[0]->then_case).branches, 0) << ir::to_string(ks[0]);
+  EXPECT_GT(count(branch[0]->then_case).global_vector_copies, 0);
+  EXPECT_EQ(count(branch[1]->then_case).branches, 0);
+  EXPECT_EQ(count(branch[1]->then_case).global_vector_copies, 0);
+  EXPECT_EQ(guarded_private_stores(branch[0]->else_case, "K"), 0);  // K divides here
+  EXPECT_GT(guarded_private_stores(branch[3]->else_case, "K"), 0);
   struct Loops : ir::IRVisitor {
     std::vector<const ir::For*> serial;
     void visit_For(const ir::For& op) override {
@@ -138,40 +188,37 @@ TEST(MatmulFast, SymbolicShapesGetGuardFreeVersions) {
       ir::IRVisitor::visit_For(op);
     }
   } loops;
-  loops.visit(ks[3].body);
+  loops.visit(branch[3]->then_case);
   ASSERT_EQ(loops.serial.size(), 2u);  // the main K loop and its tail
   EXPECT_EQ(count(loops.serial[0]->body).branches, 0);
   EXPECT_GT(count(loops.serial[1]->body).branches, 0);
-  EXPECT_GT(count(ks[4].body).branches, 0);
-  for (auto& k : ks) EXPECT_FALSE(k.variant.empty()) << k.name;
 
-  // Which launches are empty, per shape: [vec4 interior, interior, the same two with a K
-  // tail, boundary].
+  // Which launches are empty, per shape: [vec4, plain, the same two with a K tail].
   auto launched = [&](int64_t m, int64_t n, int64_t k) {
     std::unordered_map<const ir::ExprNode*, int64_t> syms;
     for (auto& s : c.program.symbols) {
       const auto& name = s.as<ir::Variable>()->name;
       syms[s.get()] = name == "M" ? m : name == "N" ? n : k;
     }
-    std::array<bool, 5> out{};
-    for (size_t i = 0; i < 5; ++i) {
+    std::array<bool, 4> out{};
+    for (size_t i = 0; i < 4; ++i) {
       int64_t g = 1;
       for (auto& e : ks[i].grid) g *= ir::eval_scalar(e, syms);
       out[i] = g > 0;
     }
     return out;
   };
-  using L = std::array<bool, 5>;
-  EXPECT_EQ(launched(256, 384, 64), (L{true, false, false, false, false}));
-  EXPECT_EQ(launched(256, 384, 68), (L{false, false, true, false, false}));
-  EXPECT_EQ(launched(256, 384, 65), (L{false, false, false, true, false}));  // K % 4 != 0
-  EXPECT_EQ(launched(257, 384, 64), (L{true, false, false, false, true}));
-  EXPECT_EQ(launched(256, 390, 64), (L{false, true, false, false, true}));  // N % 4 != 0
-  EXPECT_EQ(launched(100, 100, 100), (L{false, false, false, false, true}));
+  using L = std::array<bool, 4>;
+  EXPECT_EQ(launched(256, 384, 64), (L{true, false, false, false}));
+  EXPECT_EQ(launched(256, 384, 68), (L{false, false, true, false}));
+  EXPECT_EQ(launched(256, 384, 65), (L{false, false, false, true}));  // K % 4 != 0
+  EXPECT_EQ(launched(257, 384, 64), (L{true, false, false, false}));  // edge tiles inside
+  EXPECT_EQ(launched(256, 390, 64), (L{false, true, false, false}));  // N % 4 != 0
+  EXPECT_EQ(launched(100, 100, 100), (L{false, false, true, false}));
 }
 
 // Symbolic shapes that divide every tile (only the interior runs), a size-1 shape (only the
-// boundary runs) and one tile plus one row/column/step.
+// edge tiles run) and one tile plus one row/column/step.
 TEST(MatmulFast, SymbolicShapesOnCpu) {
   for (auto [m, n, k] : {std::array<int64_t, 3>{128, 256, 32}, {1, 1, 1}, {129, 129, 17}}) {
     Case c = fast_matmul(m, n, k, true);
@@ -202,7 +249,7 @@ TEST(MatmulFast, SymbolicDividingShapeOnLavapipe) {
   check_symbolic_on_lavapipe(128, 256, 32, "dividing");
 }
 
-// The tail and boundary versions.
+// The tail versions and the edge tiles.
 TEST(MatmulFast, SymbolicTailShapeOnLavapipe) { check_symbolic_on_lavapipe(130, 136, 37, "tail"); }
 
 // y = x copied with a split by 4 and the inner loop vectorized.

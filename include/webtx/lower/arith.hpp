@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <optional>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "webtx/ir.hpp"
@@ -31,6 +32,9 @@ constexpr int64_t kUnknownHi = int64_t{1} << 31;
 // (undefined for none).
 void split_conjuncts(const ir::Expr& c, std::vector<ir::Expr>& out);
 ir::Expr conjunction(const std::vector<ir::Expr>& parts);
+
+// The variables an expression reads.
+std::unordered_set<const ir::ExprNode*> vars_of(const ir::Expr& e);
 
 // `threads` (optional): invocations per workgroup x,y,z then workgroups x,y,z (0 = unknown).
 std::optional<ConstRange> const_bounds(const ir::Expr& e, const RangeMap& vars,

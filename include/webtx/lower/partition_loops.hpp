@@ -11,12 +11,13 @@
 //    a > 0) give the largest T with the guards true for every v < T; the loop becomes
 //    `for v in [0, min(X, T))` without those guards, then `for v in [min(X, T), X)` with them
 //    (the tail: at most a tile's worth of iterations).
-//  * The workgroup: the relaxed guards that depend only on workgroup ids and symbols give, per
-//    workgroup dimension, how many workgroups lie inside the tensors. The kernel becomes
-//    separate kernels (one pipeline each, so each compiles like a constant-shape kernel): the
-//    interior, launched over those workgroups without the guards, and the boundary, launched
-//    over the whole grid, returning at once in interior workgroups. When the guards do not
-//    separate by dimension, one kernel holds `if (interior) {...} else {boundary}`.
+//  * The workgroup: the relaxed guards that depend only on workgroup ids and symbols give the
+//    interior workgroups (tiles inside the tensors). The edge copy is padded (pad_tiles.hpp:
+//    guards stay only where global memory is touched) and the kernel becomes
+//    `if (interior) {guard-free} else {padded edge}`, one launch. When nothing pads, the edge
+//    keeps its guards, rolled, as a separate kernel over the whole grid that returns at once
+//    in interior workgroups (one pipeline each: a kernel holding an unrolled interior and a
+//    rolled edge spills its register tile).
 //  * Loop tails that depend on symbols only: the interior kernel comes twice, without the
 //    tails (launched when every loop step divides) and with them (launched otherwise).
 //  * Row strides: each interior kernel comes once more, first, for calls whose symbols in
@@ -24,8 +25,7 @@
 //    4 * (s / 4) in its body, so vectorize proves its global copies 4-aligned, as with
 //    constant shapes).
 // Launches a version does not need for the call's shapes have 0 workgroups (the host skips
-// them): with shapes that divide the tiles only the first kernel runs. The boundary version
-// keeps its loops rolled (it runs for edge tiles only; unrolled, each guard is code of its own).
+// them): with shapes that divide the tiles only the first kernel runs.
 // Every condition is uniform (workgroup ids, symbols, uniform loop indices), so barriers stay
 // in uniform control flow.
 #include <array>

@@ -19,6 +19,19 @@ ir::Expr conjunction(const std::vector<ir::Expr>& parts) {
   return c;
 }
 
+std::unordered_set<const ir::ExprNode*> vars_of(const ir::Expr& e) {
+  struct V : ir::IRVisitor {
+    std::unordered_set<const ir::ExprNode*> found;
+    using ir::IRVisitor::visit;
+    void visit(const ir::Expr& x) override {
+      if (x.defined() && x.kind() == ir::ExprKind::Variable) found.insert(x.get());
+      ir::IRVisitor::visit(x);
+    }
+  } v;
+  v.visit(e);
+  return v.found;
+}
+
 std::optional<ConstRange> const_bounds(const ir::Expr& e, const RangeMap& vars,
                                        const std::array<int64_t, 6>* threads) {
   using namespace ir;
