@@ -19,6 +19,7 @@
 #include "webtx/generator.hpp"
 #include "webtx/generator_target.hpp"
 #include "webtx/ir/printer.hpp"
+#include "webtx/model/from_ir.hpp"
 #include "webtx/target.hpp"
 
 namespace fs = std::filesystem;
@@ -146,6 +147,12 @@ int run(const Options& o) {
   spec.params = ctx.params_used();
   // Reads outside their tensor: rejected here when proven, checked per call when not.
   spec.read_checks = codegen::read_checks(ctx, prog);
+  // Lowering's own conditions (tensorized extents that must divide by their tile).
+  for (auto& c : prog.checks) {
+    const std::string where = "the check '" + c.what + "'";
+    spec.read_checks.push_back({c.what, model::to_extent(c.lhs, prog.symbols, where),
+                                model::to_extent(c.rhs, prog.symbols, where)});
+  }
   model::validate(spec);
   codegen::HostStubOptions hopts;
   hopts.target = target;

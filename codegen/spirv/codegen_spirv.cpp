@@ -83,8 +83,10 @@ class CodeGenSpirv : public IRVisitor {
   void visit_IfThenElse(const IfThenElse& op) override;
   void visit_Allocate(const Allocate& op) override;
   void visit_Barrier(const Barrier& op) override;
+  void visit_MatrixOp(const MatrixOp& op) override;
 
  private:
+  Id matrix_type(const BufferNode& f);
   struct BufferVar {
     Id var;
     SC storage;
@@ -95,7 +97,10 @@ class CodeGenSpirv : public IRVisitor {
     auto it = lanes_.find(b);
     return it == lanes_.end() ? 1 : static_cast<uint32_t>(it->second);
   }
+  // 8 halves (16 bytes) are a uvec4: vectors of more than 4 need the Vector16 capability,
+  // which Vulkan does not have.
   Id elem_type(DType t, uint32_t lanes) {
+    if (lanes == 8) return b_.type_vector(b_.type_int(32, false), 4);
     return lanes == 1 ? mem_type(t) : b_.type_vector(mem_type(t), lanes);
   }
 
@@ -173,6 +178,10 @@ std::vector<uint32_t> CodeGenSpirv::run() {
   if (k_.uses_subgroups) {
     b_.capability(::spv::Capability::GroupNonUniform);
     b_.capability(::spv::Capability::GroupNonUniformArithmetic);
+  }
+  if (k_.subgroup_matrix_size > 0) {
+    b_.capability(static_cast<::spv::Capability>(6022));  // CooperativeMatrixKHR
+    b_.extension("SPV_KHR_cooperative_matrix");
   }
   if (k_.uses_f16) {
     b_.capability(::spv::Capability::Float16);
@@ -468,6 +477,7 @@ void CodeGenSpirv::visit_Subgroup(const Subgroup& op) {
       << "kernel '" << k_.name << "' uses subgroups but Kernel::uses_subgroups is not set";
   if (op.what != SubgroupOp::Reduce) {
     auto builtin = op.what == SubgroupOp::Lane ? ::spv::BuiltIn::SubgroupLocalInvocationId
+                   : op.what == SubgroupOp::Id ? ::spv::BuiltIn::SubgroupId
                                                : ::spv::BuiltIn::SubgroupSize;
     Id u32 = b_.type_int(32, false);
     Id& var = builtins_[static_cast<uint32_t>(builtin)];
@@ -599,8 +609,76 @@ void CodeGenSpirv::visit_IfThenElse(const IfThenElse& op) {
   b_.begin_block(merge);
 }
 
+// Subgroup-matrix fragments are Private variables of OpTypeCooperativeMatrixKHR, set to zero
+// where they are declared (as WGSL zero-initialises them).
+Id CodeGenSpirv::matrix_type(const BufferNode& f) {
+  const uint32_t use = f.matrix == MatrixRole::Left ? 0 : f.matrix == MatrixRole::Right ? 1 : 2;
+  auto dim = [&](int i) { return static_cast<uint32_t>(f.shape[i].as<IntImm>()->value); };
+  return b_.type_cooperative_matrix(value_type(f.type), dim(0), dim(1), use);
+}
+
+void CodeGenSpirv::visit_MatrixOp(const MatrixOp& op) {
+  internal_assert(k_.subgroup_matrix_size > 0)
+      << "kernel '" << k_.name << "' uses subgroup matrices but subgroup_matrix_size is not set";
+  constexpr auto kLoad = static_cast<Op>(4457), kStore = static_cast<Op>(4458),
+                 kMulAdd = static_cast<Op>(4459);
+  auto var_of = [&](const Buffer& b) {
+    auto it = buffers_.find(b.get());
+    internal_assert(it != buffers_.end())
+        << "kernel '" << k_.name << "': fragment '" << b->name << "' used outside its Allocate";
+    return it->second.var;
+  };
+  Id f = var_of(op.frag), ft = matrix_type(*op.frag);
+  if (op.op == MatrixOpKind::MultiplyAccumulate) {
+    Id a = b_.op(Op::OpLoad, matrix_type(*op.left), {var_of(op.left)});
+    Id bb = b_.op(Op::OpLoad, matrix_type(*op.right), {var_of(op.right)});
+    Id c = b_.op(Op::OpLoad, ft, {f});
+    b_.op_void(Op::OpStore, {f, b_.op(kMulAdd, ft, {a, bb, c})});
+    return;
+  }
+  // The first element: offset (and slice) in elements of the memory's type, over its lanes.
+  auto it = buffers_.find(op.mem.get());
+  internal_assert(it != buffers_.end())
+      << "kernel '" << k_.name << "': '" << op.mem->name << "' is neither bound nor allocated";
+  const int lanes = static_cast<int>(it->second.lanes);
+  auto in_vectors = [&](const Expr& e) {
+    if (auto* c = e.as<IntImm>()) {
+      internal_assert(c->value % lanes == 0)
+          << "kernel '" << k_.name << "': subgroup-matrix "
+          << "offset or stride " << c->value << " of '" << op.mem->name << "' splits a vector";
+      return IntImm::make(DType::i32(), c->value / lanes);
+    }
+    return lanes == 1 ? e : Div::make(e, IntImm::make(DType::i32(), lanes));
+  };
+  Expr base = in_vectors(op.offset);
+  if (op.slice.defined())
+    base = Add::make(
+        Mul::make(op.slice,
+                  IntImm::make(DType::i32(), op.mem->shape[1].as<IntImm>()->value / lanes)),
+        base);
+  Id p = pointer_to(op.mem, base, lanes);
+  Id layout = b_.const_u32(op.col_major ? 1 : 0);
+  Id stride = eval(in_vectors(op.stride));
+  if (op.op == MatrixOpKind::Load) {
+    b_.op_void(Op::OpStore, {f, b_.op(kLoad, ft, {p, layout, stride})});
+  } else {
+    b_.op_void(kStore, {p, b_.op(Op::OpLoad, ft, {f}), layout, stride});
+  }
+}
+
 void CodeGenSpirv::visit_Allocate(const Allocate& op) {
   const Buffer& buf = op.buffer;
+  if (buf->matrix != MatrixRole::None) {
+    Id t = matrix_type(*buf);
+    Id var = b_.global_variable(b_.type_pointer(SC::Private, t), SC::Private);
+    b_.name(var, buf->name);
+    Id zero = b_.const_composite(t, {b_.const_bits(value_type(buf->type), 0)});
+    b_.op_void(Op::OpStore, {var, zero});
+    buffers_[buf.get()] = {var, SC::Private, true, 1};
+    visit(op.body);
+    buffers_.erase(buf.get());
+    return;
+  }
   int64_t n = 1;
   for (auto& e : buf->shape) {
     auto* c = e.as<IntImm>();

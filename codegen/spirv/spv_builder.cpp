@@ -144,6 +144,22 @@ Id SpvBuilder::const_bits(Id type, uint32_t bits) {
   return lookup_or_create(key_of(Op::OpConstant, {type, bits}), kGlobals, Op::OpConstant,
                           {type, bits}, true);
 }
+Id SpvBuilder::const_composite(Id type, const std::vector<Id>& constituents) {
+  std::vector<uint32_t> o{type};
+  o.insert(o.end(), constituents.begin(), constituents.end());
+  return lookup_or_create(key_of(Op::OpConstantComposite, o), kGlobals, Op::OpConstantComposite, o,
+                          true);
+}
+
+Id SpvBuilder::type_cooperative_matrix(Id component, uint32_t rows, uint32_t cols, uint32_t use) {
+  constexpr auto kOpTypeCooperativeMatrixKHR = static_cast<Op>(4456);
+  constexpr uint32_t kScopeSubgroup = 3;
+  std::vector<uint32_t> o{component, const_u32(kScopeSubgroup), const_u32(rows), const_u32(cols),
+                          const_u32(use)};
+  return lookup_or_create(key_of(kOpTypeCooperativeMatrixKHR, o), kGlobals,
+                          kOpTypeCooperativeMatrixKHR, o, false);
+}
+
 Id SpvBuilder::const_u32(uint32_t v) { return const_bits(type_int(32, false), v); }
 Id SpvBuilder::const_i32(int32_t v) {
   return const_bits(type_int(32, true), static_cast<uint32_t>(v));

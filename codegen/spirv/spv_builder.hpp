@@ -64,6 +64,10 @@ class SpvBuilder {
   Id type_block_struct(const std::vector<Id>& members, const std::vector<uint32_t>& offsets);
   Id type_pointer(::spv::StorageClass sc, Id pointee);
   Id type_function(Id ret, const std::vector<Id>& params);
+  // OpTypeCooperativeMatrixKHR (SPV_KHR_cooperative_matrix; opcode from the extension, which
+  // Debian 12's SPIRV-Headers predate): rows x cols of `component`, Subgroup scope, `use` 0 =
+  // MatrixA, 1 = MatrixB, 2 = MatrixAccumulator.
+  Id type_cooperative_matrix(Id component, uint32_t rows, uint32_t cols, uint32_t use);
 
   // ---- constants (look-up-or-create) ----
   Id const_u32(uint32_t v);
@@ -71,6 +75,8 @@ class SpvBuilder {
   Id const_bool(bool v);
   // A scalar constant of `type` whose value is the given bit pattern (int, float or half).
   Id const_bits(Id type, uint32_t bits);
+  // OpConstantComposite (a cooperative matrix takes one scalar: every element).
+  Id const_composite(Id type, const std::vector<Id>& constituents);
 
   // A module-scope variable (Workgroup, Private, StorageBuffer, Uniform, Input).
   Id global_variable(Id pointer_type, ::spv::StorageClass sc);

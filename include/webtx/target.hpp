@@ -7,6 +7,7 @@
 // https://www.w3.org/TR/webgpu/#limits), so a model built for the default target runs on any
 // WebGPU device. A model that needs more names a target with larger limits or more features;
 // the runtimes refuse a device that cannot meet them, naming the feature or limit.
+#include <array>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -81,10 +82,39 @@ inline int64_t limit_value(const TargetLimits& l, const std::string& name) {
   return *found;
 }
 
+// One subgroup-matrix shape a device multiplies natively (WebGPU's GPUSubgroupMatrixConfig,
+// Vulkan's VkCooperativeMatrixPropertiesKHR): left M x K and right K x N fragments of
+// `component` ("f16"), accumulated into an M x N `result` ("f16" or "f32").
+struct SubgroupMatrixConfig {
+  std::string component, result;
+  int M = 0, N = 0, K = 0;
+  bool operator==(const SubgroupMatrixConfig&) const = default;
+};
+
+// "f16->f32 16x16x16" (M x N x K), as errors print it.
+inline std::string to_string(const SubgroupMatrixConfig& c) {
+  return c.component + "->" + c.result + " " + std::to_string(c.M) + "x" + std::to_string(c.N) +
+         "x" + std::to_string(c.K);
+}
+
+// What NVIDIA GPUs offer through Dawn (checked on an H100; NOTES.md): f16 -> f16 and f16 -> f32
+// at 16x16x16, 16x8x16 and 16x8x8.
+inline std::vector<SubgroupMatrixConfig> nvidia_f16_matrix_configs() {
+  std::vector<SubgroupMatrixConfig> v;
+  for (const char* r : {"f16", "f32"})
+    for (auto [m, n, k] : {std::array{16, 16, 16}, {16, 8, 16}, {16, 8, 8}})
+      v.push_back({"f16", r, m, n, k});
+  return v;
+}
+
 struct Target {
   std::string name = "webgpu";
   std::vector<Feature> features;
   TargetLimits limits;
+  // The shapes tensorize may use (with Feature::SubgroupMatrix), and the subgroup size its
+  // kernels assume (invocations that hold one set of fragments).
+  std::vector<SubgroupMatrixConfig> matrix_configs;
+  int matrix_subgroup_size = 32;
 
   bool has(Feature f) const {
     for (auto g : features)
@@ -103,8 +133,16 @@ struct Target {
 //   webgpu-large   the limits every desktop GPU of the last years offers (1024 invocations,
 //                  32 KiB workgroup memory, 1 GiB storage bindings)
 //   webgpu-large-f16, webgpu-large-subgroups: the same plus that feature
+//   webgpu-subgroup-matrix: tensor cores (shader-f16, subgroups,
+//                  chromium-experimental-subgroup-matrix with NVIDIA's f16 shapes, subgroups
+//                  of 32), webgpu-large limits with 48 KiB workgroup memory
 inline std::vector<std::string> target_names() {
-  return {"webgpu", "webgpu-f16", "webgpu-large", "webgpu-large-f16", "webgpu-large-subgroups"};
+  return {"webgpu",
+          "webgpu-f16",
+          "webgpu-large",
+          "webgpu-large-f16",
+          "webgpu-large-subgroups",
+          "webgpu-subgroup-matrix"};
 }
 
 inline Target target_by_name(const std::string& name) {
@@ -117,7 +155,8 @@ inline Target target_by_name(const std::string& name) {
     return true;
   };
   user_assert(take("webgpu")) << "unknown target '" << name << "'";
-  if (take("-large")) {
+  const bool matrix = take("-subgroup-matrix");
+  if (matrix || take("-large")) {
     t.limits.maxComputeInvocationsPerWorkgroup = 1024;
     t.limits.maxComputeWorkgroupSizeX = 1024;
     t.limits.maxComputeWorkgroupSizeY = 1024;
@@ -125,7 +164,12 @@ inline Target target_by_name(const std::string& name) {
     t.limits.maxStorageBufferBindingSize = int64_t{1} << 30;
     t.limits.maxBufferSize = int64_t{1} << 30;
   }
-  if (take("-f16")) t.with(Feature::ShaderF16);
+  if (matrix) {
+    t.limits.maxComputeWorkgroupStorageSize = 49152;
+    t.with(Feature::ShaderF16).with(Feature::Subgroups).with(Feature::SubgroupMatrix);
+    t.matrix_configs = nvidia_f16_matrix_configs();
+  }
+  if (!matrix && take("-f16")) t.with(Feature::ShaderF16);
   if (take("-subgroups")) t.with(Feature::Subgroups);
   if (!rest.empty()) {
     std::string known;

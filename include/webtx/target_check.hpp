@@ -107,6 +107,8 @@ inline void check_kernel_target(const ir::Kernel& k, const Target& t) {
   }
   if (k.uses_f16) check_feature(t, Feature::ShaderF16, kn + " uses f16");
   if (k.uses_subgroups) check_feature(t, Feature::Subgroups, kn + " uses subgroup operations");
+  if (k.subgroup_matrix_size > 0)
+    check_feature(t, Feature::SubgroupMatrix, kn + " uses subgroup matrices (tensorize)");
 }
 
 // What kernels need of a device, by WebGPU limit name (the largest value any kernel uses;
@@ -119,9 +121,10 @@ struct DeviceNeeds {
 
 inline DeviceNeeds device_needs(const std::vector<ir::Kernel>& kernels) {
   int64_t wg_bytes = 0, invocations = 1, size[3] = {1, 1, 1}, buffers = 0, groups = 1, binding = 0;
-  bool f16 = false, subgroups = false;
+  bool f16 = false, subgroups = false, matrix = false;
   for (auto& k : kernels) {
     f16 |= k.uses_f16;
+    matrix |= k.subgroup_matrix_size > 0;
     subgroups |= k.uses_subgroups;
     wg_bytes = std::max(wg_bytes, k.workgroup_bytes);
     invocations =
@@ -146,6 +149,7 @@ inline DeviceNeeds device_needs(const std::vector<ir::Kernel>& kernels) {
   if (binding > 0) n.limits.push_back({"maxStorageBufferBindingSize", binding});
   if (f16) n.features.push_back(Feature::ShaderF16);
   if (subgroups) n.features.push_back(Feature::Subgroups);
+  if (matrix) n.features.push_back(Feature::SubgroupMatrix);
   return n;
 }
 

@@ -12,6 +12,15 @@
 namespace webtx::runtime::vulkan {
 namespace {
 
+// VK_KHR_cooperative_matrix's feature struct (Vulkan headers 1.3.255+; Debian 12 has 1.3.239).
+constexpr const char* kCooperativeMatrixExtension = "VK_KHR_cooperative_matrix";
+struct CooperativeMatrixFeatures {
+  VkStructureType sType = static_cast<VkStructureType>(1000506000);
+  void* pNext = nullptr;
+  VkBool32 cooperativeMatrix = VK_FALSE;
+  VkBool32 cooperativeMatrixRobustBufferAccess = VK_FALSE;
+};
+
 // Device loss and exhaustion are things a user can hit; anything else is our bug.
 void check(VkResult r, const char* what) {
   if (r == VK_SUCCESS) return;
@@ -121,8 +130,11 @@ VulkanDevice::VulkanDevice(const std::string& device_filter) {
   info_.max_storage_buffer_range = props.limits.maxStorageBufferRange;
   info_.timestamp_period_ns = props.limits.timestampPeriod;
 
-  // Optional features: 16-bit storage (core in 1.1) and f16 arithmetic (an extension in 1.1).
+  // Optional features: 16-bit storage (core in 1.1), f16 arithmetic (an extension in 1.1) and
+  // cooperative matrices (tensor cores; the extension is newer than Debian 12's headers).
   const bool f16_ext = has_extension(physical_, VK_KHR_SHADER_FLOAT16_INT8_EXTENSION_NAME);
+  const bool coop_ext = has_extension(physical_, kCooperativeMatrixExtension);
+  auto coop = CooperativeMatrixFeatures{};
   auto f16 = vk_struct<VkPhysicalDeviceShaderFloat16Int8FeaturesKHR>(
       VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SHADER_FLOAT16_INT8_FEATURES_KHR);
   auto s16 = vk_struct<VkPhysicalDevice16BitStorageFeatures>(
@@ -130,12 +142,21 @@ VulkanDevice::VulkanDevice(const std::string& device_filter) {
   auto feats = vk_struct<VkPhysicalDeviceFeatures2>(VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_FEATURES_2);
   feats.pNext = &s16;
   if (f16_ext) s16.pNext = &f16;
+  if (coop_ext) coop.pNext = feats.pNext, feats.pNext = &coop;
   vkGetPhysicalDeviceFeatures2(physical_, &feats);
   info_.shader_float16 = f16_ext && f16.shaderFloat16;
   // WEBTX_VK_NO_F16=1: act as a device without f16 arithmetic (tests the refusal on lavapipe).
   if (const char* no_f16 = std::getenv("WEBTX_VK_NO_F16"); no_f16 && *no_f16 && *no_f16 != '0')
     info_.shader_float16 = false;
   info_.storage_buffer_16bit = s16.storageBuffer16BitAccess;
+  info_.cooperative_matrix = coop_ext && coop.cooperativeMatrix;
+  auto sg = vk_struct<VkPhysicalDeviceSubgroupProperties>(
+      VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SUBGROUP_PROPERTIES);
+  auto props2 =
+      vk_struct<VkPhysicalDeviceProperties2>(VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_PROPERTIES_2);
+  props2.pNext = &sg;
+  vkGetPhysicalDeviceProperties2(physical_, &props2);
+  info_.subgroup_size = sg.subgroupSize;
 
   uint32_t nq = 0;
   vkGetPhysicalDeviceQueueFamilyProperties(physical_, &nq, nullptr);
@@ -167,8 +188,14 @@ VulkanDevice::VulkanDevice(const std::string& device_filter) {
     exts.push_back(VK_KHR_SHADER_FLOAT16_INT8_EXTENSION_NAME);
     s16_on.pNext = &f16_on;
   }
+  auto coop_on = CooperativeMatrixFeatures{};
+  if (info_.cooperative_matrix) {
+    exts.push_back(kCooperativeMatrixExtension);
+    coop_on.cooperativeMatrix = VK_TRUE;
+    coop_on.pNext = &s16_on;
+  }
   auto dci = vk_struct<VkDeviceCreateInfo>(VK_STRUCTURE_TYPE_DEVICE_CREATE_INFO);
-  dci.pNext = &s16_on;
+  dci.pNext = info_.cooperative_matrix ? static_cast<void*>(&coop_on) : &s16_on;
   dci.queueCreateInfoCount = 1;
   dci.pQueueCreateInfos = &qci;
   dci.enabledExtensionCount = static_cast<uint32_t>(exts.size());

@@ -53,6 +53,14 @@ void VulkanDevice::check_supported(const PipelineLayoutDesc& d) const {
       << "kernel '" << d.name << "' uses f16 (WebGPU feature 'shader-f16'), but Vulkan device '"
       << info_.name << "' lacks "
       << (info_.shader_float16 ? "storageBuffer16BitAccess" : "shaderFloat16");
+  user_assert(d.subgroup_matrix_size == 0 || info_.cooperative_matrix)
+      << "kernel '" << d.name << "' uses subgroup matrices (WebGPU feature "
+      << "'chromium-experimental-subgroup-matrix'), but Vulkan device '" << info_.name
+      << "' lacks VK_KHR_cooperative_matrix (cooperativeMatrix)";
+  user_assert(d.subgroup_matrix_size == 0 || d.subgroup_matrix_size == info_.subgroup_size)
+      << "kernel '" << d.name << "' uses subgroup matrices written for subgroups of "
+      << d.subgroup_matrix_size << " invocations, but Vulkan device '" << info_.name
+      << "' has subgroups of " << info_.subgroup_size;
 }
 
 std::unique_ptr<VulkanPipeline> VulkanDevice::create_pipeline(const std::vector<uint32_t>& spirv,

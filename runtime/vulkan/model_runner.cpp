@@ -47,6 +47,8 @@ VulkanModel::VulkanModel(VulkanDevice& device, model::ModelSpec spec,
     for (int i = 0; i < 3; ++i) d.workgroup_size[i] = static_cast<uint32_t>(kern.workgroup_size[i]);
     d.workgroup_bytes = static_cast<uint64_t>(kern.workgroup_bytes);
     d.uses_f16 = has_feature(kern, "shader-f16");
+    // Tensorized kernels assume NVIDIA's 32-invocation subgroups (ir::Kernel).
+    if (has_feature(kern, "chromium-experimental-subgroup-matrix")) d.subgroup_matrix_size = 32;
     pipelines_.push_back(device_.create_pipeline(spirv[k], d));
   }
   planned_.resize(spec_.memory.buffers.size());
@@ -226,8 +228,8 @@ std::unique_ptr<VulkanModel::Bound> VulkanModel::bind(const TensorMap& tensors,
     const auto& spec = m.tensors[i];
     const int b = plan_of(i);
     bound->where_.push_back(spec.role == model::TensorRole::Weight ? &weights_.at(spec.name)
-                            : b >= 0                              ? &planned_[b]
-                                                                  : &bound->buffers_[i]);
+                            : b >= 0                               ? &planned_[b]
+                                                                   : &bound->buffers_[i]);
     auto it = tensors.find(m.tensors[i].name);
     if (it != tensors.end()) {
       // Given tensors (inputs; outputs or intermediates to start from) are uploaded.

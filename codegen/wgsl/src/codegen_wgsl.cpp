@@ -2,8 +2,10 @@
 // codegen_webgpu). Expressions print fully parenthesised; statements go to the entry point's
 // body, module-scope declarations (workgroup arrays, helpers) to a separate stream that is
 // joined in front.
+#include <optional>
 #include <sstream>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "webtx/codegen/wgsl.hpp"
@@ -28,6 +30,7 @@ struct BufferInfo {
   bool bool_as_u32 = false;  // a Global bool buffer: stored as u32 0/1
   bool writable = true;
   int lanes = 1;  // > 1: declared as array<vecN<T>> (vector copies; see ir/vector_access.hpp)
+  int64_t slice_len = 0;  // > 0: declared array<array<vecN<T>, slice_len>, slices>
 };
 
 class WgslPrinter : public IRVisitor {
@@ -45,8 +48,23 @@ class WgslPrinter : public IRVisitor {
     local_id_ = names_.fresh("webtx_local_id");
     sg_lane_ = names_.fresh("webtx_subgroup_lane");
     sg_size_ = names_.fresh("webtx_subgroup_size");
+    sg_id_ = names_.fresh("webtx_subgroup_id");
 
     lanes_ = buffer_lanes(k_.body);
+    struct Sliced : IRVisitor {
+      std::unordered_set<const BufferNode*> s;
+      bool id = false;
+      void visit_Subgroup(const Subgroup& op) override {
+        id |= op.what == SubgroupOp::Id;
+        IRVisitor::visit_Subgroup(op);
+      }
+      void visit_MatrixOp(const MatrixOp& op) override {
+        if (op.slice.defined()) s.insert(op.mem.get());
+      }
+    } sliced;
+    sliced.visit(k_.body);
+    sliced_ = std::move(sliced.s);
+    uses_subgroup_id_ = sliced.id;
     std::ostringstream decls;
     for (size_t i = 0; i < k_.buffers.size(); ++i) {
       auto& kb = k_.buffers[i];
@@ -93,6 +111,7 @@ class WgslPrinter : public IRVisitor {
     out << "// webtx kernel: " << title << "\n";
     if (k_.uses_f16) out << "enable f16;\n";
     if (k_.uses_subgroups) out << "enable subgroups;\n";
+    if (k_.subgroup_matrix_size > 0) out << "enable chromium_experimental_subgroup_matrix;\n";
     out << "\n" << decls.str() << module_.str() << "\n";
     out << "@compute @workgroup_size(" << k_.workgroup_size[0] << ", " << k_.workgroup_size[1]
         << ", " << k_.workgroup_size[2] << ")\n";
@@ -101,6 +120,7 @@ class WgslPrinter : public IRVisitor {
     if (k_.uses_subgroups) {
       out << ", @builtin(subgroup_invocation_id) " << sg_lane_ << ": u32, @builtin(subgroup_size) "
           << sg_size_ << ": u32";
+      if (uses_subgroup_id_) out << ", @builtin(subgroup_id) " << sg_id_ << ": u32";
     }
     out << ") {\n";
     out << pre.str() << body_.str() << "}\n";
@@ -210,7 +230,7 @@ class WgslPrinter : public IRVisitor {
   }
   void visit_Load(const Load& op) override {
     const BufferInfo& b = buffer(op.buffer);
-    e_ = element(b, expr(op.index), op.lanes);
+    e_ = access(b, op.index, op.lanes);
     if (b.bool_as_u32) e_ = "(" + e_ + " != 0u)";
   }
   void visit_ThreadIndex(const ThreadIndex& op) override {
@@ -221,7 +241,11 @@ class WgslPrinter : public IRVisitor {
     internal_assert(k_.uses_subgroups)
         << "kernel " << k_.name << " uses subgroups but Kernel::uses_subgroups is not set";
     if (op.what != SubgroupOp::Reduce) {
-      e_ = "i32(" + (op.what == SubgroupOp::Lane ? sg_lane_ : sg_size_) + ")";
+      e_ = "i32(" +
+           (op.what == SubgroupOp::Lane ? sg_lane_
+            : op.what == SubgroupOp::Id ? sg_id_
+                                        : sg_size_) +
+           ")";
       return;
     }
     static const char* const kFn[] = {"subgroupAdd", "subgroupMax", "subgroupMin"};
@@ -309,9 +333,9 @@ class WgslPrinter : public IRVisitor {
     const BufferInfo& b = buffer(op.buffer);
     internal_assert(b.writable) << "kernel " << k_.name << " stores to buffer " << op.buffer->name
                                 << ", which is not marked written";
-    std::string idx = expr(op.index), value = expr(op.value);
+    std::string target = access(b, op.index, op.lanes), value = expr(op.value);
     if (b.bool_as_u32) value = "select(0u, 1u, " + value + ")";
-    line(element(b, idx, op.lanes) + " = " + value + ";");
+    line(target + " = " + value + ";");
   }
   void visit_IfThenElse(const IfThenElse& op) override {
     line("if (" + expr(op.cond) + ") {");
@@ -324,6 +348,15 @@ class WgslPrinter : public IRVisitor {
   }
   void visit_Allocate(const Allocate& op) override {
     const BufferNode* b = op.buffer.get();
+    if (b->matrix != MatrixRole::None) {
+      // A fragment: a function variable, zero when declared.
+      std::string name = names_.fresh(b->name);
+      line("var " + name + " = " + matrix_type(*b) + "();");
+      buffers_[b].push_back(BufferInfo{name, false, true, 1});
+      visit(op.body);
+      buffers_[b].pop_back();
+      return;
+    }
     int64_t n = 1;
     for (auto& d : b->shape) {
       auto* c = d.as<IntImm>();
@@ -334,6 +367,15 @@ class WgslPrinter : public IRVisitor {
     int lanes = lanes_of(b);
     std::string type =
         "array<" + vec(vtype(b->type), lanes) + ", " + std::to_string(n / lanes) + ">";
+    int64_t slice_len = 0;
+    if (sliced_.count(b)) {
+      // One row per subgroup, so fragment loads get constant offsets within a fixed length.
+      internal_assert(b->shape.size() == 2 && b->scope == MemScope::Workgroup)
+          << "kernel " << k_.name << ": sliced buffer " << b->name << " is not 2-D workgroup";
+      slice_len = *as_const_int(b->shape[1]) / lanes;
+      type = "array<array<" + vec(vtype(b->type), lanes) + ", " + std::to_string(slice_len) +
+             ">, " + std::to_string(*as_const_int(b->shape[0])) + ">";
+    }
     if (b->scope == MemScope::Workgroup) {
       // WGSL only allows workgroup variables at module scope: one per buffer node, even if an
       // unrolled loop visits its Allocate several times.
@@ -342,7 +384,7 @@ class WgslPrinter : public IRVisitor {
         it = workgroup_.emplace(b, names_.fresh(b->name)).first;
         module_ << "var<workgroup> " << it->second << ": " << type << ";\n";
       }
-      buffers_[b].push_back(BufferInfo{it->second, false, true, lanes});
+      buffers_[b].push_back(BufferInfo{it->second, false, true, lanes, slice_len});
     } else {
       std::string name = names_.fresh(b->name);
       line("var " + name + ": " + type + ";");
@@ -355,11 +397,77 @@ class WgslPrinter : public IRVisitor {
     for (auto& s : op.stmts) visit(s);
   }
   void visit_Barrier(const Barrier&) override { line("workgroupBarrier();"); }
+  void visit_MatrixOp(const MatrixOp& op) override {
+    internal_assert(k_.subgroup_matrix_size > 0)
+        << "kernel " << k_.name << " uses subgroup matrices but subgroup_matrix_size is not set";
+    const std::string f = buffer(op.frag).name;
+    if (op.op == MatrixOpKind::MultiplyAccumulate) {
+      line(f + " = subgroupMatrixMultiplyAccumulate(" + buffer(op.left).name + ", " +
+           buffer(op.right).name + ", " + f + ");");
+      return;
+    }
+    std::string m = matrix_memory(op);
+    size_t p1 = m.find('|'), p2 = m.rfind('|');
+    std::string ptr = m.substr(0, p1), off = m.substr(p1 + 1, p2 - p1 - 1), str = m.substr(p2 + 1);
+    const char* layout = op.col_major ? "col_major" : "row_major";
+    if (op.op == MatrixOpKind::Load) {
+      line(f + " = subgroupMatrixLoad<" + matrix_type(*op.frag) + ", " + layout + ">(" + ptr +
+           ", " + off + ", " + str + ");");
+    } else {
+      line(std::string("subgroupMatrixStore<") + layout + ">(" + ptr + ", " + off + ", " + f +
+           ", " + str + ");");
+    }
+  }
   void visit_ProducerStore(const ProducerStore&) override {
     internal_error << "kernel " << k_.name << ": ProducerStore reached the WGSL backend";
   }
 
  private:
+  // buffer[index]; a sliced workgroup buffer (declared array<array<T, L>, S>) is indexed
+  // [slice][within], read off an index built as slice * L + within (lower/tensorize.cpp).
+  std::string access(const BufferInfo& b, const Expr& index, int lanes) {
+    if (b.slice_len == 0) return element(b, expr(index), lanes);
+    internal_assert(lanes == b.lanes)
+        << "kernel " << k_.name << ": access of " << lanes << " lanes to sliced buffer " << b.name;
+    if (auto* add = index.as<Add>())
+      if (auto* m = add->a.as<Mul>())
+        if (auto* l = m->b.as<IntImm>(); l && l->value == b.slice_len)
+          return b.name + "[" + expr(m->a) + "][" + expr(add->b) + "]";
+    std::string i = expr(index), L = std::to_string(b.slice_len) + "i";
+    return b.name + "[(" + i + ") / " + L + "][(" + i + ") % " + L + "]";
+  }
+  // Where a subgroup matrix lives: the pointer, and offset and stride in array elements.
+  std::string matrix_memory(const MatrixOp& op) {
+    const BufferInfo& b = buffer(op.mem);
+    const int lanes = b.lanes;
+    std::string ptr = "&" + b.name;
+    if (op.slice.defined()) ptr = "&" + b.name + "[" + expr(op.slice) + "]";
+    auto units = [&](const Expr& e, const char* what) {
+      if (auto c = as_const_int(e)) {
+        internal_assert(*c % lanes == 0)
+            << "kernel " << k_.name << ": subgroup-matrix " << what << " " << *c << " of "
+            << op.mem->name << " is not a multiple of its " << lanes << "-lane vectors";
+        return std::to_string(*c / lanes) + "u";
+      }
+      std::string v = "u32(" + expr(e) + ")";
+      return lanes == 1 ? v : "(" + v + " / " + std::to_string(lanes) + "u)";
+    };
+    std::string offset = units(op.offset, "offset"), stride = units(op.stride, "stride");
+    return ptr + "|" + offset + "|" + stride;
+  }
+  std::string matrix_type(const BufferNode& f) {
+    static const char* const kRole[] = {"", "subgroup_matrix_left", "subgroup_matrix_right",
+                                        "subgroup_matrix_result"};
+    // WGSL names columns before rows: left<T, K, M>, right<T, N, K>, result<T, N, M>.
+    return std::string(kRole[static_cast<int>(f.matrix)]) + "<" + vtype(f.type) + ", " +
+           std::to_string(*as_const_int(f.shape[1])) + ", " +
+           std::to_string(*as_const_int(f.shape[0])) + ">";
+  }
+  static std::optional<int64_t> as_const_int(const Expr& e) {
+    if (auto* c = e.as<IntImm>()) return c->value;
+    return std::nullopt;
+  }
+
   std::string expr(const Expr& e) {
     internal_assert(e.defined()) << "kernel " << k_.name << ": undefined expression";
     visit(e);
@@ -380,13 +488,20 @@ class WgslPrinter : public IRVisitor {
     auto it = lanes_.find(b);
     return it == lanes_.end() ? 1 : it->second;
   }
+  // 8 halves (16 bytes) travel as vec4<u32>: WGSL has no vec8, and subgroupMatrixLoad reads
+  // f16 matrices out of vec4<u32> arrays.
   static std::string vec(const std::string& t, int lanes) {
+    if (lanes == 8) {
+      internal_assert(t == "f16") << "8-lane vectors of " << t;
+      return "vec4<u32>";
+    }
     return lanes == 1 ? t : "vec" + std::to_string(lanes) + "<" + t + ">";
   }
   // An access of `lanes` elements at `index` (vectors count in vectors; a scalar access to a
   // vector-declared buffer picks its component).
   static std::string element(const BufferInfo& b, const std::string& index, int lanes) {
     if (lanes > 1 || b.lanes == 1) return b.name + "[" + index + "]";
+    internal_assert(b.lanes != 8) << "scalar access to " << b.name << ", held as vec4<u32>";
     int shift = b.lanes == 4 ? 2 : 1;
     return b.name + "[(" + index + ") >> " + std::to_string(shift) + "u][(" + index + ") & " +
            std::to_string(b.lanes - 1) + "]";
@@ -422,11 +537,13 @@ class WgslPrinter : public IRVisitor {
   std::unordered_map<const BufferNode*, int> lanes_;  // buffers accessed as vectors
   std::unordered_map<const BufferNode*, std::vector<BufferInfo>> buffers_;
   std::unordered_map<const BufferNode*, std::string> workgroup_;
+  std::unordered_set<const BufferNode*> sliced_;  // workgroup buffers read by slice
   std::ostringstream body_, module_;
   std::string e_;
   int depth_ = 0;
   bool uses_f16_ = false;
-  std::string sg_lane_, sg_size_;
+  std::string sg_lane_, sg_size_, sg_id_;
+  bool uses_subgroup_id_ = false;
 };
 
 }  // namespace

@@ -243,6 +243,18 @@ inline const char* scope_name(MemScope s) {
   return s == MemScope::Global ? "global" : s == MemScope::Workgroup ? "workgroup" : "private";
 }
 
+// What a buffer is when it is a subgroup matrix (a tensor-core fragment): None for memory.
+// A fragment is a Private buffer of shape {rows, cols} (Left: M x K, Right: K x N, Result:
+// M x N) held collectively by the invocations of one subgroup; only MatrixOp statements
+// (stmt.hpp) touch it.
+enum class MatrixRole : uint8_t { None, Left, Right, Result };
+inline const char* matrix_role_name(MatrixRole r) {
+  return r == MatrixRole::Left     ? "left"
+         : r == MatrixRole::Right  ? "right"
+         : r == MatrixRole::Result ? "result"
+                                   : "none";
+}
+
 // A flat, typed memory region. Shape is kept for bounds/size reasoning and host checks; Load
 // and Store index it as 1-D, row-major. Identity is the node's address.
 struct BufferNode {
@@ -250,16 +262,19 @@ struct BufferNode {
   DType type;
   MemScope scope;
   std::vector<Expr> shape;
+  MatrixRole matrix = MatrixRole::None;
 };
 using Buffer = std::shared_ptr<const BufferNode>;
 Buffer make_buffer(std::string name, DType t, MemScope s, std::vector<Expr> shape);
+// A subgroup-matrix fragment of `rows` x `cols` elements of type t (see MatrixRole).
+Buffer make_fragment(std::string name, DType t, MatrixRole role, int rows, int cols);
 
 // buffer[index], flattened. Reading out of bounds is undefined: lowering guards every access.
 //
-// Vector copies: `lanes` > 1 (2 or 4) reads elements index .. index + lanes - 1 at once. Such a
-// Load appears only as the value of a Store with the same lanes (a vector copy; no arithmetic
-// on vectors), `index` is a multiple of `lanes` (lowering proves it: the vectorize pass), and
-// its type is still the scalar element type. The buffer's element count is a multiple of
+// Vector copies: `lanes` > 1 (2 or 4; 8 for f16, 16 bytes) reads elements index .. index + lanes -
+// 1 at once. Such a Load appears only as the value of a Store with the same lanes (a vector copy;
+// no arithmetic on vectors), `index` is a multiple of `lanes` (lowering proves it: the vectorize
+// pass), and its type is still the scalar element type. The buffer's element count is a multiple of
 // `lanes`, so a backend may declare it as an array of vectors (see vector_access.hpp).
 struct Load : ExprNodeBase<Load, ExprKind::Load> {
   Buffer buffer;
@@ -326,10 +341,11 @@ struct ThreadIndex : ExprNodeBase<ThreadIndex, ExprKind::ThreadIndex> {
 
 // Subgroup operations (Target feature "subgroups"; WGSL `enable subgroups;`, SPIR-V
 // GroupNonUniform*). Lane: subgroup_invocation_id; Size: subgroup_size (both i32, the size a
-// power of two in [4, 128]); Reduce: `op` over `value` of the subgroup's active invocations,
-// every one getting the result. A Reduce is only ever the whole value of a Store, in uniform
-// control flow (lowering's cross-invocation reductions put it there).
-enum class SubgroupOp : uint8_t { Lane, Size, Reduce };
+// power of two in [4, 128]); Id: subgroup_id, the subgroup's index in the workgroup (uniform
+// over the subgroup, which is what subgroup-matrix operands need); Reduce: `op` over `value` of the
+// subgroup's active invocations, every one getting the result. A Reduce is only ever the whole
+// value of a Store, in uniform control flow (lowering's cross-invocation reductions put it there).
+enum class SubgroupOp : uint8_t { Lane, Size, Reduce, Id };
 struct Subgroup : ExprNodeBase<Subgroup, ExprKind::Subgroup> {
   SubgroupOp what;
   ReduceOp op;  // Reduce only
@@ -338,6 +354,7 @@ struct Subgroup : ExprNodeBase<Subgroup, ExprKind::Subgroup> {
       : ExprNodeBase(t), what(w), op(o), value(std::move(v)) {}
   static Expr lane();
   static Expr size();
+  static Expr id();
   static Expr reduce(ReduceOp op, Expr value);
 };
 

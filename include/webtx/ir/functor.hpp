@@ -44,6 +44,7 @@ class IRVisitor {
   virtual void visit_Seq(const Seq& op);
   virtual void visit_Allocate(const Allocate& op);
   virtual void visit_Barrier(const Barrier&);
+  virtual void visit_MatrixOp(const MatrixOp& op);
 };
 
 class IRMutator {
@@ -81,6 +82,7 @@ class IRMutator {
   virtual Stmt mutate_Seq(const Stmt& s, const Seq& op);
   virtual Stmt mutate_Allocate(const Stmt& s, const Allocate& op);
   virtual Stmt mutate_Barrier(const Stmt& s, const Barrier&);
+  virtual Stmt mutate_MatrixOp(const Stmt& s, const MatrixOp& op);
 
   std::pair<std::vector<Expr>, bool> mutate_all(const std::vector<Expr>& v);
 };

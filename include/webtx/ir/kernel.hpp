@@ -40,6 +40,10 @@ struct Kernel {
   int64_t workgroup_bytes = 0;
   bool uses_f16 = false;
   bool uses_subgroups = false;  // Subgroup nodes: needs the "subgroups" feature
+  // > 0: the body has MatrixOp statements (needs "chromium-experimental-subgroup-matrix") and
+  // assumes subgroups of this many consecutive invocations of the linear local index (each
+  // subgroup owns one set of fragments; tensorize writes kernels for 32, NVIDIA's size).
+  int subgroup_matrix_size = 0;
 };
 
 }  // namespace webtx::ir

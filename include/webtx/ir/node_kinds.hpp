@@ -34,4 +34,5 @@
   X(IfThenElse)                \
   X(Seq)                       \
   X(Allocate)                  \
-  X(Barrier)
+  X(Barrier)                   \
+  X(MatrixOp)

@@ -23,12 +23,21 @@ struct ProgramTensor {
   TensorRole role;
 };
 
+// A condition on the symbols a call must meet, lhs <= rhs, that lowering cannot prove (e.g. a
+// tensorized extent that must be a multiple of its tile). The generator ships it with the
+// model's read checks, which every runtime checks once the symbols are bound.
+struct ProgramCheck {
+  std::string what;  // names the stage, axis and the requirement
+  Expr lhs, rhs;     // i32 expressions over the symbols
+};
+
 struct Program {
   std::string name;
   std::vector<ProgramTensor> tensors;  // inputs first (in declaration order), then outputs,
                                        // then intermediates
   std::vector<Expr> symbols;           // every symbolic extent (i32 Vars), each once
   std::vector<Kernel> kernels;         // in execution order; their buffers are tensors' buffers
+  std::vector<ProgramCheck> checks;    // run-time conditions on the symbols (lhs <= rhs)
 };
 
 }  // namespace webtx::ir

@@ -115,4 +115,30 @@ struct Barrier : StmtNodeBase<StmtKind::Barrier> {
   static Stmt make();
 };
 
+// A subgroup-matrix (tensor-core) operation, executed together by all invocations of one
+// subgroup in uniform control flow (WGSL subgroupMatrixLoad/Store/MultiplyAccumulate, SPIR-V
+// OpCooperativeMatrix*KHR). Fragments are buffers made by make_fragment (expr.hpp).
+//  Load:  frag[r][c] = mem[base + r * stride + c]   (col_major: mem[base + c * stride + r])
+//  Store: mem[base + r * stride + c] = frag[r][c]   (col_major likewise)
+//  MultiplyAccumulate: frag = left x right + frag   (frag the Result, exact products summed in
+//         the result type)
+// base = slice * L + offset, where a `slice` (optional) selects row `slice` of a 2-D Workgroup
+// buffer of shape {slices, L}: backends then pass that row with a constant offset and stride,
+// which lets WebGPU's robustness pass prove the access in bounds. offset and stride are i32 in
+// elements of mem's type (backends that declare mem as vectors divide by the lanes).
+enum class MatrixOpKind : uint8_t { Load, Store, MultiplyAccumulate };
+struct MatrixOp : StmtNodeBase<StmtKind::MatrixOp> {
+  MatrixOpKind op = MatrixOpKind::Load;
+  Buffer frag;         // Load: destination; Store: source; MultiplyAccumulate: accumulator
+  Buffer left, right;  // MultiplyAccumulate only
+  Buffer mem;          // Load/Store: a Global or Workgroup buffer
+  Expr slice, offset, stride;
+  bool col_major = false;
+  static Stmt load(Buffer frag, Buffer mem, Expr slice, Expr offset, Expr stride,
+                   bool col_major = false);
+  static Stmt store(Buffer frag, Buffer mem, Expr slice, Expr offset, Expr stride,
+                    bool col_major = false);
+  static Stmt multiply_accumulate(Buffer acc, Buffer left, Buffer right);
+};
+
 }  // namespace webtx::ir

@@ -53,7 +53,7 @@ inline ir::Kernel make_kernel(std::string name, ir::Stmt body, const LaunchConfi
   struct V : ir::IRVisitor {
     std::unordered_set<const ir::BufferNode*> reads, writes, shared;
     int64_t wg_bytes = 0;
-    bool f16 = false, subgroups = false;
+    bool f16 = false, subgroups = false, matrix = false;
     using ir::IRVisitor::visit;
     void visit(const ir::Expr& e) override {
       if (e.defined() && e.type() == ir::DType::f16()) f16 = true;
@@ -72,6 +72,12 @@ inline ir::Kernel make_kernel(std::string name, ir::Stmt body, const LaunchConfi
       writes.insert(op.buffer.get());
       f16 |= op.buffer->type == ir::DType::f16();
       ir::IRVisitor::visit_Store(op);
+    }
+    void visit_MatrixOp(const ir::MatrixOp& op) override {
+      if (op.op == ir::MatrixOpKind::Load) reads.insert(op.mem.get());
+      if (op.op == ir::MatrixOpKind::Store) writes.insert(op.mem.get());
+      matrix = true;
+      ir::IRVisitor::visit_MatrixOp(op);
     }
     void visit_Allocate(const ir::Allocate& op) override {
       f16 |= op.buffer->type == ir::DType::f16();
@@ -109,6 +115,8 @@ inline ir::Kernel make_kernel(std::string name, ir::Stmt body, const LaunchConfi
   k.workgroup_bytes = v.wg_bytes;
   k.uses_f16 = v.f16;
   k.uses_subgroups = v.subgroups;
+  // MatrixOps come only from tensorize, whose kernels assume 32-invocation subgroups.
+  k.subgroup_matrix_size = v.matrix ? 32 : 0;
   return k;
 }
 

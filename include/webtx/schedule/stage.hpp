@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "webtx/ir.hpp"
+#include "webtx/schedule/tensorize.hpp"
 
 namespace webtx {
 
@@ -103,6 +104,15 @@ class Stage {
   Stage& unroll(const ir::IterVar& axis, Where where = Where::current());
   Stage& vectorize(const ir::IterVar& axis, Where where = Where::current());
 
+  // Computes this matmul-like reduction (C[i, j] = sum over k of A[i, k] * B[k, j] or
+  // A[i, k] * B[j, k], f16 inputs, f16 or f32 result) with subgroup matrices: i, j its last
+  // two axes, k its reduction axis, tiled as `c` says (schedule/tensorize.hpp). The stage's
+  // loop nest is then fixed (no other primitive); lowering checks `c`'s shape against the
+  // Target's subgroup-matrix configurations.
+  Stage& tensorize(const ir::IterVar& i, const ir::IterVar& j, const ir::IterVar& k,
+                   const TensorizeConfig& c, Where where = Where::current());
+  const std::optional<TensorizeSpec>& tensorized() const;
+
   // ---- where the stage is computed ----------------------------------------------------------
 
   // Computes this stage inside `parent`'s loop over `axis`, only the region that one
@@ -165,6 +175,7 @@ class Stage {
   ir::IterVar attach_axis_;
   std::optional<ir::MemScope> scope_;
   std::optional<Where> attached_where_;
+  std::optional<TensorizeSpec> tensorize_;
 };
 
 // " (at <file>:<line>)", appended to schedule errors.

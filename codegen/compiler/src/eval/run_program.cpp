@@ -7,6 +7,7 @@
 #include <unordered_map>
 
 #include "webtx/eval/expr_eval.hpp"
+#include "webtx/ir/printer.hpp"
 
 namespace webtx::eval {
 
@@ -86,6 +87,10 @@ class KernelRunner {
     Value subgroup(const ir::Subgroup& s) {
       if (s.what == ir::SubgroupOp::Lane) return Value::of_int(lane % kSubgroupSize);
       if (s.what == ir::SubgroupOp::Size) return Value::of_int(kSubgroupSize);
+      // Kernels with subgroup matrices run with the subgroups they were written for.
+      if (s.what == ir::SubgroupOp::Id)
+        return Value::of_int(
+            lane / (r->k_.subgroup_matrix_size > 0 ? r->k_.subgroup_matrix_size : kSubgroupSize));
       internal_assert(r->subgroup_ready_)
           << "kernel " << r->k_.name << ": a subgroup reduction that is not a store's value";
       return r->subgroup_result_[lane];
@@ -245,6 +250,60 @@ class KernelRunner {
         for (int l = 0; l < L; ++l) store(i, st.buffer, w[i].first + l, w[i].second[l]);
   }
 
+  // A subgroup-matrix operation: each subgroup of Kernel::subgroup_matrix_size consecutive
+  // lanes does it once, on the fragments its first lane holds; the products are exact (double)
+  // and rounded once to the result type.
+  void matrix_op(const ir::MatrixOp& op, const std::vector<char>& mask) {
+    const int S = k_.subgroup_matrix_size;
+    internal_assert(S > 0 && nlanes_ % S == 0)
+        << "kernel " << k_.name << ": subgroup-matrix operation in a kernel of " << nlanes_
+        << " invocations with subgroup_matrix_size " << S;
+    auto frag = [&](const ir::Buffer& b, int lane) -> std::vector<Value>& {
+      return private_.at(b.get())[lane];
+    };
+    const int64_t rows = *ir::as_const(op.frag->shape[0]), cols = *ir::as_const(op.frag->shape[1]);
+    for (int first = 0; first < nlanes_; first += S) {
+      int active = 0;
+      for (int i = first; i < first + S; ++i) active += mask[i] ? 1 : 0;
+      if (active == 0) continue;
+      internal_assert(active == S) << "kernel " << k_.name << ": subgroup-matrix operation on "
+                                   << op.frag->name << " reached by part of a subgroup";
+      auto& f = frag(op.frag, first);
+      if (op.op == ir::MatrixOpKind::MultiplyAccumulate) {
+        auto &l = frag(op.left, first), &r = frag(op.right, first);
+        const int64_t kk = *ir::as_const(op.left->shape[1]);
+        for (int64_t i = 0; i < rows; ++i)
+          for (int64_t j = 0; j < cols; ++j) {
+            double acc = f[i * cols + j].f;
+            for (int64_t k = 0; k < kk; ++k) acc += l[i * kk + k].f * r[k * cols + j].f;
+            f[i * cols + j] = normalize(op.frag->type, acc);
+          }
+        continue;
+      }
+      // Every lane of the subgroup must name the same memory.
+      auto uniform = [&](const ir::Expr& e) {
+        if (!e.defined()) return int64_t{0};
+        int64_t v = eval(first, e).i;
+        for (int i = first + 1; i < first + S; ++i)
+          internal_assert(eval(i, e).i == v)
+              << "kernel " << k_.name << ": subgroup-matrix access of " << op.mem->name
+              << " with a value that differs across the subgroup: " << ir::to_string(e);
+        return v;
+      };
+      int64_t base = uniform(op.offset), stride = uniform(op.stride);
+      if (op.slice.defined()) base += uniform(op.slice) * *ir::as_const(op.mem->shape[1]);
+      for (int64_t i = 0; i < rows; ++i)
+        for (int64_t j = 0; j < cols; ++j) {
+          int64_t at = base + (op.col_major ? j * stride + i : i * stride + j);
+          if (op.op == ir::MatrixOpKind::Load) {
+            f[i * cols + j] = load(first, op.mem, at);
+          } else {
+            store(first, op.mem, at, f[i * cols + j]);
+          }
+        }
+    }
+  }
+
   void exec(const ir::Stmt& s, const std::vector<char>& mask) {
     using namespace ir;
     switch (s.kind()) {
@@ -316,7 +375,10 @@ class KernelRunner {
             wg_mem_[a->buffer.get()] = std::move(m);
           }
         } else if (!private_.count(a->buffer.get())) {
-          private_[a->buffer.get()].assign(nlanes_, std::vector<Value>(n, garbage()));
+          // Fragments start at zero (WGSL zero-initialises them, SPIR-V gets a zero constant).
+          const bool fragment = a->buffer->matrix != MatrixRole::None;
+          private_[a->buffer.get()].assign(
+              nlanes_, std::vector<Value>(n, fragment ? Value::of_float(0) : garbage()));
         }
         exec(a->body, mask);
         return;
@@ -327,6 +389,8 @@ class KernelRunner {
                                    << "the workgroup (non-uniform control flow)";
         ++epoch_;
         return;
+      case StmtKind::MatrixOp:
+        return matrix_op(*s.as<MatrixOp>(), mask);
       case StmtKind::ProducerStore:
         internal_error << "run_program: ProducerStore in a lowered kernel";
     }
@@ -359,6 +423,11 @@ TensorMap run_program(const ir::Program& prog, const TensorMap& inputs, const Sy
     user_assert(syms.count(s.get()))
         << "run_program: symbol '" << s.as<ir::Variable>()->name
         << "' is not bound (pass it, or an input whose shape names it)";
+  }
+  for (auto& c : prog.checks) {
+    const int64_t l = ir::eval_scalar(c.lhs, syms), r = ir::eval_scalar(c.rhs, syms);
+    user_assert(l <= r) << "run_program: " << c.what << " (" << ir::to_string(c.lhs) << " = " << l
+                        << ", must be <= " << r << ")";
   }
   TensorMap store;
   std::unordered_map<const ir::BufferNode*, HostTensor*> global;

@@ -93,9 +93,16 @@ Buffer make_buffer(std::string name, DType t, MemScope s, std::vector<Expr> shap
   return std::make_shared<const BufferNode>(BufferNode{std::move(name), t, s, std::move(shape)});
 }
 
+Buffer make_fragment(std::string name, DType t, MatrixRole role, int rows, int cols) {
+  internal_assert(role != MatrixRole::None && rows > 0 && cols > 0) << "bad fragment " << name;
+  return std::make_shared<const BufferNode>(
+      BufferNode{std::move(name), t, MemScope::Private, {Expr(rows), Expr(cols)}, role});
+}
+
 Expr Load::make(Buffer b, Expr i, int lanes) {
   internal_assert(b && i.defined() && i.type().is_integer()) << "Load needs a buffer and int index";
-  internal_assert(lanes == 1 || lanes == 2 || lanes == 4) << "Load of " << lanes << " lanes";
+  internal_assert(lanes == 1 || lanes == 2 || lanes == 4 || (lanes == 8 && b->type.bits == 16))
+      << "Load of " << lanes << " lanes";
   return Expr(std::make_shared<Load>(std::move(b), std::move(i), lanes));
 }
 
@@ -116,6 +123,9 @@ Expr Subgroup::lane() {
 }
 Expr Subgroup::size() {
   return Expr(std::make_shared<Subgroup>(DType::i32(), SubgroupOp::Size, ReduceOp::Sum, Expr()));
+}
+Expr Subgroup::id() {
+  return Expr(std::make_shared<Subgroup>(DType::i32(), SubgroupOp::Id, ReduceOp::Sum, Expr()));
 }
 Expr Subgroup::reduce(ReduceOp op, Expr value) {
   internal_assert(value.defined() && !value.type().is_bool()) << "subgroup reduce of a bool";

@@ -100,6 +100,10 @@ void IRVisitor::visit_Allocate(const Allocate& op) {
 
 void IRVisitor::visit_Barrier(const Barrier&) {}
 
+void IRVisitor::visit_MatrixOp(const MatrixOp& op) {
+  visit(op.slice), visit(op.offset), visit(op.stride);
+}
+
 Expr IRMutator::mutate(const Expr& e) {
   if (!e.defined()) return e;
   switch (e.kind()) {
@@ -230,6 +234,14 @@ Stmt IRMutator::mutate_Allocate(const Stmt& s, const Allocate& op) {
 }
 
 Stmt IRMutator::mutate_Barrier(const Stmt& s, const Barrier&) { return s; }
+
+Stmt IRMutator::mutate_MatrixOp(const Stmt& s, const MatrixOp& op) {
+  if (op.op == MatrixOpKind::MultiplyAccumulate) return s;
+  Expr sl = mutate(op.slice), o = mutate(op.offset), st = mutate(op.stride);
+  if (sl.same_as(op.slice) && o.same_as(op.offset) && st.same_as(op.stride)) return s;
+  return op.op == MatrixOpKind::Load ? MatrixOp::load(op.frag, op.mem, sl, o, st, op.col_major)
+                                     : MatrixOp::store(op.frag, op.mem, sl, o, st, op.col_major);
+}
 
 std::pair<std::vector<Expr>, bool> IRMutator::mutate_all(const std::vector<Expr>& v) {
   std::vector<Expr> out;

@@ -93,6 +93,8 @@ class IRPrinter : public IRVisitor {
       os_ << "subgroup_lane";
     } else if (op.what == SubgroupOp::Size) {
       os_ << "subgroup_size";
+    } else if (op.what == SubgroupOp::Id) {
+      os_ << "subgroup_id";
     } else {
       call(std::string("subgroup_") + reduce_op_name(op.op), {op.value});
     }
@@ -152,7 +154,10 @@ class IRPrinter : public IRVisitor {
   void visit_Allocate(const Allocate& op) override {
     indent();
     os_ << "allocate " << name_of(op.buffer.get(), op.buffer->name) << ": "
-        << scope_name(op.buffer->scope) << " " << op.buffer->type.str() << "[";
+        << (op.buffer->matrix != MatrixRole::None
+                ? std::string("matrix_") + matrix_role_name(op.buffer->matrix)
+                : std::string(scope_name(op.buffer->scope)))
+        << " " << op.buffer->type.str() << "[";
     for (size_t i = 0; i < op.buffer->shape.size(); ++i) {
       if (i) os_ << " * ";
       visit(op.buffer->shape[i]);
@@ -163,6 +168,33 @@ class IRPrinter : public IRVisitor {
   void visit_Barrier(const Barrier&) override {
     indent();
     os_ << "barrier()\n";
+  }
+  void visit_MatrixOp(const MatrixOp& op) override {
+    indent();
+    const std::string f = name_of(op.frag.get(), op.frag->name);
+    if (op.op == MatrixOpKind::MultiplyAccumulate) {
+      os_ << f << " = matrix_mma(" << name_of(op.left.get(), op.left->name) << ", "
+          << name_of(op.right.get(), op.right->name) << ", " << f << ")\n";
+      return;
+    }
+    auto mem = [&] {
+      os_ << name_of(op.mem.get(), op.mem->name);
+      if (op.slice.defined()) os_ << "[", visit(op.slice), os_ << "]";
+      os_ << ", ";
+      visit(op.offset);
+      os_ << ", ";
+      visit(op.stride);
+      os_ << (op.col_major ? ", col_major" : "");
+    };
+    if (op.op == MatrixOpKind::Load) {
+      os_ << f << " = matrix_load(";
+      mem();
+      os_ << ")\n";
+    } else {
+      os_ << "matrix_store(" << f << ", ";
+      mem();
+      os_ << ")\n";
+    }
   }
 
  private:

@@ -67,4 +67,43 @@ Stmt Allocate::make(Buffer b, Stmt body) {
 
 Stmt Barrier::make() { return Stmt(std::make_shared<Barrier>()); }
 
+namespace {
+Stmt matrix_mem(MatrixOpKind k, Buffer frag, Buffer mem, Expr slice, Expr offset, Expr stride,
+                bool col_major) {
+  internal_assert(frag && frag->matrix != MatrixRole::None && mem &&
+                  mem->matrix == MatrixRole::None && mem->scope != MemScope::Private &&
+                  offset.defined() && stride.defined())
+      << "bad subgroup-matrix load/store";
+  internal_assert(k != MatrixOpKind::Store || frag->matrix == MatrixRole::Result)
+      << "only result fragments are stored (" << frag->name << ")";
+  internal_assert(!slice.defined() || (mem->scope == MemScope::Workgroup && mem->shape.size() == 2))
+      << "a sliced subgroup-matrix access needs a 2-D workgroup buffer (" << mem->name << ")";
+  auto n = std::make_shared<MatrixOp>();
+  n->op = k, n->frag = std::move(frag), n->mem = std::move(mem), n->slice = std::move(slice);
+  n->offset = std::move(offset), n->stride = std::move(stride), n->col_major = col_major;
+  return Stmt(n);
+}
+}  // namespace
+
+Stmt MatrixOp::load(Buffer frag, Buffer mem, Expr slice, Expr offset, Expr stride, bool cm) {
+  return matrix_mem(MatrixOpKind::Load, std::move(frag), std::move(mem), std::move(slice),
+                    std::move(offset), std::move(stride), cm);
+}
+
+Stmt MatrixOp::store(Buffer frag, Buffer mem, Expr slice, Expr offset, Expr stride, bool cm) {
+  return matrix_mem(MatrixOpKind::Store, std::move(frag), std::move(mem), std::move(slice),
+                    std::move(offset), std::move(stride), cm);
+}
+
+Stmt MatrixOp::multiply_accumulate(Buffer acc, Buffer left, Buffer right) {
+  internal_assert(acc && left && right && acc->matrix == MatrixRole::Result &&
+                  left->matrix == MatrixRole::Left && right->matrix == MatrixRole::Right &&
+                  left->type == right->type)
+      << "bad subgroup-matrix multiply-accumulate";
+  auto n = std::make_shared<MatrixOp>();
+  n->op = MatrixOpKind::MultiplyAccumulate, n->frag = std::move(acc);
+  n->left = std::move(left), n->right = std::move(right);
+  return Stmt(n);
+}
+
 }  // namespace webtx::ir

@@ -20,6 +20,7 @@
 #include "webtx/lower/simplify.hpp"
 #include "webtx/lower/specialize.hpp"
 #include "webtx/lower/storage_flatten.hpp"
+#include "webtx/lower/tensorize.hpp"
 #include "webtx/lower/vectorize.hpp"
 #include "webtx/lower/verify.hpp"
 #include "webtx/schedule.hpp"
@@ -135,6 +136,20 @@ struct RootLowering {
     auto step = [&](const char* pass, const ir::Stmt& st) {
       if (dump) os << "// ---- " << kname << " after " << pass << "\n" << ir::to_string(st);
     };
+    if (si.stage->tensorized()) {
+      // The whole kernel comes from the tensorize template (lower/tensorize.hpp).
+      TensorizedBody tb = lower_tensorized(ctx, si);
+      step("tensorize", tb.body);
+      prog.checks.insert(prog.checks.end(), tb.checks.begin(), tb.checks.end());
+      for (auto& fv : free_vars(tb.body)) lowering::detail::collect_symbols(fv, prog.symbols);
+      for (auto& g : tb.launch.grid) lowering::detail::collect_symbols(g, prog.symbols);
+      ir::Kernel k = make_kernel(kname, tb.body, tb.launch, prog.tensors, prog.symbols);
+      verify_kernel(k);
+      check_kernel_target(k, opt.target);
+      if (dump) os << ir::to_string(k);
+      prog.kernels.push_back(std::move(k));
+      continue;
+    }
     ir::Stmt body = schedule_ops(ctx, si);
     if (!where.empty()) check_specialized_reads(body, ctx, si.op->name, where);
     step("schedule_ops", body);

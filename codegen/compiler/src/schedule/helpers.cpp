@@ -18,7 +18,7 @@ Stage& parallelize(Schedule& s, const ir::Operation& op, int64_t threads) {
 
 bool is_unscheduled(const Schedule& s, const Stage& st) {
   if (st.is_placeholder() || st.attach() != AttachKind::Root || !st.relations().empty() ||
-      !st.attrs().empty() || st.op()->ndim() == 0)
+      !st.attrs().empty() || st.op()->ndim() == 0 || st.tensorized())
     return false;
   for (auto& o : s.stages())
     if (o->attach_stage() == &st) return false;

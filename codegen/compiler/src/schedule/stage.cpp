@@ -290,7 +290,57 @@ void Stage::check_mutable(const char* what) const {
                                  << " its axes";
   user_assert(attach_ != AttachKind::Inline)
       << "stage '" << name() << "' is inlined: cannot " << what << " its axes";
+  user_assert(!tensorize_) << "stage '" << name() << "' is tensorized: cannot " << what
+                           << " its axes (tensorize fixes the whole loop nest)";
 }
+
+Stage& Stage::tensorize(const ir::IterVar& i, const ir::IterVar& j, const ir::IterVar& k,
+                        const TensorizeConfig& c, Where where) {
+  return at(where, [&]() -> Stage& {
+    check_mutable("tensorize");
+    const std::string st = "stage '" + name() + "': tensorize: ";
+    const int nd = op_->ndim();
+    auto* red = op_->reduce();
+    user_assert(red && red->axes.size() == 1 && red->op == ir::ReduceOp::Sum)
+        << st << "the stage must be a sum over one reduction axis (a matmul-like reduction)";
+    user_assert(nd == 2) << st << "the stage has " << nd
+                         << " axes; tensorize takes 2-D outputs (rows i, columns j)";
+    user_assert(rels_.empty() && attrs_.empty() && attach_ == AttachKind::Root)
+        << st << "the stage is already scheduled (split, fused, bound or computed at another); "
+        << "tensorize replaces its whole loop nest, call it on an unscheduled stage";
+    user_assert(i == axis(0)) << st << "axis '" << (i ? axis_name(i) : "null")
+                              << "' is not the stage's row axis '" << axis_name(axis(0)) << "'";
+    user_assert(j == axis(1)) << st << "axis '" << (j ? axis_name(j) : "null")
+                              << "' is not the stage's column axis '" << axis_name(axis(1)) << "'";
+    user_assert(k == reduce_axis(0))
+        << st << "axis '" << (k ? axis_name(k) : "null") << "' is not the stage's reduction axis '"
+        << axis_name(reduce_axis(0)) << "'";
+    user_assert(c.m > 0 && c.n > 0 && c.k > 0 && c.block_m > 0 && c.block_n > 0 && c.block_k > 0 &&
+                c.subgroups_m > 0 && c.subgroups_n > 0 && c.pad >= 0 && c.group_m > 0)
+        << st << "every size in the config must be positive";
+    auto need = [&](bool ok, const ir::IterVar& ax, const std::string& what) {
+      user_assert(ok) << st << "axis '" << axis_name(ax) << "': " << what;
+    };
+    const int64_t wm = c.block_m / c.subgroups_m, wn = c.block_n / c.subgroups_n;
+    need(c.block_m % c.subgroups_m == 0 && wm % c.m == 0, i,
+         "block_m " + std::to_string(c.block_m) + " must split into " +
+             std::to_string(c.subgroups_m) +
+             " subgroup rows of a multiple of m = " + std::to_string(c.m));
+    need(c.block_n % c.subgroups_n == 0 && wn % c.n == 0 && wn % 8 == 0, j,
+         "block_n " + std::to_string(c.block_n) + " must split into " +
+             std::to_string(c.subgroups_n) +
+             " subgroup columns of a multiple of n = " + std::to_string(c.n) + " and of 8");
+    need(c.block_k % c.k == 0 && c.block_k % 8 == 0, k,
+         "block_k " + std::to_string(c.block_k) +
+             " must be a multiple of k = " + std::to_string(c.k) + " and of 8");
+    user_assert(c.pad % 8 == 0) << st << "pad " << c.pad
+                                << " must be a multiple of 8 (rows are staged 8 halves at a time)";
+    tensorize_ = TensorizeSpec{i, j, k, c, where_text(where)};
+    return *this;
+  });
+}
+
+const std::optional<TensorizeSpec>& Stage::tensorized() const { return tensorize_; }
 
 int Stage::leaf_pos(const ir::IterVar& v, const char* what) const {
   user_assert(v != nullptr) << "stage '" << name() << "': " << what << " of a null axis";

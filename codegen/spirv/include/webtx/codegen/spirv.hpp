@@ -20,6 +20,9 @@ struct SpirvModule {
   std::string kernel_name;
   std::string entry_point = "main";
   std::vector<uint32_t> words;  // the binary module
+  // Uses SPV_KHR_cooperative_matrix (tensorize): not validated or optimised in process (the
+  // linked SPIRV-Tools predates it); tests validate it with scripts/webtx setup's spirv-val.
+  bool cooperative_matrix = false;
 
   // The module as SPIR-V assembly text (for a .spvasm file).
   std::string disassembly() const;

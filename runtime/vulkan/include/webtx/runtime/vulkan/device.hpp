@@ -22,6 +22,8 @@ struct DeviceInfo {
   uint32_t api_version = 0;
   bool shader_float16 = false;        // enabled when supported
   bool storage_buffer_16bit = false;  // enabled when supported
+  bool cooperative_matrix = false;    // VK_KHR_cooperative_matrix, enabled when supported
+  uint32_t subgroup_size = 0;         // VkPhysicalDeviceSubgroupProperties::subgroupSize
   uint32_t max_shared_memory = 0;     // maxComputeSharedMemorySize
   uint32_t max_invocations = 0;       // maxComputeWorkGroupInvocations
   std::array<uint32_t, 3> max_workgroup_size{};
@@ -65,6 +67,9 @@ struct PipelineLayoutDesc {
   std::array<uint32_t, 3> workgroup_size{1, 1, 1};
   uint64_t workgroup_bytes = 0;
   bool uses_f16 = false;
+  // Subgroup matrices (tensorize; WebGPU 'chromium-experimental-subgroup-matrix'): needs
+  // VK_KHR_cooperative_matrix and subgroups of this many invocations (0: none).
+  uint32_t subgroup_matrix_size = 0;
 };
 
 class VulkanPipeline {

@@ -1,0 +1,120 @@
+// The tensorized f16 matmuls (examples/matmul_f16) on the native Vulkan path: each model exactly
+// as the generator shipped it (description + SPV_KHR_cooperative_matrix .spv) through
+// runtime/vulkan's VulkanModel, checked on exactly-representable inputs (k/32, k in [-32, 32]:
+// f32 accumulation must be exact, f16 within 5%), then timed with GPU timestamps around the
+// kernel (warm-up ~300 ms, median of 20). One JSON line per model, like bench_f16.mjs.
+//
+//   bench_vulkan_f16 <dir with <model>/<model>.manifest.json> <model>...
+// WEBTX_VK_DEVICE picks the Vulkan device by name substring.
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+#include <iostream>
+#include <random>
+
+#include "webtx/error.hpp"
+#include "webtx/half.hpp"
+#include "webtx/runtime/vulkan/model_runner.hpp"
+
+namespace rt = webtx::runtime::vulkan;
+
+namespace {
+
+int64_t dim(const webtx::model::TensorSpec& t, size_t i) {
+  if (!t.shape.at(i).is_const()) throw std::runtime_error(t.name + " has a symbolic shape");
+  return t.shape[i].value;
+}
+
+std::string bench(rt::VulkanDevice& dev, const std::string& dir, const std::string& name) {
+  auto model = rt::VulkanModel::load(dev, dir + "/" + name + "/" + name + ".manifest.json");
+  const auto& spec = model->spec();
+  const auto *A = spec.tensor("A"), *C = spec.tensor("C");
+  const int64_t M = dim(*A, 0), K = dim(*A, 1), N = dim(*C, 1);
+  auto p = spec.params.find("layout");
+  const bool nt = p != spec.params.end() && p->second == "nt";
+  const bool f32 = C->dtype == "f32";
+  std::mt19937 g(12345);
+  std::uniform_int_distribution<int> d(-32, 32);
+  rt::TensorMap tm;
+  std::vector<int8_t> qa(static_cast<size_t>(M * K)), qb(static_cast<size_t>(K * N));
+  auto fill = [&](const char* n, std::vector<int64_t> shape, std::vector<int8_t>& q) {
+    rt::HostTensor t("f16", shape);
+    for (size_t i = 0; i < q.size(); ++i) {
+      q[i] = static_cast<int8_t>(d(g));
+      const uint16_t h = webtx::float_to_half(static_cast<float>(q[i]) / 32.0f);
+      std::memcpy(t.bytes.data() + 2 * i, &h, 2);
+    }
+    tm[n] = std::move(t);
+  };
+  fill("A", {M, K}, qa);
+  fill("B", nt ? std::vector<int64_t>{N, K} : std::vector<int64_t>{K, N}, qb);
+  auto bound = model->bind(tm);
+  bound->execute();
+  bound->read_outputs(tm);
+  const rt::HostTensor& out = tm.at("C");
+  double max_err = 0;
+  int bad = 0, samples = 0;
+  for (int s = 0; s < 400; ++s, ++samples) {
+    const int64_t i = (s * 2654435761LL) % M, j = (s * 40503LL + 17) % N;
+    int64_t acc = 0;
+    for (int64_t k = 0; k < K; ++k) acc += qa[i * K + k] * (nt ? qb[j * K + k] : qb[k * N + j]);
+    const double want = static_cast<double>(acc) / 1024.0;
+    double got;
+    if (f32) {
+      float f;
+      std::memcpy(&f, out.bytes.data() + 4 * (i * N + j), 4);
+      got = f;
+    } else {
+      uint16_t h;
+      std::memcpy(&h, out.bytes.data() + 2 * (i * N + j), 2);
+      got = webtx::half_to_float(h);
+    }
+    const double e = std::abs(got - want);
+    max_err = std::isnan(e) ? INFINITY : std::max(max_err, e);
+    if (!(e <= (f32 ? 0.0 : 0.05 * std::max(1.0, std::abs(want))))) ++bad;
+  }
+  // Warm-up of ~300 ms (clocks), then the median of 20 timed runs.
+  auto t0 = std::chrono::steady_clock::now();
+  while (std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count() < 0.3)
+    bound->execute();
+  std::vector<double> ns;
+  for (int r = 0; r < 20; ++r) ns.push_back(bound->execute(true).at(0));
+  std::sort(ns.begin(), ns.end());
+  const double ms = ns[10] / 1e6;
+  char buf[512];
+  std::snprintf(buf, sizeof buf,
+                "{\"name\":\"%s\",\"path\":\"vulkan\",\"device\":\"%s\",\"M\":%lld,\"N\":%lld,"
+                "\"K\":%lld,\"acc\":\"%s\",\"layout\":\"%s\",\"ms\":%.4f,\"tflops\":%.1f,"
+                "\"maxAbsErr\":%g,\"badSamples\":%d,\"samples\":%d}",
+                name.c_str(), dev.info().name.c_str(), static_cast<long long>(M),
+                static_cast<long long>(N), static_cast<long long>(K), C->dtype.c_str(),
+                nt ? "NT" : "NN", ms, 2.0 * M * N * K / (ms * 1e9), max_err, bad, samples);
+  return buf;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 3) {
+    std::cerr << "usage: bench_vulkan_f16 <dir> <model>...\n";
+    return 2;
+  }
+  const char* filter = std::getenv("WEBTX_VK_DEVICE");
+  rt::VulkanDevice dev(filter ? filter : "");
+  int failed = 0;
+  for (int a = 2; a < argc; ++a) {
+    try {
+      std::cout << bench(dev, argv[1], argv[a]) << std::endl;
+    } catch (const std::exception& e) {
+      std::string msg = e.what();
+      for (char& c : msg)
+        if (c == '"' || c == '\n' || c == '\\') c = ' ';
+      std::cout << "{\"name\":\"" << argv[a] << "\",\"path\":\"vulkan\",\"error\":\"" << msg
+                << "\"}" << std::endl;
+      ++failed;
+    }
+  }
+  return failed ? 1 : 0;
+}
