@@ -201,7 +201,7 @@ std::vector<uint32_t> CodeGenSpirv::run() {
     uint32_t lanes = lanes_of(buf.get());
     Id rta = b_.type_runtime_array(elem_type(buf->type, lanes),
                                    static_cast<uint32_t>(buf->type.bytes()) * lanes);
-    Id block = b_.type_block_struct({rta}, {0});
+    Id block = b_.new_block_struct({rta}, {0});  // one block type per binding (see builder)
     Id var = b_.global_variable(b_.type_pointer(SC::StorageBuffer, block), SC::StorageBuffer);
     b_.decorate(var, ::spv::Decoration::DescriptorSet, {0});
     b_.decorate(var, ::spv::Decoration::Binding, {i});
@@ -318,7 +318,16 @@ void CodeGenSpirv::logic(const N& op, Op on_bool, Op on_int) {
 }
 
 void CodeGenSpirv::visit_Mod(const Mod& op) {
-  if (!op.type.is_float()) return arith(op, Op::OpSRem, Op::OpUMod, Op::OpNop);
+  if (op.type.is_uint()) return arith(op, Op::OpNop, Op::OpUMod, Op::OpNop);
+  if (op.type.is_int()) {
+    // a - b * (a / b) with OpSDiv, as Tint does: Vulkan leaves OpSRem/OpSMod undefined when an
+    // operand is negative (the NVIDIA driver computes an unsigned remainder; docs/spirv.md).
+    Id t = value_type(op.type);
+    Id a = eval(op.a), b = eval(op.b);
+    Id q = b_.op(Op::OpSDiv, t, {a, b});
+    value_ = b_.op(Op::OpISub, t, {a, b_.op(Op::OpIMul, t, {b, q})});
+    return;
+  }
   // x - y * trunc(x / y): the IR's float Mod (C's fmod), not GLSL's floor-based mod.
   Id t = value_type(op.type);
   Id a = eval(op.a), b = eval(op.b);

@@ -121,12 +121,22 @@ Id SpvBuilder::type_runtime_array(Id elem, uint32_t stride) {
 
 Id SpvBuilder::type_block_struct(const std::vector<Id>& members,
                                  const std::vector<uint32_t>& offsets) {
-  internal_assert(members.size() == offsets.size()) << "struct members and offsets differ";
   std::vector<uint32_t> key_ops = members;
   key_ops.insert(key_ops.end(), offsets.begin(), offsets.end());
   auto key = key_of(Op::OpTypeStruct, key_ops);
   if (auto it = dedup_.find(key); it != dedup_.end()) return it->second;
-  Id id = lookup_or_create(key, kGlobals, Op::OpTypeStruct, members, false);
+  Id id = new_block_struct(members, offsets);
+  dedup_.emplace(key, id);
+  return id;
+}
+
+Id SpvBuilder::new_block_struct(const std::vector<Id>& members,
+                                const std::vector<uint32_t>& offsets) {
+  internal_assert(members.size() == offsets.size()) << "struct members and offsets differ";
+  Id id = new_id();
+  std::vector<uint32_t> ops{id};
+  ops.insert(ops.end(), members.begin(), members.end());
+  emit(kGlobals, Op::OpTypeStruct, ops);
   decorate(id, ::spv::Decoration::Block);
   for (uint32_t i = 0; i < offsets.size(); ++i) {
     member_decorate(id, i, ::spv::Decoration::Offset, {offsets[i]});

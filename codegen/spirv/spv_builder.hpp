@@ -62,6 +62,10 @@ class SpvBuilder {
   Id type_runtime_array(Id elem, uint32_t stride);
   // A Block-decorated struct with the given members at the given byte offsets.
   Id type_block_struct(const std::vector<Id>& members, const std::vector<uint32_t>& offsets);
+  // The same, but a new type on every call: each storage buffer gets its own block type, as
+  // glslang and Tint emit them (the NVIDIA driver miscompiles a writable buffer that shares its
+  // block type with a NonWritable one; docs/spirv.md).
+  Id new_block_struct(const std::vector<Id>& members, const std::vector<uint32_t>& offsets);
   Id type_pointer(::spv::StorageClass sc, Id pointee);
   Id type_function(Id ret, const std::vector<Id>& params);
   // OpTypeCooperativeMatrixKHR (SPV_KHR_cooperative_matrix; opcode from the extension, which
