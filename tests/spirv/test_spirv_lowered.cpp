@@ -13,6 +13,7 @@
 #include <examples/ops/softmax.hpp>
 #include <examples/ops/vector_add.hpp>
 // clang-format on
+#include <array>
 #include <random>
 
 #include "vk_test_util.hpp"
@@ -195,6 +196,30 @@ TEST(SpirvLowered, SoftmaxMlpConv2d) {
 
 // Reductions across invocations (a reduction axis bound to local_id): the workgroup-memory tree
 // with its barriers on a real driver, at dividing, non-dividing, size-1 and symbolic shapes.
+// auto_schedule's specializations on Vulkan: the GEMV versions of a symbolic-M matmul (M <= 1,
+// M <= 64; the general rule past that), and an elementwise op whose grid needs a second
+// dimension (1 invocation per workgroup, so 70001 elements pass 65535 workgroups).
+TEST(SpirvLowered, AutoScheduleSpecializations) {
+  Var M("M"), N("N"), K("K");
+  auto A = placeholder<f32>("A", {M, K});
+  auto B = placeholder<f32>("B", {K, N});
+  auto C = ops::matmul(A, B);
+  auto s = create_schedule({C.op()});
+  auto_schedule(s);
+  for (auto [m, n, k] : {std::array<int64_t, 3>{1, 64, 256}, {5, 33, 129}, {70, 8, 3}})
+    check_on_vulkan(s, "lowered_auto_gemv", {A.op(), B.op()}, {C.op()},
+                    {{"A", random_tensor({m, k}, 21)}, {"B", random_tensor({k, n}, 22)}});
+
+  Var L("L");
+  auto X = placeholder<f32>("X", {L});
+  auto Y = compute(
+      {L}, [&](Var i) { return max(X(i), 0.0f); }, "relu");
+  auto s2 = create_schedule({Y.op()});
+  auto_schedule(s2, {.threads = 1});
+  for (int64_t len : {100, 70001})
+    check_on_vulkan(s2, "lowered_auto_wide", {X.op()}, {Y.op()}, {{"X", random_tensor({len}, 23)}});
+}
+
 TEST(SpirvLowered, SoftmaxRowPerWorkgroupCrossInvocation) {
   Var M("M"), N("N");
   auto X = placeholder<f32>("X", {M, N});

@@ -171,7 +171,7 @@ class StageBuilder {
   // A block of results per invocation: data-parallel leaves of constant extent after the
   // first reduction leaf (a GEMV's rows x vec4 outputs, gemv.hpp). Each invocation
   // accumulates the whole block over its share of the reduction (each input loaded once for
-  // all of it), then one tree combines the block across invocations ([group][element][r]), a
+  // all of it), then one tree combines the block across invocations ([element][r][group]), a
   // barrier per step, not per element. Null when the stage has no such leaves.
   ir::Stmt cross_block(StageInfo& si, const ir::Reduce& red, const VarMap& roots,
                        const std::vector<ir::Expr>& idx, const CrossLayout& lay) {
@@ -213,8 +213,12 @@ class StageBuilder {
     ir::Buffer acc = ir::make_buffer(name + "_acc", t, ir::MemScope::Private, {make_int(count)});
     ir::Buffer part = ir::make_buffer(name + "_partial", t, ir::MemScope::Workgroup,
                                       {make_int(lay.group_count * count * lay.reduce_count)});
-    auto base = [&](const VarMap& m) {
-      return mul(add(mul(lay.group, make_int(count)), element(m)), make_int(lay.reduce_count));
+    // Slot [element][r][group]: neighbouring invocations (the group, on x) touch neighbouring
+    // words of workgroup memory (no bank conflicts).
+    auto slot = [&](const VarMap& m, const ir::Expr& r) {
+      return add(
+          mul(add(mul(element(m), make_int(lay.reduce_count)), r), make_int(lay.group_count)),
+          lay.group);
     };
     std::vector<ir::Stmt> seq;
     seq.push_back(each("init", [&](const VarMap& m) {
@@ -225,14 +229,26 @@ class StageBuilder {
         acc, combine(red.op, ir::Load::make(acc, here), substitute(red.source, roots)), here);
     seq.push_back(nest_of(si, {leaves.begin() + k0, leaves.end()},
                           guard(make_predicate(ctx_, si, roots, {}, true), update)));
-    seq.push_back(each("part", [&](const VarMap& m) {
-      return guard(lay.may_write,
-                   ir::Store::make(part, ir::Load::make(acc, element(m)), add(base(m), lay.r)));
-    }));
-    const size_t steps = tree_steps(lay, part, make_int(0), red.op).size();
-    for (size_t k = 0; k < steps; ++k)
-      seq.push_back(
-          each("tree", [&](const VarMap& m) { return tree_steps(lay, part, base(m), red.op)[k]; }));
+    seq.push_back(guard(lay.may_write, each("part", [&](const VarMap& m) {
+                          return ir::Store::make(part, ir::Load::make(acc, element(m)),
+                                                 slot(m, lay.r));
+                        })));
+    // The tree: each step halves the live slots (a step adds r + s only where it exists).
+    int64_t p = 1;
+    while (p < lay.reduce_count) p *= 2;
+    for (int64_t st = p / 2; st >= 1; st /= 2) {
+      ir::Expr cond = logical_and(lay.may_write, ir::LT::make(lay.r, make_int(st)));
+      if (2 * st > lay.reduce_count)
+        cond =
+            logical_and(cond, ir::LT::make(add(lay.r, make_int(st)), make_int(lay.reduce_count)));
+      seq.push_back(ir::IfThenElse::make(
+          cond, each("tree", [&](const VarMap& m) {
+            ir::Expr at = slot(m, lay.r), from = slot(m, add(lay.r, make_int(st)));
+            return ir::Store::make(
+                part, combine(red.op, ir::Load::make(part, at), ir::Load::make(part, from)), at);
+          })));
+    }
+    auto base = [&](const VarMap& m) { return slot(m, make_int(0)); };
     seq.push_back(each("out", [&](const VarMap& m) {
       ir::Expr store_if = make_predicate(ctx_, si, roots, m, false);
       if (si.scope != ir::MemScope::Private) store_if = logical_and(store_if, lay.is_first);
