@@ -142,13 +142,16 @@ struct RootLowering {
       step("tensorize", tb.body);
       prog.checks.insert(prog.checks.end(), tb.checks.begin(), tb.checks.end());
       for (auto& fv : free_vars(tb.body)) lowering::detail::collect_symbols(fv, prog.symbols);
+      // A specialization's version launches only where its condition selects it.
+      tb.launch.grid[0] = ir::fold::mul(tb.launch.grid[0], launch);
       for (auto& g : tb.launch.grid) lowering::detail::collect_symbols(g, prog.symbols);
       ir::Kernel k = make_kernel(kname, tb.body, tb.launch, prog.tensors, prog.symbols);
+      k.variant = selected;
       verify_kernel(k);
       check_kernel_target(k, opt.target);
       if (dump) os << ir::to_string(k);
       prog.kernels.push_back(std::move(k));
-      continue;
+      return;
     }
     ir::Stmt body = schedule_ops(ctx, si);
     if (!where.empty()) check_specialized_reads(body, ctx, si.op->name, where);
