@@ -14,14 +14,14 @@
 // index k: k is not part of the slot, so dropping it would add garbage to an in-tensor sum).
 //
 // A conjunct `c` of a guard around statement S is dropped when every store in S
-//  * writes a workgroup or private buffer, at an index inside the buffer's shape for every
-//    value the loop and invocation indices can take (constant ranges), vector lanes included,
-//    checked per dimension: a column past the last would land in the next row's slot;
-//  * reads no global buffer, and every tile buffer it reads inside its shape;
+//  * writes a workgroup or private buffer, inside the allocation for every value the loop and
+//    invocation indices can take (constant ranges), vector lanes included, at an index that is
+//    one-to-one in them (linear in plain variables, each coefficient above the span of the
+//    smaller terms): a column past the last must not land in the next row's slot;
+//  * reads no global buffer, and every tile buffer it reads inside its allocation;
 //  * writes a slot that pins down every variable of `c` bound where that slot is private
 //    (variables bound inside the buffer's Allocate, and invocation ids for workgroup buffers,
-//    must appear in the store index; storage flattening makes slots row-major positions of
-//    the tile, so an index is one-to-one in the variables it reads);
+//    must appear in the store index);
 //  * has no barrier, subgroup operation or integer division by a non-constant around it.
 // Other conjuncts of the same guard stay.
 #include <unordered_set>
@@ -33,9 +33,12 @@ namespace webtx::lowering {
 
 // `body` with the guards dropped that only protect tile buffers. `ranges`: constant ranges of
 // the variables bound outside body (invocation ids); `local_ids`: those that are invocation
-// ids. `dropped` (optional) counts removed conjuncts.
+// ids. `whole_loops` (optional): the full ranges of loops that an earlier pass split into
+// pieces (loop partitioning's main and tail loops share their variable): the one-to-one test
+// must see every position that writes a slot, not one piece's. `dropped` counts removed
+// conjuncts.
 ir::Stmt pad_tiles(const ir::Stmt& body, const RangeMap& ranges,
-                   const std::unordered_set<const ir::ExprNode*>& local_ids,
-                   int* dropped = nullptr);
+                   const std::unordered_set<const ir::ExprNode*>& local_ids, int* dropped = nullptr,
+                   const RangeMap* whole_loops = nullptr);
 
 }  // namespace webtx::lowering

@@ -1,6 +1,7 @@
 // Definitions for webtx/lower/pad_tiles.hpp.
 #include "webtx/lower/pad_tiles.hpp"
 
+#include <algorithm>
 #include <optional>
 #include <utility>
 #include <vector>
@@ -39,44 +40,53 @@ struct Context {
   }
 };
 
-// Whether buffer[index .. index + lanes - 1] lies inside the buffer for every value the
-// variables can take, dimension by dimension: the flat index must split into one coordinate
-// per dimension of the (constant, row-major) shape, each inside its extent. Inside the flat
-// allocation is not enough: a column past the last one would land in the next row, a slot
-// that a position inside the tensor owns.
-bool coordinates_inside(const ir::Buffer& b, const Expr& index, int lanes, const RangeMap& ranges) {
-  const size_t n = b->shape.size();
-  std::vector<int64_t> shape(n), stride(n);
-  for (size_t d = 0; d < n; ++d) {
-    auto c = as_const(b->shape[d]);
-    if (!c || *c <= 0) return false;
-    shape[d] = *c;
+std::optional<int64_t> allocation_size(const ir::Buffer& b) {
+  int64_t n = 1;
+  for (auto& e : b->shape) {
+    auto c = as_const(e);
+    if (!c) return std::nullopt;
+    n *= *c;
   }
-  if (n == 0) return false;
-  int64_t acc = 1;
-  for (size_t d = n; d-- > 0;) stride[d] = acc, acc *= shape[d];
+  return n;
+}
+
+// Whether buffer[index .. index + lanes - 1] lies inside the allocation for every value the
+// variables can take.
+bool inside(const ir::Buffer& b, const Expr& index, int lanes, const RangeMap& ranges) {
+  auto size = allocation_size(b);
+  auto r = const_bounds(index, ranges);
+  return size && r && r->lo >= 0 && r->hi + lanes <= *size;
+}
+
+// Whether distinct values of the variables in `index` always give distinct slots (vector
+// lanes included): `index` is linear in plain variables and, coefficients sorted by size,
+// each exceeds the span of all smaller terms (a mixed-radix number). Then a position outside
+// the tensor never writes the slot of one inside it. Inside the allocation is not enough:
+// over a 2x3 tile computed by a 2x4 loop nest, column 3 of row 0 is row 1's column 0 (program
+// fuzzer seeds 302 and 3278). `whole`: loops' full ranges where a pass split them (their pieces
+// write the same buffer).
+bool one_to_one(const Expr& index, int lanes, const RangeMap& ranges, const RangeMap* whole) {
   detail::Linear l;
   detail::to_linear(index, 1, l);
-  std::vector<ConstRange> coord(n, ConstRange{0, 0});
-  // The constant part, digit by digit.
-  int64_t c = l.c;
-  if (c < 0) return false;
-  for (size_t d = 0; d < n; ++d) coord[d] = {c / stride[d], c / stride[d]}, c %= stride[d];
+  std::vector<std::pair<int64_t, int64_t>> terms;  // |coefficient|, range width
   for (auto& [atom, k] : l.terms) {
     if (k == 0) continue;
-    auto r = const_bounds(atom, ranges);
+    if (atom.kind() != ir::ExprKind::Variable) return false;
+    const ConstRange* r = nullptr;
+    if (auto w = whole ? whole->find(atom.get()) : RangeMap::const_iterator{};
+        whole && w != whole->end())
+      r = &w->second;
+    else if (auto it = ranges.find(atom.get()); it != ranges.end())
+      r = &it->second;
     if (!r) return false;
-    const int64_t a = k < 0 ? -k : k;
-    size_t d = 0;  // the dimension whose stride the coefficient is a multiple of, below the next
-    while (d < n && !(a % stride[d] == 0 && (d == 0 || a < stride[d - 1]))) ++d;
-    if (d == n) return false;
-    const int64_t m = k / stride[d];
-    coord[d].lo += m > 0 ? m * r->lo : m * r->hi;
-    coord[d].hi += m > 0 ? m * r->hi : m * r->lo;
+    if (r->hi > r->lo) terms.push_back({k < 0 ? -k : k, r->hi - r->lo});
   }
-  coord[n - 1].hi += lanes - 1;
-  for (size_t d = 0; d < n; ++d)
-    if (coord[d].lo < 0 || coord[d].hi >= shape[d]) return false;
+  std::sort(terms.begin(), terms.end());
+  int64_t span = lanes - 1;  // the largest difference of the smaller terms
+  for (auto& [k, width] : terms) {
+    if (k <= span) return false;
+    span += k * width;
+  }
   return true;
 }
 
@@ -98,8 +108,8 @@ bool is_bound_comparison(const Expr& c) {
 // statement: the rules in pad_tiles.hpp.
 class DropCheck : public ir::IRVisitor {
  public:
-  DropCheck(Context ctx, NodeSet guard_vars)
-      : ctx_(std::move(ctx)), guard_vars_(std::move(guard_vars)) {}
+  DropCheck(Context ctx, NodeSet guard_vars, const RangeMap* whole)
+      : ctx_(std::move(ctx)), guard_vars_(std::move(guard_vars)), whole_(whole) {}
   bool ok = true;
   using ir::IRVisitor::visit;
 
@@ -142,13 +152,14 @@ class DropCheck : public ir::IRVisitor {
   }
   void visit_Store(const ir::Store& op) override {
     ok = ok && op.buffer->scope != ir::MemScope::Global &&
-         inside_allocation(op.buffer, op.index, op.lanes) && slot_pins_guard(op);
+         inside_allocation(op.buffer, op.index, op.lanes) &&
+         one_to_one(op.index, op.lanes, ctx_.ranges, whole_) && slot_pins_guard(op);
     ir::IRVisitor::visit_Store(op);
   }
 
  private:
   bool inside_allocation(const ir::Buffer& b, const Expr& index, int lanes) const {
-    return coordinates_inside(b, index, lanes, ctx_.ranges);
+    return inside(b, index, lanes, ctx_.ranges);
   }
   // Every guard variable that a slot of the buffer does not already separate (bound inside
   // its Allocate, or an invocation id for workgroup memory) must appear in the index.
@@ -168,11 +179,12 @@ class DropCheck : public ir::IRVisitor {
 
   Context ctx_;
   NodeSet guard_vars_;
+  const RangeMap* whole_;
 };
 
 class Padder : public ir::IRMutator {
  public:
-  explicit Padder(Context ctx) : ctx_(std::move(ctx)) {}
+  Padder(Context ctx, const RangeMap* whole) : ctx_(std::move(ctx)), whole_(whole) {}
   int dropped = 0;
   using ir::IRMutator::mutate;
 
@@ -204,7 +216,7 @@ class Padder : public ir::IRMutator {
     for (auto& c : parts) {
       bool drop = false;
       if (!e.defined() && is_bound_comparison(c)) {
-        DropCheck check(ctx_, vars_of(c));
+        DropCheck check(ctx_, vars_of(c), whole_);
         check.visit(t);
         drop = check.ok;
       }
@@ -223,13 +235,14 @@ class Padder : public ir::IRMutator {
 
  private:
   Context ctx_;
+  const RangeMap* whole_;
 };
 
 }  // namespace
 
 ir::Stmt pad_tiles(const ir::Stmt& body, const RangeMap& ranges, const NodeSet& local_ids,
-                   int* dropped) {
-  Padder p(Context{ranges, local_ids, {}});
+                   int* dropped, const RangeMap* whole_loops) {
+  Padder p(Context{ranges, local_ids, {}}, whole_loops);
   Stmt r = p.mutate(body);
   if (dropped) *dropped += p.dropped;
   return r;

@@ -446,6 +446,19 @@ namespace {
 
 std::vector<KernelVersion> all_versions(const ir::Stmt& body, const LaunchConfig& lc) {
   const NodeSet bound = bound_vars(body);
+  // The loops' ranges before the partitioner splits them into main and tail pieces (pad_tiles
+  // below needs them whole).
+  RangeMap whole_loops;
+  struct Loops : ir::IRVisitor {
+    RangeMap* out;
+    void visit_For(const ir::For& op) override {
+      auto mn = as_const(op.min), ex = as_const(op.extent);
+      if (mn && ex) (*out)[op.var.get()] = {*mn, *mn + *ex - 1};
+      ir::IRVisitor::visit_For(op);
+    }
+  } loops;
+  loops.out = &whole_loops;
+  loops.visit(body);
   Partitioner part(lc, bound);
   const Stmt p = part.mutate(body);
 
@@ -580,7 +593,7 @@ std::vector<KernelVersion> all_versions(const ir::Stmt& body, const LaunchConfig
   // The edge tiles padded (pad_tiles.hpp: guards only where global memory is touched), so the
   // edge keeps the interior's unrolled register tile.
   int padded_guards = 0;
-  const Stmt padded = pad_tiles(*rest, scope.ranges, local_ids, &padded_guards);
+  const Stmt padded = pad_tiles(*rest, scope.ranges, local_ids, &padded_guards, &whole_loops);
   const Stmt& edge = padded_guards > 0 ? padded : *rest;
   int dropped = 0;
   Stmt fast = relaxed.empty() ? *rest : drop_guards(*rest, relaxed, &dropped);
