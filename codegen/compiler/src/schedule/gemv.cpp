@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "locate_errors.hpp"
 #include "webtx/ir/functor.hpp"
 #include "webtx/ir/op_graph.hpp"
 
@@ -118,13 +119,7 @@ GemvStages gemv_impl(Schedule& s, const ir::Operation& op, const Gemv& cfg,
 
 GemvStages gemv_2d(Schedule& s, const ir::Operation& op, const Gemv& cfg,
                    const std::vector<ir::Operation>& epilogue, Where where) {
-  try {
-    return gemv_impl(s, op, cfg, epilogue, where);
-  } catch (const UserError& e) {
-    const std::string msg = e.what();
-    if (msg.find(" (at ") != std::string::npos) throw;
-    throw UserError(msg + where_text(where));
-  }
+  return detail::locate_errors(where, [&] { return gemv_impl(s, op, cfg, epilogue, where); });
 }
 
 }  // namespace webtx

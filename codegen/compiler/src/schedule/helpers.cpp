@@ -3,6 +3,8 @@
 
 #include <algorithm>
 
+#include "locate_errors.hpp"
+
 namespace webtx {
 
 Stage& parallelize(Schedule& s, const ir::Operation& op, int64_t threads) {
@@ -121,13 +123,7 @@ Tile2DStages tile_2d_impl(Schedule& s, const ir::Operation& op, const Tile2D& cf
 
 Tile2DStages tile_2d(Schedule& s, const ir::Operation& op, const Tile2D& cfg,
                      const std::vector<ir::Operation>& epilogue, Where where) {
-  try {
-    return tile_2d_impl(s, op, cfg, epilogue, where);
-  } catch (const UserError& e) {
-    const std::string msg = e.what();
-    if (msg.find(" (at ") != std::string::npos) throw;  // a primitive already placed it
-    throw UserError(msg + where_text(where));
-  }
+  return detail::locate_errors(where, [&] { return tile_2d_impl(s, op, cfg, epilogue, where); });
 }
 
 }  // namespace webtx
