@@ -25,7 +25,8 @@ using SC = ::spv::StorageClass;
 
 class CodeGenSpirv : public IRVisitor {
  public:
-  CodeGenSpirv(const Kernel& k, const Target& target) : k_(k), target_(target) {}
+  CodeGenSpirv(const Kernel& k, const Target& target)
+      : k_(k), target_(target), scope_(k.workgroup_size) {}
   std::vector<uint32_t> run();
 
  protected:
@@ -133,6 +134,7 @@ class CodeGenSpirv : public IRVisitor {
 
   const Kernel& k_;
   const Target& target_;
+  lowering::GuardScope scope_;  // ranges in scope, for pruning unrolled iterations
   SpvBuilder b_;
   Id value_ = 0;
   std::unordered_map<const ExprNode*, Id> vars_;
@@ -527,7 +529,9 @@ void CodeGenSpirv::visit_LetStmt(const LetStmt& op) {
   Id v = eval(op.value);
   auto saved = vars_.find(op.var.get()) != vars_.end() ? vars_[op.var.get()] : 0;
   bind(op.var, v);
+  scope_.push_let(op.var, op.value);
   visit(op.body);
+  scope_.pop();
   if (saved) {
     vars_[op.var.get()] = saved;
   } else {
@@ -542,10 +546,10 @@ void CodeGenSpirv::visit_For(const For& op) {
   internal_assert(ext) << "kernel '" << k_.name << "': " << for_kind_name(op.for_kind)
                        << " loop over " << to_string(op.var) << " has a non-constant extent";
   // Loops of at most the target's maxUnrollIterations are replicated at emission; longer ones
-  // become a loop with the Unroll loop-control hint (the driver decides), as in WGSL.
-  if (ext->value > target_.limits.maxUnrollIterations) {
-    return emit_loop(op, static_cast<uint32_t>(::spv::LoopControlMask::Unroll));
-  }
+  // stay a loop with no loop-control hint (the driver decides), as in WGSL. An Unroll hint
+  // made spirv-opt replicate them all the same (seed 8064: four 144-iteration copy loops of
+  // an 18 KB private array became 576 copies, which NVIDIA's driver failed to compile).
+  if (ext->value > target_.limits.maxUnrollIterations) return emit_loop(op, 0);
   // Replicate the body, the loop variable bound to min + k each time.
   Id t = value_type(op.var.type());
   auto* mn_imm = op.min.as<IntImm>();
@@ -556,7 +560,15 @@ void CodeGenSpirv::visit_For(const For& op) {
                : (k == 0 ? mn
                          : b_.op(Op::OpIAdd, t, {mn, b_.const_bits(t, static_cast<uint32_t>(k))}));
     bind(op.var, v);
-    visit(mn_imm ? lowering::prune_guards(op.body, op.var, mn_imm->value + k) : op.body);
+    if (mn_imm) {
+      ir::Stmt body = scope_.prune(op.body, op.var, mn_imm->value + k);
+      scope_.push_value(op.var, mn_imm->value + k);
+      visit(body);
+    } else {
+      scope_.push_loop(op.var, op.min, op.extent);
+      visit(op.body);
+    }
+    scope_.pop();
   }
   vars_.erase(op.var.get());
 }
@@ -578,7 +590,9 @@ void CodeGenSpirv::emit_loop(const For& op, uint32_t loop_control) {
   b_.op_void(Op::OpBranchConditional, {c, body, merge});
   b_.begin_block(body);
   bind(op.var, i);
+  scope_.push_loop(op.var, op.min, op.extent);
   visit(op.body);
+  scope_.pop();
   b_.op_void(Op::OpBranch, {cont});
   b_.begin_block(cont);
   b_.op_void(Op::OpIAdd, {t, next, i, b_.const_bits(t, 1)});

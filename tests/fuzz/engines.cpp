@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <functional>
 #include <mutex>
@@ -183,6 +184,39 @@ std::unique_ptr<Prepared> prepare(const Recipe& r) {
   p->inputs = make_inputs(r, p->built);
   p->want = eval::evaluate_graph(p->built.outputs, p->inputs, p->built.symbols);
   return p;
+}
+
+void emit_kernels(const Prepared& p, const std::string& dir) {
+  std::filesystem::create_directories(dir);
+  const Target t = target_for(p.f16);
+  for (size_t i = 0; i < p.program.kernels.size(); ++i) {
+    const ir::Kernel& k = p.program.kernels[i];
+    const std::string base = dir + "/" + std::to_string(p.recipe.seed) + "_" + k.name;
+    try {
+      std::ofstream(base + ".wgsl") << codegen::emit_wgsl(k, t);
+    } catch (const std::exception&) {  // a compile finding: prepare() reported it
+    }
+    if (i < p.spirv.size()) {
+      std::ofstream f(base + ".spv", std::ios::binary);
+      f.write(reinterpret_cast<const char*>(p.spirv[i].data()),
+              static_cast<std::streamsize>(p.spirv[i].size() * sizeof(uint32_t)));
+    }
+  }
+}
+
+int load_kernels(Prepared& p, const std::string& dir) {
+  int n = 0;
+  for (size_t i = 0; i < p.program.kernels.size() && i < p.spirv.size(); ++i) {
+    std::ifstream f(
+        dir + "/" + std::to_string(p.recipe.seed) + "_" + p.program.kernels[i].name + ".spv",
+        std::ios::binary);
+    if (!f) continue;
+    std::string bytes((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+    p.spirv[i].assign(bytes.size() / 4, 0);
+    std::memcpy(p.spirv[i].data(), bytes.data(), p.spirv[i].size() * 4);
+    ++n;
+  }
+  return n;
 }
 
 bool legalize(Recipe& r, std::string* why) {

@@ -33,10 +33,10 @@ struct Prepared {
   std::vector<std::vector<uint32_t>> spirv;
   std::string manifest;  // the model description (with WGSL), as a runtime reads it
   eval::TensorMap inputs, want;
-  int skipped_steps = 0;          // schedule steps the primitives rejected
+  int skipped_steps = 0;             // schedule steps the primitives rejected
   bool lavapipe_loop_limit = false;  // a loop may run 65535+ times: no Vulkan run (engines.cpp)
-  bool f16 = false;               // needs shader-f16 (SwiftShader lacks it: no WebGPU run)
-  std::vector<Finding> findings;  // compile findings from prepare(), then the runs'
+  bool f16 = false;                  // needs shader-f16 (SwiftShader lacks it: no WebGPU run)
+  std::vector<Finding> findings;     // compile findings from prepare(), then the runs'
 };
 
 // Builds, schedules, lowers and compiles. A UserError (a schedule or target limit the
@@ -63,6 +63,13 @@ void on_hang(std::function<void(const std::string& what)> f);
 
 // Runs every program of `batch` (skipping f16 ones) in one Node process and compares.
 void run_webgpu(const std::vector<Prepared*>& batch, const WebGpuConfig& cfg);
+
+// Writes every kernel of `p` to `dir` as <seed>_<kernel>.wgsl and <seed>_<kernel>.spv (the
+// optimised module the Vulkan engine runs), for studying one program's shaders outside the fuzzer.
+void emit_kernels(const Prepared& p, const std::string& dir);
+// Replaces the SPIR-V of each kernel of `p` that has a <seed>_<kernel>.spv in `dir` (as
+// emit_kernels names them); returns how many it replaced.
+int load_kernels(Prepared& p, const std::string& dir);
 
 // Compares `got` with the reference for output `name`; "" when it matches.
 std::string compare(const Prepared& p, const std::string& name, const eval::HostTensor& got);

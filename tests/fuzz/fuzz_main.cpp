@@ -4,6 +4,10 @@
 //                       [--shrink --cases-dir DIR] [--work DIR] [--max-ops K] [--f16] [-v]
 //   webtx_fuzz_programs --replay <case.json | dir>...
 //   webtx_fuzz_programs --dump S    (prints seed S's program as a case file)
+//   --emit DIR: also writes every kernel's WGSL and SPIR-V to DIR (<seed>_<kernel>.wgsl/.spv;
+//   with --engines none nothing runs: shader sizes and compile times studied on their own)
+//   --spirv-from DIR: the Vulkan engine runs DIR/<seed>_<kernel>.spv instead of the compiled
+//   module where that file exists (candidate fixes tried on a driver, e.g. NVIDIA's)
 // Prints one line per finding and a one-line summary; exits 1 when anything was found.
 #include <chrono>
 #include <cstdio>
@@ -28,7 +32,7 @@ struct Options {
   uint64_t count = 100, seed = 1;
   size_t batch = 50;
   bool cpu = true, vulkan = true, webgpu = true, shrink = false, verbose = false;
-  std::string cases_dir, work = "fuzz-work";
+  std::string cases_dir, work = "fuzz-work", emit, spirv_from;
   std::vector<std::string> replay;
   GenOptions gen;
   WebGpuConfig web;
@@ -66,6 +70,12 @@ std::vector<std::unique_ptr<Prepared>> run_all(const std::vector<Recipe>& recipe
       if (!quiet_errors) std::cerr << "rejected: " << e.what() << "\n";
       out.push_back(nullptr);
       continue;
+    }
+    if (!o.emit.empty()) emit_kernels(*p, o.emit);
+    if (!o.spirv_from.empty() && p->findings.empty()) {
+      int n = load_kernels(*p, o.spirv_from);
+      if (!quiet_errors)
+        std::cerr << "seed " << r.seed << ": " << n << " kernels from " << o.spirv_from << "\n";
     }
     if (o.cpu || o.vulkan) run_native(*p, o.vulkan ? vk : nullptr);
     if (o.webgpu && p->findings.empty()) web.push_back(p.get());
@@ -146,7 +156,8 @@ int print_summary(Tally& t, const Options& o, std::chrono::steady_clock::time_po
 int usage() {
   std::cerr << "usage: webtx_fuzz_programs [--count N] [--seed S] [--batch B] "
                "[--engines cpu,vulkan,webgpu] [--shrink --cases-dir DIR] [--work DIR] "
-               "[--max-ops K] [--f16] [-v] | --replay <case.json|dir>...\n";
+               "[--max-ops K] [--f16] [--emit DIR] [--spirv-from DIR] [-v] | --replay "
+               "<case.json|dir>...\n";
   return 2;
 }
 
@@ -178,6 +189,10 @@ int main(int argc, char** argv) {
       o.work = next();
     else if (a == "--cases-dir")
       o.cases_dir = next();
+    else if (a == "--emit")
+      o.emit = next();
+    else if (a == "--spirv-from")
+      o.spirv_from = next();
     else if (a == "--shrink")
       o.shrink = true;
     else if (a == "--max-ops")

@@ -35,7 +35,8 @@ struct BufferInfo {
 
 class WgslPrinter : public IRVisitor {
  public:
-  WgslPrinter(const Kernel& k, const Target& target) : k_(k), target_(target) {}
+  WgslPrinter(const Kernel& k, const Target& target)
+      : k_(k), target_(target), scope_(k.workgroup_size) {}
 
   std::string emit() {
     internal_assert(k_.body.defined()) << "kernel " << k_.name << " has no body";
@@ -264,7 +265,9 @@ class WgslPrinter : public IRVisitor {
     std::string value = expr(op.value), name = names_.fresh(v->name);
     line("let " + name + ": " + vtype(op.var.type()) + " = " + value + ";");
     bind(v, name);
+    scope_.push_let(op.var, op.value);
     visit(op.body);
+    scope_.pop();
     unbind(v);
   }
   void visit_For(const For& op) override {
@@ -296,12 +299,17 @@ class WgslPrinter : public IRVisitor {
           // iteration is simplified first, so guards that are false for it (a split tail past
           // a small cache) drop the accesses they would make out of bounds.
           vars_[v].back() = value;
-          visit(lowering::prune_guards(op.body, op.var, mn->value + i));
+          ir::Stmt body = scope_.prune(op.body, op.var, mn->value + i);
+          scope_.push_value(op.var, mn->value + i);
+          visit(body);
+          scope_.pop();
         } else {
           std::string decl = "let ";
           decl.append(name).append(": ").append(t).append(" = ").append(value).append(";");
           line(decl);
+          scope_.push_loop(op.var, op.min, op.extent);
           visit(op.body);
+          scope_.pop();
         }
         --depth_;
         line("}");
@@ -325,7 +333,9 @@ class WgslPrinter : public IRVisitor {
     line("for (var " + name + ": " + t + " = " + lo + "; " + name + " < " + hi + "; " + name +
          "++) {");
     bind(v, name);
+    scope_.push_loop(op.var, op.min, op.extent);
     nested(op.body);
+    scope_.pop();
     unbind(v);
     line("}");
   }
@@ -531,6 +541,7 @@ class WgslPrinter : public IRVisitor {
 
   const Kernel& k_;
   const Target& target_;
+  lowering::GuardScope scope_;  // ranges in scope, for pruning unrolled iterations
   wgsl_detail::Namer names_;
   std::string wg_id_, local_id_, zero_;
   std::unordered_map<const ExprNode*, std::vector<std::string>> vars_;

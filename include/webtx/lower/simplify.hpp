@@ -14,8 +14,10 @@ struct SimplifyOptions {
   std::array<int64_t, 3> grid{0, 0, 0};
 };
 
-// Simplifies an expression, given optional inclusive ranges of its variables.
+// Simplifies an expression, given optional inclusive ranges of its variables (and of the
+// thread indices, from `opts`).
 ir::Expr simplify(const ir::Expr& e, const RangeMap& ranges = {});
+ir::Expr simplify(const ir::Expr& e, const RangeMap& ranges, const SimplifyOptions& opts);
 
 // Simplifies a statement; thread indices get their ranges from `opts`.
 ir::Stmt simplify(const ir::Stmt& body, const SimplifyOptions& opts = {});

@@ -35,8 +35,7 @@ struct Hoist : ir::IRMutator {
   ir::Stmt mutate_For(const ir::Stmt& s, const ir::For& op) override {
     ir::Stmt body = mutate(op.body);
     auto* guard = body.as<ir::IfThenElse>();
-    if (!guard || guard->else_case.defined() || op.for_kind == ir::ForKind::Vectorized ||
-        has_barrier(body)) {
+    if (!guard || guard->else_case.defined() || has_barrier(body)) {
       return body.same_as(op.body) ? s
                                    : ir::For::make(op.var, op.min, op.extent, op.for_kind, body);
     }

@@ -443,7 +443,11 @@ class Simplifier : public ir::IRMutator {
 }  // namespace
 
 ir::Expr simplify(const ir::Expr& e, const RangeMap& ranges) {
-  Simplifier s{SimplifyOptions{}};
+  return simplify(e, ranges, SimplifyOptions{});
+}
+
+ir::Expr simplify(const ir::Expr& e, const RangeMap& ranges, const SimplifyOptions& opts) {
+  Simplifier s{opts};
   s.ranges = ranges;
   return s.mutate(e);
 }
