@@ -1,6 +1,7 @@
 // auto_schedule: fusion of epilogues into their reduction, inlining of the rest, and the rule
 // per group — each graph lowered and run (run_program) against the unscheduled graph, at
 // dividing, non-dividing and symbolic shapes, with the kernel count and rules checked.
+#include "../common/user_error_of.hpp"
 #include "test_util.hpp"
 
 namespace webtx::testing {
@@ -245,6 +246,64 @@ TEST(AutoScheduleRows, SoftmaxIsOneKernelWithAWorkgroupPerRow) {
       }
     }
   }
+}
+
+// Softmax over rows [n, m] as three stages (max, sum of exp, the normalized row).
+struct SoftmaxGraph {
+  ir::Operation a, out;
+};
+SoftmaxGraph softmax_graph(Expr n, Expr m) {
+  SoftmaxGraph g;
+  g.a = placeholder("A", {n, m});
+  auto k1 = reduce_axis(m, "k1"), k2 = reduce_axis(m, "k2");
+  auto mx = compute("mx", {n}, [&](const Vars& v) { return rmax(at(g.a, {v[0], k1->var}), {k1}); });
+  auto e = compute("e", {n, m}, [&](const Vars& v) {
+    return ir::Call::make(ir::Intrinsic::Exp,
+                          {ir::Sub::make(at(g.a, {v[0], v[1]}), at(mx, {v[0]}))});
+  });
+  auto sm = compute("sm", {n}, [&](const Vars& v) { return sum(at(e, {v[0], k2->var}), {k2}); });
+  g.out = compute("softmax", {n, m}, [&](const Vars& v) {
+    return ir::Div::make(at(e, {v[0], v[1]}), at(sm, {v[0]}));
+  });
+  return g;
+}
+
+// Unrolled row loops (row_unroll) and several rows of symbolic length per workgroup
+// (row_rows): dividing, non-dividing, size-1 and shorter-than-a-step rows, symbolic shapes.
+TEST(AutoScheduleRows, UnrolledRowLoopsAndSeveralRowsPerWorkgroup) {
+  struct Opt {
+    int64_t threads, rows, unroll;
+  };
+  for (auto o : {Opt{64, 1, 4}, Opt{32, 4, 3}, Opt{32, 2, 8}}) {
+    auto g = softmax_graph(sym("n"), sym("m"));
+    auto s = create_schedule({g.out});
+    auto groups =
+        auto_schedule(s, {.row_threads = o.threads, .row_rows = o.rows, .row_unroll = o.unroll});
+    EXPECT_THAT(rules(groups), ElementsAre("softmax:row-reduction"));
+    for (int64_t rows : {1, 3, 5}) {
+      for (int64_t len : {int64_t{1}, int64_t{31}, 32 * o.unroll, 2 * o.threads * o.unroll + 5}) {
+        SCOPED_TRACE(::testing::Message()
+                     << "threads " << o.threads << " rows " << o.rows << " unroll " << o.unroll
+                     << " shape " << rows << "x" << len);
+        auto p =
+            check_schedule(s, {g.a}, {g.out}, {{"A", random_tensor({rows, len}, 21)}}, {}, 1e-5);
+        for (auto& k : p.kernels) {
+          EXPECT_EQ(k.workgroup_size[0], o.threads);
+          EXPECT_EQ(k.workgroup_size[1], o.rows);
+        }
+      }
+    }
+  }
+}
+
+TEST(AutoScheduleRows, RowOptionsAreChecked) {
+  auto g = softmax_graph(sym("n"), sym("m"));
+  auto s = create_schedule({g.out});
+  EXPECT_THAT(
+      user_error_of([&] { auto_schedule(s, {.row_threads = 256, .row_rows = 8}); }),
+      ::testing::HasSubstr("row_rows (8) must be >= 1 and row_threads (256) * row_rows <= 1024"));
+  EXPECT_THAT(user_error_of([&] { auto_schedule(s, {.row_unroll = 0}); }),
+              ::testing::HasSubstr("row_unroll (0) must be in [1, 16]"));
 }
 
 TEST(AutoScheduleRows, ShortRowsShareAWorkgroupAndEpilogueIsFused) {

@@ -46,8 +46,17 @@ struct AutoScheduleOptions {
   // 4x4 block bought no reuse and 16x fewer invocations: a 960-channel 1x1 convolution at 7x7
   // took 1.9 ms. Blocking pays once the interior is guard-free (issue 11).
   int64_t block = 1;
-  // Invocations per workgroup of the "row-reduction" rule (a power of two, >= 32).
+  // Invocations per row of the "row-reduction" rule (a power of two, >= 32).
   int64_t row_threads = 256;
+  // Rows per workgroup of the "row-reduction" rule for rows of symbolic length (on
+  // local_id.y; row_threads * row_rows <= 1024). Constant rows shorter than row_threads get
+  // fewer invocations each and row_threads / those rows per workgroup regardless.
+  int64_t row_rows = 1;
+  // Consecutive steps of each row loop (the reductions' and the written row's) unrolled, so
+  // that each invocation has this many independent loads in flight; the loads of one step
+  // stay neighbour-to-neighbour across invocations (index (step * row_unroll + u) * threads +
+  // local id). 1: rolled.
+  int64_t row_unroll = 1;
 };
 
 // One kernel of the automatic schedule.

@@ -270,8 +270,9 @@ bool reads_row_aligned(const Stage& reader, const ir::Operation& producer, int r
 }
 
 // Invocations per row and rows per workgroup for rows of `len` elements (0: symbolic).
-std::pair<int64_t, int64_t> row_threads(int64_t len, int64_t threads) {
-  if (len == 0 || len >= threads) return {threads, 1};
+std::pair<int64_t, int64_t> row_threads(int64_t len, int64_t threads, int64_t rows) {
+  if (len == 0) return {threads, rows};
+  if (len >= threads) return {threads, 1};
   int64_t t = kMinRow;
   while (t < len) t *= 2;
   return {t, threads / t};
@@ -281,7 +282,14 @@ std::pair<int64_t, int64_t> row_threads(int64_t len, int64_t threads) {
 // local_id.y); its other axes (an injective root) are spread over the row's `t` invocations on
 // local_id.x. Each anchor is computed at the row, in registers, its innermost reduction axis
 // split over the same invocations (strided) and reduced across them.
-void row_schedule(Stage& root, const std::vector<Stage*>& anchors, int r, int64_t t, int64_t rows) {
+// `unroll` > 1: each row loop's steps are split by it and the inner part unrolled.
+void row_schedule(Stage& root, const std::vector<Stage*>& anchors, int r, int64_t t, int64_t rows,
+                  int64_t unroll) {
+  auto unrolled = [&](Stage& st, const ir::IterVar& steps) {
+    if (unroll <= 1) return;
+    auto [so, si] = st.split(steps, unroll);
+    st.unroll(si);
+  };
   std::vector<ir::IterVar> lead, elems;
   for (int i = 0; i < root.op()->ndim(); ++i) (i < r ? lead : elems).push_back(root.axis(i));
   if (lead.size() >= 2 && !lead.front()->extent.as<ir::IntImm>()) {
@@ -303,12 +311,14 @@ void row_schedule(Stage& root, const std::vector<Stage*>& anchors, int r, int64_
     for (size_t i = 1; i < elems.size(); ++i) e = root.fuse(e, elems[i]);
     auto [eo, ei] = root.split(e, t);
     root.bind(ei, ir::ThreadAxis::LocalId, 0);
+    unrolled(root, eo);
   }
   for (Stage* a : anchors) {
     a->set_scope(ir::MemScope::Private).compute_at(root, at);
     auto* red = a->op()->reduce();
     auto [ko, ki] = a->split(red->axes.back(), t);
     a->bind(ki, ir::ThreadAxis::LocalId, 0);
+    unrolled(*a, ko);
   }
 }
 
@@ -330,6 +340,11 @@ std::vector<FusedGroup> auto_schedule(Schedule& s, const AutoScheduleOptions& op
   user_assert(opt.row_threads >= kMinRow && (opt.row_threads & (opt.row_threads - 1)) == 0)
       << "auto_schedule: row_threads (" << opt.row_threads
       << ") must be a power of two >= " << kMinRow;
+  user_assert(opt.row_rows >= 1 && opt.row_threads * opt.row_rows <= 1024)
+      << "auto_schedule: row_rows (" << opt.row_rows << ") must be >= 1 and row_threads ("
+      << opt.row_threads << ") * row_rows <= 1024 invocations per workgroup";
+  user_assert(opt.row_unroll >= 1 && opt.row_unroll <= 16)
+      << "auto_schedule: row_unroll (" << opt.row_unroll << ") must be in [1, 16]";
   user_assert(opt.threads > 0 && opt.block > 0)
       << "auto_schedule: threads (" << opt.threads << ") and block (" << opt.block
       << ") must be positive";
@@ -479,8 +494,8 @@ std::vector<FusedGroup> auto_schedule(Schedule& s, const AutoScheduleOptions& op
     if (row_len >= 0) {
       std::vector<Stage*> anchors = g.rows.empty() ? std::vector<Stage*>{anchor} : g.rows;
       for (size_t i = 0; i < g.rows.size(); ++i) out.anchor += (i ? ", " : "") + g.rows[i]->name();
-      auto [t, rows] = row_threads(row_len, opt.row_threads);
-      row_schedule(root, anchors, anchors.front()->op()->ndim(), t, rows);
+      auto [t, rows] = row_threads(row_len, opt.row_threads, opt.row_rows);
+      row_schedule(root, anchors, anchors.front()->op()->ndim(), t, rows, opt.row_unroll);
       out.rule = "row-reduction";
       report.push_back(std::move(out));
       continue;
