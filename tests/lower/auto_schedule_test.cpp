@@ -4,6 +4,9 @@
 #include "../common/user_error_of.hpp"
 #include "test_util.hpp"
 
+#include <array>
+#include <set>
+
 namespace webtx::testing {
 namespace {
 
@@ -296,14 +299,52 @@ TEST(AutoScheduleRows, UnrolledRowLoopsAndSeveralRowsPerWorkgroup) {
   }
 }
 
+// Without row options the rule picks its configuration per call (docs/schedule.md, "Row
+// reductions"): kernel versions for long rows with few rows (as many invocations as the
+// Target allows), long rows, short rows with many rows (4 rows of 64 per workgroup), short
+// rows, and the general one; each checked on both sides of its thresholds, dividing and not.
+TEST(AutoScheduleRows, DefaultConfigurationIsChosenPerCall) {
+  using WG = std::array<int64_t, 3>;
+  for (int64_t most : {256, 1024}) {
+    auto g = softmax_graph(sym("n"), sym("m"));
+    auto s = create_schedule({g.out});
+    EXPECT_THAT(rules(auto_schedule(s, {.max_invocations = most})),
+                ElementsAre("softmax:row-reduction"));
+    const Target target = target_by_name(most > 256 ? "webgpu-large" : "webgpu");
+    struct Shape {
+      int64_t rows, len;
+      WG wg;  // the version these calls take
+    };
+    const int64_t wide = most > 256 ? 1024 : 256;
+    for (auto sh :
+         {Shape{1, 16384, {wide, 1, 1}}, Shape{3, 16389, {wide, 1, 1}},
+          Shape{257, 16384, {256, 1, 1}}, Shape{1, 16383, {256, 1, 1}}, Shape{1024, 33, {64, 4, 1}},
+          Shape{1030, 2048, {64, 4, 1}}, Shape{1023, 2048, {256, 1, 1}}, Shape{2, 1, {256, 1, 1}},
+          Shape{1, 2049, {256, 1, 1}}, Shape{5, 4100, {256, 1, 1}}}) {
+      SCOPED_TRACE(::testing::Message()
+                   << "most " << most << " shape " << sh.rows << "x" << sh.len);
+      auto p = check_schedule(s, {g.a}, {g.out}, {{"A", random_tensor({sh.rows, sh.len}, 23)}}, {},
+                              1e-5, target);
+      // The launched versions (run_program skips those of 0 workgroups) ran above; every
+      // version's workgroup size is one of the rule's.
+      std::set<WG> sizes;
+      for (auto& k : p.kernels) sizes.insert(k.workgroup_size);
+      EXPECT_THAT(sizes, ::testing::Contains(sh.wg));
+      EXPECT_EQ(sizes, (std::set<WG>{{wide, 1, 1}, {256, 1, 1}, {64, 4, 1}}));
+    }
+  }
+}
+
 TEST(AutoScheduleRows, RowOptionsAreChecked) {
   auto g = softmax_graph(sym("n"), sym("m"));
   auto s = create_schedule({g.out});
   EXPECT_THAT(
       user_error_of([&] { auto_schedule(s, {.row_threads = 256, .row_rows = 8}); }),
       ::testing::HasSubstr("row_rows (8) must be >= 1 and row_threads (256) * row_rows <= 1024"));
-  EXPECT_THAT(user_error_of([&] { auto_schedule(s, {.row_unroll = 0}); }),
-              ::testing::HasSubstr("row_unroll (0) must be in [1, 16]"));
+  EXPECT_THAT(user_error_of([&] { auto_schedule(s, {.row_unroll = 17}); }),
+              ::testing::HasSubstr("row_unroll (17) must be in [1, 16]"));
+  EXPECT_THAT(user_error_of([&] { auto_schedule(s, {.max_invocations = 128}); }),
+              ::testing::HasSubstr("max_invocations (128) must be at least"));
 }
 
 TEST(AutoScheduleRows, ShortRowsShareAWorkgroupAndEpilogueIsFused) {

@@ -7,11 +7,12 @@ cd "$(dirname "$(readlink -f "$0")")/../../.."
 BUILD=${BUILD:-build}
 DEST=${DEST:-/work/main/.probe/rows}
 targets=$(grep -o 'rows_[a-z_]*__[a-z0-9]*' "$BUILD/build.ninja" | sort -u | grep -v '^rows_models' || true)
-cmake --build "$BUILD" --target rows_softmax rows_layernorm rows_rowsum rows_elementwise \
-  rows_softmax_sg rows_layernorm_sg $targets
+plain="rows_softmax rows_layernorm rows_rowsum rows_elementwise rows_softmax_sg rows_layernorm_sg"
+cmake --build "$BUILD" --target $plain $targets
 rm -rf "$DEST/models"
 mkdir -p "$DEST/models"
-find "$BUILD/benchmarks/rows" -name 'rows_*.wasm' -not -path '*/CMakeFiles/*' -exec cp {} "$DEST/models/" \;
+# Only the models CMakeLists.txt declares now (the build folder may hold older candidates).
+for t in $plain $targets; do cp "$BUILD/benchmarks/rows/$t/$t.wasm" "$DEST/models/"; done
 cp benchmarks/rows/probe/probe_rows.mjs benchmarks/rows/probe/run.sh "$DEST/"
 du -sh "$DEST"
 ls "$DEST/models"

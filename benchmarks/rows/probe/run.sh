@@ -14,5 +14,5 @@ mkdir -p web/node_modules && ln -sfn "$WEBGPU_NODE_MODULES/webgpu" web/node_modu
   nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader 2>/dev/null | sed 's/^/gpu: /'
   ls "$HERE/models"
 } > "$OUTD/device.txt"
-timeout 225 node --liftoff-only "$HERE/probe_rows.mjs" --models "$HERE/models" --out "$OUTD" \
+timeout 225 node --liftoff-only "$HERE/probe_rows.mjs" --models "$HERE/models" --out "$OUTD" --rows 1,64,512,4096 \
   --budget-s "${PROBE_BUDGET_S:-190}" "$@" 2>&1 | grep -v '^\[webtx\]' | tee "$OUTD/log.txt"
