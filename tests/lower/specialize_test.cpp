@@ -288,7 +288,8 @@ TEST(AutoScheduleInjective, WideGridsAreTwoDimensional) {
   auto a = placeholder("A", {n});
   auto y = relu(a, {n});
   auto s = create_schedule({y});
-  EXPECT_EQ(auto_schedule(s, {.injective_threads = 1})[0].rule, "injective + 2-d grid where n > 65535");
+  EXPECT_EQ(auto_schedule(s, {.injective_threads = 1})[0].rule,
+            "injective + 2-d grid where n > 65535");
   for (int64_t len : {1, 100, 65535, 65536, 70001}) {
     SCOPED_TRACE("n=" + std::to_string(len));
     auto p = check_schedule(s, {a}, {y}, {{"A", random_tensor({len}, 2)}});
