@@ -50,3 +50,54 @@ WEBTX_MODEL(rows_rowsum, ctx) {
   ctx.output("Y", compute(
                       {M}, [&](Var i) { return sum(X(i, k), k); }, "rowsum"));
 }
+
+// ---- candidates of the row rule (issue 11): the same ops, auto_schedule called by the model
+// with the options given as build-time parameters (CMakeLists.txt, one model per set), so one
+// benchmark run compares them side by side.
+//   row_threads, row_rows, row_unroll: AutoScheduleOptions of the same names (0: the rule's
+//   per-call choice); threads: injective_threads.
+namespace {
+AutoScheduleOptions candidate_options(ModelContext& ctx) {
+  AutoScheduleOptions o;
+  o.max_invocations = 1024;  // webgpu-large, the candidates' target
+  o.row_threads = ctx.param<int64_t>("row_threads", o.row_threads);
+  o.row_rows = ctx.param<int64_t>("row_rows", o.row_rows);
+  o.row_unroll = ctx.param<int64_t>("row_unroll", o.row_unroll);
+  o.injective_threads = ctx.param<int64_t>("threads", o.injective_threads);
+  return o;
+}
+
+template <typename T>
+void output_scheduled(ModelContext& ctx, const T& y) {
+  auto& s = ctx.schedule(y);
+  auto_schedule(s, candidate_options(ctx));
+  ctx.output("Y", y);
+}
+}  // namespace
+
+WEBTX_MODEL(rows_softmax_cand, ctx) {
+  Var M("M"), N("N");
+  output_scheduled(ctx, ops::softmax(ctx.input<f32>("X", {M, N}), "softmax"));
+}
+
+WEBTX_MODEL(rows_layernorm_cand, ctx) {
+  Var M("M"), N("N");
+  auto X = ctx.input<f32>("X", {M, N});
+  auto g = ctx.input<f32>("gamma", {N}), b = ctx.input<f32>("beta", {N});
+  output_scheduled(ctx, ops::layer_norm(X, g, b, 1e-5, "layernorm"));
+}
+
+WEBTX_MODEL(rows_rowsum_cand, ctx) {
+  Var M("M"), N("N");
+  auto X = ctx.input<f32>("X", {M, N});
+  RVar k(N, "k");
+  output_scheduled(ctx, compute(
+                            {M}, [&](Var i) { return sum(X(i, k), k); }, "rowsum"));
+}
+
+WEBTX_MODEL(rows_elementwise_cand, ctx) {
+  Var n("n");
+  auto X = ctx.input<f32>("X", {n});
+  output_scheduled(ctx, compute(
+                            {n}, [&](Var i) { return X(i) * 1.5f + 0.25f; }, "scale_shift"));
+}

@@ -4,6 +4,7 @@
 #include "webtx/generator.hpp"
 #include "webtx/lower.hpp"
 
+#include <algorithm>
 #include <iostream>
 
 namespace webtx {
@@ -21,7 +22,10 @@ ir::Program lower_model(const ModelContext& ctx, bool dump_ir, const Target& tar
     own = std::make_unique<Schedule>(outs);
     sched = own.get();
   }
-  const auto groups = auto_schedule(*sched);
+  AutoScheduleOptions ao;  // the row rule may use as many invocations as the Target allows
+  ao.max_invocations = std::min(target.limits.maxComputeInvocationsPerWorkgroup,
+                                target.limits.maxComputeWorkgroupSizeX);
+  const auto groups = auto_schedule(*sched, ao);
   if (dump_ir && !groups.empty())
     std::cerr << "// auto_schedule of model " << ctx.name() << ":\n" << to_string(groups);
   LowerOptions lo;

@@ -240,7 +240,7 @@ void apply_step(Schedule& s, const Step& st) {
   };
   if (st.op == "auto_schedule") {
     AutoScheduleOptions o;
-    o.threads = arg(0);
+    o.threads = o.injective_threads = arg(0);
     o.block = arg(1);
     auto_schedule(s, o);
     return;

@@ -1,7 +1,11 @@
 // auto_schedule: fusion of epilogues into their reduction, inlining of the rest, and the rule
 // per group — each graph lowered and run (run_program) against the unscheduled graph, at
 // dividing, non-dividing and symbolic shapes, with the kernel count and rules checked.
+#include "../common/user_error_of.hpp"
 #include "test_util.hpp"
+
+#include <array>
+#include <set>
 
 namespace webtx::testing {
 namespace {
@@ -245,6 +249,102 @@ TEST(AutoScheduleRows, SoftmaxIsOneKernelWithAWorkgroupPerRow) {
       }
     }
   }
+}
+
+// Softmax over rows [n, m] as three stages (max, sum of exp, the normalized row).
+struct SoftmaxGraph {
+  ir::Operation a, out;
+};
+SoftmaxGraph softmax_graph(Expr n, Expr m) {
+  SoftmaxGraph g;
+  g.a = placeholder("A", {n, m});
+  auto k1 = reduce_axis(m, "k1"), k2 = reduce_axis(m, "k2");
+  auto mx = compute("mx", {n}, [&](const Vars& v) { return rmax(at(g.a, {v[0], k1->var}), {k1}); });
+  auto e = compute("e", {n, m}, [&](const Vars& v) {
+    return ir::Call::make(ir::Intrinsic::Exp,
+                          {ir::Sub::make(at(g.a, {v[0], v[1]}), at(mx, {v[0]}))});
+  });
+  auto sm = compute("sm", {n}, [&](const Vars& v) { return sum(at(e, {v[0], k2->var}), {k2}); });
+  g.out = compute("softmax", {n, m}, [&](const Vars& v) {
+    return ir::Div::make(at(e, {v[0], v[1]}), at(sm, {v[0]}));
+  });
+  return g;
+}
+
+// Unrolled row loops (row_unroll) and several rows of symbolic length per workgroup
+// (row_rows): dividing, non-dividing, size-1 and shorter-than-a-step rows, symbolic shapes.
+TEST(AutoScheduleRows, UnrolledRowLoopsAndSeveralRowsPerWorkgroup) {
+  struct Opt {
+    int64_t threads, rows, unroll;
+  };
+  for (auto o : {Opt{64, 1, 4}, Opt{32, 4, 3}, Opt{32, 2, 8}}) {
+    auto g = softmax_graph(sym("n"), sym("m"));
+    auto s = create_schedule({g.out});
+    auto groups =
+        auto_schedule(s, {.row_threads = o.threads, .row_rows = o.rows, .row_unroll = o.unroll});
+    EXPECT_THAT(rules(groups), ElementsAre("softmax:row-reduction"));
+    for (int64_t rows : {1, 3, 5}) {
+      for (int64_t len : {int64_t{1}, int64_t{31}, 32 * o.unroll, 2 * o.threads * o.unroll + 5}) {
+        SCOPED_TRACE(::testing::Message()
+                     << "threads " << o.threads << " rows " << o.rows << " unroll " << o.unroll
+                     << " shape " << rows << "x" << len);
+        auto p =
+            check_schedule(s, {g.a}, {g.out}, {{"A", random_tensor({rows, len}, 21)}}, {}, 1e-5);
+        for (auto& k : p.kernels) {
+          EXPECT_EQ(k.workgroup_size[0], o.threads);
+          EXPECT_EQ(k.workgroup_size[1], o.rows);
+        }
+      }
+    }
+  }
+}
+
+// Without row options the rule picks its configuration per call (docs/schedule.md, "Row
+// reductions"): kernel versions for long rows with few rows (as many invocations as the
+// Target allows), long rows, short rows with many rows (4 rows of 64 per workgroup), short
+// rows, and the general one; each checked on both sides of its thresholds, dividing and not.
+TEST(AutoScheduleRows, DefaultConfigurationIsChosenPerCall) {
+  using WG = std::array<int64_t, 3>;
+  for (int64_t most : {256, 1024}) {
+    auto g = softmax_graph(sym("n"), sym("m"));
+    auto s = create_schedule({g.out});
+    EXPECT_THAT(rules(auto_schedule(s, {.max_invocations = most})),
+                ElementsAre("softmax:row-reduction"));
+    const Target target = target_by_name(most > 256 ? "webgpu-large" : "webgpu");
+    struct Shape {
+      int64_t rows, len;
+      WG wg;  // the version these calls take
+    };
+    const int64_t wide = most > 256 ? 1024 : 256;
+    for (auto sh :
+         {Shape{1, 16384, {wide, 1, 1}}, Shape{3, 16389, {wide, 1, 1}},
+          Shape{257, 16384, {256, 1, 1}}, Shape{1, 16383, {256, 1, 1}}, Shape{1024, 33, {64, 4, 1}},
+          Shape{1030, 2048, {64, 4, 1}}, Shape{1023, 2048, {256, 1, 1}}, Shape{2, 1, {256, 1, 1}},
+          Shape{1, 2049, {256, 1, 1}}, Shape{5, 4100, {256, 1, 1}}}) {
+      SCOPED_TRACE(::testing::Message()
+                   << "most " << most << " shape " << sh.rows << "x" << sh.len);
+      auto p = check_schedule(s, {g.a}, {g.out}, {{"A", random_tensor({sh.rows, sh.len}, 23)}}, {},
+                              1e-5, target);
+      // The launched versions (run_program skips those of 0 workgroups) ran above; every
+      // version's workgroup size is one of the rule's.
+      std::set<WG> sizes;
+      for (auto& k : p.kernels) sizes.insert(k.workgroup_size);
+      EXPECT_THAT(sizes, ::testing::Contains(sh.wg));
+      EXPECT_EQ(sizes, (std::set<WG>{{wide, 1, 1}, {256, 1, 1}, {64, 4, 1}}));
+    }
+  }
+}
+
+TEST(AutoScheduleRows, RowOptionsAreChecked) {
+  auto g = softmax_graph(sym("n"), sym("m"));
+  auto s = create_schedule({g.out});
+  EXPECT_THAT(
+      user_error_of([&] { auto_schedule(s, {.row_threads = 256, .row_rows = 8}); }),
+      ::testing::HasSubstr("row_rows (8) must be >= 1 and row_threads (256) * row_rows <= 1024"));
+  EXPECT_THAT(user_error_of([&] { auto_schedule(s, {.row_unroll = 17}); }),
+              ::testing::HasSubstr("row_unroll (17) must be in [1, 16]"));
+  EXPECT_THAT(user_error_of([&] { auto_schedule(s, {.max_invocations = 128}); }),
+              ::testing::HasSubstr("max_invocations (128) must be at least"));
 }
 
 TEST(AutoScheduleRows, ShortRowsShareAWorkgroupAndEpilogueIsFused) {

@@ -278,7 +278,7 @@ TEST(AutoScheduleInjective, WideGridsAreTwoDimensional) {
     auto a = placeholder("A", {70001});
     auto y = relu(a, {70001});
     auto s = create_schedule({y});
-    EXPECT_EQ(auto_schedule(s, {.threads = 1})[0].rule, "injective-2d");
+    EXPECT_EQ(auto_schedule(s, {.injective_threads = 1})[0].rule, "injective-2d");
     auto p = check_schedule(s, {a}, {y}, {{"A", random_tensor({70001}, 1)}});
     ASSERT_EQ(p.kernels.size(), 1u);
     EXPECT_LE(ir::as_const(p.kernels[0].grid[0]).value_or(1 << 30), 65535);
@@ -288,7 +288,8 @@ TEST(AutoScheduleInjective, WideGridsAreTwoDimensional) {
   auto a = placeholder("A", {n});
   auto y = relu(a, {n});
   auto s = create_schedule({y});
-  EXPECT_EQ(auto_schedule(s, {.threads = 1})[0].rule, "injective + 2-d grid where n > 65535");
+  EXPECT_EQ(auto_schedule(s, {.injective_threads = 1})[0].rule,
+            "injective + 2-d grid where n > 65535");
   for (int64_t len : {1, 100, 65535, 65536, 70001}) {
     SCOPED_TRACE("n=" + std::to_string(len));
     auto p = check_schedule(s, {a}, {y}, {{"A", random_tensor({len}, 2)}});

@@ -215,7 +215,7 @@ TEST(SpirvLowered, AutoScheduleSpecializations) {
   auto Y = compute(
       {L}, [&](Var i) { return max(X(i), 0.0f); }, "relu");
   auto s2 = create_schedule({Y.op()});
-  auto_schedule(s2, {.threads = 1});
+  auto_schedule(s2, {.injective_threads = 1});
   for (int64_t len : {100, 70001})
     check_on_vulkan(s2, "lowered_auto_wide", {X.op()}, {Y.op()}, {{"X", random_tensor({len}, 23)}});
 }

@@ -25,8 +25,9 @@
 //     - "reduction": any other anchor: one invocation per output element, the reduction in
 //       registers.
 //     - "injective": a root without an anchor: one invocation per element.
-//     Invocations are grouped `threads` per workgroup over the fused output axes (innermost
-//     axis fastest, so neighbouring invocations touch neighbouring addresses).
+//     Invocations are grouped `threads` (`injective_threads` for "injective") per workgroup
+//     over the fused output axes (innermost axis fastest, so neighbouring invocations touch
+//     neighbouring addresses).
 //
 // A stage the author touched (split, bind, compute_at, cache_*, inline, or one with stages
 // computed inside it) is left exactly as it is: a user schedule always wins.
@@ -39,15 +40,34 @@
 namespace webtx {
 
 struct AutoScheduleOptions {
-  int64_t threads = 64;  // invocations per workgroup
+  int64_t threads = 64;  // invocations per workgroup of the "reduction" and "matmul" rules
   // Outputs per invocation along each of the two blocked axes of the "matmul" rule; 1 (the
   // default) turns the rule off. Measured on MobileNetV2 (H200, Dawn): with guards around every
   // output of a 4x4 block, each multiply-add re-loads its operands behind its own branch, so a
   // 4x4 block bought no reuse and 16x fewer invocations: a 960-channel 1x1 convolution at 7x7
   // took 1.9 ms. Blocking pays once the interior is guard-free (issue 11).
   int64_t block = 1;
-  // Invocations per workgroup of the "row-reduction" rule (a power of two, >= 32).
-  int64_t row_threads = 256;
+  // Invocations per workgroup of the "injective" rule (a root without a reduction): 256
+  // measured 75% of a copy kernel's bandwidth on a 64 MiB elementwise op where 64 got 32%
+  // (H100, Dawn; docs/schedule.md).
+  int64_t injective_threads = 256;
+  // The Target's maxComputeInvocationsPerWorkgroup (lower_model passes it): the row rule gives
+  // long rows up to min(this, 1024) invocations. Default: WebGPU's guaranteed 256.
+  int64_t max_invocations = 256;
+  // The "row-reduction" rule's configuration. All 0 (the default): chosen per call from the
+  // row length and the row count, as kernel versions (Stage::specialize) where those are
+  // symbolic (docs/schedule.md, "Row reductions"). Any of them set: that one configuration
+  // for every call, the unset ones 256, 1 and 1.
+  // Invocations per row (a power of two, >= 32).
+  int64_t row_threads = 0;
+  // Rows per workgroup (on local_id.y; row_threads * row_rows <= 1024). Constant rows shorter
+  // than row_threads get fewer invocations each and more rows per workgroup.
+  int64_t row_rows = 0;
+  // Consecutive steps of each row loop (the reductions' and the written row's) unrolled, so
+  // that each invocation has this many independent loads in flight; the loads of one step
+  // stay neighbour-to-neighbour across invocations (index (step * row_unroll + u) * threads +
+  // local id). 1: rolled; at most 16.
+  int64_t row_unroll = 0;
 };
 
 // One kernel of the automatic schedule.

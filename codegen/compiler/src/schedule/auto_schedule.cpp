@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <functional>
+#include <optional>
 #include <sstream>
 #include <unordered_map>
 #include <unordered_set>
@@ -269,19 +270,76 @@ bool reads_row_aligned(const Stage& reader, const ir::Operation& producer, int r
   return c.ok;
 }
 
-// Invocations per row and rows per workgroup for rows of `len` elements (0: symbolic).
-std::pair<int64_t, int64_t> row_threads(int64_t len, int64_t threads) {
-  if (len == 0 || len >= threads) return {threads, 1};
+// One configuration of the row rule: invocations per row, rows per workgroup (local_id.y),
+// unrolled steps of each row loop.
+struct RowConfig {
+  int64_t threads = 256, rows = 1, unroll = 1;
+  bool operator==(const RowConfig&) const = default;
+};
+
+// A condition over the model's symbols, folded when its operands are constants.
+struct Cond {
+  std::optional<bool> known;  // set when constant
+  ir::Expr e;
+};
+Cond compare(const ir::Expr& x, int64_t c, bool at_least) {
+  if (auto v = ir::as_const(x)) return {at_least ? *v >= c : *v <= c, {}};
+  const ir::Expr k = ir::IntImm::make(x.type(), c);
+  return {std::nullopt, at_least ? ir::GE::make(x, k) : ir::LE::make(x, k)};
+}
+Cond both(const Cond& a, const Cond& b) {
+  if (a.known == false || b.known == false) return {false, {}};
+  if (a.known) return b;
+  if (b.known) return a;
+  return {std::nullopt, ir::And::make(a.e, b.e)};
+}
+
+// The row rule's versions for rows of `n` elements, `m` rows, at most `most` invocations per
+// workgroup (the Target's limit), tested in order, the first whose condition holds wins; the
+// last always holds. Measured on the H100 through Dawn (docs/schedule.md, "Row reductions";
+// benchmarks/results/rows_probe_2026-11-27-h100): long rows with few rows want as many
+// invocations per row as the Target allows (1024: 51-65% of copy where 256 gets 34-44%); long
+// rows with many rows stay at 256 (1024 per row leaves an SM too few workgroups: ~30%); short
+// rows with many rows share a workgroup (4 rows of 64: 69-79%); short rows otherwise 256 x
+// unroll 4 (87-88%); the middle 256 x unroll 8 (77-86%).
+constexpr int64_t kLongRow = 16384, kShortRow = 2048, kFewRows = 256, kManyRows = 1024;
+std::vector<std::pair<Cond, RowConfig>> row_versions(const ir::Expr& n, const ir::Expr& m,
+                                                     int64_t most) {
+  int64_t wide = kMinRow;
+  while (wide * 2 <= std::min<int64_t>(most, 1024)) wide *= 2;
+  const int64_t mid = std::min<int64_t>(wide, 256);
+  const Cond long_row = compare(n, kLongRow, true), short_row = compare(n, kShortRow, false);
+  return {{both(long_row, compare(m, kFewRows, false)), {wide, 1, wide >= 1024 ? 4 : 8}},
+          {long_row, {mid, 1, 4}},
+          {both(short_row, compare(m, kManyRows, true)), {std::min<int64_t>(mid, 64), 4, 4}},
+          {short_row, {mid, 1, 4}},
+          {{true, {}}, {mid, 1, 8}}};
+}
+
+// The configuration `c` gives rows of `len` elements (0: symbolic): a constant row shorter
+// than c.threads gets the next power of two (>= kMinRow) invocations, the workgroup's other
+// invocations going to more rows, and no more unrolled steps than it has.
+RowConfig row_config(int64_t len, const RowConfig& c) {
+  if (len == 0 || len >= c.threads)
+    return {c.threads, c.rows,
+            len ? std::min(c.unroll, (len + c.threads - 1) / c.threads) : c.unroll};
   int64_t t = kMinRow;
   while (t < len) t *= 2;
-  return {t, threads / t};
+  return {t, std::max<int64_t>(1, c.threads * c.rows / t), 1};
 }
 
 // The root's leading `r` axes are rows: a workgroup per row (or per `rows` rows on
 // local_id.y); its other axes (an injective root) are spread over the row's `t` invocations on
 // local_id.x. Each anchor is computed at the row, in registers, its innermost reduction axis
 // split over the same invocations (strided) and reduced across them.
-void row_schedule(Stage& root, const std::vector<Stage*>& anchors, int r, int64_t t, int64_t rows) {
+// `unroll` > 1: each row loop's steps are split by it and the inner part unrolled.
+void row_schedule(Stage& root, const std::vector<Stage*>& anchors, int r, int64_t t, int64_t rows,
+                  int64_t unroll) {
+  auto unrolled = [&](Stage& st, const ir::IterVar& steps) {
+    if (unroll <= 1) return;
+    auto [so, si] = st.split(steps, unroll);
+    st.unroll(si);
+  };
   std::vector<ir::IterVar> lead, elems;
   for (int i = 0; i < root.op()->ndim(); ++i) (i < r ? lead : elems).push_back(root.axis(i));
   if (lead.size() >= 2 && !lead.front()->extent.as<ir::IntImm>()) {
@@ -303,12 +361,14 @@ void row_schedule(Stage& root, const std::vector<Stage*>& anchors, int r, int64_
     for (size_t i = 1; i < elems.size(); ++i) e = root.fuse(e, elems[i]);
     auto [eo, ei] = root.split(e, t);
     root.bind(ei, ir::ThreadAxis::LocalId, 0);
+    unrolled(root, eo);
   }
   for (Stage* a : anchors) {
     a->set_scope(ir::MemScope::Private).compute_at(root, at);
     auto* red = a->op()->reduce();
     auto [ko, ki] = a->split(red->axes.back(), t);
     a->bind(ki, ir::ThreadAxis::LocalId, 0);
+    unrolled(*a, ko);
   }
 }
 
@@ -327,12 +387,24 @@ namespace {
 // own copy of the other stages only needs their general schedule).
 std::vector<FusedGroup> auto_schedule(Schedule& s, const AutoScheduleOptions& opt,
                                       bool specialize) {
-  user_assert(opt.row_threads >= kMinRow && (opt.row_threads & (opt.row_threads - 1)) == 0)
+  // Row options: 0 = chosen by the rule; any of them set fixes one configuration.
+  const bool row_fixed = opt.row_threads || opt.row_rows || opt.row_unroll;
+  const RowConfig fixed{opt.row_threads ? opt.row_threads : 256, opt.row_rows ? opt.row_rows : 1,
+                        opt.row_unroll ? opt.row_unroll : 1};
+  user_assert(fixed.threads >= kMinRow && (fixed.threads & (fixed.threads - 1)) == 0)
       << "auto_schedule: row_threads (" << opt.row_threads
       << ") must be a power of two >= " << kMinRow;
-  user_assert(opt.threads > 0 && opt.block > 0)
-      << "auto_schedule: threads (" << opt.threads << ") and block (" << opt.block
-      << ") must be positive";
+  user_assert(fixed.rows >= 1 && fixed.threads * fixed.rows <= 1024)
+      << "auto_schedule: row_rows (" << opt.row_rows << ") must be >= 1 and row_threads ("
+      << fixed.threads << ") * row_rows <= 1024 invocations per workgroup";
+  user_assert(fixed.unroll >= 1 && fixed.unroll <= 16)
+      << "auto_schedule: row_unroll (" << opt.row_unroll << ") must be in [1, 16]";
+  user_assert(opt.threads > 0 && opt.block > 0 && opt.injective_threads > 0)
+      << "auto_schedule: threads (" << opt.threads << "), injective_threads ("
+      << opt.injective_threads << ") and block (" << opt.block << ") must be positive";
+  user_assert(opt.max_invocations >= 256)
+      << "auto_schedule: max_invocations (" << opt.max_invocations
+      << ") must be at least WebGPU's guaranteed 256";
   // Who reads each stage, and which stages are free to schedule, before anything changes.
   std::unordered_map<const Stage*, std::vector<Stage*>> readers;
   std::unordered_set<const Stage*> free;
@@ -479,8 +551,35 @@ std::vector<FusedGroup> auto_schedule(Schedule& s, const AutoScheduleOptions& op
     if (row_len >= 0) {
       std::vector<Stage*> anchors = g.rows.empty() ? std::vector<Stage*>{anchor} : g.rows;
       for (size_t i = 0; i < g.rows.size(); ++i) out.anchor += (i ? ", " : "") + g.rows[i]->name();
-      auto [t, rows] = row_threads(row_len, opt.row_threads);
-      row_schedule(root, anchors, anchors.front()->op()->ndim(), t, rows);
+      const int r = anchors.front()->op()->ndim();
+      // The rows (the product of the root's first r extents) and the row length.
+      ir::Expr m = root.op()->shape.front();
+      for (int d = 1; d < r; ++d) m = ir::fold::mul(m, root.op()->shape[d]);
+      const ir::Expr n = anchors.front()->op()->reduce()->axes.back()->extent;
+      auto versions = row_fixed ? std::vector<std::pair<Cond, RowConfig>>{{{true, {}}, fixed}}
+                                : row_versions(n, m, opt.max_invocations);
+      for (auto& v : versions) v.second = row_config(row_len, v.second);
+      // A version is left out where every later one that can hold gives the same
+      // configuration (constant rows fold most conditions).
+      const bool own_versions = specialize && !specialized(&root);  // none by its author
+      for (size_t i = 0; i < versions.size(); ++i) {
+        auto& [cond, c] = versions[i];
+        bool same_later = true;
+        for (size_t j = i + 1; j < versions.size() && versions[j - 1].first.known != true; ++j)
+          same_later &= versions[j].first.known == false || versions[j].second == c;
+        if (cond.known == false || (!cond.known && same_later)) continue;
+        if (cond.known) {
+          row_schedule(root, anchors, r, c.threads, c.rows, c.unroll);
+          break;
+        }
+        // A version for the calls where `cond` holds: its own copy of the schedule.
+        if (!own_versions) continue;
+        Stage& sp = root.specialize(cond.e);
+        Schedule& copy = sp.schedule();
+        std::vector<Stage*> as;
+        for (Stage* a : anchors) as.push_back(&copy[a->op()]);
+        row_schedule(sp, as, r, c.threads, c.rows, c.unroll);
+      }
       out.rule = "row-reduction";
       report.push_back(std::move(out));
       continue;
@@ -488,6 +587,7 @@ std::vector<FusedGroup> auto_schedule(Schedule& s, const AutoScheduleOptions& op
 
     auto [y, x] =
         anchor && opt.block > 1 ? blocked_axes(*anchor->op()) : std::pair<int, int>{-1, -1};
+    const int64_t threads = anchor ? opt.threads : opt.injective_threads;
     out.rule = !anchor ? "injective" : y >= 0 ? "matmul" : "reduction";
     // Skinny matmuls (few rows, a long reduction): GEMV-like kernels (gemv.hpp); for a
     // symbolic row count as specializations, this group's rule the general version.
@@ -514,20 +614,20 @@ std::vector<FusedGroup> auto_schedule(Schedule& s, const AutoScheduleOptions& op
     // in a specialization for the calls that need it, the 1-D grid for the others.
     bool two_d = false;
     if (!anchor && inner.empty()) {
-      const ir::Expr xe = x_extent(outer, opt.threads);
-      const ir::Expr most = ir::IntImm::make(xe.type(), 65535 * opt.threads);
+      const ir::Expr xe = x_extent(outer, threads);
+      const ir::Expr most = ir::IntImm::make(xe.type(), 65535 * threads);
       if (auto c = ir::as_const(xe)) {
-        two_d = *c > 65535 * opt.threads;
+        two_d = *c > 65535 * threads;
         if (two_d) out.rule = "injective-2d";
       } else if (specialize && !specialized(&root)) {
         Stage& sp = root.specialize(ir::GT::make(xe, most));
         std::vector<ir::IterVar> axes;
         for (int i = 0; i < sp.op()->ndim(); ++i) axes.push_back(sp.axis(i));
-        spread(sp, axes, opt.threads, true);
+        spread(sp, axes, threads, true);
         out.rule += " + 2-d grid where " + ir::to_string(xe) + " > " + ir::to_string(most);
       }
     }
-    ir::IterVar local = spread(root, outer, opt.threads, two_d);
+    ir::IterVar local = spread(root, outer, threads, two_d);
     for (auto& v : inner) root.unroll(v);
     if (anchor) place_anchor(*anchor, root, local, y, x, opt.block);
     report.push_back(std::move(out));
