@@ -4,13 +4,17 @@
 // f32 accumulation must be exact, f16 within 5%), then timed with GPU timestamps around the
 // kernel (warm-up ~300 ms, median of 20). One JSON line per model, like bench_f16.mjs.
 //
-//   bench_vulkan_f16 <dir with <model>/<model>.manifest.json> <model>...
-// WEBTX_VK_DEVICE picks the Vulkan device by name substring.
+//   bench_vulkan_f16 <dir with <model>/<model>.manifest.json> <model>... [--stats] [--ir-dir D]
+// WEBTX_VK_DEVICE picks the Vulkan device by name substring. --stats adds what the driver
+// reports about each kernel's compiled code (VK_KHR_pipeline_executable_properties: registers,
+// spills, ...) as "stats"; --ir-dir also writes its internal representations (e.g. the
+// machine code) to D/<model>.<ir name>.txt. --no-time: statistics only.
 #include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
+#include <fstream>
 #include <iostream>
 #include <random>
 
@@ -27,8 +31,50 @@ int64_t dim(const webtx::model::TensorSpec& t, size_t i) {
   return t.shape[i].value;
 }
 
-std::string bench(rt::VulkanDevice& dev, const std::string& dir, const std::string& name) {
+struct Options {
+  bool stats = false, time = true;
+  std::string ir_dir;
+};
+
+std::string escape(const std::string& s) {
+  std::string o;
+  for (char c : s) {
+    if (c == '"' || c == '\\') o += '\\';
+    if (c == '\n' || c == '\t') c = ' ';
+    o += c;
+  }
+  return o;
+}
+
+// "stats":{"<executable>/<name>":"<value>",...}; internal representations to files.
+std::string statistics(rt::VulkanDevice& dev, const rt::VulkanModel& model, const std::string& name,
+                       const Options& o) {
+  if (!dev.info().pipeline_statistics) return ",\"stats\":\"unavailable\"";
+  std::string js = ",\"stats\":{";
+  bool first = true;
+  for (size_t k = 0; k < model.spec().kernels.size(); ++k) {
+    for (auto& s : dev.pipeline_statistics(model.pipeline(k), !o.ir_dir.empty())) {
+      if (s.name.rfind("ir:", 0) == 0) {
+        std::string file = o.ir_dir + "/" + name + "." + std::to_string(k) + "." + s.name.substr(3);
+        for (auto& c : file)
+          if (c == ' ') c = '_';
+        std::ofstream(file) << s.value;
+        continue;
+      }
+      js += std::string(first ? "" : ",") + "\"" + escape(s.executable + "/" + s.name) + "\":\"" +
+            escape(s.value) + "\"";
+      first = false;
+    }
+  }
+  return js + "}";
+}
+
+std::string bench(rt::VulkanDevice& dev, const std::string& dir, const std::string& name,
+                  const Options& o) {
   auto model = rt::VulkanModel::load(dev, dir + "/" + name + "/" + name + ".manifest.json");
+  if (!o.time)
+    return "{\"name\":\"" + name + "\",\"path\":\"vulkan\"" + statistics(dev, *model, name, o) +
+           "}";
   const auto& spec = model->spec();
   const auto *A = spec.tensor("A"), *C = spec.tensor("C");
   const int64_t M = dim(*A, 0), K = dim(*A, 1), N = dim(*C, 1);
@@ -87,32 +133,48 @@ std::string bench(rt::VulkanDevice& dev, const std::string& dir, const std::stri
   std::snprintf(buf, sizeof buf,
                 "{\"name\":\"%s\",\"path\":\"vulkan\",\"device\":\"%s\",\"M\":%lld,\"N\":%lld,"
                 "\"K\":%lld,\"acc\":\"%s\",\"layout\":\"%s\",\"ms\":%.4f,\"tflops\":%.1f,"
-                "\"maxAbsErr\":%g,\"badSamples\":%d,\"samples\":%d}",
+                "\"maxAbsErr\":%g,\"badSamples\":%d,\"samples\":%d",
                 name.c_str(), dev.info().name.c_str(), static_cast<long long>(M),
                 static_cast<long long>(N), static_cast<long long>(K), C->dtype.c_str(),
                 nt ? "NT" : "NN", ms, 2.0 * M * N * K / (ms * 1e9), max_err, bad, samples);
-  return buf;
+  return buf + (o.stats ? statistics(dev, *model, name, o) : std::string()) + "}";
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc < 3) {
-    std::cerr << "usage: bench_vulkan_f16 <dir> <model>...\n";
+  Options o;
+  std::vector<std::string> args;
+  for (int a = 1; a < argc; ++a) {
+    const std::string s = argv[a];
+    if (s == "--stats") {
+      o.stats = true;
+    } else if (s == "--no-time") {
+      o.stats = true, o.time = false;
+    } else if (s == "--ir-dir" && a + 1 < argc) {
+      o.stats = true, o.ir_dir = argv[++a];
+    } else {
+      args.push_back(s);
+    }
+  }
+  if (args.size() < 2) {
+    std::cerr << "usage: bench_vulkan_f16 <dir> <model>... [--stats] [--ir-dir D] [--no-time]\n";
     return 2;
   }
+  if (o.stats) setenv("WEBTX_VK_PIPELINE_STATS", "1", 1);
   const char* filter = std::getenv("WEBTX_VK_DEVICE");
   rt::VulkanDevice dev(filter ? filter : "");
   int failed = 0;
-  for (int a = 2; a < argc; ++a) {
+  for (size_t a = 1; a < args.size(); ++a) {
+    const char* model = args[a].c_str();
     try {
-      std::cout << bench(dev, argv[1], argv[a]) << std::endl;
+      std::cout << bench(dev, args[0], args[a], o) << std::endl;
     } catch (const std::exception& e) {
       std::string msg = e.what();
       for (char& c : msg)
         if (c == '"' || c == '\n' || c == '\\') c = ' ';
-      std::cout << "{\"name\":\"" << argv[a] << "\",\"path\":\"vulkan\",\"error\":\"" << msg
-                << "\"}" << std::endl;
+      std::cout << "{\"name\":\"" << model << "\",\"path\":\"vulkan\",\"error\":\"" << msg << "\"}"
+                << std::endl;
       ++failed;
     }
   }

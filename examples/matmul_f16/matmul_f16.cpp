@@ -9,9 +9,11 @@
 //   sgm, sgn              subgroups per workgroup along rows and columns (32 invocations each)
 //   db=true               double-buffered workgroup tiles (one barrier per step)
 //   pad, group            f16 padding per staged row; row tiles per L2 group
+//   frag=MxNxK            the subgroup-matrix shape (16x16x16, 16x8x16, 16x8x8 on NVIDIA)
 // Defaults follow the hand-written anchor's best variants (shared/tools/anchor-matmul-f16.mjs):
 // f32: 128 x 256 tiles, 2 x 4 subgroups of 64 x 64, BK 32, one buffer; f16: 256 x 256 tiles,
 // 2 x 4 subgroups of 128 x 64.
+#include <cstdio>
 #include <cstdlib>
 #include <string>
 #include <type_traits>
@@ -66,6 +68,9 @@ WEBTX_MODEL(matmul_f16, ctx) {
   c.double_buffer = ctx.param("db", c.double_buffer);
   c.pad = static_cast<int>(ctx.param<int64_t>("pad", c.pad));
   c.group_m = static_cast<int>(ctx.param<int64_t>("group", c.group_m));
+  const std::string frag = ctx.param<std::string>("frag", "16x16x16");
+  user_assert(std::sscanf(frag.c_str(), "%dx%dx%d", &c.m, &c.n, &c.k) == 3)
+      << "model matmul_f16: parameter 'frag' is '" << frag << "': expected MxNxK, e.g. 16x8x16";
   auto build = [&](auto M, auto N, auto K) {
     if (f16acc && nt) return tensor_matmul<f16, true>(ctx, M, N, K, c);
     if (f16acc) return tensor_matmul<f16, false>(ctx, M, N, K, c);

@@ -196,6 +196,26 @@ VulkanDevice::VulkanDevice(const std::string& device_filter) {
   }
   auto dci = vk_struct<VkDeviceCreateInfo>(VK_STRUCTURE_TYPE_DEVICE_CREATE_INFO);
   dci.pNext = info_.cooperative_matrix ? static_cast<void*>(&coop_on) : &s16_on;
+  // WEBTX_VK_PIPELINE_STATS=1: VK_KHR_pipeline_executable_properties where the driver has it,
+  // so pipeline_statistics() can report registers, spills, ... (bench_vulkan_f16 --stats).
+  auto exec_on = vk_struct<VkPhysicalDevicePipelineExecutablePropertiesFeaturesKHR>(
+      VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_PIPELINE_EXECUTABLE_PROPERTIES_FEATURES_KHR);
+  auto exec_has = vk_struct<VkPhysicalDevicePipelineExecutablePropertiesFeaturesKHR>(
+      VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_PIPELINE_EXECUTABLE_PROPERTIES_FEATURES_KHR);
+  const char* want_stats = std::getenv("WEBTX_VK_PIPELINE_STATS");
+  if (want_stats && *want_stats && *want_stats != '0' &&
+      has_extension(physical_, VK_KHR_PIPELINE_EXECUTABLE_PROPERTIES_EXTENSION_NAME)) {
+    auto f2 = vk_struct<VkPhysicalDeviceFeatures2>(VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_FEATURES_2);
+    f2.pNext = &exec_has;
+    vkGetPhysicalDeviceFeatures2(physical_, &f2);
+  }
+  if (exec_has.pipelineExecutableInfo) {
+    info_.pipeline_statistics = true;
+    exts.push_back(VK_KHR_PIPELINE_EXECUTABLE_PROPERTIES_EXTENSION_NAME);
+    exec_on.pipelineExecutableInfo = VK_TRUE;
+    exec_on.pNext = const_cast<void*>(dci.pNext);
+    dci.pNext = &exec_on;
+  }
   dci.queueCreateInfoCount = 1;
   dci.pQueueCreateInfos = &qci;
   dci.enabledExtensionCount = static_cast<uint32_t>(exts.size());

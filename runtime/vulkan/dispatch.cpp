@@ -102,6 +102,9 @@ std::unique_ptr<VulkanPipeline> VulkanDevice::create_pipeline(const std::vector<
   cpci.stage.module = p->module_;
   cpci.stage.pName = "main";
   cpci.layout = p->layout_;
+  if (info_.pipeline_statistics)
+    cpci.flags |= VK_PIPELINE_CREATE_CAPTURE_STATISTICS_BIT_KHR |
+                  VK_PIPELINE_CREATE_CAPTURE_INTERNAL_REPRESENTATIONS_BIT_KHR;
   check(vkCreateComputePipelines(device_, VK_NULL_HANDLE, 1, &cpci, nullptr, &p->pipeline_),
         "vkCreateComputePipelines");
   return p;

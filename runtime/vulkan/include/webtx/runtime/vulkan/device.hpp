@@ -32,6 +32,15 @@ struct DeviceInfo {
   bool timestamps = false;         // the compute queue supports timestamps
   double timestamp_period_ns = 0;  // ns per timestamp tick
   bool staged = false;             // buffers need a staging copy (not host-mappable)
+  // VK_KHR_pipeline_executable_properties enabled (environment WEBTX_VK_PIPELINE_STATS=1 and
+  // a driver that has it): pipelines capture their statistics and internal representations.
+  bool pipeline_statistics = false;
+};
+
+// One statistic or internal representation of a compiled pipeline executable, as the driver
+// names it (e.g. "Register Count"); `executable` is the driver's name for the executable.
+struct PipelineStatistic {
+  std::string executable, name, description, value;
 };
 
 class VulkanDevice;
@@ -118,6 +127,12 @@ class VulkanDevice {
                                                   const PipelineLayoutDesc& desc);
   // Throws UserError if `desc` needs more than the device offers.
   void check_supported(const PipelineLayoutDesc& desc) const;
+
+  // What the driver says about a pipeline's compiled code (VK_KHR_pipeline_executable_
+  // properties): statistics, and with `internal` its internal representations (their text in
+  // `value`). Empty unless info().pipeline_statistics.
+  std::vector<PipelineStatistic> pipeline_statistics(const VulkanPipeline& pipeline,
+                                                     bool internal = false) const;
 
   // Records all dispatches into one command buffer (a compute->compute memory barrier between
   // consecutive ones), submits and waits. With `timed`, returns each dispatch's GPU time in

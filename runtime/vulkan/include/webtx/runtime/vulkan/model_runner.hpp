@@ -58,6 +58,8 @@ class VulkanModel {
   void load_weights(const std::filesystem::path& file);
 
   const model::ModelSpec& spec() const { return spec_; }
+  // Kernel i's pipeline (for VulkanDevice::pipeline_statistics).
+  const VulkanPipeline& pipeline(size_t kernel) const { return *pipelines_.at(kernel); }
 
   // The model with its tensors on the device, ready to dispatch repeatedly.
   class Bound {
