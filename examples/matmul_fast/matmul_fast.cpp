@@ -77,10 +77,12 @@ WEBTX_MODEL(matmul_fast, ctx) {
   tiles.a_by_row = ctx.param("a_by_row", tiles.a_by_row);
   examples::AnyShapeVersions versions;
   versions.general = tiles;
-  versions.m64 = parse_version("m64", ctx.param<std::string>("m64", "gemv:16/32/8/4"));
-  versions.small = parse_version("small", ctx.param<std::string>("small", "tiles:64x64/4x4/16"));
-  versions.small_below = ctx.param<int64_t>("small_below", versions.small_below);
-  if (n == "any") return fast_matmul_model(ctx, Var("M"), Var("N"), Var("K"), tiles, versions);
+  if (n == "any") {
+    versions.m64 = parse_version("m64", ctx.param<std::string>("m64", "gemv:16/32/8/4"));
+    versions.small = parse_version("small", ctx.param<std::string>("small", "tiles:64x64/4x4/16"));
+    versions.small_below = ctx.param<int64_t>("small_below", versions.small_below);
+    return fast_matmul_model(ctx, Var("M"), Var("N"), Var("K"), tiles, versions);
+  }
   if (n == "small") return fast_matmul_model<int64_t>(ctx, 256, 384, 96, tiles, versions);
   char* end = nullptr;
   const long long size = std::strtoll(n.c_str(), &end, 10);
