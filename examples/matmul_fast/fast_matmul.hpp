@@ -16,6 +16,8 @@
 //              (constant shapes that divide by 4), else they stay scalar loops.
 // Extents must divide the tiles for a guard-free hot loop (constant shapes: simplify proves the
 // guards away); other shapes still run correctly through guarded tails.
+#include <optional>
+
 #include <webtx/dsl.hpp>
 #include <webtx/schedule.hpp>
 
@@ -23,23 +25,31 @@ namespace examples {
 using namespace webtx;
 
 struct FastMatmulTiles {
-  int64_t tile = 128, block = 8, step_k = 16, sub_k = 4, vec = 4;
+  // tile: the workgroup's output tile (rows x columns); block: one invocation's accumulators.
+  int64_t tile_m = 128, tile_n = 128, block_m = 8, block_n = 8, step_k = 16, sub_k = 4, vec = 4;
   // false: the whole 8x4 A slice into registers per 4 k values. true: one row (a vec4 of 4 k
   // values) at a time inside the row loop, as the hand-written kernel does (fewer live
   // registers) -- measured slower through Dawn on the H100 (docs/performance.md).
   bool a_by_row = false;
 };
 
+// `batch` (optional): a third axis of `out` over workgroup_id.z.
 inline void schedule_fast_matmul(Schedule& s, Stage& out, Stage& acc, const ir::Operation& a,
-                                 const ir::Operation& b, FastMatmulTiles t = {}) {
+                                 const ir::Operation& b, FastMatmulTiles t = {},
+                                 const ir::IterVar& batch = nullptr) {
   using ir::MemScope, ir::ThreadAxis;
-  const int64_t threads = t.tile / t.block;  // 16 per dimension
+  const int64_t threads_y = t.tile_m / t.block_m, threads_x = t.tile_n / t.block_n;  // 16, 16
   // out: workgroups over tiles, invocations over 8x8 blocks; the copy-out is vec4 stores.
-  auto tile = out.tile(out.axis(0), out.axis(1), t.tile, t.tile);
-  auto [ty, ri] = out.split(tile.xi, t.block);
-  auto [tx, rj] = out.split(tile.yi, t.block);
+  auto tile = out.tile(out.axis(0), out.axis(1), t.tile_m, t.tile_n);
+  auto [ty, ri] = out.split(tile.xi, t.block_m);
+  auto [tx, rj] = out.split(tile.yi, t.block_n);
   auto [rjo, rjv] = out.split(rj, t.vec);
-  out.reorder({ty, tx, ri, rjo, rjv});
+  if (batch) {
+    out.reorder({batch, tile.xo, tile.yo, ty, tx, ri, rjo, rjv});
+    out.bind(batch, ThreadAxis::WorkgroupId, 2);
+  } else {
+    out.reorder({ty, tx, ri, rjo, rjv});
+  }
   out.bind(tile.xo, ThreadAxis::WorkgroupId, 1).bind(tile.yo, ThreadAxis::WorkgroupId, 0);
   out.bind(ty, ThreadAxis::LocalId, 1).bind(tx, ThreadAxis::LocalId, 0);
   out.unroll(ri).unroll(rjo).vectorize(rjv);
@@ -51,7 +61,7 @@ inline void schedule_fast_matmul(Schedule& s, Stage& out, Stage& acc, const ir::
 
   // acc: the 8x8 block in registers; k in steps of 16, then 4, then 4 unrolled.
   acc.compute_at(out, tx);
-  auto ai = inner(acc, acc.axis(0), t.block), aj = inner(acc, acc.axis(1), t.block);
+  auto ai = inner(acc, acc.axis(0), t.block_m), aj = inner(acc, acc.axis(1), t.block_n);
   auto [ko, kin] = acc.split(acc.reduce_axis(0), t.step_k);
   auto [kc, kk] = acc.split(kin, t.sub_k);
   if (t.a_by_row)
@@ -72,56 +82,126 @@ inline void schedule_fast_matmul(Schedule& s, Stage& out, Stage& acc, const ir::
 
   // A tile [128][16]: 512 vec4, each invocation copies 2 (consecutive invocations read
   // consecutive vec4 of a row: coalesced).
-  auto [arow_o, arow] = as.split(as.axis(0), t.tile);
+  auto [arow_o, arow] = as.split(as.axis(0), t.tile_m);
   auto [acol_o, acol] = as.split(as.axis(1), t.step_k);
   auto [ac, av] = as.split(acol, t.vec);
   as.reorder({arow_o, acol_o, arow, ac, av});
-  auto [af, a0] = as.split(as.fuse(arow, ac), threads);
-  auto [ao, a1] = as.split(af, threads);
+  auto [af, a0] = as.split(as.fuse(arow, ac), threads_x);
+  auto [ao, a1] = as.split(af, threads_y);
   as.bind(a1, ThreadAxis::LocalId, 1).bind(a0, ThreadAxis::LocalId, 0);
   as.unroll(ao).vectorize(av);
-  // B tile [16][128]: row per invocation row, 2 vec4 per invocation.
+  // B tile [16][128]: row per invocation row, 2 vec4 per invocation (where the k step is the
+  // invocation rows; else the tile's vec4s shared out as A's are).
   auto [brow_o, brow] = bs.split(bs.axis(0), t.step_k);
-  auto [bcol_o, bcol] = bs.split(bs.axis(1), t.tile);
+  auto [bcol_o, bcol] = bs.split(bs.axis(1), t.tile_n);
   auto [bc, bv] = bs.split(bcol, t.vec);
-  auto [bo, b0] = bs.split(bc, threads);
-  bs.reorder({brow_o, bcol_o, brow, bo, b0, bv});
-  bs.bind(brow, ThreadAxis::LocalId, 1).bind(b0, ThreadAxis::LocalId, 0);
-  bs.unroll(bo).vectorize(bv);
+  if (t.step_k == threads_y) {
+    auto [bo, b0] = bs.split(bc, threads_x);
+    bs.reorder({brow_o, bcol_o, brow, bo, b0, bv});
+    bs.bind(brow, ThreadAxis::LocalId, 1).bind(b0, ThreadAxis::LocalId, 0);
+    bs.unroll(bo);
+  } else {
+    bs.reorder({brow_o, bcol_o, brow, bc, bv});
+    auto [bf, b0] = bs.split(bs.fuse(brow, bc), threads_x);
+    auto [bo, b1] = bs.split(bf, threads_y);
+    bs.bind(b1, ThreadAxis::LocalId, 1).bind(b0, ThreadAxis::LocalId, 0);
+    bs.unroll(bo);
+  }
+  bs.vectorize(bv);
 
   // Registers: A row [1][4] or slice [8][4] (vec4 along k), B slice [4][8] (2 vec4 along
   // columns). (A row's axis 0 has extent 1 after lowering: left alone, the loop vanishes.)
   auto [ark_o, ark] = ar.split(ar.axis(1), t.sub_k);
   if (!t.a_by_row) {
-    auto [arr_o, arr] = ar.split(ar.axis(0), t.block);
+    auto [arr_o, arr] = ar.split(ar.axis(0), t.block_m);
     ar.reorder({arr_o, ark_o, arr, ark});
     ar.unroll(arr);
   }
   ar.vectorize(ark);
   auto [brk_o, brk] = br.split(br.axis(0), t.sub_k);
-  auto [brc_o, brc] = br.split(br.axis(1), t.block);
+  auto [brc_o, brc] = br.split(br.axis(1), t.block_n);
   auto [bro, brv] = br.split(brc, t.vec);
   br.reorder({brk_o, brc_o, brk, bro, brv});
   br.unroll(brk).unroll(bro).vectorize(brv);
 }
 
-// Skinny calls of a symbolic-M matmul (C = A B, A [M, K]): the 128x128 tiles above would be
-// almost empty for M <= 64 (and 32 workgroups for N = 4096 cannot fill a GPU), so those calls
-// take GEMV-like kernel versions (gemv_2d): every workgroup a 32-column slice of C for a block
-// of rows, the K loop split over 8 to 32 invocations and combined across them, B read as vec4.
-//   M = 1       memory-bound (each B element used once): 1 row, K over 32 invocations, 8 k
+// One kernel version of a symbolic matmul (the calls one specialization serves).
+struct MatmulVersion {
+  enum class Kind { Gemv, Tiles } kind = Kind::Tiles;
+  Gemv gemv{};              // Kind::Gemv: gemv_2d's parameters
+  FastMatmulTiles tiles{};  // Kind::Tiles: the fast schedule's tiles
+};
+
+// Schedules `c` (C = A B) in schedule `s` as version `v`.
+inline void schedule_version(Schedule& s, const ir::Operation& c, const ir::Operation& a,
+                             const ir::Operation& b, const MatmulVersion& v) {
+  switch (v.kind) {
+    case MatmulVersion::Kind::Gemv:
+      gemv_2d(s, c, v.gemv);
+      return;
+    case MatmulVersion::Kind::Tiles: {
+      auto& acc = s.cache_write(c, ir::MemScope::Private);  // C's stage becomes the copy-out
+      schedule_fast_matmul(s, s[c], acc, a, b, v.tiles);
+      return;
+    }
+  }
+}
+
+// The versions of a symbolic matmul C[M, N] = A[M, K] B[K, N] besides the general 128x128
+// schedule, each for the calls where its condition holds (tested in this order):
+//   M <= 1      memory-bound (each B element used once): 1 row, K over 32 invocations, 8 k
 //               steps unrolled (many loads in flight).
 //   M <= 8      8 rows (B read once, each element used 8 times).
-//   M <= 64     16-row blocks: B read M / 16 times, mostly from L2.
-// Rows that do not fill a block run in the guarded boundary version. Call before scheduling
-// `c`: each specialization copies the schedule as it is.
+//   M <= 64     `m64`: GEMV-like (16-row blocks, B read M / 16 times, mostly from L2) or
+//               small tiles.
+//   small       `small` where the 128x128 tiles would number fewer than `small_below` (a few
+//               waves of the GPU's 132 SMs: 1024^2 makes 64 tiles): smaller tiles give more
+//               workgroups.
+struct AnyShapeVersions {
+  std::optional<MatmulVersion> m1{
+      MatmulVersion{.kind = MatmulVersion::Kind::Gemv,
+                    .gemv = {.rows = 1, .cols = 32, .vec = 4, .k_threads = 32, .k_unroll = 8}}};
+  std::optional<MatmulVersion> m8{
+      MatmulVersion{.kind = MatmulVersion::Kind::Gemv,
+                    .gemv = {.rows = 8, .cols = 32, .vec = 4, .k_threads = 16, .k_unroll = 4}}};
+  std::optional<MatmulVersion> m64{
+      MatmulVersion{.kind = MatmulVersion::Kind::Gemv,
+                    .gemv = {.rows = 16, .cols = 32, .vec = 4, .k_threads = 8, .k_unroll = 4}}};
+  std::optional<MatmulVersion> small{
+      MatmulVersion{.kind = MatmulVersion::Kind::Tiles,
+                    .tiles = {.tile_m = 64, .tile_n = 64, .block_m = 4, .block_n = 4}}};
+  int64_t small_below = 200;
+  FastMatmulTiles general{};
+};
+
+// Makes the specializations of `c` (call before scheduling `c`: each copies the schedule as
+// it is), then schedules the general version.
+inline void schedule_any_shape(Schedule& s, const Var& m, const Var& n, const ir::Operation& c,
+                               const ir::Operation& a, const ir::Operation& b,
+                               const AnyShapeVersions& v = {}) {
+  Stage& st = s[c];
+  auto version = [&](auto cond, const std::optional<MatmulVersion>& ver) {
+    if (ver) schedule_version(st.specialize(cond).schedule(), c, a, b, *ver);
+  };
+  version(m <= 1, v.m1);
+  version(m <= 8, v.m8);
+  version(m <= 64, v.m64);
+  const int64_t tm = v.general.tile_m, tn = v.general.tile_n;
+  version((m + (tm - 1)) / tm * ((n + (tn - 1)) / tn) < v.small_below, v.small);
+  schedule_version(s, c, a, b, {.kind = MatmulVersion::Kind::Tiles, .tiles = v.general});
+}
+
+}  // namespace examples
+
+namespace examples {
+
+// The GEMV-like versions alone (M <= 1, 8, 64), for schedules that place the general version
+// themselves. Call before scheduling `c`.
 inline void specialize_skinny(Stage& c, const Var& m, const ir::Operation& op) {
-  auto& one = c.specialize(m <= 1);
-  gemv_2d(one.schedule(), op, {.rows = 1, .cols = 32, .vec = 4, .k_threads = 32, .k_unroll = 8});
-  auto& eight = c.specialize(m <= 8);
-  gemv_2d(eight.schedule(), op, {.rows = 8, .cols = 32, .vec = 4, .k_threads = 16, .k_unroll = 4});
-  auto& few = c.specialize(m <= 64);
-  gemv_2d(few.schedule(), op, {.rows = 16, .cols = 32, .vec = 4, .k_threads = 8, .k_unroll = 4});
+  const AnyShapeVersions v;
+  gemv_2d(c.specialize(m <= 1).schedule(), op, v.m1->gemv);
+  gemv_2d(c.specialize(m <= 8).schedule(), op, v.m8->gemv);
+  gemv_2d(c.specialize(m <= 64).schedule(), op, v.m64->gemv);
 }
 
 }  // namespace examples

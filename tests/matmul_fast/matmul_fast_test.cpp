@@ -320,6 +320,103 @@ TEST(MatmulFast, SymbolicDividingShapeOnLavapipe) {
 // The tail versions and the edge tiles.
 TEST(MatmulFast, SymbolicTailShapeOnLavapipe) { check_symbolic_on_lavapipe(130, 136, 37, "tail"); }
 
+// C = A B (symbolic M, N, K) with every version of examples::schedule_any_shape.
+Case any_shape_matmul(int64_t m, int64_t n, int64_t k, const examples::AnyShapeVersions& v) {
+  Case c;
+  Var M("M"), N("N"), K("K");
+  auto A = placeholder<f32>("A", {M, K});
+  auto B = placeholder<f32>("B", {K, N});
+  auto C = ops::matmul(A, B);
+  Schedule s = create_schedule({C.op()});
+  examples::schedule_any_shape(s, M, N, C.op(), A.op(), B.op(), v);
+  c.program = lower(s, "matmul_fast", {A.op(), B.op()}, {C.op()});
+  c.outputs = {C.op()};
+  c.inputs = {{"A", random_tensor({m, k}, 1)}, {"B", random_tensor({k, n}, 2)}};
+  c.symbols = {{"M", m}, {"N", n}, {"K", k}};
+  return c;
+}
+
+// The kernels a call launches (a non-empty grid).
+std::vector<std::string> launched(const ir::Program& p, int64_t m, int64_t n, int64_t k) {
+  std::unordered_map<const ir::ExprNode*, int64_t> syms;
+  for (auto& s : p.symbols) {
+    const auto& name = s.as<ir::Variable>()->name;
+    syms[s.get()] = name == "M" ? m : name == "N" ? n : k;
+  }
+  std::vector<std::string> out;
+  for (auto& kern : p.kernels) {
+    int64_t g = 1;
+    for (auto& e : kern.grid) g *= ir::eval_scalar(e, syms);
+    if (g > 0) out.push_back(kern.name);
+  }
+  return out;
+}
+
+// Each small-problem and 8 < M <= 64 version measured on the GPU (the candidates of
+// examples/matmul_fast/CMakeLists.txt): which version a call takes, and numbers against the
+// CPU reference at dividing, non-dividing and size-1 shapes. small_below = 4: calls with fewer
+// than four 128x128 tiles take the small version, so the CPU reference stays quick.
+TEST(MatmulFast, AnyShapeVersionsOnCpu) {
+  using examples::MatmulVersion;
+  auto tiles = [](int64_t tm, int64_t tn, int64_t bm, int64_t bn, int64_t k) {
+    return MatmulVersion{
+        .kind = MatmulVersion::Kind::Tiles,
+        .tiles = {.tile_m = tm, .tile_n = tn, .block_m = bm, .block_n = bn, .step_k = k}};
+  };
+  auto gemv = [](int64_t rows, int64_t cols, int64_t kt, int64_t ku) {
+    return MatmulVersion{
+        .kind = MatmulVersion::Kind::Gemv,
+        .gemv = {.rows = rows, .cols = cols, .vec = 4, .k_threads = kt, .k_unroll = ku}};
+  };
+  const std::vector<std::pair<MatmulVersion, MatmulVersion>> pairs = {
+      {tiles(64, 64, 4, 4, 16), tiles(32, 32, 4, 4, 16)},
+      {tiles(64, 64, 8, 8, 16), tiles(16, 64, 2, 4, 16)},
+      {tiles(64, 128, 8, 8, 16), gemv(8, 32, 16, 4)},
+      {tiles(32, 64, 4, 4, 16), tiles(32, 64, 4, 4, 16)},
+      {tiles(64, 64, 4, 4, 8), gemv(16, 16, 16, 4)},
+      {tiles(64, 64, 4, 4, 16), tiles(64, 32, 4, 4, 16)},
+  };
+  for (auto& [small, m64] : pairs) {
+    examples::AnyShapeVersions v;
+    v.small = small, v.m64 = m64, v.small_below = 4;
+    const std::string tag =
+        "small " + std::to_string(small.tiles.tile_m) + "x" + std::to_string(small.tiles.tile_n) +
+        "/" + std::to_string(small.tiles.block_m) + "/k" + std::to_string(small.tiles.step_k);
+    Case c = any_shape_matmul(1, 1, 1, v);
+    auto takes = [&](int64_t m, int64_t n, int64_t k, const std::string& prefix) {
+      auto names = launched(c.program, m, n, k);
+      ASSERT_FALSE(names.empty()) << tag;
+      for (auto& name : names) {
+        EXPECT_TRUE(name.rfind(prefix, 0) == 0 &&
+                    (name.size() == prefix.size() || name[prefix.size()] == '_'))
+            << tag << " " << m << "x" << n << "x" << k << ": " << name << ", want " << prefix;
+      }
+    };
+    takes(1, 4096, 4096, "matmul_spec0");
+    takes(64, 4096, 4096, "matmul_spec2");
+    takes(128, 200, 4096, "matmul_spec3");  // 1 x 2 tiles of 128: small
+    takes(1024, 1024, 1024, "matmul");      // 64 tiles of 128 >= 4
+    takes(65, 512, 8, "matmul");            // 1 x 4 tiles
+    for (auto& k : c.program.kernels) {
+      if (k.name.rfind("matmul_spec3", 0) == 0) {
+        EXPECT_NE(k.variant.find("< 4)"), std::string::npos) << k.name << ": " << k.variant;
+      }
+    }
+    for (auto [m, n, k] : {std::array<int64_t, 3>{128, 128, 32},  // small, dividing
+                           {100, 70, 37},                         // small, non-dividing
+                           {65, 1, 1},                            // small, size-1 N and K
+                           {64, 64, 32},                          // m64, dividing
+                           {33, 70, 19},                          // m64, non-dividing
+                           {9, 1, 1},                             // m64, size-1
+                           {130, 260, 20}}) {                     // general
+      Case d = any_shape_matmul(m, n, k, v);
+      expect_close(
+          eval::run_program(d.program, d.inputs, d.symbols), d,
+          tag + " " + std::to_string(m) + "x" + std::to_string(n) + "x" + std::to_string(k));
+    }
+  }
+}
+
 // y = x copied with a split by 4 and the inner loop vectorized.
 ir::Kernel vector_copy_kernel(int64_t n, int64_t offset) {
   auto x = placeholder<f32>("x", {n + offset});
