@@ -3,9 +3,9 @@
 // dividing, non-dividing and symbolic shapes, with the kernel count and rules checked.
 #include "../common/user_error_of.hpp"
 #include "test_util.hpp"
+#include "webtx/ir/scalar_eval.hpp"
 
 #include <array>
-#include <set>
 
 namespace webtx::testing {
 namespace {
@@ -299,38 +299,84 @@ TEST(AutoScheduleRows, UnrolledRowLoopsAndSeveralRowsPerWorkgroup) {
   }
 }
 
+// The kernels a call at A [rows, len] launches (a grid of at least one workgroup): the
+// version the host picks, as the runtime evaluates the grids (web/src/model.js skips empty ones).
+std::vector<const ir::Kernel*> launched(const ir::Program& p, int64_t rows, int64_t len) {
+  std::vector<const ir::Kernel*> out;
+  for (auto& k : p.kernels) {
+    ir::ScalarBindings b;
+    for (auto& v : k.scalars) {
+      auto* var = v.as<ir::Variable>();
+      b[var] = var->name == "n" ? rows : len;  // softmax_graph(sym("n"), sym("m"))
+    }
+    int64_t groups = 1;
+    for (auto& g : k.grid) groups *= g.defined() ? ir::eval_scalar(g, b) : 1;
+    if (groups > 0) out.push_back(&k);
+  }
+  return out;
+}
+
+// A kernel's text without its name line (versions of one stage differ in their names).
+std::string body_text(const ir::Kernel& k) { return ir::to_string(k.body); }
+
 // Without row options the rule picks its configuration per call (docs/schedule.md, "Row
-// reductions"): kernel versions for long rows with few rows (as many invocations as the
+// reductions"): kernel versions for long rows with up to 512 rows (as many invocations as the
 // Target allows), long rows, short rows with many rows (4 rows of 64 per workgroup), short
-// rows, and the general one; each checked on both sides of its thresholds, dividing and not.
+// rows, and the general one (512 x unroll 8). Each is checked on both sides of its thresholds:
+// the version a call launches (grids evaluated as the host does) is exactly the kernel of that
+// configuration fixed by row options, and small calls run against the CPU reference. The
+// benchmark's shapes (4096 x 32768 and the rest of issue 11's) are only launched, not run.
 TEST(AutoScheduleRows, DefaultConfigurationIsChosenPerCall) {
-  using WG = std::array<int64_t, 3>;
+  struct Config {
+    int64_t threads, rows, unroll;
+  };
+  struct Shape {
+    int64_t rows, len;
+    Config c;  // the configuration these calls get
+    bool run;  // small enough for run_program
+  };
   for (int64_t most : {256, 1024}) {
+    const Target target = target_by_name(most > 256 ? "webgpu-large" : "webgpu");
+    LowerOptions lo;
+    lo.target = target;
     auto g = softmax_graph(sym("n"), sym("m"));
     auto s = create_schedule({g.out});
     EXPECT_THAT(rules(auto_schedule(s, {.max_invocations = most})),
                 ElementsAre("softmax:row-reduction"));
-    const Target target = target_by_name(most > 256 ? "webgpu-large" : "webgpu");
-    struct Shape {
-      int64_t rows, len;
-      WG wg;  // the version these calls take
-    };
-    const int64_t wide = most > 256 ? 1024 : 256;
-    for (auto sh :
-         {Shape{1, 16384, {wide, 1, 1}}, Shape{3, 16389, {wide, 1, 1}},
-          Shape{257, 16384, {256, 1, 1}}, Shape{1, 16383, {256, 1, 1}}, Shape{1024, 33, {64, 4, 1}},
-          Shape{1030, 2048, {64, 4, 1}}, Shape{1023, 2048, {256, 1, 1}}, Shape{2, 1, {256, 1, 1}},
-          Shape{1, 2049, {256, 1, 1}}, Shape{5, 4100, {256, 1, 1}}}) {
+    const ir::Program p = lower(s, "test", {g.a}, {g.out}, lo);
+    const bool large = most > 256;
+    const Config few_long{large ? 1024 : 256, 1, large ? 4 : 8}, many_long{256, 1, 4},
+        many_short{64, 4, 4}, short_row{256, 1, 4}, middle{large ? 512 : 256, 1, 8};
+    for (auto sh : {Shape{1, 16384, few_long, true}, Shape{3, 16389, few_long, true},
+                    Shape{512, 32768, few_long, false}, Shape{513, 16384, many_long, false},
+                    Shape{4096, 32768, many_long, false}, Shape{1, 16383, middle, true},
+                    Shape{1024, 33, many_short, true}, Shape{1030, 2048, many_short, false},
+                    Shape{4096, 1024, many_short, false}, Shape{1023, 2048, short_row, false},
+                    Shape{2, 1, short_row, true}, Shape{64, 1024, short_row, false},
+                    Shape{1, 2049, middle, true}, Shape{5, 4100, middle, true},
+                    Shape{4096, 4096, middle, false}, Shape{1, 4096, middle, true}}) {
       SCOPED_TRACE(::testing::Message()
                    << "most " << most << " shape " << sh.rows << "x" << sh.len);
-      auto p = check_schedule(s, {g.a}, {g.out}, {{"A", random_tensor({sh.rows, sh.len}, 23)}}, {},
-                              1e-5, target);
-      // The launched versions (run_program skips those of 0 workgroups) ran above; every
-      // version's workgroup size is one of the rule's.
-      std::set<WG> sizes;
-      for (auto& k : p.kernels) sizes.insert(k.workgroup_size);
-      EXPECT_THAT(sizes, ::testing::Contains(sh.wg));
-      EXPECT_EQ(sizes, (std::set<WG>{{wide, 1, 1}, {256, 1, 1}, {64, 4, 1}}));
+      if (sh.run)
+        check_schedule(s, {g.a}, {g.out}, {{"A", random_tensor({sh.rows, sh.len}, 23)}}, {}, 1e-5,
+                       target);
+      // The same graph with the configuration fixed: its kernels (the version for dividing
+      // shapes and the one for the last partial steps) are what this call must launch.
+      auto fg = softmax_graph(sym("n"), sym("m"));
+      auto fs = create_schedule({fg.out});
+      auto_schedule(fs, {.max_invocations = most,
+                         .row_threads = sh.c.threads,
+                         .row_rows = sh.c.rows,
+                         .row_unroll = sh.c.unroll});
+      const ir::Program fixed = lower(fs, "test", {fg.a}, {fg.out}, lo);
+      auto got = launched(p, sh.rows, sh.len), want = launched(fixed, sh.rows, sh.len);
+      ASSERT_EQ(got.size(), want.size());
+      ASSERT_FALSE(got.empty());
+      for (size_t i = 0; i < got.size(); ++i) {
+        EXPECT_EQ(got[i]->workgroup_size, (std::array<int64_t, 3>{sh.c.threads, sh.c.rows, 1}));
+        EXPECT_EQ(body_text(*got[i]), body_text(*want[i]))
+            << got[i]->name << " vs " << want[i]->name;
+      }
     }
   }
 }

@@ -8,6 +8,10 @@
 //   node benchmarks/rows/probe/probe_rows.mjs --models <dir> --out <dir> [--rows 1,64,4096]
 //        [--cols 1024,4096,32768] [--big-mib 64] [--iterations 10] [--budget-s 200]
 //        [--warm-ms 150] [--ops softmax,layernorm,rowsum,elementwise]
+//        [--again 0] [--again-shapes 4096x32768]
+// --again k: after the first round, each model is loaded again k times (fresh buffers) and
+// re-measured at --again-shapes, columns "<candidate> #2" ...: the same kernel measured 0.74 ms
+// in probe 1 and 1.38 ms in probe 2 at 4096 x 32768, so the spread between loads is reported.
 import { existsSync, readdirSync, writeFileSync, mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,7 +24,8 @@ const { loadWebtxModel } = await import(`${root}/benchmarks/web/webtx_models.mjs
 
 function parseArgs(argv) {
   const o = { models: null, out: null, rows: [1, 64, 4096], cols: [1024, 4096, 32768], bigMib: 64,
-    iterations: 10, budgetS: 200, warmMs: 150, ops: ['softmax', 'layernorm', 'rowsum', 'elementwise'] };
+    iterations: 10, budgetS: 200, warmMs: 150, ops: ['softmax', 'layernorm', 'rowsum', 'elementwise'],
+    again: 0, againShapes: ['4096x32768'] };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i], v = () => argv[++i];
     if (a === '--models') o.models = v();
@@ -32,6 +37,8 @@ function parseArgs(argv) {
     else if (a === '--budget-s') o.budgetS = Number(v());
     else if (a === '--warm-ms') o.warmMs = Number(v());
     else if (a === '--ops') o.ops = v().split(',');
+    else if (a === '--again') o.again = Number(v());
+    else if (a === '--again-shapes') o.againShapes = v().split(',');
     else throw new Error(`unknown argument ${a}`);
   }
   if (!o.models || !o.out) throw new Error('--models <dir> and --out <dir> are required');
@@ -181,8 +188,10 @@ async function main() {
         await model.time(inputs, { iterations: Math.min(300, Math.ceil(o.warmMs / Math.max(probe.medianMs, 0.01))), symbols });
         const t = await model.time(inputs, { iterations: o.iterations, symbols });
         const gbs = c.bytes / t.medianMs / 1e6, cgbs = 2 * c.copyB / copy.times[c.copyB].ms / 1e6;
-        results.push({ op, shape: c.shapeText, cand, ms: t.medianMs, gbs, pct: 100 * gbs / cgbs, err, method: t.method });
-        console.log(`${op} ${c.shapeText} ${cand}: ${t.medianMs.toFixed(4)} ms ${(100 * gbs / cgbs).toFixed(0)}% of copy`);
+        const minMs = t.minMs, maxMs = Math.max(...t.samples);
+        results.push({ op, shape: c.shapeText, cand, ms: t.medianMs, minMs, maxMs, gbs, pct: 100 * gbs / cgbs, err, method: t.method });
+        console.log(`${op} ${c.shapeText} ${cand}: ${t.medianMs.toFixed(4)} ms ${(100 * gbs / cgbs).toFixed(0)}% of copy` +
+          ` (samples ${minMs.toFixed(4)}..${maxMs.toFixed(4)} ms)`);
       } catch (e) {
         results.push({ op, shape: c.shapeText, cand, error: e.message.split('\n')[0] });
         console.error(`${op} ${c.shapeText} ${cand}: ${e.message}`);
@@ -213,6 +222,10 @@ async function main() {
         check: (inp, out) => rowError(op, inp.X.data, M, N, out.Y, inp.gamma?.data, inp.beta?.data) }));
     }
     for (const [cand, file] of candidates(op)) await measureAll(op, cand, file, cases);
+    const again = cases.filter((c) => o.againShapes.includes(c.shapeText));
+    for (let r = 2; again.length && r <= o.again + 1; r++) {
+      for (const [cand, file] of candidates(op)) await measureAll(op, `${cand} #${r}`, file, again);
+    }
   }
   save();
   console.log(table(o, copy, results));

@@ -297,12 +297,12 @@ Cond both(const Cond& a, const Cond& b) {
 // The row rule's versions for rows of `n` elements, `m` rows, at most `most` invocations per
 // workgroup (the Target's limit), tested in order, the first whose condition holds wins; the
 // last always holds. Measured on the H100 through Dawn (docs/schedule.md, "Row reductions";
-// benchmarks/results/rows_probe_2026-11-27-h100): long rows with few rows want as many
-// invocations per row as the Target allows (1024: 51-65% of copy where 256 gets 34-44%); long
-// rows with many rows stay at 256 (1024 per row leaves an SM too few workgroups: ~30%); short
-// rows with many rows share a workgroup (4 rows of 64: 69-79%); short rows otherwise 256 x
-// unroll 4 (87-88%); the middle 256 x unroll 8 (77-86%).
-constexpr int64_t kLongRow = 16384, kShortRow = 2048, kFewRows = 256, kManyRows = 1024;
+// benchmarks/results/rows_probe_2026-11-27-h100 and rows_probe2_2026-11-27-h100): long rows
+// with up to 512 rows want as many invocations per row as the Target allows (1024: 60-65% of
+// copy where 256 gets 44-49%); long rows with more rows stay at 256 (1024 per row: ~30% at
+// 4096 rows); short rows with many rows share a workgroup (4 rows of 64: 70-79%); short rows
+// otherwise 256 x unroll 4 (81-88%); the middle 512 x unroll 8 (76-92%, 256 x 8: 74-79%).
+constexpr int64_t kLongRow = 16384, kShortRow = 2048, kFewRows = 512, kManyRows = 1024;
 std::vector<std::pair<Cond, RowConfig>> row_versions(const ir::Expr& n, const ir::Expr& m,
                                                      int64_t most) {
   int64_t wide = kMinRow;
@@ -313,7 +313,7 @@ std::vector<std::pair<Cond, RowConfig>> row_versions(const ir::Expr& n, const ir
           {long_row, {mid, 1, 4}},
           {both(short_row, compare(m, kManyRows, true)), {std::min<int64_t>(mid, 64), 4, 4}},
           {short_row, {mid, 1, 4}},
-          {{true, {}}, {mid, 1, 8}}};
+          {{true, {}}, {std::min<int64_t>(wide, 512), 1, 8}}};
 }
 
 // The configuration `c` gives rows of `len` elements (0: symbolic): a constant row shorter
