@@ -174,6 +174,41 @@ TEST(Tensorize, DenseLayerWithAutoScheduledEpilogue) {
   EXPECT_EQ(p.kernels[1].subgroup_matrix_size, 0);
 }
 
+// An operand computed by an injective stage (relu of an f16 input, symbolic rows): auto_schedule
+// keeps it a kernel of its own, written to memory for the tensorized stage to copy (it would
+// otherwise inline it into its reader), with its injective rule's grid: the symbolic rows on
+// grid y, so a large M does not overflow grid x (mlp_f16_tc's layer1_relu at batch 4096).
+TEST(Tensorize, OperandStageIsAKernelOfItsOwn) {
+  Expr M = sym("M");
+  Mm g = matmul(M, 64, 64, false, ir::DType::f32());
+  auto xr = compute("xr", {M, 64}, [&](const Vars& v) {
+    return ir::Max::make(at(g.a, {v[0], v[1]}), ir::Cast::make(ir::DType::f16(), Expr(0.0f)));
+  });
+  auto c = compute("C2", {M, 64}, [&](const Vars& v) {
+    auto f32 = ir::DType::f32();
+    return sum(ir::Mul::make(ir::Cast::make(f32, at(xr, {v[0], g.k->var})),
+                             ir::Cast::make(f32, at(g.b, {g.k->var, v[1]}))),
+               {g.k});
+  });
+  auto s = create_schedule({c});
+  auto& st = s[c];
+  st.tensorize(st.axis(0), st.axis(1), st.reduce_axis(0), small_config());
+  auto groups = auto_schedule(s);
+  ASSERT_EQ(groups.size(), 1u);
+  EXPECT_EQ(groups[0].root, "xr");
+  EXPECT_EQ(groups[0].rule, "injective");
+  eval::TensorMap in;
+  in["A"] = exact({96, 64}, 6, 32);
+  in["B"] = exact({64, 64}, 7, 32);
+  ir::Program p = check_schedule(s, {g.a, g.b}, {c}, in, {}, 0.0, kTarget);
+  ASSERT_EQ(p.kernels.size(), 2u);
+  EXPECT_EQ(p.kernels[0].subgroup_matrix_size, 0);  // xr, then the matmul
+  EXPECT_EQ(p.kernels[1].subgroup_matrix_size, 32);
+  EXPECT_TRUE(ir::as_const(p.kernels[0].grid[0]).has_value())
+      << ir::to_string(p.kernels[0].grid[0]);
+  EXPECT_THAT(ir::to_string(p.kernels[0].grid[1]), HasSubstr("M"));
+}
+
 // ---- errors -----------------------------------------------------------------------------------
 
 std::string lower_error(const Mm& g, const TensorizeConfig& c, const Target& t) {

@@ -8,6 +8,8 @@
 #include <webtx/eval.hpp>
 #include <webtx/generator.hpp>
 #include <webtx/generator_target.hpp>
+#include <webtx/ir/printer.hpp>
+#include <webtx/ir/scalar_eval.hpp>
 
 namespace webtx {
 namespace {
@@ -17,13 +19,15 @@ struct Built {
   ir::Program program;
 };
 
-// The model at small sizes (in 64, hidden 128, out 128; tiles of 128 x 128) for `target`.
-Built build(const std::string& target) {
+// The model for `target`, by default at small sizes (in 64, hidden 128, out 128; tiles of
+// 128 x 128).
+Built build(const std::string& target, const std::map<std::string, std::string>& params = {
+                                           {"in", "64"}, {"hidden", "128"}, {"out", "128"}}) {
   const Target t = target_by_name(target);
   set_generator_target(t);
   Built b;
   b.ctx = std::make_unique<ModelContext>("mlp_f16_tc");
-  b.ctx->set_params({{"in", "64"}, {"hidden", "128"}, {"out", "128"}});
+  b.ctx->set_params(params);
   for (auto& m : registered_models())
     if (m.name == "mlp_f16_tc") m.fn(*b.ctx);
   b.program = lower_model(*b.ctx, false, t);
@@ -98,6 +102,39 @@ TEST(MlpF16Tc, BatchNotAMultipleOfTheTileIsRefused) {
     EXPECT_THAT(e.what(), ::testing::HasSubstr("layer1_matmul"));
     EXPECT_THAT(e.what(), ::testing::HasSubstr("multiple of block_m 128"));
   }
+}
+
+// The model at its default sizes (in 1024, hidden 4096, out 1024), lowered only: every
+// kernel's grid, as the manifest carries it, evaluated for batches up to 16384 (one 1-D grid
+// of 256 invocations over layer 1's batch x 4096 outputs would be 65536 workgroups at 4096,
+// which the runtimes refuse) fits the target's limit per dimension, and each bias + relu
+// kernel's grid covers its outputs.
+TEST(MlpF16Tc, GridsFitTheLimitAtLargeBatches) {
+  const Target t = target_by_name("webgpu-subgroup-matrix");
+  Built b = build("webgpu-subgroup-matrix", {});
+  EXPECT_EQ(tensorized_kernels(b.program), 2);
+  int relu = 0;
+  for (int64_t batch : {128, 4096, 8192, 16384}) {
+    for (auto& k : b.program.kernels) {
+      ir::ScalarBindings syms;
+      for (auto& v : k.scalars)
+        if (ir::to_string(v) == "batch") syms[v.get()] = batch;
+      int64_t groups = 1;
+      for (int d = 0; d < 3; ++d) {
+        const int64_t g = ir::eval_scalar(k.grid[d], syms);
+        EXPECT_GE(g, 1) << k.name << " grid " << d << " at batch " << batch;
+        EXPECT_LE(g, t.limits.maxComputeWorkgroupsPerDimension)
+            << k.name << " grid " << d << " = " << ir::to_string(k.grid[d]) << " at batch "
+            << batch;
+        groups *= g * k.workgroup_size[d];
+      }
+      if (k.name == "layer1_relu" || k.name == "layer2_relu") {
+        relu += batch == 8192;
+        EXPECT_GE(groups, batch * (k.name == "layer1_relu" ? 4096 : 1024)) << k.name;
+      }
+    }
+  }
+  EXPECT_EQ(relu, 2);  // both bias + relu kernels, one version each
 }
 
 }  // namespace

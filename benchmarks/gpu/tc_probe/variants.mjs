@@ -42,7 +42,7 @@ const hasCfg = (t, r) => CHECK || arg('null', false) || cfgs.some((c) => c.compo
 // double buffer = one barrier per K step); mode 'gmem': subgroupMatrixLoad straight from the storage buffers.
 const R = (n, f, sep = '\n') => Array.from({ length: n }, (_, i) => f(i)).join(sep);
 function gen(c, N) {
-  const { BM, BN, BK, SGM, SGN, acc = 'f32', mode = 'smem', DB = true, G = 8, PAD = 8, P = false, BT = false, UNR = 1, ABL = '' } = c;
+  const { BM, BN, BK, SGM, SGN, acc = 'f32', mode = 'smem', DB = true, G = 8, PAD = 8, P = false, BT = false, UNR = 1, ABL = '', SF = false } = c;
   if ((UNR > 1 || ABL) && !(P && mode === 'smem')) throw new Error('UNR and ABL need P');
   if (BT && !(P && mode === 'smem')) throw new Error('BT needs P');
   const nsg = SGM * SGN, T = 32 * nsg, WM = BM / SGM, WN = BN / SGN, TM = WM / 16, TN = WN / 16;
@@ -75,11 +75,15 @@ function gen(c, N) {
   s.push(`  let pid = wg.x; let gid = pid / ${g * npn}u; let pm = gid * ${g}u + pid % ${g}u; let pn = (pid % ${g * npn}u) / ${g}u;`);
   s.push(`  let m0 = pm * ${BM}u; let n0 = pn * ${BN}u; let wm = sg / ${SGN}u; let wn = sg % ${SGN}u;`);
   s.push(R(TM, (i) => R(TN, (j) => `  var c${i}_${j} = ${res}();`)));
-  const mma = (aAt, bAt) => R(KK, (kk) => [
-    R(TM, (i) => `    let a${i}_${kk} = subgroupMatrixLoad<${left}, row_major>(${aAt(i, kk)});`),
+  const loadA = (i, kk) => `    let a${i}_${kk} = subgroupMatrixLoad<${left}, row_major>(${aAt_(i, kk)});`;
+  let aAt_;
+  // SF (streamed fragments): per k substep the TN B fragments, then one A fragment at a time
+  // with its TN products: TN + 1 fragments live instead of TM + TN (fewer registers).
+  const mma = (aAt, bAt) => { aAt_ = aAt; return R(KK, (kk) => [
+    ...(SF ? [] : [R(TM, (i) => loadA(i, kk))]),
     R(TN, (j) => `    let b${j}_${kk} = subgroupMatrixLoad<${right}, ${BT ? 'col_major' : 'row_major'}>(${bAt(j, kk)});`),
-    R(TM, (i) => R(TN, (j) => `    c${i}_${j} = subgroupMatrixMultiplyAccumulate(a${i}_${kk}, b${j}_${kk}, c${i}_${j});`)),
-  ].join('\n'));
+    R(TM, (i) => (SF ? loadA(i, kk) + '\n' : '') + R(TN, (j) => `    c${i}_${j} = subgroupMatrixMultiplyAccumulate(a${i}_${kk}, b${j}_${kk}, c${i}_${j});`)),
+  ].join('\n')); };
   if (mode === 'smem') {
     // per-thread global source index and workgroup destination (slice, index)
     s.push(R(PA, (p) => `  let ai${p} = li + ${p * T}u; let ar${p} = ai${p} / ${BK8}u; let ag${p} = (m0 + ar${p}) * ${N8}u + ai${p} % ${BK8}u;` +
@@ -152,6 +156,19 @@ const V = {
   occ_128x128_8sg_32x64_mmaonly: { BM: 128, BN: 128, BK: 32, SGM: 4, SGN: 2, DB: false, P: true, ABL: 'mmaonly' },
   big_256x128_8sg_64x64_unr2: { BM: 256, BN: 128, BK: 32, SGM: 4, SGN: 2, DB: false, P: true, UNR: 2 },
   anchor_s128x256_8sg_64x64_bk32_nodb_P: { BM: 128, BN: 256, BK: 32, SGM: 2, SGN: 4, DB: false, P: true },
+  // Probe 2, aimed at the measured limit (registers at the 255 cap: 2 workgroups of 4 subgroups
+  // per SM, 8 warps, too few to hide the global loads and the barriers):
+  //   base_128x128_4sg_sf        the base with streamed fragments (SF): fewer registers, same tile
+  //   lowreg_128x128_8sg_64x32   8 subgroups of 64 x 32 (8 accumulators each, not 16): under 128
+  //                              registers, 2 workgroups = 16 warps per SM (occ_* was 4 x 2
+  //                              subgroups of 32 x 64 at 162 registers: 1 workgroup per SM)
+  //   lowreg_128x128_8sg_64x32_sf  the same with SF
+  //   lowreg_128x64_4sg_64x32_sf   4 subgroups of 64 x 32: 128 invocations, small workgroups,
+  //                              up to 4 per SM under 128 registers
+  base_128x128_4sg_sf: { ...tile128, SF: true },
+  lowreg_128x128_8sg_64x32: { BM: 128, BN: 128, BK: 32, SGM: 2, SGN: 4, DB: false, P: true },
+  lowreg_128x128_8sg_64x32_sf: { BM: 128, BN: 128, BK: 32, SGM: 2, SGN: 4, DB: false, P: true, SF: true },
+  lowreg_128x64_4sg_64x32_sf: { BM: 128, BN: 64, BK: 32, SGM: 2, SGN: 2, DB: false, P: true, SF: true },
 };
 const names = arg('variants', null) ? String(arg('variants')).split(',') : Object.keys(V);
 

@@ -425,8 +425,18 @@ std::vector<FusedGroup> auto_schedule(Schedule& s, const AutoScheduleOptions& op
     return it != readers.end() && it->second.size() == 1 ? it->second.front() : nullptr;
   };
 
+  // A tensorized stage reads its operands from global memory (lowering copies them into
+  // workgroup memory itself): a producer it reads may not be inlined into it.
+  auto feeds_tensorized = [&](const Stage* st) {
+    auto it = readers.find(st);
+    if (it == readers.end()) return false;
+    return std::any_of(it->second.begin(), it->second.end(),
+                       [](const Stage* r) { return r->tensorized().has_value(); });
+  };
+
   // 1. Groups: each free reduction with its epilogue chain; then every free injective stage
-  //    that must be written to memory (an output) roots a group of its own.
+  //    that must be written to memory (an output, or an operand of a tensorized stage) roots
+  //    a group of its own.
   std::vector<Group> groups;
   std::unordered_set<const Stage*> claimed;
   for (auto& up : s.stages()) {
@@ -450,7 +460,7 @@ std::vector<FusedGroup> auto_schedule(Schedule& s, const AutoScheduleOptions& op
   for (auto& up : s.stages()) {
     Stage* st = up.get();
     if (!free.count(st) || claimed.count(st) || !injective(*st)) continue;
-    if (st->is_output() || specialized(st)) {
+    if (st->is_output() || specialized(st) || feeds_tensorized(st)) {
       groups.push_back(Group{nullptr, {st}, nullptr, {}});
       claimed.insert(st);
     }
