@@ -4,8 +4,9 @@
 //                       [--shrink --cases-dir DIR] [--work DIR] [--max-ops K] [--f16] [-v]
 //   webtx_fuzz_programs --replay <case.json | dir>...
 //   webtx_fuzz_programs --dump S    (prints seed S's program as a case file)
-//   --emit DIR: also writes every kernel's WGSL and SPIR-V to DIR (<seed>_<kernel>.wgsl/.spv;
-//   with --engines none nothing runs: shader sizes and compile times studied on their own)
+//   --emit DIR: also writes every kernel's WGSL and SPIR-V to DIR (<seed>_<kernel>.wgsl/.spv, and
+//   .raw.spv before spirv-opt; with --engines none nothing runs: shader sizes and compile times
+//   studied on their own)
 //   --spirv-from DIR: the Vulkan engine runs DIR/<seed>_<kernel>.spv instead of the compiled
 //   module where that file exists (candidate fixes tried on a driver, e.g. NVIDIA's)
 // Prints one line per finding and a one-line summary; exits 1 when anything was found.
