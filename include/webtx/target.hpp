@@ -54,6 +54,11 @@ struct TargetLimits {
   // Not a WebGPU limit: loops with at most this many iterations are unrolled when scheduled
   // `unroll`; longer ones stay loops (shader compile time grows with unrolled code).
   int64_t maxUnrollIterations = 64;
+  // Not a WebGPU limit either: bytes of per-invocation (private / function-local) arrays one
+  // kernel may allocate. 8192 is WGSL's limit on the function and private address spaces (WGSL
+  // spec, "Limits"); NVIDIA's Vulkan driver fails pipeline creation (VK_ERROR_UNKNOWN, "failed
+  // to validate local memory") from ~16 KB on (H100, driver 580: 14336 B pass, 16128 B fail).
+  int64_t maxPrivateStorageSize = 8192;
 };
 
 // Calls f(name, value) for every limit, in declaration order (the manifest, the messages and
@@ -70,6 +75,7 @@ void for_each_limit(L& l, F&& f) {
   f("maxStorageBufferBindingSize", l.maxStorageBufferBindingSize);
   f("maxBufferSize", l.maxBufferSize);
   f("maxUnrollIterations", l.maxUnrollIterations);
+  f("maxPrivateStorageSize", l.maxPrivateStorageSize);
 }
 
 // The value of the limit called `name`; UserError if there is none.

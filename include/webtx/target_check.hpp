@@ -14,6 +14,7 @@
 #include <utility>
 #include <vector>
 
+#include "webtx/ir/functor.hpp"
 #include "webtx/ir/kernel.hpp"
 #include "webtx/target.hpp"
 
@@ -69,6 +70,36 @@ inline std::optional<int64_t> constant_buffer_bytes(const ir::BufferNode& b) {
   return n;
 }
 
+// The per-invocation arrays a kernel body allocates (Private scope, constant shape; not
+// subgroup-matrix fragments), each buffer once however often its Allocate appears: name and
+// bytes (bool stored as u32), in first-allocation order.
+inline std::vector<std::pair<std::string, int64_t>> private_allocations(const ir::Stmt& body) {
+  struct V : ir::IRVisitor {
+    std::vector<const ir::BufferNode*> seen;
+    std::vector<std::pair<std::string, int64_t>> out;
+    using ir::IRVisitor::visit;
+    void visit(const ir::Expr&) override {}  // Allocates are statements
+    void visit_Allocate(const ir::Allocate& op) override {
+      const ir::BufferNode* b = op.buffer.get();
+      if (b->scope == ir::MemScope::Private && b->matrix == ir::MatrixRole::None &&
+          std::find(seen.begin(), seen.end(), b) == seen.end()) {
+        seen.push_back(b);
+        int64_t n = b->type.bytes();
+        bool constant = true;
+        for (auto& e : b->shape) {
+          auto* c = e.as<ir::IntImm>();
+          constant &= c != nullptr;
+          if (c) n *= c->value;
+        }
+        if (constant) out.push_back({b->name, n});
+      }
+      ir::IRVisitor::visit_Allocate(op);
+    }
+  } v;
+  v.visit(body);
+  return v.out;
+}
+
 inline void check_kernel_target(const ir::Kernel& k, const Target& t) {
   const std::string kn = "kernel '" + k.name + "'";
   static const char* const kSize[3] = {"maxComputeWorkgroupSizeX", "maxComputeWorkgroupSizeY",
@@ -94,6 +125,22 @@ inline void check_kernel_target(const ir::Kernel& k, const Target& t) {
   check_limit(t, "maxComputeWorkgroupStorageSize", k.workgroup_bytes,
               kn + " uses " + std::to_string(k.workgroup_bytes) + " bytes of workgroup memory",
               "shrink the tile");
+  // Per-invocation arrays: WGSL's function/private address-space limit (NVIDIA's driver fails
+  // the pipeline from ~16 KB); every named target has the same, so the way out is the schedule.
+  if (k.body.defined()) {
+    auto priv = private_allocations(k.body);
+    int64_t bytes = 0;
+    std::string which;
+    for (auto& [name, n] : priv) {
+      bytes += n;
+      which += (which.empty() ? "stage '" : ", stage '") + name + "': " + std::to_string(n);
+    }
+    check_limit(t, "maxPrivateStorageSize", bytes,
+                kn + " uses " + std::to_string(bytes) +
+                    " bytes of private (per-invocation) memory (" + which + ")",
+                "cache into workgroup memory (MemScope::Workgroup) or give each invocation a "
+                "smaller tile");
+  }
   check_limit(t, "maxStorageBuffersPerShaderStage", static_cast<int64_t>(k.buffers.size()),
               kn + " binds " + std::to_string(k.buffers.size()) + " storage buffers",
               "split the kernel");

@@ -196,10 +196,15 @@ void emit_kernels(const Prepared& p, const std::string& dir) {
       std::ofstream(base + ".wgsl") << codegen::emit_wgsl(k, t);
     } catch (const std::exception&) {  // a compile finding: prepare() reported it
     }
+    auto write = [](const std::string& path, const std::vector<uint32_t>& words) {
+      std::ofstream f(path, std::ios::binary);
+      f.write(reinterpret_cast<const char*>(words.data()),
+              static_cast<std::streamsize>(words.size() * sizeof(uint32_t)));
+    };
     if (i < p.spirv.size()) {
-      std::ofstream f(base + ".spv", std::ios::binary);
-      f.write(reinterpret_cast<const char*>(p.spirv[i].data()),
-              static_cast<std::streamsize>(p.spirv[i].size() * sizeof(uint32_t)));
+      write(base + ".spv", p.spirv[i]);
+      // The module before spirv-opt too: drivers are tried on both (seed 8064 on NVIDIA).
+      write(base + ".raw.spv", codegen::spirv::emit_kernel(k, t));
     }
   }
 }

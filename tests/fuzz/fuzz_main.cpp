@@ -4,8 +4,9 @@
 //                       [--shrink --cases-dir DIR] [--work DIR] [--max-ops K] [--f16] [-v]
 //   webtx_fuzz_programs --replay <case.json | dir>...
 //   webtx_fuzz_programs --dump S    (prints seed S's program as a case file)
-//   --emit DIR: also writes every kernel's WGSL and SPIR-V to DIR (<seed>_<kernel>.wgsl/.spv;
-//   with --engines none nothing runs: shader sizes and compile times studied on their own)
+//   --emit DIR: also writes every kernel's WGSL and SPIR-V to DIR (<seed>_<kernel>.wgsl/.spv, and
+//   .raw.spv before spirv-opt; with --engines none nothing runs: shader sizes and compile times
+//   studied on their own)
 //   --spirv-from DIR: the Vulkan engine runs DIR/<seed>_<kernel>.spv instead of the compiled
 //   module where that file exists (candidate fixes tried on a driver, e.g. NVIDIA's)
 // Prints one line per finding and a one-line summary; exits 1 when anything was found.
@@ -51,13 +52,14 @@ std::string read_file(const fs::path& p) {
 }
 
 // Prepares and runs `recipes` on the chosen engines (WebGPU as one batch). A recipe the
-// compiler rejects yields a null entry.
+// compiler rejects yields a null entry (and its error in `why`, when given).
 // The batch run_all is working on: a hang reports its findings so far before the process ends.
 const std::vector<std::unique_ptr<Prepared>>* g_batch = nullptr;
 
 std::vector<std::unique_ptr<Prepared>> run_all(const std::vector<Recipe>& recipes, const Options& o,
                                                webtx::runtime::vulkan::VulkanDevice* vk,
-                                               bool quiet_errors = false) {
+                                               bool quiet_errors = false,
+                                               std::vector<std::string>* why = nullptr) {
   std::vector<std::unique_ptr<Prepared>> out;
   out.reserve(recipes.size());  // stable while the watchdog may read it
   g_batch = &out;
@@ -67,7 +69,8 @@ std::vector<std::unique_ptr<Prepared>> run_all(const std::vector<Recipe>& recipe
     try {
       p = prepare(r);
     } catch (const std::exception& e) {
-      if (!quiet_errors) std::cerr << "rejected: " << e.what() << "\n";
+      if (!quiet_errors && r.rejected.empty()) std::cerr << "rejected: " << e.what() << "\n";
+      if (why) why->resize(out.size() + 1), why->back() = e.what();
       out.push_back(nullptr);
       continue;
     }
@@ -148,7 +151,8 @@ int print_summary(Tally& t, const Options& o, std::chrono::steady_clock::time_po
       count("vulkan mismatch"), count("webgpu mismatch"), count("lower error"),
       count("spirv compile"), count("wgsl compile"), count("cpu-lowered error"),
       count("vulkan error"), count("webgpu error"),
-      count("generator unlowerable") + count("case rejected") + count("hang"),
+      count("generator unlowerable") + count("case rejected") + count("case accepted") +
+          count("hang"),
       static_cast<unsigned long long>(t.no_vulkan), secs);
   return total;
 }
@@ -258,13 +262,29 @@ int main(int argc, char** argv) {
     std::sort(files.begin(), files.end());
     std::vector<Recipe> recipes;
     for (auto& f : files) recipes.push_back(recipe_from_json(read_file(f)));
-    auto res = run_all(recipes, o, vk.get());
+    std::vector<std::string> why;
+    auto res = run_all(recipes, o, vk.get(), false, &why);
+    why.resize(res.size());
     for (size_t i = 0; i < res.size(); ++i) {
       ++t.programs;
+      const std::string& expect = recipes[i].rejected;
+      if (!res[i] && !expect.empty() && why[i].find(expect) != std::string::npos) {
+        std::cout << files[i].string() << ": rejected as expected: " << why[i] << "\n";
+        continue;
+      }
       if (!res[i]) {
         ++t.findings["case rejected"];
-        std::cout << files[i].string() << ": the compiler no longer accepts this case\n";
+        std::cout << files[i].string()
+                  << (expect.empty() ? ": the compiler no longer accepts this case: "
+                                     : ": rejected, but not with '" + expect + "': ")
+                  << why[i] << "\n";
         continue;
+      }
+      if (!expect.empty()) {
+        ++t.findings["case accepted"];
+        std::cout << files[i].string()
+                  << ": the compiler accepts this case, which it must reject ('" << expect
+                  << "')\n";
       }
       t.kernels += res[i]->program.kernels.size();
       if (res[i]->skipped_steps)

@@ -37,6 +37,38 @@ TEST(FuzzRecipe, GeneratedProgramsLowerAndMatchTheReferenceOnTheCpu) {
   EXPECT_LT(trimmed, 30) << "most random schedules should lower as generated";
 }
 
+// Seed 8064's schedule gives each invocation an 18 KB private array (NVIDIA's driver fails the
+// pipeline, WGSL allows 8 KB): lowering rejects it by name, and the generator trims the step
+// like any other rejected schedule, never an engine error.
+TEST(FuzzRecipe, PrivateMemoryOverTheLimitIsARejectedSchedule) {
+  Recipe r = generate(8064);
+  // The generated steps up to the one that puts the private cache inside the copy-out (the
+  // later ones are rejected for other reasons and trimmed first).
+  auto at = std::find_if(r.steps.begin(), r.steps.end(), [](const Step& s) {
+    return s.op == "compute_at" && s.stage == "t4_private";
+  });
+  ASSERT_NE(at, r.steps.end());
+  r.steps.erase(at + 1, r.steps.end());
+  try {
+    prepare(r);
+    ADD_FAILURE() << "seed 8064 lowers";
+  } catch (const UserError& e) {
+    EXPECT_NE(std::string(e.what()).find("stage 't4_private': 18432); target 'webgpu' allows 8192 "
+                                         "(maxPrivateStorageSize)"),
+              std::string::npos)
+        << e.what();
+  }
+  const size_t steps = r.steps.size();
+  ASSERT_TRUE(legalize(r));
+  EXPECT_EQ(r.steps.size(), steps - 1);
+  auto p = prepare(r);
+  run_native(*p, nullptr);
+  EXPECT_TRUE(p->findings.empty()) << p->findings[0].detail;
+  // The case file's field round-trips.
+  r.rejected = "maxPrivateStorageSize";
+  EXPECT_EQ(recipe_from_json(to_json(r)).rejected, r.rejected);
+}
+
 TEST(FuzzShrink, ReducesToTheNodeThatFails) {
   // "Fails" while the program still has a stencil reading a symbolic dimension: the shrinker
   // must drop everything else.

@@ -69,6 +69,9 @@ struct Recipe {
   std::vector<int> outputs;
   std::vector<Step> steps;
   std::string note;  // what a case file guards against (free text)
+  // A case the compiler must reject: a substring of the UserError it gives (e.g. a target
+  // limit's name). Replay passes when prepare() throws that error, fails when it accepts.
+  std::string rejected;
 };
 
 std::string to_json(const Recipe& r);

@@ -35,6 +35,7 @@ std::string to_json(const Recipe& r) {
   json j;
   j["seed"] = r.seed;
   if (!r.note.empty()) j["note"] = r.note;
+  if (!r.rejected.empty()) j["rejected"] = r.rejected;
   j["dims"] = json::array();
   for (auto& d : r.dims) j["dims"].push_back({{"sym", d.sym}, {"value", d.value}});
   j["nodes"] = json::array();
@@ -92,6 +93,7 @@ Recipe recipe_from_json(const std::string& text) {
   try {
     r.seed = j.at("seed").get<uint64_t>();
     r.note = j.value("note", "");
+    r.rejected = j.value("rejected", "");
     for (auto& d : j.at("dims")) r.dims.push_back({d.at("sym"), d.at("value")});
     for (auto& jn : j.at("nodes")) {
       Node n;

@@ -174,6 +174,38 @@ TEST(TargetLimits, F16NeedsTheFeature) {
   EXPECT_TRUE(p.kernels[0].uses_f16);
 }
 
+// Per-invocation arrays over WGSL's 8192 bytes (NVIDIA's driver fails the pipeline from ~16 KB,
+// fuzz seed 8064): each invocation accumulates a rows x 48 block of C in a private cache.
+Schedule private_block_matmul(const Matmul& g, int64_t rows) {
+  auto s = create_schedule({g.c});
+  auto& acc = s.cache_write(g.c, MemScope::Private);
+  auto& st = s[g.c];
+  auto [xo, xi] = st.split(st.axis(0), rows);
+  (void)xi;
+  st.bind(xo, ThreadAxis::WorkgroupId, 0);
+  acc.compute_at(st, xo);
+  return s;
+}
+
+TEST(TargetLimits, PrivateMemoryNamesKernelAndBuffer) {
+  Matmul g(96, 48, 4);
+  auto s = private_block_matmul(g, 48);  // 48 * 48 * 4 = 9216 bytes per invocation
+  EXPECT_EQ(lower_error(s, {g.a, g.b}, {g.c}),
+            "kernel 'C' uses 9216 bytes of private (per-invocation) memory (stage 'C_private': "
+            "9216); target 'webgpu' allows 8192 (maxPrivateStorageSize): cache into workgroup "
+            "memory (MemScope::Workgroup) or give each invocation a smaller tile");
+  // Every named target has WGSL's limit; a target that allows more lowers it, right numbers.
+  Target more = target_by_name("webgpu-large");
+  EXPECT_EQ(more.limits.maxPrivateStorageSize, 8192);
+  more.name = "custom";
+  more.limits.maxPrivateStorageSize = 9216;
+  check_schedule(s, {g.a, g.b}, {g.c},
+                 {{"A", random_tensor({96, 4}, 9)}, {"B", random_tensor({4, 48}, 10)}}, {}, 1e-5,
+                 more);
+  // 32 rows: 6144 bytes, within the default target.
+  EXPECT_EQ(lower_error(private_block_matmul(g, 32), {g.a, g.b}, {g.c}), "");
+}
+
 TEST(TargetLimits, NamedTargets) {
   Target d = target_by_name("webgpu");
   EXPECT_EQ(d.limits.maxComputeWorkgroupStorageSize, 16384);
