@@ -165,11 +165,11 @@ struct AnyShapeVersions {
       MatmulVersion{.kind = MatmulVersion::Kind::Gemv,
                     .gemv = {.rows = 8, .cols = 32, .vec = 4, .k_threads = 16, .k_unroll = 4}}};
   std::optional<MatmulVersion> m64{
-      MatmulVersion{.kind = MatmulVersion::Kind::Gemv,
-                    .gemv = {.rows = 16, .cols = 32, .vec = 4, .k_threads = 8, .k_unroll = 4}}};
+      MatmulVersion{.kind = MatmulVersion::Kind::Tiles,
+                    .tiles = {.tile_m = 32, .tile_n = 32, .block_m = 4, .block_n = 4}}};
   std::optional<MatmulVersion> small{
       MatmulVersion{.kind = MatmulVersion::Kind::Tiles,
-                    .tiles = {.tile_m = 64, .tile_n = 64, .block_m = 4, .block_n = 4}}};
+                    .tiles = {.tile_m = 64, .tile_n = 64, .block_m = 8, .block_n = 8}}};
   int64_t small_below = 200;
   FastMatmulTiles general{};
 };
