@@ -165,8 +165,8 @@ struct AnyShapeVersions {
       MatmulVersion{.kind = MatmulVersion::Kind::Gemv,
                     .gemv = {.rows = 8, .cols = 32, .vec = 4, .k_threads = 16, .k_unroll = 4}}};
   std::optional<MatmulVersion> m64{
-      MatmulVersion{.kind = MatmulVersion::Kind::Gemv,
-                    .gemv = {.rows = 16, .cols = 32, .vec = 4, .k_threads = 8, .k_unroll = 4}}};
+      MatmulVersion{.kind = MatmulVersion::Kind::Tiles,
+                    .tiles = {.tile_m = 32, .tile_n = 32, .block_m = 4, .block_n = 4}}};
   std::optional<MatmulVersion> small{
       MatmulVersion{.kind = MatmulVersion::Kind::Tiles,
                     .tiles = {.tile_m = 64, .tile_n = 64, .block_m = 4, .block_n = 4}}};
@@ -201,7 +201,9 @@ inline void specialize_skinny(Stage& c, const Var& m, const ir::Operation& op) {
   const AnyShapeVersions v;
   gemv_2d(c.specialize(m <= 1).schedule(), op, v.m1->gemv);
   gemv_2d(c.specialize(m <= 8).schedule(), op, v.m8->gemv);
-  gemv_2d(c.specialize(m <= 64).schedule(), op, v.m64->gemv);
+  // (matmul_fast_any's M <= 64 version is tiles now; this one stays GEMV-like.)
+  gemv_2d(c.specialize(m <= 64).schedule(), op,
+          {.rows = 16, .cols = 32, .vec = 4, .k_threads = 8, .k_unroll = 4});
 }
 
 }  // namespace examples

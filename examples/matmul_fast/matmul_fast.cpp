@@ -78,7 +78,7 @@ WEBTX_MODEL(matmul_fast, ctx) {
   examples::AnyShapeVersions versions;
   versions.general = tiles;
   if (n == "any") {
-    versions.m64 = parse_version("m64", ctx.param<std::string>("m64", "gemv:16/32/8/4"));
+    versions.m64 = parse_version("m64", ctx.param<std::string>("m64", "tiles:32x32/4x4/16"));
     versions.small = parse_version("small", ctx.param<std::string>("small", "tiles:64x64/4x4/16"));
     versions.small_below = ctx.param<int64_t>("small_below", versions.small_below);
     return fast_matmul_model(ctx, Var("M"), Var("N"), Var("K"), tiles, versions);

@@ -87,6 +87,101 @@ TEST(LowerAdvanced, RegisterBlockedMatmul) {
   }
 }
 
+// The register-blocked schedule at symbolic shapes: a K that the k step does not divide runs
+// one K loop whose last step zero-fills the tiles (pad_reduction_tail.hpp), so no multiply-add
+// is guarded on K. `domain`: the reduction's extent, K or K - 1 (a reduction shorter than the
+// tensors it reads: its last step must not add A's last column, so it keeps its guards).
+void register_blocked(Schedule& s, const ir::Operation& a, const ir::Operation& b,
+                      const ir::Operation& c) {
+  auto& cl = s.cache_write(c, MemScope::Private);
+  auto& st = s[c];
+  auto t = st.tile(st.axis(0), st.axis(1), 8, 8);
+  auto [it, ir_] = st.split(t.xi, 2);
+  auto [jt, jr] = st.split(t.yi, 2);
+  st.reorder({it, jt, ir_, jr});
+  st.bind(t.xo, ThreadAxis::WorkgroupId, 1).bind(t.yo, ThreadAxis::WorkgroupId, 0);
+  st.bind(it, ThreadAxis::LocalId, 1).bind(jt, ThreadAxis::LocalId, 0);
+  st.unroll(ir_).unroll(jr);
+  cl.compute_at(st, jt);
+  // (Split by the block first: with symbolic shapes the axes have the tensor's extent here.)
+  auto ai = cl.split(cl.axis(0), 2).second, aj = cl.split(cl.axis(1), 2).second;
+  auto [ko, ki] = cl.split(cl.reduce_axis(0), 4);
+  cl.reorder({ko, ki, ai, aj});
+  cl.unroll(ki).unroll(ai).unroll(aj);
+  auto& aa = s.cache_read(a, MemScope::Workgroup, {cl.op()});
+  auto& bb = s.cache_read(b, MemScope::Workgroup, {cl.op()});
+  for (auto [x, rows, cols] : {std::tuple{&aa, 8, 4}, std::tuple{&bb, 4, 8}}) {
+    x->compute_at(cl, ko);
+    auto [r_o, r] = x->split(x->axis(0), rows);
+    auto [c_o, c] = x->split(x->axis(1), cols);
+    x->reorder({r_o, c_o, r, c});
+    auto [fo, fi] = x->split(x->fuse(r, c), 4);
+    auto [foo, foi] = x->split(fo, 4);
+    x->bind(fi, ThreadAxis::LocalId, 0).bind(foi, ThreadAxis::LocalId, 1).unroll(foo);
+  }
+}
+
+// Multiply-adds (stores into C_private) under a guard that reads K.
+int k_guarded_steps(const ir::Stmt& s) {
+  struct V : ir::IRVisitor {
+    int depth = 0, n = 0;
+    void visit_IfThenElse(const ir::IfThenElse& op) override {
+      struct R : ir::IRVisitor {
+        bool k = false;
+        void visit_Variable(const ir::Variable& v) override { k = k || v.name == "K"; }
+      } r;
+      r.visit(op.cond);
+      const bool k = r.k;
+      depth += k;
+      visit(op.then_case);
+      depth -= k;
+      if (op.else_case.defined()) visit(op.else_case);
+    }
+    void visit_Store(const ir::Store& op) override {
+      n += depth > 0 && op.buffer->name == "C_private" && op.value.as<ir::Add>();
+      ir::IRVisitor::visit_Store(op);
+    }
+  } v;
+  v.visit(s);
+  return v.n;
+}
+
+TEST(LowerAdvanced, SymbolicKTailIsZeroPadded) {
+  Matmul g(sym("M"), sym("N"), sym("K"));
+  auto s = create_schedule({g.c});
+  register_blocked(s, g.a, g.b, g.c);
+  ir::Program p;
+  for (auto [m, n, kk] : {std::tuple{16, 16, 8}, std::tuple{15, 10, 7}, std::tuple{1, 1, 1},
+                          std::tuple{9, 17, 13}, std::tuple{24, 8, 3}})
+    p = check_schedule(s, {g.a, g.b}, {g.c}, g.inputs(m, n, kk), {}, 1e-5);
+  bool tail = false;
+  for (auto& k : p.kernels) {
+    EXPECT_EQ(k_guarded_steps(k.body), 0) << ir::to_string(k);
+    tail = tail || k.name.find("_tail") != std::string::npos;
+  }
+  EXPECT_TRUE(tail);  // the zero-padded version is there (launched when K % 4 != 0)
+}
+
+TEST(LowerAdvanced, ShorterReductionKeepsItsKGuards) {
+  auto M = sym("M"), N = sym("N"), K = sym("K");
+  auto a = placeholder("A", {M, K});
+  auto b = placeholder("B", {K, N});
+  auto k = reduce_axis(ir::Sub::make(K, ir::make_int(1)), "k");
+  auto c = compute("C", {M, N}, [&](const Vars& v) {
+    return sum(ir::Mul::make(at(a, {v[0], k->var}), at(b, {k->var, v[1]})), {k});
+  });
+  auto s = create_schedule({c});
+  register_blocked(s, a, b, c);
+  ir::Program p;
+  for (auto [m, n, kk] : {std::tuple{16, 16, 9}, std::tuple{15, 10, 7}, std::tuple{9, 17, 2}}) {
+    eval::TensorMap in{{"A", random_tensor({m, kk}, 31)}, {"B", random_tensor({kk, n}, 32)}};
+    p = check_schedule(s, {a, b}, {c}, in, {}, 1e-5);
+  }
+  int guarded = 0;
+  for (auto& kn : p.kernels) guarded += k_guarded_steps(kn.body);
+  EXPECT_GT(guarded, 0);
+}
+
 struct Softmax {
   ir::Operation a, mx, e, sm, out;
   Softmax(Expr n, Expr m) {

@@ -32,7 +32,10 @@ struct Context {
     if (r) ranges[var.get()] = *r;
     for (auto& a : allocations) a.inside.insert(var.get());
   }
-  void bind_let(const ir::LetStmt& op) { bind(op.var, const_bounds(op.value, ranges)); }
+  // (A range the caller gave for a let's variable stays: invocation ids bound inside.)
+  void bind_let(const ir::LetStmt& op) {
+    bind(op.var, ranges.count(op.var.get()) ? std::nullopt : const_bounds(op.value, ranges));
+  }
   void bind_for(const ir::For& op) {
     auto mn = as_const(op.min), ex = as_const(op.extent);
     bind(op.var,

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "webtx/lower/linear.hpp"
+#include "webtx/lower/pad_reduction_tail.hpp"
 #include "webtx/lower/pad_tiles.hpp"
 
 namespace webtx::lowering {
@@ -220,10 +221,15 @@ class Partitioner : public ir::IRMutator {
   // only (the same for the whole launch: the host can tell whether any tail runs).
   std::vector<Expr> tail_starts, uniform_tails;
   bool all_tails_uniform = true;
+  // `v < split` of each loop whose tail step is zero-padded (pad_reduction_tail.hpp): the
+  // branch the tail-free version replaces by its full-step side.
+  std::vector<Expr> padded_tails;
 
   Stmt mutate_LetStmt(const Stmt& s, const ir::LetStmt& op) override {
     Scope saved = scope;
     bind_let(scope, op, lc_);
+    if (auto* t = op.value.as<ir::ThreadIndex>(); t && t->axis == ir::ThreadAxis::LocalId)
+      local_ids_.insert(op.var.get());
     Stmt b = mutate(op.body);
     scope = std::move(saved);
     return b.same_as(op.body) ? s : ir::LetStmt::make(op.var, op.value, b);
@@ -296,6 +302,16 @@ class Partitioner : public ir::IRMutator {
     else
       all_tails_uniform = false;
     tail_starts.push_back(split);
+    auto form = [&](const Expr& c, const RangeMap& r) -> std::optional<Expr> {
+      auto l = relax(c, r, v, lc_.workgroup_size);
+      if (!l) return std::nullopt;
+      return simplify(as_condition(*l));
+    };
+    if (auto merged = pad_reduction_tail(body, op.var, split, relaxed, scope.ranges, local_ids_,
+                                         lc_.workgroup_size, form)) {
+      padded_tails.push_back(ir::LT::make(op.var, split));
+      return ir::For::make(op.var, make_int(0), op.extent, ir::ForKind::Serial, *merged);
+    }
     Stmt main = ir::For::make(op.var, make_int(0), split, ir::ForKind::Serial, interior);
     Stmt tail = ir::For::make(op.var, split, tail_extent, ir::ForKind::Serial, body);
     return ir::Seq::make({main, tail});
@@ -313,7 +329,7 @@ class Partitioner : public ir::IRMutator {
 
  private:
   const LaunchConfig& lc_;
-  NodeSet bound_;
+  NodeSet bound_, local_ids_;
 };
 
 NodeSet bound_vars(const Stmt& s) {
@@ -332,17 +348,23 @@ NodeSet bound_vars(const Stmt& s) {
   return v.found;
 }
 
-// `s` with the tail loops (serial loops starting at one of `starts`) removed.
-Stmt drop_tails(const Stmt& s, const std::vector<Expr>& starts) {
+// `s` with the tail loops (serial loops starting at one of `starts`) removed, and zero-padded
+// tail steps (branches on one of `padded`) down to their full-step side.
+Stmt drop_tails(const Stmt& s, const std::vector<Expr>& starts, const std::vector<Expr>& padded) {
   struct M : ir::IRMutator {
     const std::vector<Expr>& starts;
-    explicit M(const std::vector<Expr>& t) : starts(t) {}
+    const std::vector<Expr>& padded;
+    M(const std::vector<Expr>& t, const std::vector<Expr>& p) : starts(t), padded(p) {}
     using ir::IRMutator::mutate;
     Stmt mutate_For(const Stmt& st, const ir::For& op) override {
       if (op.for_kind == ir::ForKind::Serial && contains(starts, op.min)) return ir::Seq::make({});
       return ir::IRMutator::mutate_For(st, op);
     }
-  } m(starts);
+    Stmt mutate_IfThenElse(const Stmt& st, const ir::IfThenElse& op) override {
+      if (contains(padded, op.cond)) return mutate(op.then_case);
+      return ir::IRMutator::mutate_IfThenElse(st, op);
+    }
+  } m(starts, padded);
   return m.mutate(s);
 }
 
@@ -582,7 +604,7 @@ std::vector<KernelVersion> all_versions(const ir::Stmt& body, const LaunchConfig
       aligned_versions(v, interior, grid, what);
       return v;
     }
-    aligned_versions(v, drop_tails(interior, part.tail_starts),
+    aligned_versions(v, drop_tails(interior, part.tail_starts, part.padded_tails),
                      gated(grid, simplify(ir::Sub::make(make_int(1), any_tail))),
                      what + "; shapes that divide every loop step");
     aligned_versions(v, interior, gated(grid, any_tail), what + "; the last partial loop steps",
