@@ -5,7 +5,7 @@
 // Bandwidth counts the bytes an op must move at least: softmax/layernorm/elementwise read and
 // write the tensor once (2 x 4·M·N bytes), the row sum reads it once.
 //
-//   node benchmarks/web/bench_rows.mjs --models <dir: rows_*.wasm, or the build's benchmarks/rows> [--rows 1,64,4096]
+//   node benchmarks/web/bench_rows.mjs --models <dir: rows_*.wasm, or the build's benchmarks/rows> [--prefix rows_] [--rows 1,64,4096]
 //        [--cols 1024,4096,32768] [--big-mib 64] [--suites webtx,tfjs,ort] [--iterations 10]
 //        [--out rows.json] [--md rows.md]
 import { existsSync, writeFileSync } from 'node:fs';
@@ -15,11 +15,12 @@ import { loadWebtxModel, timeWebtxModel } from './webtx_models.mjs';
 import { rowPeers } from './peers_rows.mjs';
 
 function parseArgs(argv) {
-  const o = { models: null, rows: [1, 64, 4096], cols: [1024, 4096, 32768], bigMib: 64,
+  const o = { models: null, prefix: 'rows_', rows: [1, 64, 4096], cols: [1024, 4096, 32768], bigMib: 64,
     suites: ['webtx', 'tfjs', 'ort'], iterations: 10, out: null, md: null };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i], v = () => argv[++i];
     if (a === '--models') o.models = v();
+    else if (a === '--prefix') o.prefix = v();
     else if (a === '--rows') o.rows = v().split(',').map(Number);
     else if (a === '--cols') o.cols = v().split(',').map(Number);
     else if (a === '--big-mib') o.bigMib = Number(v());
@@ -36,9 +37,12 @@ function parseArgs(argv) {
 // The inputs webtx_models.mjs fills: x[i] = ((i * 7) % 13) / 13 - 0.5 (and so gamma, beta).
 const value = (i) => ((i * 7) % 13) / 13 - 0.5;
 
-// rows_<op>.wasm in `dir` (a flat folder, as .benchpack/models) or in `dir`/rows_<op>/ (a build).
-const modelPath = (dir, op) => [`${dir}/rows_${op}.wasm`, `${dir}/rows_${op}/rows_${op}.wasm`].find(existsSync)
-  ?? `${dir}/rows_${op}.wasm`;
+// <prefix><op>.wasm in `dir` (a flat folder, as .benchpack/models) or in `dir`/<prefix><op>/ (a
+// build). The prefix is rows_ (webgpu-large builds, up to 1024 invocations per workgroup) or
+// rows256_ (the same models for target webgpu, which SwiftShader can run: the CI smoke test).
+let prefix = 'rows_';
+const modelPath = (dir, op) => [`${dir}/${prefix}${op}.wasm`, `${dir}/${prefix}${op}/${prefix}${op}.wasm`].find(existsSync)
+  ?? `${dir}/${prefix}${op}.wasm`;
 
 // Max abs error over a few rows of softmax / layernorm outputs against double precision.
 function rowCheck(kind) {
@@ -126,6 +130,7 @@ fn main(@builtin(global_invocation_id) g: vec3u, @builtin(num_workgroups) n: vec
 
 async function main() {
   const o = parseArgs(process.argv.slice(2));
+  prefix = o.prefix;
   const report = new GBenchReport('benchmarks/web/bench_rows.mjs');
   const gpu = await createGPU();
   const shapes = [];
