@@ -47,6 +47,17 @@ class IRVisitor {
   virtual void visit_MatrixOp(const MatrixOp& op);
 };
 
+// Whether `s` holds a workgroup barrier anywhere (passes that move or version code around
+// guards must not put a barrier under non-uniform control flow).
+inline bool contains_barrier(const Stmt& s) {
+  struct V : IRVisitor {
+    bool found = false;
+    void visit_Barrier(const Barrier&) override { found = true; }
+  } v;
+  v.visit(s);
+  return v.found;
+}
+
 class IRMutator {
  public:
   virtual ~IRMutator();

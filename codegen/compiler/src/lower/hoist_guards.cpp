@@ -21,21 +21,12 @@ bool reads_memory(const ir::Expr& e) {
   return v.found;
 }
 
-bool has_barrier(const ir::Stmt& s) {
-  struct V : ir::IRVisitor {
-    bool found = false;
-    void visit_Barrier(const ir::Barrier&) override { found = true; }
-  } v;
-  v.visit(s);
-  return v.found;
-}
-
 struct Hoist : ir::IRMutator {
   using ir::IRMutator::mutate;
   ir::Stmt mutate_For(const ir::Stmt& s, const ir::For& op) override {
     ir::Stmt body = mutate(op.body);
     auto* guard = body.as<ir::IfThenElse>();
-    if (!guard || guard->else_case.defined() || has_barrier(body)) {
+    if (!guard || guard->else_case.defined() || ir::contains_barrier(body)) {
       return body.same_as(op.body) ? s
                                    : ir::For::make(op.var, op.min, op.extent, op.for_kind, body);
     }

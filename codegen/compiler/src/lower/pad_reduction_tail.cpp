@@ -32,15 +32,6 @@ bool reads_global(const Expr& e) {
   return v.found;
 }
 
-bool has_barrier(const Stmt& s) {
-  struct V : ir::IRVisitor {
-    bool found = false;
-    void visit_Barrier(const ir::Barrier&) override { found = true; }
-  } v;
-  v.visit(s);
-  return v.found;
-}
-
 // A store into a tile buffer of a value read from global memory.
 bool is_copy_in(const Stmt& s) {
   auto* st = s.as<ir::Store>();
@@ -168,7 +159,7 @@ struct Merger {
   Stmt full(const Stmt& s) { return Guards(relaxed, false).mutate(s); }
   Stmt merge(const Stmt& s) {
     if (!has_guarded(s, relaxed, true)) return full(s);
-    if (!has_barrier(s) && !has_guarded(s, relaxed, false))
+    if (!ir::contains_barrier(s) && !has_guarded(s, relaxed, false))
       return ir::IfThenElse::make(in_full_step, full(s), Guards(relaxed, true).mutate(s));
     switch (s.kind()) {
       case ir::StmtKind::Seq: {
