@@ -494,7 +494,7 @@ TEST(MatmulFast, SplitKVersionsOnCpu) {
   using examples::MatmulVersion;
   examples::AnyShapeVersions v;
   v.m8 = MatmulVersion{.kind = MatmulVersion::Kind::SplitK,
-                       .tiles = {.tile_m = 8, .tile_n = 64, .block_m = 2, .block_n = 4},
+                       .tiles = {.tile_m = 8, .tile_n = 32, .block_m = 2, .block_n = 4},
                        .split_k = 32};
   v.m64 = MatmulVersion{.kind = MatmulVersion::Kind::SplitK,
                         .tiles = {.tile_m = 32, .tile_n = 32, .block_m = 4, .block_n = 4},
