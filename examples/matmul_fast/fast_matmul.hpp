@@ -33,14 +33,16 @@ struct FastMatmulTiles {
   bool a_by_row = false;
 };
 
-// `batch` (optional): a third axis of `out` over workgroup_id.z.
+// `batch` (optional): a third axis of `out` over workgroup_id.z; when it is out's first axis
+// (split-K's partial sums [part, M, N]), the rows and columns are the next two.
 inline void schedule_fast_matmul(Schedule& s, Stage& out, Stage& acc, const ir::Operation& a,
                                  const ir::Operation& b, FastMatmulTiles t = {},
                                  const ir::IterVar& batch = nullptr) {
   using ir::MemScope, ir::ThreadAxis;
   const int64_t threads_y = t.tile_m / t.block_m, threads_x = t.tile_n / t.block_n;  // 16, 16
+  const int r0 = batch && batch == out.axis(0) ? 1 : 0;  // the rows' axis
   // out: workgroups over tiles, invocations over 8x8 blocks; the copy-out is vec4 stores.
-  auto tile = out.tile(out.axis(0), out.axis(1), t.tile_m, t.tile_n);
+  auto tile = out.tile(out.axis(r0), out.axis(r0 + 1), t.tile_m, t.tile_n);
   auto [ty, ri] = out.split(tile.xi, t.block_m);
   auto [tx, rj] = out.split(tile.yi, t.block_n);
   auto [rjo, rjv] = out.split(rj, t.vec);
@@ -61,7 +63,7 @@ inline void schedule_fast_matmul(Schedule& s, Stage& out, Stage& acc, const ir::
 
   // acc: the 8x8 block in registers; k in steps of 16, then 4, then 4 unrolled.
   acc.compute_at(out, tx);
-  auto ai = inner(acc, acc.axis(0), t.block_m), aj = inner(acc, acc.axis(1), t.block_n);
+  auto ai = inner(acc, acc.axis(r0), t.block_m), aj = inner(acc, acc.axis(r0 + 1), t.block_n);
   auto [ko, kin] = acc.split(acc.reduce_axis(0), t.step_k);
   auto [kc, kk] = acc.split(kin, t.sub_k);
   if (t.a_by_row)
@@ -125,11 +127,33 @@ inline void schedule_fast_matmul(Schedule& s, Stage& out, Stage& acc, const ir::
   br.unroll(brk).unroll(bro).vectorize(brv);
 }
 
+// Split-K for skinny calls (few output tiles, long K): k = ko * split_k + ki. The partial
+// sums "<c>.rf"[ko, i, j] = sum over ki (constant extent: the fast schedule's tiles keep a
+// constant size; the last part's k >= K is a guard, zero-padded in its last step) take the
+// fast schedule with `t`, ko over workgroup_id.z: ceil(K / split_k) times the workgroups.
+// Then c sums the ceil(K / split_k) partials, one output per invocation accumulating in a
+// register (a second kernel).
+inline void schedule_split_k(Schedule& s, const ir::Operation& c, const ir::Operation& a,
+                             const ir::Operation& b, const FastMatmulTiles& t, int64_t split_k) {
+  using ir::ThreadAxis;
+  auto ko = s[c].split(s[c].reduce_axis(0), split_k).first;
+  const ir::Operation rf = s.rfactor(c, ko).op();
+  auto& acc = s.cache_write(rf, ir::MemScope::Private);  // rf's stage becomes the copy-out
+  schedule_fast_matmul(s, s[rf], acc, a, b, t, s[rf].axis(0));
+  auto& sum_acc = s.cache_write(c, ir::MemScope::Private);
+  Stage& sum = s[c];
+  auto [jo, ji] = sum.split(sum.axis(1), 256);
+  sum.bind(sum.axis(0), ThreadAxis::WorkgroupId, 1).bind(jo, ThreadAxis::WorkgroupId, 0);
+  sum.bind(ji, ThreadAxis::LocalId, 0);
+  sum_acc.compute_at(sum, ji);
+}
+
 // One kernel version of a symbolic matmul (the calls one specialization serves).
 struct MatmulVersion {
-  enum class Kind { Gemv, Tiles } kind = Kind::Tiles;
+  enum class Kind { Gemv, Tiles, SplitK } kind = Kind::Tiles;
   Gemv gemv{};              // Kind::Gemv: gemv_2d's parameters
-  FastMatmulTiles tiles{};  // Kind::Tiles: the fast schedule's tiles
+  FastMatmulTiles tiles{};  // Kind::Tiles, Kind::SplitK: the fast schedule's tiles
+  int64_t split_k = 256;    // Kind::SplitK: k values per part
 };
 
 // Schedules `c` (C = A B) in schedule `s` as version `v`.
@@ -144,6 +168,9 @@ inline void schedule_version(Schedule& s, const ir::Operation& c, const ir::Oper
       schedule_fast_matmul(s, s[c], acc, a, b, v.tiles);
       return;
     }
+    case MatmulVersion::Kind::SplitK:
+      schedule_split_k(s, c, a, b, v.tiles, v.split_k);
+      return;
   }
 }
 

@@ -34,8 +34,9 @@ void fast_matmul_model(ModelContext& ctx, E M, E N, E K, examples::FastMatmulTil
   ctx.output("C", C);
 }
 
-// A kernel version from a parameter: "off", "gemv:<rows>/<cols>/<k_threads>/<k_unroll>" or
-// "tiles:<tile_m>x<tile_n>/<block_m>x<block_n>/<step_k>".
+// A kernel version from a parameter: "off", "gemv:<rows>/<cols>/<k_threads>/<k_unroll>",
+// "tiles:<tile_m>x<tile_n>/<block_m>x<block_n>/<step_k>" or split-K
+// "splitk:<k per part>/<tile_m>x<tile_n>/<block_m>x<block_n>/<step_k>".
 std::optional<examples::MatmulVersion> parse_version(const std::string& param,
                                                      const std::string& text) {
   using Kind = examples::MatmulVersion::Kind;
@@ -50,14 +51,23 @@ std::optional<examples::MatmulVersion> parse_version(const std::string& param,
     return v;
   }
   used = 0;
-  user_assert(whole(std::sscanf(text.c_str(), "tiles:%lldx%lld/%lldx%lld/%lld%n", &a, &b, &c, &d,
-                                &e, &used),
-                    5) &&
-              a > 0 && b > 0 && c > 0 && d > 0 && e > 0 && a % c == 0 && b % d == 0 && d % 4 == 0)
-      << "model matmul_fast: parameter '" << param << "' is '" << text << "': expected off, "
-      << "gemv:R/C/KT/KU or tiles:TMxTN/BMxBN/SK (tiles that divide by the blocks, BN a "
-      << "multiple of 4)";
+  long long split = 0;
   v.kind = Kind::Tiles;
+  bool ok = whole(
+      std::sscanf(text.c_str(), "tiles:%lldx%lld/%lldx%lld/%lld%n", &a, &b, &c, &d, &e, &used), 5);
+  if (!ok) {
+    used = 0;
+    ok = whole(std::sscanf(text.c_str(), "splitk:%lld/%lldx%lld/%lldx%lld/%lld%n", &split, &a, &b,
+                           &c, &d, &e, &used),
+               6) &&
+         split > 0 && split % e == 0;
+    v.kind = Kind::SplitK, v.split_k = split;
+  }
+  user_assert(ok && a > 0 && b > 0 && c > 0 && d > 0 && e > 0 && a % c == 0 && b % d == 0 &&
+              d % 4 == 0)
+      << "model matmul_fast: parameter '" << param << "' is '" << text << "': expected off, "
+      << "gemv:R/C/KT/KU, tiles:TMxTN/BMxBN/SK or splitk:L/TMxTN/BMxBN/SK (tiles that divide "
+      << "by the blocks, BN a multiple of 4, L a multiple of SK)";
   v.tiles = {.tile_m = a, .tile_n = b, .block_m = c, .block_n = d, .step_k = e};
   return v;
 }
@@ -68,8 +78,9 @@ std::optional<examples::MatmulVersion> parse_version(const std::string& param,
 // tail guarded, scalar copies); tile=<t> sets the workgroup's output tile; a_by_row=true reads A
 // one row at a time (a schedule variant for comparison, e.g. `matmul_fast_small_generator -o out
 // --model matmul_fast --name matmul_fast_row_1024 --param N=1024 --param a_by_row=true` writes
-// its WGSL). N=any only: m64=<version> (calls with 8 < M <= 64), small=<version> (calls whose
-// 128x128 tiles number fewer than small_below=<count>), versions as parse_version reads them.
+// its WGSL). N=any only: m64=<version> (calls with 8 < M <= 64), m8=<version> (1 < M <= 8),
+// small=<version> (calls whose 128x128 tiles number fewer than small_below=<count>), versions as
+// parse_version reads them.
 WEBTX_MODEL(matmul_fast, ctx) {
   const std::string n = ctx.param<std::string>("N", "small");
   examples::FastMatmulTiles tiles;
@@ -78,6 +89,7 @@ WEBTX_MODEL(matmul_fast, ctx) {
   examples::AnyShapeVersions versions;
   versions.general = tiles;
   if (n == "any") {
+    versions.m8 = parse_version("m8", ctx.param<std::string>("m8", "gemv:8/32/16/4"));
     versions.m64 = parse_version("m64", ctx.param<std::string>("m64", "tiles:32x32/4x4/16"));
     versions.small = parse_version("small", ctx.param<std::string>("small", "tiles:64x64/4x4/16"));
     versions.small_below = ctx.param<int64_t>("small_below", versions.small_below);

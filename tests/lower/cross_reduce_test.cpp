@@ -149,7 +149,7 @@ TEST(Rfactor, PartsOverWorkgroupsThenASecondKernel) {
     auto [ko, ki] = s[g.out].split(g.k, 64);
     auto [kio, kii] = s[g.out].split(ki, 8);  // nested, and dividing
     Stage& rf = s.rfactor(g.out, ko);
-    auto [po, pi] = rf.split(rf.axis(1), 4);
+    auto [po, pi] = rf.split(rf.axis(0), 4);
     rf.bind(po, ThreadAxis::WorkgroupId, 0).bind(pi, ThreadAxis::LocalId, 0);
     for (int64_t n : {1, 64, 200, 1000}) {
       auto p = check_schedule(s, {g.a}, {g.out}, {{"A", random_tensor({1, n}, 14)}}, {}, 1e-5);

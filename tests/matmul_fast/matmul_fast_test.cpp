@@ -440,6 +440,103 @@ TEST(MatmulFast, AnyShapeVersionsOnCpu) {
   }
 }
 
+// Split-K (examples::schedule_split_k): C = A B as partial sums over parts of `split_k` k
+// values (the fast schedule, parts over workgroup_id.z) and a second kernel summing them.
+Case split_k_matmul(int64_t m, int64_t n, int64_t k, int64_t split_k) {
+  Case c;
+  Var M("M"), N("N"), K("K");
+  auto A = placeholder<f32>("A", {M, K});
+  auto B = placeholder<f32>("B", {K, N});
+  auto C = ops::matmul(A, B);
+  Schedule s = create_schedule({C.op()});
+  examples::schedule_split_k(s, C.op(), A.op(), B.op(),
+                             {.tile_m = 32, .tile_n = 32, .block_m = 4, .block_n = 4}, split_k);
+  c.program = lower(s, "matmul_fast", {A.op(), B.op()}, {C.op()});
+  c.outputs = {C.op()};
+  c.inputs = {{"A", random_tensor({m, k}, 1)}, {"B", random_tensor({k, n}, 2)}};
+  c.symbols = {{"M", m}, {"N", n}, {"K", k}};
+  return c;
+}
+
+// The partial sums' tiles keep a constant size with symbolic K (the factored part's reads are
+// not clamped); numbers at dividing, non-dividing, size-1 and K < split_k shapes.
+TEST(MatmulFast, SplitKOnCpu) {
+  for (auto [m, n, k] : {std::array<int64_t, 3>{64, 64, 128},
+                         {33, 70, 100},
+                         {1, 1, 1},
+                         {8, 40, 20},
+                         {64, 32, 64 + 16 + 3}}) {
+    Case c = split_k_matmul(m, n, k, 32);
+    const std::string tag =
+        "split-K " + std::to_string(m) + "x" + std::to_string(n) + "x" + std::to_string(k);
+    EXPECT_EQ(launched(c.program, m, n, k).size(), 2u) << tag;  // partials, then their sum
+    expect_close(eval::run_program(c.program, c.inputs, c.symbols), c, tag);
+  }
+}
+
+TEST(MatmulFast, SplitKOnLavapipe) {
+  for (auto [m, n, k] : {std::array<int64_t, 3>{32, 64, 96}, {9, 37, 50}}) {
+    Case c = split_k_matmul(m, n, k, 32);
+    eval::TensorMap t = c.inputs;
+    RunOptions o;
+    o.symbols = c.symbols;
+    const std::string tag =
+        "splitk_" + std::to_string(m) + "x" + std::to_string(n) + "x" + std::to_string(k);
+    spirv_test::run(c.program, "matmul_fast_" + tag, t, o);
+    expect_close(t, c, "lavapipe " + tag);
+  }
+}
+
+// Split-K as the M <= 8 and M <= 64 versions: the partial sums are a root stage only those
+// specializations have, so lowering gives them their own tensor (empty for calls that take
+// another version) and kernels, launched before the sum.
+TEST(MatmulFast, SplitKVersionsOnCpu) {
+  using examples::MatmulVersion;
+  examples::AnyShapeVersions v;
+  v.m8 = MatmulVersion{.kind = MatmulVersion::Kind::SplitK,
+                       .tiles = {.tile_m = 8, .tile_n = 32, .block_m = 2, .block_n = 4},
+                       .split_k = 32};
+  v.m64 = MatmulVersion{.kind = MatmulVersion::Kind::SplitK,
+                        .tiles = {.tile_m = 32, .tile_n = 32, .block_m = 4, .block_n = 4},
+                        .split_k = 64};
+  v.small_below = 4;
+  Case c = any_shape_matmul(1, 1, 1, v);
+  using V = std::vector<std::string>;
+  EXPECT_EQ(launched(c.program, 64, 4096, 4096),
+            (V{"matmul_spec2_rf_vec4", "matmul_spec2"}));  // partials, then their sum
+  EXPECT_EQ(launched(c.program, 64, 4095, 4096), (V{"matmul_spec2_rf", "matmul_spec2"}));
+  EXPECT_FALSE(launched(c.program, 8, 4096, 4096).empty());
+  for (auto& name : launched(c.program, 8, 4096, 4096))
+    EXPECT_EQ(name.rfind("matmul_spec1", 0), 0u) << name;
+  EXPECT_EQ(launched(c.program, 1, 4096, 4096)[0].rfind("matmul_spec0", 0), 0u);
+  // One partial-sum tensor per split-K version, sized only when its version runs.
+  std::unordered_map<const ir::ExprNode*, int64_t> syms;
+  for (auto& sym : c.program.symbols) {
+    const auto& name = sym.as<ir::Variable>()->name;
+    syms[sym.get()] = name == "M" ? 64 : 4096;
+  }
+  int partials = 0;
+  for (auto& t : c.program.tensors) {
+    if (t.role != ir::TensorRole::Intermediate) continue;
+    ++partials;
+    int64_t first = ir::eval_scalar(t.buffer->shape[0], syms);
+    EXPECT_EQ(first, t.buffer->name == "matmul.rf" ? 0 : 4096 / 64) << t.buffer->name;
+  }
+  EXPECT_EQ(partials, 2);
+  for (auto [m, n, k] : {std::array<int64_t, 3>{64, 64, 128},  // m64, dividing
+                         {33, 70, 100},                        // m64, non-dividing
+                         {9, 1, 1},                            // m64, size-1
+                         {8, 64, 64},                          // m8, dividing
+                         {5, 37, 40},                          // m8, non-dividing
+                         {2, 1, 1},                            // m8, size-1
+                         {1, 40, 33}}) {                       // m1 (GEMV)
+    Case d = any_shape_matmul(m, n, k, v);
+    expect_close(eval::run_program(d.program, d.inputs, d.symbols), d,
+                 "split-K versions " + std::to_string(m) + "x" + std::to_string(n) + "x" +
+                     std::to_string(k));
+  }
+}
+
 // y = x copied with a split by 4 and the inner loop vectorized.
 ir::Kernel vector_copy_kernel(int64_t n, int64_t offset) {
   auto x = placeholder<f32>("x", {n + offset});

@@ -32,6 +32,17 @@ inline ir::Expr combine(ir::ReduceOp op, const ir::Expr& acc, const ir::Expr& v)
   return acc;
 }
 
+// A reduction's source `select(c, x, identity)` (rfactor's tail of a non-dividing split, or the
+// user's) adds x only where c holds: {c, x}, so the update is guarded by c (IfThenElse: x's
+// loads run only where c holds, and loop partitioning / pad_reduction_tail treat c as any
+// tail guard) instead of a select evaluating x everywhere. Else {undefined, source}.
+inline std::pair<ir::Expr, ir::Expr> conditional_source(const ir::Reduce& red,
+                                                        const ir::Expr& src) {
+  auto* sel = src.as<ir::Select>();
+  if (sel && deep_equal(sel->f, ir::reduce_identity(red.op, red.type))) return {sel->cond, sel->t};
+  return {ir::Expr(), src};
+}
+
 class StageBuilder {
  public:
   explicit StageBuilder(LowerContext& ctx) : ctx_(ctx) {}
@@ -68,10 +79,11 @@ class StageBuilder {
       if (leaves[j]->kind != ir::IterKind::DataPar) continue;
       init = loop(si, leaves[j], fresh.at(leaves[j]->var.get()), init);
     }
-    ir::Expr src = substitute(red->source, roots);
+    auto [when, src] = conditional_source(*red, substitute(red->source, roots));
     ir::Stmt update = ir::ProducerStore::make(
         si.op, combine(red->op, ir::ProducerLoad::make(si.op, idx), src), idx);
-    update = nest(si, k0, n, guard(make_predicate(ctx_, si, roots, {}, true), update), {});
+    update = nest(si, k0, n,
+                  guard(logical_and(make_predicate(ctx_, si, roots, {}, true), when), update), {});
     return nest(si, 0, k0, ir::Seq::make({init, update}), {});
   }
 
@@ -130,9 +142,10 @@ class StageBuilder {
     ir::Buffer part = ir::make_buffer(name + "_partial", t, ir::MemScope::Workgroup,
                                       {make_int(lay.group_count * lay.reduce_count)});
     ir::Expr acc0 = ir::Load::make(acc, make_int(0));
-    ir::Stmt update =
-        ir::Store::make(acc, combine(red.op, acc0, substitute(red.source, roots)), make_int(0));
-    update = nest_of(si, rd, guard(make_predicate(ctx_, si, roots, {}, true), update));
+    auto [when, src] = conditional_source(red, substitute(red.source, roots));
+    ir::Stmt update = ir::Store::make(acc, combine(red.op, acc0, src), make_int(0));
+    update = nest_of(si, rd,
+                     guard(logical_and(make_predicate(ctx_, si, roots, {}, true), when), update));
     ir::Expr base = mul(lay.group, make_int(lay.reduce_count));
     ir::Stmt init = ir::Store::make(acc, ir::reduce_identity(red.op, t), make_int(0));
     std::vector<ir::Stmt> seq = {init, update};
@@ -225,10 +238,11 @@ class StageBuilder {
       return ir::Store::make(acc, ir::reduce_identity(red.op, t), element(m));
     }));
     ir::Expr here = element({});
-    ir::Stmt update = ir::Store::make(
-        acc, combine(red.op, ir::Load::make(acc, here), substitute(red.source, roots)), here);
-    seq.push_back(nest_of(si, {leaves.begin() + k0, leaves.end()},
-                          guard(make_predicate(ctx_, si, roots, {}, true), update)));
+    auto [when, src] = conditional_source(red, substitute(red.source, roots));
+    ir::Stmt update = ir::Store::make(acc, combine(red.op, ir::Load::make(acc, here), src), here);
+    seq.push_back(
+        nest_of(si, {leaves.begin() + k0, leaves.end()},
+                guard(logical_and(make_predicate(ctx_, si, roots, {}, true), when), update)));
     seq.push_back(guard(lay.may_write, each("part", [&](const VarMap& m) {
                           return ir::Store::make(part, ir::Load::make(acc, element(m)),
                                                  slot(m, lay.r));

@@ -57,13 +57,14 @@ class Schedule {
 
   // Factors the reduction of `op` over `axis` (one of its reduction leaves: a reduction axis,
   // or a part of one made by split/fuse) out into a new stage, returned: "<op>.rf", whose
-  // axes are op's data-parallel axes then `axis` (now data-parallel), and which reduces over
+  // axes are `axis` (now data-parallel) then op's data-parallel axes, and which reduces over
   // op's other reduction leaves (elements a non-dividing split adds past the end count as the
-  // reduction's identity). op's stage becomes the reduction of "<op>.rf" over a new reduction
-  // axis of `axis`'s extent, its `reduce_axis(0)`, which may be bound to local_id (partial
-  // results computed at it per invocation, then combined across the workgroup), or the
-  // factored stage scheduled on its own (e.g. its new axis over workgroups: two kernels).
-  // Call it before scheduling op's data-parallel axes.
+  // reduction's identity: a guard on the update, the reads not clamped, so with a constant
+  // split factor the inputs' tiles keep a constant size). op's stage becomes the reduction of
+  // "<op>.rf" over a new reduction axis of `axis`'s extent, its `reduce_axis(0)`, which may be
+  // bound to local_id (partial results computed at it per invocation, then combined across the
+  // workgroup), or the factored stage scheduled on its own (e.g. its new axis over workgroups: two
+  // kernels). Call it before scheduling op's data-parallel axes.
   Stage& rfactor(const ir::Operation& op, const ir::IterVar& axis);
 
   // The stage's current operation for any operation it has had (lowering normalizes reads).

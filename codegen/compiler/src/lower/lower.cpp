@@ -1,6 +1,7 @@
 // lower(): the one place that orders the lowering passes (declared in webtx/lower.hpp).
 #include "webtx/lower.hpp"
 
+#include <algorithm>
 #include <cstdlib>
 #include <iostream>
 #include <string>
@@ -91,8 +92,50 @@ struct RootLowering {
   std::ostream& os;
   ir::Program& prog;
   std::unordered_set<std::string>& kernel_names;
+  std::unordered_set<std::string>& tensor_names;
   const std::vector<ir::Operation>& inputs;
   const std::vector<ir::Operation>& outputs;
+
+  // A global tensor for root stage `si` (named as its stage, or with a "_<k>" suffix); `first`:
+  // its first extent when not the stage's (a specialization's own tensor is empty for the
+  // calls that do not select it).
+  void add_tensor(lowering::StageInfo& si, ir::TensorRole role, bool exact,
+                  const ir::Expr& first = {}) {
+    std::string n = si.op->name;
+    if (exact) {
+      user_assert(tensor_names.insert(n).second) << "lower: two tensors are named '" << n << "'";
+    } else {
+      for (int k = 1; !tensor_names.insert(n).second; ++k)
+        n = si.op->name + "_" + std::to_string(k);
+    }
+    std::vector<ir::Expr> shape = si.op->shape;
+    if (first.defined()) shape.at(0) = first;
+    si.buffer = ir::make_buffer(n, si.op->type, ir::MemScope::Global, shape);
+    prog.tensors.push_back({si.buffer, role});
+  }
+
+  // Root stages that only specialization `sctx` has (split-K's partial sums: rfactor in the
+  // specialization): an intermediate tensor each, its first extent times the selection count
+  // (0 or 1: no memory for the calls that take another version), and its kernels, launched
+  // where `launch` selects the specialization, before the specialized stage's. Kernel names:
+  // the specialization's, then the stage's ("matmul_spec2_rf" for "matmul.rf").
+  void lower_own_roots(lowering::LowerContext& sctx, const lowering::StageInfo& ssi,
+                       const std::string& sname, const ir::Expr& launch,
+                       const std::string& selected, const std::string& where) {
+    for (auto& r : sctx.stages) {
+      if (!r.is_root() || r.op->is_placeholder() || r.buffer || &r == &ssi) continue;
+      internal_assert(!r.op->shape.empty()) << "stage '" << r.op->name << "' has no dimensions";
+      add_tensor(r, ir::TensorRole::Intermediate, false, ir::fold::mul(r.op->shape[0], launch));
+      for (auto& e : r.buffer->shape) lowering::detail::collect_symbols(e, prog.symbols);
+      std::string tag = r.op->name;
+      if (tag.rfind(ssi.op->name + ".", 0) == 0) tag = tag.substr(ssi.op->name.size() + 1);
+      std::replace(tag.begin(), tag.end(), '.', '_');
+      std::string rname = sname + "_" + tag;
+      for (int k = 1; !kernel_names.insert(rname).second; ++k)
+        rname = sname + "_" + tag + "_" + std::to_string(k);
+      lower_root(sctx, r, rname, launch, selected, where);
+    }
+  }
 
   // `selected`: the conditions that select this schedule, for the kernels' variant text;
   // `where`: the specialize call of a specialization ("" for the general schedule).
@@ -120,8 +163,9 @@ struct RootLowering {
       std::string sname = kname + "_spec" + std::to_string(n++);
       for (int k = 1; !kernel_names.insert(sname).second; ++k)
         sname = kname + "_spec" + std::to_string(n - 1) + "_" + std::to_string(k);
-      lower_root(sctx, ssi, sname, ir::fold::mul(launch, ir::fold::mul(none_before, c)),
-                 join(selected, join(not_before, text)), sp.where);
+      const ir::Expr chosen = ir::fold::mul(launch, ir::fold::mul(none_before, c));
+      lower_own_roots(sctx, ssi, sname, chosen, join(selected, join(not_before, text)), sp.where);
+      lower_root(sctx, ssi, sname, chosen, join(selected, join(not_before, text)), sp.where);
       none_before = ir::fold::mul(none_before, ir::fold::sub(one, c));
       not_before = join(not_before, text.front() == '(' ? "!" + text : "!(" + text + ")");
     }
@@ -222,22 +266,13 @@ ir::Program lower(const Schedule& s, std::string name, std::vector<ir::Operation
 
   ir::Program prog;
   prog.name = std::move(name);
-  std::unordered_set<std::string> names;
-  auto add_tensor = [&](StageInfo& si, ir::TensorRole role, bool exact) {
-    std::string n = si.op->name;
-    if (exact) {
-      user_assert(names.insert(n).second) << "lower: two tensors are named '" << n << "'";
-    } else {
-      for (int k = 1; !names.insert(n).second; ++k) n = si.op->name + "_" + std::to_string(k);
-    }
-    si.buffer = ir::make_buffer(n, si.op->type, ir::MemScope::Global, si.op->shape);
-    prog.tensors.push_back({si.buffer, role});
-  };
-  for (auto& i : inputs) add_tensor(ctx.info(i), ir::TensorRole::Input, true);
-  for (auto& o : outputs) add_tensor(ctx.info(o), ir::TensorRole::Output, true);
+  std::unordered_set<std::string> names, kernel_names;
+  RootLowering rl{opt, dump, os, prog, kernel_names, names, inputs, outputs};
+  for (auto& i : inputs) rl.add_tensor(ctx.info(i), ir::TensorRole::Input, true);
+  for (auto& o : outputs) rl.add_tensor(ctx.info(o), ir::TensorRole::Output, true);
   for (auto& si : ctx.stages) {
     if (!si.buffer && si.is_root() && !si.op->is_placeholder())
-      add_tensor(si, ir::TensorRole::Intermediate, false);
+      rl.add_tensor(si, ir::TensorRole::Intermediate, false);
   }
   for (auto& t : prog.tensors)
     for (auto& e : t.buffer->shape) lowering::detail::collect_symbols(e, prog.symbols);
@@ -251,8 +286,6 @@ ir::Program lower(const Schedule& s, std::string name, std::vector<ir::Operation
   infer_bounds(ctx);
   check_specialized_roots(ctx);
 
-  std::unordered_set<std::string> kernel_names;
-  RootLowering rl{opt, dump, os, prog, kernel_names, inputs, outputs};
   for (auto& si : ctx.stages) {
     if (!si.is_root() || si.op->is_placeholder()) continue;
     std::string kname = si.op->name;

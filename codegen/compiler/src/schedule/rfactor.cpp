@@ -40,8 +40,9 @@ Stage& Schedule::rfactor(const ir::Operation& op, const ir::IterVar& axis) {
         << "' is already split or fused; call rfactor before scheduling data-parallel axes";
   }
   const ir::Operation orig = st.op();
-  // The factored stage: op's data-parallel axes, then `axis`; reduced over the other leaves.
-  std::vector<ir::IterVar> dp;
+  // The factored stage: `axis` (outermost: the partial results of one part are contiguous),
+  // then op's data-parallel axes; reduced over the other leaves.
+  std::vector<ir::IterVar> dp = {fresh(axis, ir::IterKind::DataPar)};
   ir::VarMap vmap;  // op's variables -> the factored stage's
   for (auto& a : orig->axis) {
     dp.push_back(fresh(a, ir::IterKind::DataPar));
@@ -52,8 +53,7 @@ Stage& Schedule::rfactor(const ir::Operation& op, const ir::IterVar& axis) {
   for (auto& l : st.leaf_axes()) {
     if (l->kind != ir::IterKind::Reduce) continue;
     if (l == axis) {
-      dp.push_back(fresh(l, ir::IterKind::DataPar));
-      value[l.get()] = dp.back()->var;
+      value[l.get()] = dp.front()->var;
     } else {
       rest.push_back(fresh(l, ir::IterKind::Reduce));
       value[l.get()] = rest.back()->var;
@@ -83,21 +83,19 @@ Stage& Schedule::rfactor(const ir::Operation& op, const ir::IterVar& axis) {
                    }},
         *it);
   }
-  // Reads at clamped indices (Select evaluates both sides), the identity past the end.
-  for (auto& a : red->axes) {
-    ir::Expr v = value.at(a.get());
-    if (in_range.defined()) v = ir::Min::make(v, ir::Sub::make(a->extent, i32(1)));
-    vmap[a->var.get()] = ir::Add::make(a->min, v);
-  }
+  // Past the end: select(in range, source, identity). Lowering turns that select into a guard
+  // on the update (schedule_ops.hpp, conditional_source), so the reads are not clamped: a
+  // clamped index (min(k, K - 1)) would leave tiles of the factored stage's inputs without a
+  // constant size when K is symbolic (split-K matmul: k = ko * L + ki, ki constant).
+  for (auto& a : red->axes) vmap[a->var.get()] = ir::Add::make(a->min, value.at(a.get()));
   ir::Expr src = ir::substitute(red->source, vmap);
   if (in_range.defined())
     src = ir::Select::make(in_range, src, ir::reduce_identity(red->op, red->type));
   auto rf = ir::make_compute(name + ".rf", dp, ir::Reduce::make(red->op, src, rest));
   // op's stage: the reduction of the factored stage over `axis`.
   auto k = fresh(axis, ir::IterKind::Reduce);
-  std::vector<ir::Expr> idx;
+  std::vector<ir::Expr> idx = {k->var};
   for (auto& a : orig->axis) idx.push_back(a->var);
-  idx.push_back(k->var);
   replace_op(st, ir::make_compute(name, orig->axis,
                                   ir::Reduce::make(red->op, ir::ProducerLoad::make(rf, idx), {k})));
   st.leaves_ = orig->axis, st.all_ = orig->axis;
