@@ -26,7 +26,7 @@ using SC = ::spv::StorageClass;
 class CodeGenSpirv : public IRVisitor {
  public:
   CodeGenSpirv(const Kernel& k, const Target& target)
-      : k_(k), target_(target), scope_(k.workgroup_size) {}
+      : k_(k), target_(target), scope_(k.workgroup_size, k.name) {}
   std::vector<uint32_t> run();
 
  protected:
@@ -241,7 +241,7 @@ std::vector<uint32_t> CodeGenSpirv::run() {
     }
   }
 
-  visit(k_.body);
+  visit(scope_.drop_out_of_bounds(k_.body));
   b_.op_void(Op::OpReturn, {});
   b_.op_void(Op::OpFunctionEnd, {});
 

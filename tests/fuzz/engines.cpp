@@ -14,6 +14,7 @@
 #include <sstream>
 #include <thread>
 
+#include "crash_report.hpp"
 #include "vk_program.hpp"
 #include "webtx/codegen/describe_program.hpp"
 #include "webtx/codegen/spirv.hpp"
@@ -327,6 +328,7 @@ void run_native(Prepared& p, runtime::vulkan::VulkanDevice* vk) {
   if (!p.findings.empty()) return;
   const std::string seed = "seed " + std::to_string(p.recipe.seed);
   watchdog().begin(seed + ": cpu-lowered");
+  set_crash_label(seed + ": cpu-lowered");
   try {
     auto got = eval::run_program(p.program, p.inputs, p.built.symbols);
     std::string diff;
@@ -342,7 +344,9 @@ void run_native(Prepared& p, runtime::vulkan::VulkanDevice* vk) {
     eval::TensorMap t = p.inputs;
     vk_program::RunOptions o;
     o.symbols = p.built.symbols;
+    set_crash_label(seed + ": vulkan-pipelines");
     vk_program::VulkanProgram prog(*vk, p.program, p.spirv);
+    set_crash_label(seed + ": vulkan-run");
     prog.run(t, o);
     std::string diff;
     for (auto& out : p.built.outputs) diff += compare(p, out->name, t.at(out->name));

@@ -19,6 +19,7 @@
 #include <map>
 #include <sstream>
 
+#include "crash_report.hpp"
 #include "engines.hpp"
 #include "generate.hpp"
 #include "shrink.hpp"
@@ -66,6 +67,7 @@ std::vector<std::unique_ptr<Prepared>> run_all(const std::vector<Recipe>& recipe
   std::vector<Prepared*> web;
   for (auto& r : recipes) {
     std::unique_ptr<Prepared> p;
+    set_crash_label("seed " + std::to_string(r.seed) + ": prepare");
     try {
       p = prepare(r);
     } catch (const std::exception& e) {
@@ -168,6 +170,10 @@ int usage() {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // A crash names its seed and engine (crash_report.hpp), and no line printed before it is lost
+  // in a buffer when stdout is a log file.
+  install_crash_report();
+  std::setvbuf(stdout, nullptr, _IOLBF, 0);
   Options o;
   // The environment may override where Node, the runner and SwiftShader are (another machine).
   auto env_or = [](const char* name, const char* def) {
@@ -296,6 +302,7 @@ int main(int argc, char** argv) {
     for (uint64_t b = 0; b < o.count; b += o.batch) {
       std::vector<Recipe> recipes;
       for (uint64_t s = o.seed + b; s < o.seed + std::min<uint64_t>(o.count, b + o.batch); ++s) {
+        set_crash_label("seed " + std::to_string(s) + ": generate");
         Recipe r = generate(s, o.gen);
         size_t steps = r.steps.size();
         std::string why;

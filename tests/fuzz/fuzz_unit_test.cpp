@@ -2,9 +2,14 @@
 // mostly legal, and the shrinker reduces a failing recipe to a minimal one.
 #include <gtest/gtest.h>
 
+#include <regex>
+
 #include "engines.hpp"
 #include "generate.hpp"
 #include "shrink.hpp"
+#include "webtx/codegen/wgsl.hpp"
+#include "webtx/lower/arith.hpp"
+#include "webtx/lower/constant_index.hpp"
 
 namespace webtx::fuzz {
 namespace {
@@ -67,6 +72,74 @@ TEST(FuzzRecipe, PrivateMemoryOverTheLimitIsARejectedSchedule) {
   // The case file's field round-trips.
   r.rejected = "maxPrivateStorageSize";
   EXPECT_EQ(recipe_from_json(to_json(r)).rejected, r.rejected);
+}
+
+// The accesses to fixed-size private/workgroup buffers whose index may leave the buffer for
+// some value of the enclosing loops, lets and thread indices, guards ignored.
+class MayLeave : public ir::IRVisitor {
+ public:
+  explicit MayLeave(const ir::Kernel& k) {
+    for (int d = 0; d < 3; ++d) threads_[d] = k.workgroup_size[d];
+  }
+  std::vector<std::string> found;
+  void visit_For(const ir::For& op) override {
+    auto mn = lowering::const_bounds(op.min, ranges_, &threads_),
+         ex = lowering::const_bounds(op.extent, ranges_, &threads_);
+    if (mn && ex) ranges_[op.var.get()] = {mn->lo, mn->hi + ex->hi - 1};
+    ir::IRVisitor::visit_For(op);
+  }
+  void visit_LetStmt(const ir::LetStmt& op) override {
+    if (auto b = lowering::const_bounds(op.value, ranges_, &threads_)) ranges_[op.var.get()] = *b;
+    ir::IRVisitor::visit_LetStmt(op);
+  }
+  void visit_Load(const ir::Load& op) override {
+    check(*op.buffer, op.index, op.lanes);
+    ir::IRVisitor::visit_Load(op);
+  }
+  void visit_Store(const ir::Store& op) override {
+    check(*op.buffer, op.index, op.lanes);
+    ir::IRVisitor::visit_Store(op);
+  }
+
+ private:
+  void check(const ir::BufferNode& b, const ir::Expr& index, int lanes) {
+    auto n = lowering::fixed_size(b);
+    auto r = n ? lowering::const_bounds(index, ranges_, &threads_) : std::nullopt;
+    if (n && (!r || r->lo < 0 || r->hi + lanes > *n))
+      found.push_back(b.name + " (" + std::to_string(*n) + " elements): index in [" +
+                      (r ? std::to_string(r->lo) + ", " + std::to_string(r->hi) : "?") + "]");
+  }
+  lowering::RangeMap ranges_;
+  std::array<int64_t, 6> threads_{0, 0, 0, 0, 0, 0};
+};
+
+// Seed 8510 crashed NVIDIA's shader compiler (SIGSEGV in vkCreateComputePipelines, driver 580)
+// on kernel t3: a 5-iteration loop over a tile row, all but its first iteration dead behind
+// `t3_0 + i < t3_0 + 1`, indexed the 3-element private cache up to 13; the driver unrolled it
+// into constant out-of-bounds accesses. The simplifier now cancels the common term and shrinks
+// the loop to the iterations its guard lets run: every index is in bounds by its loops alone.
+TEST(FuzzRecipe, Seed8510PrivateCacheIndicesInBoundsWithoutGuards) {
+  Recipe r = generate(8510);
+  ASSERT_TRUE(legalize(r));
+  auto p = prepare(r);
+  ASSERT_TRUE(p->findings.empty()) << p->findings[0].detail;
+  int t3 = 0;
+  for (auto& k : p->program.kernels) {
+    if (k.name != "t3") continue;  // (t7 indexes a workgroup cache by a guarded local id)
+    ++t3;
+    MayLeave m(k);
+    m.visit(k.body);
+    EXPECT_TRUE(m.found.empty()) << m.found[0];
+    // No constant index of 3 or more into the private cache in the WGSL either.
+    std::string w = codegen::emit_wgsl(k);
+    std::regex lit(R"(t3_private\[(\d+)i\])");
+    for (std::sregex_iterator i(w.begin(), w.end(), lit), e; i != e; ++i)
+      EXPECT_LT(std::stoi((*i)[1]), 3) << w;
+    EXPECT_EQ(w.find("t3_0_inner"), std::string::npos) << w;
+  }
+  EXPECT_EQ(t3, 1);
+  run_native(*p, nullptr);
+  EXPECT_TRUE(p->findings.empty()) << p->findings[0].detail;
 }
 
 TEST(FuzzShrink, ReducesToTheNodeThatFails) {

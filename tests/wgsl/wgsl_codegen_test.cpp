@@ -214,6 +214,54 @@ TEST(WgslEmit, UnrolledIterationsPrunedWithThreadAndLoopRanges) {
   EXPECT_EQ(count_of(w, "= 1.0f;"), 3) << w;
 }
 
+// The safety net (webtx/lower/constant_index.hpp): an access at a constant index outside a
+// fixed-size private/workgroup buffer never runs in a valid program, so the branch holding it
+// goes even where its guard (here on data) is undecided; outside every guard it is an
+// internal error naming the kernel and the buffer. Seed 8510: NVIDIA's compiler crashed on
+// such dead accesses (tests/fuzz/cases/).
+Kernel oob_kernel(bool guarded, ForKind kind) {
+  Kernel k;
+  k.name = "oob";
+  Buffer in = global("in", DType::f32(), {i32(2)}), out = global("out", DType::f32(), {i32(2)});
+  Buffer cache = local("cache", DType::f32(), MemScope::Private, 2);
+  k.buffers = {{in, true, false}, {out, false, true}};
+  k.grid = {i32(1), i32(1), i32(1)};
+  Expr v = var("v");
+  Stmt put = store(cache, f32(1), add(v, i32(1)));
+  Stmt body = guarded ? if_(lt(load(in, i32(0)), f32(0.5)), put, store(out, f32(2), i32(1))) : put;
+  k.body = Allocate::make(
+      cache, seq({for_(v, i32(0), i32(2), body, kind), store(out, load(cache, i32(0)), i32(0))}));
+  return k;
+}
+
+TEST(WgslEmit, ConstantOutOfBoundsAccessesDropTheirBranch) {
+  std::string w = emit_wgsl(oob_kernel(true, ForKind::Unrolled));
+  EXPECT_NE(w.find("cache[(0i + 1i)] = 1.0f;"), std::string::npos) << w;  // v = 0: guarded
+  EXPECT_EQ(count_of(w, "cache[(1i + 1i)]"), 0) << w;  // v = 1: its else branch only
+  EXPECT_EQ(count_of(w, "= 1.0f;"), 1) << w;
+  EXPECT_EQ(count_of(w, "out[1i] = 2.0f;"), 2) << w;
+  // Outside unrolled loops too: a literal index under a guard on data.
+  Kernel k = oob_kernel(true, ForKind::Serial);
+  Expr v = var("w");
+  Buffer cache = local("cache", DType::f32(), MemScope::Private, 2);
+  k.body = Allocate::make(
+      cache, if_(lt(load(k.buffers[0].buffer, i32(0)), f32(0.5)), store(cache, f32(1), i32(2)),
+                 store(k.buffers[1].buffer, f32(2), i32(0))));
+  w = emit_wgsl(k);
+  EXPECT_EQ(w.find("cache[2i]"), std::string::npos) << w;
+  EXPECT_NE(w.find("out[0i] = 2.0f;"), std::string::npos) << w;
+}
+
+TEST(WgslEmit, UnguardedConstantOutOfBoundsAccessIsAnInternalError) {
+  try {
+    emit_wgsl(oob_kernel(false, ForKind::Unrolled));
+    FAIL();
+  } catch (const webtx::InternalError& e) {
+    EXPECT_NE(std::string(e.what()).find("kernel 'oob'"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("cache[2] (2 elements)"), std::string::npos) << e.what();
+  }
+}
+
 TEST(WgslEmit, ErfMessageNamesThePass) {
   try {
     emit_wgsl(store_kernel(Call::make(Intrinsic::Erf, {f32(1)})));

@@ -36,7 +36,7 @@ struct BufferInfo {
 class WgslPrinter : public IRVisitor {
  public:
   WgslPrinter(const Kernel& k, const Target& target)
-      : k_(k), target_(target), scope_(k.workgroup_size) {}
+      : k_(k), target_(target), scope_(k.workgroup_size, k.name) {}
 
   std::string emit() {
     internal_assert(k_.body.defined()) << "kernel " << k_.name << " has no body";
@@ -101,7 +101,7 @@ class WgslPrinter : public IRVisitor {
     }
 
     depth_ = 1;
-    visit(k_.body);
+    visit(scope_.drop_out_of_bounds(k_.body));
 
     internal_assert(!uses_f16_ || k_.uses_f16)
         << "kernel " << k_.name << " uses f16 but Kernel::uses_f16 is not set";

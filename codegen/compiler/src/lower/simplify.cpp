@@ -287,7 +287,31 @@ class Simplifier : public ir::IRMutator {
       default:
         break;
     }
-    return rebuilt;
+    return cancel_common_terms(e.kind(), a, b, rebuilt);
+  }
+  // `t + x < t + c` as `x < c`: the terms both sides share (equal coefficients) cancel, and
+  // the left side's constant moves right. Exact for index arithmetic (no i32 wrap, see
+  // index_safe). Seed 8510: `t3_0 + i < t3_0 + 1` left in a loop over i in [0, 5) hid that
+  // only i = 0 runs; NVIDIA's compiler unrolled the loop and crashed on the constant
+  // out-of-bounds indices of the other four copies.
+  Expr cancel_common_terms(ir::ExprKind k, const Expr& a, const Expr& b, const Expr& rebuilt) {
+    Linear la = linear_form(a), lb = linear_form(b);
+    bool cancelled = false;
+    for (auto& [atom, ka] : la.terms) {
+      for (auto& [btom, kb] : lb.terms) {
+        if (ka == 0 || kb != ka || !deep_equal(atom, btom)) continue;
+        ka = 0, kb = 0, cancelled = true;
+      }
+    }
+    // A constant on the left too (`v + 2 < 3` as `v < 1`), so a loop's guard names its index.
+    if (!la.terms.empty() && la.c != 0) cancelled = true;
+    if (!cancelled) return rebuilt;
+    std::erase_if(la.terms, [](auto& t) { return t.second == 0; });
+    std::erase_if(lb.terms, [](auto& t) { return t.second == 0; });
+    if (!la.terms.empty()) lb.c -= la.c, la.c = 0;
+    Expr x = from_linear(la, a.type()), y = from_linear(lb, b.type());
+    if (auto r = compare_consts(k, x, y)) return make_bool(*r);
+    return ir::make_binary(k, x, y);
   }
   Expr mutate_LT(const Expr& e, const ir::LT& op) override { return compare(e, op); }
   Expr mutate_LE(const Expr& e, const ir::LE& op) override { return compare(e, op); }
@@ -391,8 +415,51 @@ class Simplifier : public ir::IRMutator {
     Stmt b = mutate(op.body);
     ranges = saved_r, upper = saved_u;
     if (is_no_op(b)) return b;
+    if (cmn && cex) {
+      if (auto t = tighten(op, *cmn, *cex, b)) return mutate(*t);
+    }
     if (mn.same_as(op.min) && ex.same_as(op.extent) && b.same_as(op.body)) return s;
     return ir::For::make(op.var, mn, ex, op.for_kind, b);
+  }
+  // `for v in [m, m + X) if (v < c && rest) S` as `for v in [m, min(m + X, c)) if (rest) S`:
+  // the iterations the guard excludes do nothing (no else). Constant bounds only.
+  std::optional<Stmt> tighten(const ir::For& op, int64_t mn, int64_t ex, const Stmt& body) {
+    if (op.for_kind != ir::ForKind::Serial && op.for_kind != ir::ForKind::Unrolled)
+      return std::nullopt;
+    const Expr& v = op.var;
+    auto* g = body.as<ir::IfThenElse>();
+    if (!g || g->else_case.defined()) return std::nullopt;
+    std::vector<Expr> conj, rest;
+    split_and(g->cond, conj);
+    int64_t end = mn + ex;
+    for (auto& c : conj) {
+      bool le = c.kind() == ir::ExprKind::LE;
+      auto* bin = le || c.kind() == ir::ExprKind::LT ? c.as_binary() : nullptr;
+      auto k = bin ? as_const(bin->b) : std::nullopt;
+      if (bin && k && deep_equal(bin->a, v)) {
+        end = std::min(end, le ? *k + 1 : *k);
+      } else {
+        rest.push_back(c);
+      }
+    }
+    if (rest.size() == conj.size()) return std::nullopt;
+    if (end <= mn) return no_op();
+    Stmt inner = g->then_case;
+    if (!rest.empty()) {
+      Expr c = rest[0];
+      for (size_t i = 1; i < rest.size(); ++i) c = ir::And::make(c, rest[i]);
+      inner = ir::IfThenElse::make(c, inner);
+    }
+    return ir::For::make(v, ir::IntImm::make(v.type(), mn), ir::IntImm::make(v.type(), end - mn),
+                         op.for_kind, inner);
+  }
+  static void split_and(const Expr& e, std::vector<Expr>& out) {
+    if (auto* a = e.as<ir::And>()) {
+      split_and(a->a, out);
+      split_and(a->b, out);
+    } else {
+      out.push_back(e);
+    }
   }
   Stmt mutate_LetStmt(const Stmt& s, const ir::LetStmt& op) override {
     Expr v = mutate(op.value);
