@@ -31,6 +31,9 @@ struct FastMatmulTiles {
   // values) at a time inside the row loop, as the hand-written kernel does (fewer live
   // registers) -- measured slower through Dawn on the H100 (docs/performance.md).
   bool a_by_row = false;
+  // false: the A tile's global->workgroup copy stays 4 scalar copies per vec4 (a probe of the
+  // 64x64 small version after guards began to leave vectorized loops, see matmul_fast.cpp).
+  bool vector_a_copy = true;
 };
 
 // `batch` (optional): a third axis of `out` over workgroup_id.z; when it is out's first axis
@@ -91,7 +94,11 @@ inline void schedule_fast_matmul(Schedule& s, Stage& out, Stage& acc, const ir::
   auto [af, a0] = as.split(as.fuse(arow, ac), threads_x);
   auto [ao, a1] = as.split(af, threads_y);
   as.bind(a1, ThreadAxis::LocalId, 1).bind(a0, ThreadAxis::LocalId, 0);
-  as.unroll(ao).vectorize(av);
+  as.unroll(ao);
+  if (t.vector_a_copy)
+    as.vectorize(av);
+  else
+    as.unroll(av);
   // B tile [16][128]: row per invocation row, 2 vec4 per invocation (where the k step is the
   // invocation rows; else the tile's vec4s shared out as A's are).
   auto [brow_o, brow] = bs.split(bs.axis(0), t.step_k);

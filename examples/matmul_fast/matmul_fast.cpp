@@ -89,10 +89,12 @@ WEBTX_MODEL(matmul_fast, ctx) {
   examples::AnyShapeVersions versions;
   versions.general = tiles;
   if (n == "any") {
-    versions.m8 = parse_version("m8", ctx.param<std::string>("m8", "gemv:8/32/16/4"));
-    versions.m64 = parse_version("m64", ctx.param<std::string>("m64", "tiles:32x32/4x4/16"));
+    versions.m8 = parse_version("m8", ctx.param<std::string>("m8", "splitk:256/8x32/2x4/16"));
+    versions.m64 = parse_version("m64", ctx.param<std::string>("m64", "splitk:256/32x32/4x4/16"));
     versions.small = parse_version("small", ctx.param<std::string>("small", "tiles:64x64/4x4/16"));
     versions.small_below = ctx.param<int64_t>("small_below", versions.small_below);
+    if (versions.small && versions.small->kind == examples::MatmulVersion::Kind::Tiles)
+      versions.small->tiles.vector_a_copy = ctx.param("small_vector_a", true);
     return fast_matmul_model(ctx, Var("M"), Var("N"), Var("K"), tiles, versions);
   }
   if (n == "small") return fast_matmul_model<int64_t>(ctx, 256, 384, 96, tiles, versions);
