@@ -31,8 +31,10 @@ struct FastMatmulTiles {
   // values) at a time inside the row loop, as the hand-written kernel does (fewer live
   // registers) -- measured slower through Dawn on the H100 (docs/performance.md).
   bool a_by_row = false;
-  // false: the A tile's global->workgroup copy stays 4 scalar copies per vec4 (a probe of the
-  // 64x64 small version after guards began to leave vectorized loops, see matmul_fast.cpp).
+  // false: the A tile's global->workgroup copy as 4 scalar copies per vec4. The 64x64 small
+  // version measured 20.0 vs 13.4 TFLOP/s at 1024^3 and 16.8 vs 10.5 at 1000^3 with scalar
+  // copies (H100, Dawn, benchmarks/results/matmul_final_2026-11-27-h100); the 128x128 general
+  // version is equal either way, so only `small` defaults to scalar (small_vector_a=false).
   bool vector_a_copy = true;
 };
 

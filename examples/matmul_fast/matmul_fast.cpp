@@ -94,7 +94,7 @@ WEBTX_MODEL(matmul_fast, ctx) {
     versions.small = parse_version("small", ctx.param<std::string>("small", "tiles:64x64/4x4/16"));
     versions.small_below = ctx.param<int64_t>("small_below", versions.small_below);
     if (versions.small && versions.small->kind == examples::MatmulVersion::Kind::Tiles)
-      versions.small->tiles.vector_a_copy = ctx.param("small_vector_a", true);
+      versions.small->tiles.vector_a_copy = ctx.param("small_vector_a", false);
     return fast_matmul_model(ctx, Var("M"), Var("N"), Var("K"), tiles, versions);
   }
   if (n == "small") return fast_matmul_model<int64_t>(ctx, 256, 384, 96, tiles, versions);
