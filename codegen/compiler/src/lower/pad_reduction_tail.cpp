@@ -14,12 +14,6 @@ namespace {
 using ir::Expr, ir::Stmt;
 using NodeSet = std::unordered_set<const ir::ExprNode*>;
 
-bool contains(const std::vector<Expr>& set, const Expr& e) {
-  for (auto& s : set)
-    if (ir::deep_equal(s, e)) return true;
-  return false;
-}
-
 bool reads_global(const Expr& e) {
   struct V : ir::IRVisitor {
     bool found = false;
@@ -65,7 +59,7 @@ std::pair<std::vector<Expr>, std::vector<Expr>> split_guard(const Expr& cond,
                                                             const std::vector<Expr>& relaxed) {
   std::vector<Expr> parts, mine, rest;
   split_conjuncts(cond, parts);
-  for (auto& c : parts) (contains(relaxed, c) ? mine : rest).push_back(c);
+  for (auto& c : parts) (ir::contains_equal(relaxed, c) ? mine : rest).push_back(c);
   return {mine, rest};
 }
 
@@ -212,7 +206,7 @@ std::optional<Stmt> pad_reduction_tail(const Stmt& body, const Expr& var, const 
         ok = false;
         return;
       }
-      if (!contains(zero_forms, *f)) zero_forms.push_back(*f);
+      if (!ir::contains_equal(zero_forms, *f)) zero_forms.push_back(*f);
     }
   });
   if (!ok || zero_forms.empty()) return std::nullopt;
@@ -252,7 +246,7 @@ std::optional<Stmt> pad_reduction_tail(const Stmt& body, const Expr& var, const 
     }
     for (auto& c : mine) {
       auto f = relaxed_form(c, rr);
-      ok = ok && f && contains(zero_forms, *f);
+      ok = ok && f && ir::contains_equal(zero_forms, *f);
     }
   });
   if (!ok) return std::nullopt;

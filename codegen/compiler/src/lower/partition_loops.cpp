@@ -8,6 +8,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "webtx/ir/equality.hpp"
 #include "webtx/lower/linear.hpp"
 #include "webtx/lower/pad_reduction_tail.hpp"
 #include "webtx/lower/pad_tiles.hpp"
@@ -107,14 +108,8 @@ Expr as_condition(const Linear& l) {
   return ir::LT::make(from_linear(lhs, ir::DType::i32()), from_linear(rhs, ir::DType::i32()));
 }
 
-bool contains(const std::vector<Expr>& set, const Expr& e) {
-  for (auto& s : set)
-    if (ir::deep_equal(s, e)) return true;
-  return false;
-}
-
 void add_unique(std::vector<Expr>& set, const Expr& e) {
-  if (!contains(set, e)) set.push_back(e);
+  if (!ir::contains_equal(set, e)) set.push_back(e);
 }
 
 bool has_loop_or_barrier(const Stmt& s) {
@@ -196,7 +191,7 @@ Stmt drop_guards(const Stmt& s, const std::vector<Expr>& drop, int* dropped = nu
       std::vector<Expr> parts, kept;
       split_conjuncts(op.cond, parts);
       for (auto& c : parts) {
-        if (contains(drop, c))
+        if (ir::contains_equal(drop, c))
           ++n;
         else
           kept.push_back(c);
@@ -282,7 +277,7 @@ class Partitioner : public ir::IRMutator {
       found.push_back({c, t});
     });
     for (auto& [c, t] : found) {
-      if (contains(rejected, c)) continue;
+      if (ir::contains_equal(rejected, c)) continue;
       add_unique(relaxed, c);
       add_unique(limits, t);
     }
@@ -357,11 +352,12 @@ Stmt drop_tails(const Stmt& s, const std::vector<Expr>& starts, const std::vecto
     M(const std::vector<Expr>& t, const std::vector<Expr>& p) : starts(t), padded(p) {}
     using ir::IRMutator::mutate;
     Stmt mutate_For(const Stmt& st, const ir::For& op) override {
-      if (op.for_kind == ir::ForKind::Serial && contains(starts, op.min)) return ir::Seq::make({});
+      if (op.for_kind == ir::ForKind::Serial && ir::contains_equal(starts, op.min))
+        return ir::Seq::make({});
       return ir::IRMutator::mutate_For(st, op);
     }
     Stmt mutate_IfThenElse(const Stmt& st, const ir::IfThenElse& op) override {
-      if (contains(padded, op.cond)) return mutate(op.then_case);
+      if (ir::contains_equal(padded, op.cond)) return mutate(op.then_case);
       return ir::IRMutator::mutate_IfThenElse(st, op);
     }
   } m(starts, padded);
@@ -557,7 +553,7 @@ std::vector<KernelVersion> all_versions(const ir::Stmt& body, const LaunchConfig
   std::array<std::vector<Expr>, 3> limits;
   bool per_dim = true, in_loop = false;
   for (auto& o : found) {
-    if (contains(rejected, o.guard)) continue;
+    if (ir::contains_equal(rejected, o.guard)) continue;
     add_unique(relaxed, o.guard);
     add_unique(conds, o.cond);
     in_loop = in_loop || o.in_loop;
