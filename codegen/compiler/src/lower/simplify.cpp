@@ -1,6 +1,7 @@
 // The simplifier (declared in webtx/lower/simplify.hpp).
 #include "webtx/lower/simplify.hpp"
 
+#include "webtx/lower/arith.hpp"
 #include "webtx/lower/linear.hpp"
 
 #include <algorithm>
@@ -430,7 +431,7 @@ class Simplifier : public ir::IRMutator {
     auto* g = body.as<ir::IfThenElse>();
     if (!g || g->else_case.defined()) return std::nullopt;
     std::vector<Expr> conj, rest;
-    split_and(g->cond, conj);
+    split_conjuncts(g->cond, conj);
     int64_t end = mn + ex;
     for (auto& c : conj) {
       bool le = c.kind() == ir::ExprKind::LE;
@@ -445,21 +446,9 @@ class Simplifier : public ir::IRMutator {
     if (rest.size() == conj.size()) return std::nullopt;
     if (end <= mn) return no_op();
     Stmt inner = g->then_case;
-    if (!rest.empty()) {
-      Expr c = rest[0];
-      for (size_t i = 1; i < rest.size(); ++i) c = ir::And::make(c, rest[i]);
-      inner = ir::IfThenElse::make(c, inner);
-    }
+    if (!rest.empty()) inner = ir::IfThenElse::make(conjunction(rest), inner);
     return ir::For::make(v, ir::IntImm::make(v.type(), mn), ir::IntImm::make(v.type(), end - mn),
                          op.for_kind, inner);
-  }
-  static void split_and(const Expr& e, std::vector<Expr>& out) {
-    if (auto* a = e.as<ir::And>()) {
-      split_and(a->a, out);
-      split_and(a->b, out);
-    } else {
-      out.push_back(e);
-    }
   }
   Stmt mutate_LetStmt(const Stmt& s, const ir::LetStmt& op) override {
     Expr v = mutate(op.value);
