@@ -242,6 +242,9 @@ void apply_step(Schedule& s, const Step& st) {
     AutoScheduleOptions o;
     o.threads = o.injective_threads = arg(0);
     o.block = arg(1);
+    // A third argument (recipes before the row cache have two): rows of up to 32 * it
+    // elements kept in registers, 32 invocations per row.
+    if (a.size() > 2 && a[2] > 0) o.row_threads = 32, o.row_cache = a[2];
     auto_schedule(s, o);
     return;
   }

@@ -137,7 +137,11 @@ void Gen::schedule() {
     loop_shape(n.name);
     binds(n.name, true, true);
   }
-  if (chance(0.6)) try_step({"auto_schedule", "", "", {int64_t{16} << rnd(3), 1 + rnd(2)}});
+  if (chance(0.6)) {
+    const int64_t threads = int64_t{16} << rnd(3), block = 1 + rnd(2);
+    const int64_t row_cache = chance(0.5) ? int64_t{1} << rnd(3) : 0;
+    try_step({"auto_schedule", "", "", {threads, block, row_cache}});
+  }
 }
 
 }  // namespace webtx::fuzz::gen

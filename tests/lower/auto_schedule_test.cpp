@@ -328,7 +328,7 @@ std::string body_text(const ir::Kernel& k) { return ir::to_string(k.body); }
 // benchmark's shapes (4096 x 32768 and the rest of issue 11's) are only launched, not run.
 TEST(AutoScheduleRows, DefaultConfigurationIsChosenPerCall) {
   struct Config {
-    int64_t threads, rows, unroll;
+    int64_t threads, rows, unroll, cache = 0;
   };
   struct Shape {
     int64_t rows, len;
@@ -345,16 +345,22 @@ TEST(AutoScheduleRows, DefaultConfigurationIsChosenPerCall) {
                 ElementsAre("softmax:row-reduction"));
     const ir::Program p = lower(s, "test", {g.a}, {g.out}, lo);
     const bool large = most > 256;
+    // Rows of 16384-32768 in registers where 1024 invocations are allowed (32 each).
+    const Config cached{1024, 1, 1, 32};
     const Config few_long{large ? 1024 : 256, 1, large ? 4 : 8}, many_long{256, 1, 4},
         many_short{64, 4, 4}, short_row{256, 1, 4}, middle{large ? 512 : 256, 1, 8};
-    for (auto sh : {Shape{1, 16384, few_long, true}, Shape{3, 16389, few_long, true},
-                    Shape{512, 32768, few_long, false}, Shape{513, 16384, many_long, false},
-                    Shape{4096, 32768, many_long, false}, Shape{1, 16383, middle, true},
-                    Shape{1024, 33, many_short, true}, Shape{1030, 2048, many_short, false},
-                    Shape{4096, 1024, many_short, false}, Shape{1023, 2048, short_row, false},
-                    Shape{2, 1, short_row, true}, Shape{64, 1024, short_row, false},
-                    Shape{1, 2049, middle, true}, Shape{5, 4100, middle, true},
-                    Shape{4096, 4096, middle, false}, Shape{1, 4096, middle, true}}) {
+    for (auto sh :
+         {Shape{1, 16384, large ? cached : few_long, true},
+          Shape{3, 16389, large ? cached : few_long, true},
+          Shape{512, 32768, large ? cached : few_long, false}, Shape{1, 32769, few_long, true},
+          Shape{512, 40000, few_long, false}, Shape{513, 16384, large ? cached : many_long, false},
+          Shape{4096, 32768, large ? cached : many_long, false},
+          Shape{4096, 32769, many_long, false}, Shape{1, 16383, middle, true},
+          Shape{1024, 33, many_short, true}, Shape{1030, 2048, many_short, false},
+          Shape{4096, 1024, many_short, false}, Shape{1023, 2048, short_row, false},
+          Shape{2, 1, short_row, true}, Shape{64, 1024, short_row, false},
+          Shape{1, 2049, middle, true}, Shape{5, 4100, middle, true},
+          Shape{4096, 4096, middle, false}, Shape{1, 4096, middle, true}}) {
       SCOPED_TRACE(::testing::Message()
                    << "most " << most << " shape " << sh.rows << "x" << sh.len);
       if (sh.run)
@@ -367,7 +373,8 @@ TEST(AutoScheduleRows, DefaultConfigurationIsChosenPerCall) {
       auto_schedule(fs, {.max_invocations = most,
                          .row_threads = sh.c.threads,
                          .row_rows = sh.c.rows,
-                         .row_unroll = sh.c.unroll});
+                         .row_unroll = sh.c.unroll,
+                         .row_cache = sh.c.cache});
       const ir::Program fixed = lower(fs, "test", {fg.a}, {fg.out}, lo);
       auto got = launched(p, sh.rows, sh.len), want = launched(fixed, sh.rows, sh.len);
       ASSERT_EQ(got.size(), want.size());
@@ -381,6 +388,46 @@ TEST(AutoScheduleRows, DefaultConfigurationIsChosenPerCall) {
   }
 }
 
+// row_cache: each invocation keeps its elements of the row in private memory (read from A
+// once, then every row loop reads the registers), for rows of at most row_threads * row_cache;
+// longer rows get the re-reading version. Dividing, non-dividing, size-1, shorter-than-the-
+// invocations and too-long rows of symbolic length against the CPU reference.
+TEST(AutoScheduleRows, CachedRowsAreReadOnce) {
+  auto g = softmax_graph(sym("n"), sym("m"));
+  auto s = create_schedule({g.out});
+  EXPECT_THAT(rules(auto_schedule(s, {.row_threads = 32, .row_cache = 4})),
+              ElementsAre("softmax:row-reduction"));
+  const ir::Program p = lower(s, "test", {g.a}, {g.out});
+  for (int64_t rows : {1, 3}) {
+    for (int64_t len : {1, 31, 32, 100, 128, 129, 200}) {
+      SCOPED_TRACE(::testing::Message() << "shape " << rows << "x" << len);
+      check_schedule(s, {g.a}, {g.out}, {{"A", random_tensor({rows, len}, 31)}}, {}, 1e-5);
+      auto got = launched(p, rows, len);
+      ASSERT_FALSE(got.empty());
+      for (auto* k : got) {
+        const std::string text = body_text(*k);
+        auto count = [&](const std::string& what) {
+          size_t n = 0;
+          for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1))
+            ++n;
+          return n;
+        };
+        if (len <= 128) {
+          // Four elements per invocation, loaded from A by one (unrolled) loop in each copy
+          // of the code that loop partitioning makes; the three row loops read the registers
+          // (the store into the cache and three reads per copy).
+          const size_t copies = count("allocate A_private: private f32[1 * 4]");
+          EXPECT_GT(copies, 0u) << text;
+          EXPECT_EQ(count("A["), copies) << text;
+          EXPECT_EQ(count("A_private["), 4 * copies) << text;
+        } else {
+          EXPECT_EQ(text.find("A_private"), std::string::npos) << k->name;
+        }
+      }
+    }
+  }
+}
+
 TEST(AutoScheduleRows, RowOptionsAreChecked) {
   auto g = softmax_graph(sym("n"), sym("m"));
   auto s = create_schedule({g.out});
@@ -389,6 +436,8 @@ TEST(AutoScheduleRows, RowOptionsAreChecked) {
       ::testing::HasSubstr("row_rows (8) must be >= 1 and row_threads (256) * row_rows <= 1024"));
   EXPECT_THAT(user_error_of([&] { auto_schedule(s, {.row_unroll = 17}); }),
               ::testing::HasSubstr("row_unroll (17) must be in [1, 16]"));
+  EXPECT_THAT(user_error_of([&] { auto_schedule(s, {.row_cache = 300}); }),
+              ::testing::HasSubstr("row_cache (300) must be in [0, 256]"));
   EXPECT_THAT(user_error_of([&] { auto_schedule(s, {.max_invocations = 128}); }),
               ::testing::HasSubstr("max_invocations (128) must be at least"));
 }

@@ -242,6 +242,49 @@ TEST(SpirvLowered, SoftmaxRowPerWorkgroupCrossInvocation) {
                     {{"X", random_tensor({m, n}, 15)}});
 }
 
+// Rows kept in each invocation's registers (auto_schedule's row_cache: a private cache whose
+// per-invocation region is every 32nd element of the row), softmax and layernorm at dividing,
+// non-dividing, size-1 and too-long (re-reading version) symbolic shapes.
+TEST(SpirvLowered, RowsCachedInRegisters) {
+  Var M("M"), N("N");
+  auto X = placeholder<f32>("X", {M, N});
+  auto G = placeholder<f32>("G", {N});
+  auto B = placeholder<f32>("B", {N});
+  auto S = ::ops::softmax(X);
+  // Layer normalization as webtx::ops::layer_norm writes it (whose namespace this file's
+  // ::ops calls would clash with): two row reductions, then the normalized row.
+  RVar j1(N, "j"), j2(N, "j");
+  auto total = compute(
+      {M}, [&](Var i) { return sum(X(i, j1), j1); }, "ln.sum");
+  auto sqdev = compute(
+      {M},
+      [&](Var i) {
+        auto d = X(i, j2) - total(i) / cast<f32>(N);
+        return sum(d * d, j2);
+      },
+      "ln.sqdev");
+  auto L = compute(
+      {M, N},
+      [&](Var i, Var j) {
+        return (X(i, j) - total(i) / cast<f32>(N)) * rsqrt(sqdev(i) / cast<f32>(N) + 1e-5f) * G(j) +
+               B(j);
+      },
+      "ln");
+  auto s = create_schedule({S.op()});
+  auto_schedule(s, {.row_threads = 32, .row_cache = 4});
+  auto s2 = create_schedule({L.op()});
+  auto_schedule(s2, {.row_threads = 32, .row_cache = 4});
+  for (auto [m, n] : {std::pair<int64_t, int64_t>{5, 128}, {3, 45}, {1, 1}, {2, 300}}) {
+    check_on_vulkan(s, "lowered_rows_cached", {X.op()}, {S.op()},
+                    {{"X", random_tensor({m, n}, 24)}}, {}, 1e-5);
+    check_on_vulkan(s2, "lowered_rows_cached_ln", {X.op(), G.op(), B.op()}, {L.op()},
+                    {{"X", random_tensor({m, n}, 25)},
+                     {"G", random_tensor({n}, 26)},
+                     {"B", random_tensor({n}, 27)}},
+                    {}, 1e-4);
+  }
+}
+
 TEST(SpirvLowered, RowSumRowsPerWorkgroupCrossInvocation) {
   Var M("M"), N("N");
   auto X = placeholder<f32>("X", {M, N});

@@ -2,9 +2,15 @@
 // Bound inference: for each stage computed at another stage's loop, the region of its output
 // that one iteration of that loop needs (the union over every read of it, with the loops
 // inside the attach point free and those outside fixed; for workgroup memory, loops bound to
-// local invocations are free too, since the whole workgroup shares the buffer). Regions must
-// have constant extents (they become Allocate sizes). Also derives every axis's extent.
+// local invocations are free too, since the whole workgroup shares the buffer). Private memory
+// is each invocation's own: for a private stage that binds no axis to invocations, the loops
+// bound to local invocations stay fixed at the invocation's index, so the region is the part
+// this invocation reads, with the distance between its elements (an invocation of a row split
+// over t invocations reads every t-th element: it holds only those). Regions must have
+// constant extents (they become Allocate sizes), or a constant upper bound under the symbols'
+// known ranges (LowerContext::facts). Also derives every axis's extent.
 #include <algorithm>
+#include <numeric>
 #include <string>
 #include <variant>
 
@@ -41,7 +47,9 @@ inline VarMap root_indices(const StageInfo& si) {
   VarMap m;
   for (size_t d = 0; d < si.op->axis.size(); ++d) {
     auto& a = si.op->axis[d];
-    m[a->var.get()] = add(si.dp_min[d], v.at(a.get()));
+    ir::Expr k = v.at(a.get());
+    if (si.stride(d) != 1) k = mul(k, make_int(si.stride(d)));
+    m[a->var.get()] = add(si.dp_min[d], k);
   }
   if (auto* r = si.op->reduce()) {
     for (auto& a : r->axes) m[a->var.get()] = add(a->min, v.at(a.get()));
@@ -73,11 +81,16 @@ inline void infer_axis_extents(StageInfo& si) {
 
 namespace detail {
 
-// A set of integers [min, min + extent).
+// A set of integers within [min, min + extent), all of them min + k * stride (extent - 1 is a
+// multiple of stride).
 struct Interval {
   ir::Expr min, extent;
+  int64_t stride = 1;
   bool is_point() const { return is_const(extent, 1); }
+  // The stride for gcd: a point has none (0).
+  int64_t step() const { return is_point() ? 0 : stride; }
 };
+inline int64_t step_of(int64_t g) { return g > 0 ? g : 1; }
 using IntervalMap = std::unordered_map<const ir::ExprNode*, Interval>;
 
 inline bool mentions_any(const ir::Expr& e, const IntervalMap& env) {
@@ -102,19 +115,22 @@ inline Interval eval_interval(const ir::Expr& e, const IntervalMap& env, const s
   auto last = [](const Interval& x) { return sub(add(x.min, x.extent), make_int(1)); };
   if (auto* a = e.as<Add>()) {
     Interval x = eval_interval(a->a, env, what), y = eval_interval(a->b, env, what);
-    return {add(x.min, y.min), sub(add(x.extent, y.extent), one)};
+    return {add(x.min, y.min), sub(add(x.extent, y.extent), one),
+            step_of(std::gcd(x.step(), y.step()))};
   }
   if (auto* s = e.as<Sub>()) {
     Interval x = eval_interval(s->a, env, what), y = eval_interval(s->b, env, what);
-    return {sub(x.min, last(y)), sub(add(x.extent, y.extent), one)};
+    return {sub(x.min, last(y)), sub(add(x.extent, y.extent), one),
+            step_of(std::gcd(x.step(), y.step()))};
   }
   if (auto* m = e.as<Mul>()) {
     auto c = as_const(m->b) ? as_const(m->b) : as_const(m->a);
     if (c) {
       Interval x = eval_interval(as_const(m->b) ? m->a : m->b, env, what);
+      const int64_t st = step_of(x.step() * (*c >= 0 ? *c : -*c));
       if (*c >= 0)
-        return {mul(x.min, make_int(*c)), add(mul(sub(x.extent, one), make_int(*c)), one)};
-      return {mul(last(x), make_int(*c)), add(mul(sub(x.extent, one), make_int(-*c)), one)};
+        return {mul(x.min, make_int(*c)), add(mul(sub(x.extent, one), make_int(*c)), one), st};
+      return {mul(last(x), make_int(*c)), add(mul(sub(x.extent, one), make_int(-*c)), one), st};
     }
   }
   if (auto* d = e.as<Div>()) {
@@ -143,32 +159,50 @@ inline Interval union_of(const Interval& a, const Interval& b) {
   auto d = as_const(simplify(sub(b.min, a.min)));
   auto ea = as_const(a.extent), eb = as_const(b.extent);
   if (d && ea && eb) {
-    if (*d >= 0) return {a.min, make_int(std::max(*ea, *d + *eb))};
-    return {b.min, make_int(std::max(*ea - *d, *eb))};
+    const int64_t st = step_of(std::gcd(std::gcd(a.step(), b.step()), *d));
+    if (*d >= 0) return {a.min, make_int(std::max(*ea, *d + *eb)), st};
+    return {b.min, make_int(std::max(*ea - *d, *eb)), st};
   }
   ir::Expr lo = ir::Min::make(a.min, b.min);
   ir::Expr hi = ir::Max::make(add(a.min, a.extent), add(b.min, b.extent));
   return {simplify(lo), simplify(sub(hi, lo))};
 }
 
+// How loops bound to local invocations count when a region is seen from an attach point.
+enum class Invocations {
+  Inner,   // like any loop: free inside the attach point, fixed outside it
+  Shared,  // free everywhere (workgroup memory: one buffer for the whole workgroup)
+  Own,     // fixed at this invocation's index (private memory of a stage that binds none)
+};
+
+// The interval of a loop variable that `mode` frees: its whole extent, or, bound to local
+// invocations under Own, the invocation's index (one buffer per invocation).
+inline Interval free_loop(const Stage& st, const ir::IterVar& l, const ir::Expr& extent,
+                          Invocations mode) {
+  const AxisAttr* a = st.attr_of(l);
+  if (mode == Invocations::Own && a && a->bound && a->thread == ir::ThreadAxis::LocalId)
+    return {ir::ThreadIndex::make(ir::ThreadAxis::LocalId, a->dim), make_int(1)};
+  return {make_int(0), extent};
+}
+
 // Intervals of the loop variables of `c` seen from inside its loop over `axis`: inner loops
-// free, outer fixed, local-invocation loops free when `relax_threads`; recursively for the
-// region origin of an attached `c`.
+// free, outer fixed, local-invocation loops as `mode` says; recursively for the region
+// origin of an attached `c`.
 inline void attach_env(LowerContext& ctx, const StageInfo& c, const ir::IterVar& axis,
-                       bool relax_threads, IntervalMap& env) {
+                       Invocations mode, IntervalMap& env) {
   auto& leaves = c.stage->leaf_axes();
   bool inside = false;
   for (auto& l : leaves) {
     const AxisAttr* a = c.stage->attr_of(l);
     bool thread = a && a->bound && a->thread == ir::ThreadAxis::LocalId;
-    if (inside || (relax_threads && thread))
-      env[l->var.get()] = {make_int(0), c.extent.at(l.get())};
+    if (inside || (mode == Invocations::Shared && thread))
+      env[l->var.get()] = free_loop(*c.stage, l, c.extent.at(l.get()), mode);
     if (l == axis) inside = true;
   }
   if (c.is_attached()) {
     IntervalMap up;
     auto& parent = ctx.info(c.stage->attach_stage());
-    attach_env(ctx, parent, c.stage->attach_axis(), relax_threads, up);
+    attach_env(ctx, parent, c.stage->attach_axis(), mode, up);
     for (size_t d = 0; d < c.min_vars.size(); ++d) {
       Interval r = eval_interval(c.region_min[d], up, "stage '" + c.stage->name() + "'");
       // Even a point may differ from the variable: its relaxed loops sit at their minimum.
@@ -199,6 +233,7 @@ inline void infer_bounds(LowerContext& ctx) {
     StageInfo& si = *it;
     if (si.op->is_placeholder() || si.is_inline()) continue;
     si.dp_min.clear(), si.dp_extent.clear(), si.min_vars.clear(), si.region_min.clear();
+    si.dp_stride.clear();
     if (si.is_root()) {
       for (auto& e : si.op->shape) si.dp_min.push_back(make_int(0)), si.dp_extent.push_back(e);
       infer_axis_extents(si);
@@ -241,8 +276,23 @@ inline void infer_bounds(LowerContext& ctx) {
         << "stage '" << name << "' is computed at stage '" << c.stage->name()
         << "', which does not read it" << si.stage->attached_where();
     detail::IntervalMap env;
-    bool workgroup = si.stage->scope().value_or(ir::MemScope::Private) == ir::MemScope::Workgroup;
-    detail::attach_env(ctx, c, axis, workgroup, env);
+    const ir::MemScope scope = si.stage->scope().value_or(ir::MemScope::Private);
+    bool binds_local = false;
+    for (auto& a : si.stage->attrs()) binds_local |= a.bound && a.thread == ir::ThreadAxis::LocalId;
+    // A private stage reduced across invocations (row reductions) is computed by all of them
+    // together, so it covers what every invocation reads; so is one whose loops compute a
+    // workgroup stage (every invocation must run the same iterations to fill it together).
+    bool holds_shared = false;
+    for (auto& other : ctx.stages) {
+      if (!other.is_attached() || other.stage->scope() != ir::MemScope::Workgroup) continue;
+      for (const Stage* p = other.stage->attach_stage(); p && !holds_shared;
+           p = p->attach() == AttachKind::ComputeAt ? p->attach_stage() : nullptr)
+        holds_shared = p == si.stage;
+    }
+    const detail::Invocations mode = scope == ir::MemScope::Workgroup ? detail::Invocations::Shared
+                                     : binds_local || holds_shared    ? detail::Invocations::Inner
+                                                                      : detail::Invocations::Own;
+    detail::attach_env(ctx, c, axis, mode, env);
     std::vector<detail::Interval> region;
     std::string what = "stage '" + name + "' computed at stage '" + c.stage->name() + "' axis '" +
                        axis_name(axis) + "'" + si.stage->attached_where();
@@ -251,7 +301,10 @@ inline void infer_bounds(LowerContext& ctx) {
       for (auto& idx : rs) {
         for (size_t d = 0; d < idx.size(); ++d) {
           detail::Interval r = detail::eval_interval(simplify(substitute(idx[d], roots)), e, what);
-          r = {simplify(r.min), simplify(r.extent)};
+          r = {simplify(r.min), simplify(r.extent), r.stride};
+          // A symbolic extent with a known bound: the region for the largest call.
+          if (auto hi = as_const(r.extent) ? std::nullopt : ctx.const_upper(r.extent))
+            r.extent = make_int((*hi - 1 + r.stride - 1) / r.stride * r.stride + 1);
           region.size() <= d ? region.push_back(r)
                              : void(region[d] = detail::union_of(region[d], r));
         }
@@ -262,13 +315,13 @@ inline void infer_bounds(LowerContext& ctx) {
     // substitutes point origins): relax those the same way.
     detail::IntervalMap penv = env;
     if (!siblings.empty() && c.is_attached())
-      detail::attach_env(ctx, ctx.info(c.stage->attach_stage()), c.stage->attach_axis(), workgroup,
+      detail::attach_env(ctx, ctx.info(c.stage->attach_stage()), c.stage->attach_axis(), mode,
                          penv);
     for (StageInfo* r : siblings) {
       // All of the sibling's own loops free; its region origin over the loops `env` frees.
       detail::IntervalMap renv = env;
       for (auto& l : r->stage->leaf_axes())
-        renv[l->var.get()] = {make_int(0), r->extent.at(l.get())};
+        renv[l->var.get()] = detail::free_loop(*r->stage, l, r->extent.at(l.get()), mode);
       for (size_t d = 0; d < r->min_vars.size(); ++d) {
         detail::Interval m = detail::eval_interval(r->region_min[d], penv, what);
         renv[r->min_vars[d].get()] = m;
@@ -285,7 +338,10 @@ inline void infer_bounds(LowerContext& ctx) {
           << "; workgroup/private buffers need a constant size";
       ir::Expr v = ir::Variable::make(ir::DType::i32(), name + "_min" + std::to_string(d));
       si.min_vars.push_back(v), si.region_min.push_back(region[d].min);
-      si.dp_min.push_back(v), si.dp_extent.push_back(region[d].extent);
+      // Strided regions are compacted only in an invocation's own memory.
+      const int64_t st = mode == detail::Invocations::Own ? region[d].stride : 1;
+      si.dp_min.push_back(v), si.dp_extent.push_back(make_int((*ext - 1) / st + 1));
+      si.dp_stride.push_back(st);
     }
     infer_axis_extents(si);
   }

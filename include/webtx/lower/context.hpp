@@ -21,6 +21,12 @@ struct StageInfo {
   // attach point to `region_min` (an expression over the enclosing loops).
   std::vector<ir::Expr> dp_min, dp_extent;
   std::vector<ir::Expr> min_vars, region_min;
+  // Per data-parallel axis of an attached stage, the distance between the region's elements
+  // (empty: 1 everywhere). Only per-invocation private stages (`per_invocation`) get strides
+  // above 1: an invocation that reads every t-th element of a row holds just those, element k
+  // of dimension d at index min + k * stride (dp_extent counts the elements).
+  std::vector<int64_t> dp_stride;
+  int64_t stride(size_t d) const { return d < dp_stride.size() ? dp_stride[d] : 1; }
   // Extent of every axis of the stage (roots, split/fuse products, leaves), by IterVar node.
   std::unordered_map<const ir::IterVarNode*, ir::Expr> extent;
 
@@ -45,6 +51,10 @@ struct LowerContext {
     std::string stage, axis;
   };
   std::unordered_map<const ir::ExprNode*, Binding> bindings;
+  // Known ranges of symbols, by name: a specialization's condition (`n <= 32768`) bounds the
+  // symbols of its version, so extents over them have constant upper bounds (buffers sized
+  // for the largest call, loops unrolled with a guard per step).
+  std::unordered_map<std::string, ConstRange> facts;
 
   StageInfo& info(const ir::Operation& op) {
     auto it = index.find(sched->current(op).get());
@@ -52,6 +62,19 @@ struct LowerContext {
     return stages[it->second];
   }
   StageInfo& info(const Stage* s) { return info(s->op()); }
+
+  // A constant upper bound of `e` under `facts`; nullopt where a variable has no fact.
+  std::optional<int64_t> const_upper(const ir::Expr& e) const {
+    if (auto c = as_const(e)) return *c;
+    RangeMap vars;
+    for (const ir::ExprNode* v : vars_of(e)) {
+      auto it = facts.find(static_cast<const ir::Variable*>(v)->name);
+      if (it == facts.end()) return std::nullopt;
+      vars[v] = it->second;
+    }
+    auto b = const_bounds(e, vars);
+    return b ? std::optional<int64_t>(b->hi) : std::nullopt;
+  }
 };
 
 }  // namespace webtx::lowering

@@ -95,10 +95,21 @@ class StageBuilder {
     }
     ir::ForKind k = a ? a->for_kind : ir::ForKind::Serial;
     ir::Expr ext = si.extent.at(leaf.get());
+    // Unrolling a loop of symbolic extent with a known bound (LowerContext::facts): one
+    // guarded step per iteration of the largest call (Halide's GuardWithIf).
+    if (k == ir::ForKind::Unrolled && !as_const(ext)) {
+      if (auto hi = ctx_.const_upper(ext)) {
+        return ir::For::make(var, make_int(0), make_int(std::max<int64_t>(*hi, 0)), k,
+                             ir::IfThenElse::make(ir::LT::make(var, ext), std::move(body)));
+      }
+    }
     user_assert(k == ir::ForKind::Serial || as_const(ext))
         << "stage '" << si.stage->name() << "': cannot "
         << (k == ir::ForKind::Unrolled ? "unroll" : "vectorize") << " axis '" << axis_name(leaf)
-        << "': its extent " << to_string(ext) << " is not a constant";
+        << "': its extent " << to_string(ext) << " is not a constant"
+        << (k == ir::ForKind::Unrolled ? " and has no bound (a specialization's condition, such as "
+                                         "n <= 4096, bounds its symbols)"
+                                       : "");
     return ir::For::make(var, make_int(0), ext, k, std::move(body));
   }
 

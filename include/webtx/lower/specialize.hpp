@@ -19,10 +19,15 @@ ir::Expr condition_as_count(const ir::Expr& cond, const std::vector<ir::Expr>& s
                             const std::string& stage);
 
 // The lowering context of a specialization's schedule: its stages get the buffers of the
-// stages of `general` they were copied from (tensors are shared by every version).
+// stages of `general` they were copied from (tensors are shared by every version), and its
+// facts are general's narrowed by `condition`'s comparisons of a symbol with a constant.
 LowerContext specialization_context(const Schedule& spec, LowerContext& general,
                                     const std::vector<ir::Operation>& inputs,
-                                    const std::vector<ir::Operation>& outputs);
+                                    const std::vector<ir::Operation>& outputs,
+                                    const ir::Expr& condition);
+
+// Narrows `facts` by the conjuncts of `cond` that compare a symbol with a constant.
+void add_facts(const ir::Expr& cond, std::unordered_map<std::string, ConstRange>& facts);
 
 // Checks that every stage specialized in `ctx`'s schedule is a root stage there.
 void check_specialized_roots(LowerContext& ctx);

@@ -33,6 +33,10 @@ class StorageFlatten : public ir::IRMutator {
     }
     return ir::Load::make(buffer(si), flat(si, idx));
   }
+  ir::Stmt mutate_LetStmt(const ir::Stmt& s, const ir::LetStmt& op) override {
+    if (op.value.as<ir::ThreadIndex>()) invocation_lets_[op.var.get()] = op.value;
+    return ir::IRMutator::mutate_LetStmt(s, op);
+  }
   ir::Stmt mutate_ProducerStore(const ir::Stmt&, const ir::ProducerStore& op) override {
     auto idx = mutate_all(op.indices).first;
     ir::Expr v = mutate(op.value);
@@ -51,12 +55,21 @@ class StorageFlatten : public ir::IRMutator {
     ir::Expr r = make_int(0);
     for (size_t d = 0; d < idx.size(); ++d) {
       ir::Expr i = si.is_attached() ? sub(idx[d], si.min_vars[d]) : idx[d];
+      // In an invocation's own memory, index and origin both name this invocation's index,
+      // through different variables (each loop bound to it, and the origin); spelled as the
+      // index itself, they cancel, and the element is a constant where the loops are
+      // unrolled. A compacted region: (index - origin) / stride.
+      if (si.is_attached() && si.scope == ir::MemScope::Private) {
+        i = substitute(i, invocation_lets_);
+        if (si.stride(d) != 1) i = div(i, make_int(si.stride(d)));
+      }
       r = add(mul(r, shape[d]), i);
     }
     return r;
   }
   LowerContext& ctx_;
   int in_select_ = 0;
+  VarMap invocation_lets_;  // let v = local_id.d / workgroup_id.d
 };
 }  // namespace detail
 

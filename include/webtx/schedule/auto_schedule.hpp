@@ -68,6 +68,10 @@ struct AutoScheduleOptions {
   // stay neighbour-to-neighbour across invocations (index (step * row_unroll + u) * threads +
   // local id). 1: rolled; at most 16.
   int64_t row_unroll = 0;
+  // Row elements each invocation keeps in registers (0: none): rows of at most row_threads *
+  // row_cache elements are read once into private memory, every row loop then unrolled; a
+  // version for longer rows re-reads them. At most 256.
+  int64_t row_cache = 0;
 };
 
 // One kernel of the automatic schedule.

@@ -154,7 +154,7 @@ struct RootLowering {
       if (sp.stage != si.stage) continue;
       ir::Expr c = condition_as_count(sp.condition, prog.symbols, si.op->name);
       const std::string text = ir::to_string(sp.condition);
-      LowerContext sctx = specialization_context(*sp.schedule, ctx, inputs, outputs);
+      LowerContext sctx = specialization_context(*sp.schedule, ctx, inputs, outputs, sp.condition);
       inline_ops(sctx);
       infer_bounds(sctx);
       check_specialized_roots(sctx);

@@ -103,11 +103,58 @@ ir::Expr condition_as_count(const ir::Expr& cond, const std::vector<ir::Expr>& s
   return count(by_name.mutate(cond), stage);
 }
 
+void add_facts(const ir::Expr& cond, std::unordered_map<std::string, ConstRange>& facts) {
+  std::vector<ir::Expr> parts;
+  split_conjuncts(cond, parts);
+  for (auto& p : parts) {
+    auto* b = p.as_binary();
+    if (!b) continue;
+    auto kind = p.kind();
+    const ir::Variable* v = b->a.as<ir::Variable>();
+    auto c = as_const(b->b);
+    if (!v || !c) {  // constant on the left: c < v is v > c
+      v = b->b.as<ir::Variable>(), c = as_const(b->a);
+      if (!v || !c) continue;
+      using K = ir::ExprKind;
+      kind = kind == K::LT   ? K::GT
+             : kind == K::LE ? K::GE
+             : kind == K::GT ? K::LT
+             : kind == K::GE ? K::LE
+                             : kind;
+    }
+    auto [it, fresh] = facts.try_emplace(v->name, ConstRange{0, kUnknownHi});
+    ConstRange& r = it->second;
+    switch (kind) {
+      case ir::ExprKind::LT:
+        r.hi = std::min(r.hi, *c - 1);
+        break;
+      case ir::ExprKind::LE:
+        r.hi = std::min(r.hi, *c);
+        break;
+      case ir::ExprKind::GT:
+        r.lo = std::max(r.lo, *c + 1);
+        break;
+      case ir::ExprKind::GE:
+        r.lo = std::max(r.lo, *c);
+        break;
+      case ir::ExprKind::EQ:
+        r = {std::max(r.lo, *c), std::min(r.hi, *c)};
+        break;
+      default:
+        if (fresh) facts.erase(it);
+        break;
+    }
+  }
+}
+
 LowerContext specialization_context(const Schedule& spec, LowerContext& general,
                                     const std::vector<ir::Operation>& inputs,
-                                    const std::vector<ir::Operation>& outputs) {
+                                    const std::vector<ir::Operation>& outputs,
+                                    const ir::Expr& condition) {
   LowerContext ctx = detail::make_context(spec, inputs, outputs);
   ctx.target = general.target;
+  ctx.facts = general.facts;
+  add_facts(condition, ctx.facts);
   for (auto& si : ctx.stages) {
     const ir::Operation& origin = si.stage->origin_op();
     if (!general.sched->has_stage(origin)) continue;

@@ -271,9 +271,11 @@ bool reads_row_aligned(const Stage& reader, const ir::Operation& producer, int r
 }
 
 // One configuration of the row rule: invocations per row, rows per workgroup (local_id.y),
-// unrolled steps of each row loop.
+// unrolled steps of each row loop; `cache` > 0: each invocation keeps its (at most `cache`)
+// elements of the row in registers, read once, and every row loop is unrolled entirely (for
+// rows of at most threads * cache elements).
 struct RowConfig {
-  int64_t threads = 256, rows = 1, unroll = 1;
+  int64_t threads = 256, rows = 1, unroll = 1, cache = 0;
   bool operator==(const RowConfig&) const = default;
 };
 
@@ -303,13 +305,20 @@ Cond both(const Cond& a, const Cond& b) {
 // 4096 rows); short rows with many rows share a workgroup (4 rows of 64: 70-79%); short rows
 // otherwise 256 x unroll 4 (81-88%); the middle 512 x unroll 8 (76-92%, 256 x 8: 74-79%).
 constexpr int64_t kLongRow = 16384, kShortRow = 2048, kFewRows = 512, kManyRows = 1024;
+// Long rows kept in registers: 32 elements per invocation of 1024 (rows up to 32768).
+constexpr int64_t kCachedRow = 32;
 std::vector<std::pair<Cond, RowConfig>> row_versions(const ir::Expr& n, const ir::Expr& m,
                                                      int64_t most) {
   int64_t wide = kMinRow;
   while (wide * 2 <= std::min<int64_t>(most, 1024)) wide *= 2;
   const int64_t mid = std::min<int64_t>(wide, 256);
   const Cond long_row = compare(n, kLongRow, true), short_row = compare(n, kShortRow, false);
-  return {{both(long_row, compare(m, kFewRows, false)), {wide, 1, wide >= 1024 ? 4 : 8}},
+  std::vector<std::pair<Cond, RowConfig>> cached;
+  if (wide >= 1024)
+    cached.push_back(
+        {both(long_row, compare(n, wide * kCachedRow, false)), {wide, 1, 1, kCachedRow}});
+  return {cached.empty() ? std::pair<Cond, RowConfig>{{false, {}}, {}} : cached.front(),
+          {both(long_row, compare(m, kFewRows, false)), {wide, 1, wide >= 1024 ? 4 : 8}},
           {long_row, {mid, 1, 4}},
           {both(short_row, compare(m, kManyRows, true)), {std::min<int64_t>(mid, 64), 4, 4}},
           {short_row, {mid, 1, 4}},
@@ -322,10 +331,81 @@ std::vector<std::pair<Cond, RowConfig>> row_versions(const ir::Expr& n, const ir
 RowConfig row_config(int64_t len, const RowConfig& c) {
   if (len == 0 || len >= c.threads)
     return {c.threads, c.rows,
-            len ? std::min(c.unroll, (len + c.threads - 1) / c.threads) : c.unroll};
+            len ? std::min(c.unroll, (len + c.threads - 1) / c.threads) : c.unroll, c.cache};
   int64_t t = kMinRow;
   while (t < len) t *= 2;
   return {t, std::max<int64_t>(1, c.threads * c.rows / t), 1};
+}
+
+// The tensors the row loops read along the row, each cached in private memory for the root
+// and the anchors that read it (cache_read; returns the cache stages, not yet placed). A
+// tensor is cached when the anchors reduce along it and every read of it by those stages is
+// [the row..., the stage's own row index] (then an invocation reads every t-th element of
+// it, the same ones in each stage: bound inference gives it just those).
+std::vector<Stage*> cache_rows(Stage& root, const std::vector<Stage*>& anchors, int r) {
+  std::vector<Stage*> stages{&root};
+  stages.insert(stages.end(), anchors.begin(), anchors.end());
+  // The row index of a stage: an anchor's reduction axis, the root's last axis.
+  auto row_var = [&](const Stage* st) {
+    auto* red = st->op()->reduce();
+    return red ? red->axes.back()->var.get() : st->op()->axis.back()->var.get();
+  };
+  struct Reads : ir::IRVisitor {
+    const ir::ExprNode* row = nullptr;
+    const std::vector<ir::IterVar>* axes = nullptr;
+    int r = 0;
+    std::vector<ir::Operation> along;                  // read as [row..., row index]
+    std::unordered_set<const ir::OperationNode*> bad;  // read otherwise
+    void visit_ProducerLoad(const ir::ProducerLoad& p) override {
+      bool ok = static_cast<int>(p.indices.size()) == r + 1 && p.indices.back().get() == row;
+      for (int i = 0; ok && i < r; ++i) ok = p.indices[i].get() == (*axes)[i]->var.get();
+      if (ok)
+        along.push_back(p.producer);
+      else
+        bad.insert(p.producer.get());
+      ir::IRVisitor::visit_ProducerLoad(p);
+    }
+  };
+  // A body with the stages marked inline substituted (what cache_read redirects).
+  Schedule& sched = root.schedule();
+  struct Inline : ir::IRMutator {
+    Schedule* s;
+    using ir::IRMutator::mutate;
+    ir::Expr mutate_ProducerLoad(const ir::Expr& e, const ir::ProducerLoad& op) override {
+      auto idx = mutate_all(op.indices);
+      if (s->has_stage(op.producer) && (*s)[op.producer].attach() == AttachKind::Inline) {
+        ir::VarMap m;
+        const auto& p = (*s)[op.producer].op();
+        for (size_t i = 0; i < idx.first.size(); ++i) m[p->axis[i]->var.get()] = idx.first[i];
+        return mutate(ir::substitute(p->body, m));
+      }
+      return idx.second ? ir::ProducerLoad::make(op.producer, std::move(idx.first)) : e;
+    }
+  } inl;
+  inl.s = &sched;
+  std::vector<ir::Operation> tensors;
+  std::unordered_set<const ir::OperationNode*> bad;
+  std::unordered_map<const ir::OperationNode*, std::vector<ir::Operation>> readers;
+  for (Stage* st : stages) {
+    Reads v;
+    v.row = row_var(st), v.axes = &st->op()->axis, v.r = r;
+    v.visit(inl.mutate(st->op()->body));
+    bad.insert(v.bad.begin(), v.bad.end());
+    for (auto& t : v.along) {
+      auto& rs = readers[t.get()];
+      if (std::none_of(rs.begin(), rs.end(), [&](auto& o) { return o == st->op(); }))
+        rs.push_back(st->op());
+      if (st != &root &&
+          std::none_of(tensors.begin(), tensors.end(), [&](auto& o) { return o == t; }))
+        tensors.push_back(t);
+    }
+  }
+  std::vector<Stage*> out;
+  for (auto& t : tensors) {
+    if (bad.count(t.get()) || readers[t.get()].size() < 2) continue;
+    out.push_back(&sched.cache_read(t, ir::MemScope::Private, readers[t.get()]));
+  }
+  return out;
 }
 
 // The root's leading `r` axes are rows: a workgroup per row (or per `rows` rows on
@@ -334,12 +414,17 @@ RowConfig row_config(int64_t len, const RowConfig& c) {
 // split over the same invocations (strided) and reduced across them.
 // `unroll` > 1: each row loop's steps are split by it and the inner part unrolled.
 void row_schedule(Stage& root, const std::vector<Stage*>& anchors, int r, int64_t t, int64_t rows,
-                  int64_t unroll) {
+                  int64_t unroll, int64_t cache) {
   auto unrolled = [&](Stage& st, const ir::IterVar& steps) {
+    if (cache > 0) {
+      st.unroll(steps);  // at most `cache` steps (the version's condition bounds the row)
+      return;
+    }
     if (unroll <= 1) return;
     auto [so, si] = st.split(steps, unroll);
     st.unroll(si);
   };
+  std::vector<Stage*> cached = cache > 0 ? cache_rows(root, anchors, r) : std::vector<Stage*>{};
   std::vector<ir::IterVar> lead, elems;
   for (int i = 0; i < root.op()->ndim(); ++i) (i < r ? lead : elems).push_back(root.axis(i));
   if (lead.size() >= 2 && !lead.front()->extent.as<ir::IntImm>()) {
@@ -362,6 +447,10 @@ void row_schedule(Stage& root, const std::vector<Stage*>& anchors, int r, int64_
     auto [eo, ei] = root.split(e, t);
     root.bind(ei, ir::ThreadAxis::LocalId, 0);
     unrolled(root, eo);
+  }
+  for (Stage* c : cached) {
+    c->compute_at(root, at);
+    c->unroll(c->axis(c->op()->ndim() - 1));
   }
   for (Stage* a : anchors) {
     a->set_scope(ir::MemScope::Private).compute_at(root, at);
@@ -388,7 +477,7 @@ namespace {
 std::vector<FusedGroup> auto_schedule(Schedule& s, const AutoScheduleOptions& opt,
                                       bool specialize) {
   // Row options: 0 = chosen by the rule; any of them set fixes one configuration.
-  const bool row_fixed = opt.row_threads || opt.row_rows || opt.row_unroll;
+  const bool row_fixed = opt.row_threads || opt.row_rows || opt.row_unroll || opt.row_cache;
   const RowConfig fixed{opt.row_threads ? opt.row_threads : 256, opt.row_rows ? opt.row_rows : 1,
                         opt.row_unroll ? opt.row_unroll : 1};
   user_assert(fixed.threads >= kMinRow && (fixed.threads & (fixed.threads - 1)) == 0)
@@ -399,6 +488,8 @@ std::vector<FusedGroup> auto_schedule(Schedule& s, const AutoScheduleOptions& op
       << fixed.threads << ") * row_rows <= 1024 invocations per workgroup";
   user_assert(fixed.unroll >= 1 && fixed.unroll <= 16)
       << "auto_schedule: row_unroll (" << opt.row_unroll << ") must be in [1, 16]";
+  user_assert(opt.row_cache >= 0 && opt.row_cache <= 256)
+      << "auto_schedule: row_cache (" << opt.row_cache << ") must be in [0, 256] elements";
   user_assert(opt.threads > 0 && opt.block > 0 && opt.injective_threads > 0)
       << "auto_schedule: threads (" << opt.threads << "), injective_threads ("
       << opt.injective_threads << ") and block (" << opt.block << ") must be positive";
@@ -566,8 +657,18 @@ std::vector<FusedGroup> auto_schedule(Schedule& s, const AutoScheduleOptions& op
       ir::Expr m = root.op()->shape.front();
       for (int d = 1; d < r; ++d) m = ir::fold::mul(m, root.op()->shape[d]);
       const ir::Expr n = anchors.front()->op()->reduce()->axes.back()->extent;
-      auto versions = row_fixed ? std::vector<std::pair<Cond, RowConfig>>{{{true, {}}, fixed}}
-                                : row_versions(n, m, opt.max_invocations);
+      std::vector<std::pair<Cond, RowConfig>> versions;
+      if (!row_fixed) {
+        versions = row_versions(n, m, opt.max_invocations);
+      } else {
+        // row_cache: rows that fit in registers are cached; longer ones re-read.
+        if (opt.row_cache) {
+          RowConfig c = fixed;
+          c.cache = opt.row_cache;
+          versions.push_back({compare(n, c.threads * c.cache, false), c});
+        }
+        versions.push_back({{true, {}}, fixed});
+      }
       for (auto& v : versions) v.second = row_config(row_len, v.second);
       // A version is left out where every later one that can hold gives the same
       // configuration (constant rows fold most conditions).
@@ -579,7 +680,7 @@ std::vector<FusedGroup> auto_schedule(Schedule& s, const AutoScheduleOptions& op
           same_later &= versions[j].first.known == false || versions[j].second == c;
         if (cond.known == false || (!cond.known && same_later)) continue;
         if (cond.known) {
-          row_schedule(root, anchors, r, c.threads, c.rows, c.unroll);
+          row_schedule(root, anchors, r, c.threads, c.rows, c.unroll, c.cache);
           break;
         }
         // A version for the calls where `cond` holds: its own copy of the schedule.
@@ -588,7 +689,7 @@ std::vector<FusedGroup> auto_schedule(Schedule& s, const AutoScheduleOptions& op
         Schedule& copy = sp.schedule();
         std::vector<Stage*> as;
         for (Stage* a : anchors) as.push_back(&copy[a->op()]);
-        row_schedule(sp, as, r, c.threads, c.rows, c.unroll);
+        row_schedule(sp, as, r, c.threads, c.rows, c.unroll, c.cache);
       }
       out.rule = "row-reduction";
       report.push_back(std::move(out));

@@ -368,7 +368,9 @@ AxisAttr& Stage::attr_for(const ir::IterVar& v, const char*) {
 Stage& Stage::set_kind(const ir::IterVar& axis, ir::ForKind k, const char* what) {
   check_mutable(what);
   leaf_pos(axis, what);
-  user_assert(axis->extent.as<ir::IntImm>())
+  // An unrolled loop may have a symbolic extent that a specialization bounds: lowering
+  // checks it then (LowerContext::facts).
+  user_assert(k == ir::ForKind::Unrolled || axis->extent.as<ir::IntImm>())
       << "stage '" << name() << "': cannot " << what << " axis '" << axis_name(axis)
       << "': its extent " << ir::to_string(axis->extent) << " is not a constant";
   AxisAttr& a = attr_for(axis, what);
