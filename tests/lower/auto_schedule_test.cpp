@@ -320,9 +320,10 @@ std::vector<const ir::Kernel*> launched(const ir::Program& p, int64_t rows, int6
 std::string body_text(const ir::Kernel& k) { return ir::to_string(k.body); }
 
 // Without row options the rule picks its configuration per call (docs/schedule.md, "Row
-// reductions"): kernel versions for long rows with up to 512 rows (as many invocations as the
+// reductions"): kernel versions for rows of 16384-32768 kept in registers (1024 invocations,
+// where the Target allows them), long rows with up to 512 rows (as many invocations as the
 // Target allows), long rows, short rows with many rows (4 rows of 64 per workgroup), short
-// rows, and the general one (512 x unroll 8). Each is checked on both sides of its thresholds:
+// rows, rows of up to 4096 kept in registers (256 x 16), and the general one (512 x unroll 8). Each is checked on both sides of its thresholds:
 // the version a call launches (grids evaluated as the host does) is exactly the kernel of that
 // configuration fixed by row options, and small calls run against the CPU reference. The
 // benchmark's shapes (4096 x 32768 and the rest of issue 11's) are only launched, not run.
@@ -346,7 +347,7 @@ TEST(AutoScheduleRows, DefaultConfigurationIsChosenPerCall) {
     const ir::Program p = lower(s, "test", {g.a}, {g.out}, lo);
     const bool large = most > 256;
     // Rows of 16384-32768 in registers where 1024 invocations are allowed (32 each).
-    const Config cached{1024, 1, 1, 32};
+    const Config cached{1024, 1, 1, 32}, cached_mid{256, 1, 1, 16};
     const Config few_long{large ? 1024 : 256, 1, large ? 4 : 8}, many_long{256, 1, 4},
         many_short{64, 4, 4}, short_row{256, 1, 4}, middle{large ? 512 : 256, 1, 8};
     for (auto sh :
@@ -359,8 +360,9 @@ TEST(AutoScheduleRows, DefaultConfigurationIsChosenPerCall) {
           Shape{1024, 33, many_short, true}, Shape{1030, 2048, many_short, false},
           Shape{4096, 1024, many_short, false}, Shape{1023, 2048, short_row, false},
           Shape{2, 1, short_row, true}, Shape{64, 1024, short_row, false},
-          Shape{1, 2049, middle, true}, Shape{5, 4100, middle, true},
-          Shape{4096, 4096, middle, false}, Shape{1, 4096, middle, true}}) {
+          Shape{1, 2049, cached_mid, true}, Shape{5, 4100, middle, true},
+          Shape{4096, 4096, cached_mid, false}, Shape{1, 4096, cached_mid, true},
+          Shape{512, 4097, middle, false}}) {
       SCOPED_TRACE(::testing::Message()
                    << "most " << most << " shape " << sh.rows << "x" << sh.len);
       if (sh.run)

@@ -104,6 +104,31 @@ inline bool mentions_any(const ir::Expr& e, const IntervalMap& env) {
   return u.found;
 }
 
+// The key under which an IntervalMap holds the range of local_id.d where a region covers
+// every invocation (origins of per-invocation private stages name local_id.d).
+inline const ir::ExprNode* invocation_key(int d) {
+  static const ir::Expr keys[3] = {ir::Variable::make(ir::DType::i32(), "local_id.x"),
+                                   ir::Variable::make(ir::DType::i32(), "local_id.y"),
+                                   ir::Variable::make(ir::DType::i32(), "local_id.z")};
+  return keys[d].get();
+}
+
+inline bool mentions_invocation(const ir::Expr& e, const IntervalMap& env) {
+  struct U : ir::IRVisitor {
+    const IntervalMap* env;
+    bool found = false;
+    using ir::IRVisitor::visit;
+    void visit(const ir::Expr& x) override {
+      if (auto* t = x.as<ir::ThreadIndex>(); t && t->axis == ir::ThreadAxis::LocalId)
+        found |= env->count(invocation_key(t->dim)) > 0;
+      ir::IRVisitor::visit(x);
+    }
+  } u;
+  u.env = &env;
+  u.visit(e);
+  return u.found;
+}
+
 inline Interval eval_interval(const ir::Expr& e, const IntervalMap& env, const std::string& what) {
   using namespace ir;
   auto one = make_int(1);
@@ -111,7 +136,11 @@ inline Interval eval_interval(const ir::Expr& e, const IntervalMap& env, const s
     auto it = env.find(v);
     return it == env.end() ? Interval{e, one} : it->second;
   }
-  if (!mentions_any(e, env)) return {e, one};
+  if (auto* t = e.as<ThreadIndex>(); t && t->axis == ThreadAxis::LocalId) {
+    auto it = env.find(invocation_key(t->dim));
+    return it == env.end() ? Interval{e, one} : it->second;
+  }
+  if (!mentions_any(e, env) && !mentions_invocation(e, env)) return {e, one};
   auto last = [](const Interval& x) { return sub(add(x.min, x.extent), make_int(1)); };
   if (auto* a = e.as<Add>()) {
     Interval x = eval_interval(a->a, env, what), y = eval_interval(a->b, env, what);
@@ -190,6 +219,19 @@ inline Interval free_loop(const Stage& st, const ir::IterVar& l, const ir::Expr&
 // origin of an attached `c`.
 inline void attach_env(LowerContext& ctx, const StageInfo& c, const ir::IterVar& axis,
                        Invocations mode, IntervalMap& env) {
+  // A region for every invocation: local_id.d ranges over the workgroup (over-estimated by
+  // the largest constant extent any stage binds to it; the predicates keep the rest out).
+  if (mode != Invocations::Own) {
+    for (auto& o : ctx.stages) {
+      for (auto& a : o.stage->attrs()) {
+        auto ext = a.bound && a.thread == ir::ThreadAxis::LocalId ? as_const(a.axis->extent)
+                                                                   : std::nullopt;
+        if (!ext) continue;
+        auto [it, fresh] = env.try_emplace(invocation_key(a.dim), Interval{make_int(0), make_int(*ext)});
+        if (!fresh && *as_const(it->second.extent) < *ext) it->second.extent = make_int(*ext);
+      }
+    }
+  }
   auto& leaves = c.stage->leaf_axes();
   bool inside = false;
   for (auto& l : leaves) {

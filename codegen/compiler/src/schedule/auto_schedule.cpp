@@ -305,8 +305,11 @@ Cond both(const Cond& a, const Cond& b) {
 // 4096 rows); short rows with many rows share a workgroup (4 rows of 64: 70-79%); short rows
 // otherwise 256 x unroll 4 (81-88%); the middle 512 x unroll 8 (76-92%, 256 x 8: 74-79%).
 constexpr int64_t kLongRow = 16384, kShortRow = 2048, kFewRows = 512, kManyRows = 1024;
-// Long rows kept in registers: 32 elements per invocation of 1024 (rows up to 32768).
-constexpr int64_t kCachedRow = 32;
+// Rows kept in registers (probe 3, benchmarks/results/rows_probe3_2026-11-27-h100): long rows
+// with 32 elements per invocation of 1024 (rows up to 32768: 84-106% of copy at 512 and 4096
+// rows, where re-reading got 38-84%); rows of 2049-4096 with 16 per invocation of 256 (81-96%,
+// re-reading 512 x unroll 8: 76-92%). 128 per invocation of 256 spills (12-33%).
+constexpr int64_t kCachedRow = 32, kMidRow = 4096;
 std::vector<std::pair<Cond, RowConfig>> row_versions(const ir::Expr& n, const ir::Expr& m,
                                                      int64_t most) {
   int64_t wide = kMinRow;
@@ -322,6 +325,7 @@ std::vector<std::pair<Cond, RowConfig>> row_versions(const ir::Expr& n, const ir
           {long_row, {mid, 1, 4}},
           {both(short_row, compare(m, kManyRows, true)), {std::min<int64_t>(mid, 64), 4, 4}},
           {short_row, {mid, 1, 4}},
+          {compare(n, kMidRow, false), {mid, 1, 1, kMidRow / mid}},
           {{true, {}}, {std::min<int64_t>(wide, 512), 1, 8}}};
 }
 
