@@ -275,7 +275,7 @@ inline void infer_bounds(LowerContext& ctx) {
     StageInfo& si = *it;
     if (si.op->is_placeholder() || si.is_inline()) continue;
     si.dp_min.clear(), si.dp_extent.clear(), si.min_vars.clear(), si.region_min.clear();
-    si.dp_stride.clear();
+    si.dp_stride.clear(), si.per_invocation = false;
     if (si.is_root()) {
       for (auto& e : si.op->shape) si.dp_min.push_back(make_int(0)), si.dp_extent.push_back(e);
       infer_axis_extents(si);
@@ -317,10 +317,10 @@ inline void infer_bounds(LowerContext& ctx) {
     user_assert(!reads.empty() || !siblings.empty())
         << "stage '" << name << "' is computed at stage '" << c.stage->name()
         << "', which does not read it" << si.stage->attached_where();
-    detail::IntervalMap env;
     const ir::MemScope scope = si.stage->scope().value_or(ir::MemScope::Private);
     bool binds_local = false;
-    for (auto& a : si.stage->attrs()) binds_local |= a.bound && a.thread == ir::ThreadAxis::LocalId;
+    for (auto& a : si.stage->attrs())
+      binds_local |= a.bound && a.thread == ir::ThreadAxis::LocalId;
     // A private stage reduced across invocations (row reductions) is computed by all of them
     // together, so it covers what every invocation reads; so is one whose loops compute a
     // workgroup stage (every invocation must run the same iterations to fill it together).
@@ -331,47 +331,75 @@ inline void infer_bounds(LowerContext& ctx) {
            p = p->attach() == AttachKind::ComputeAt ? p->attach_stage() : nullptr)
         holds_shared = p == si.stage;
     }
-    const detail::Invocations mode = scope == ir::MemScope::Workgroup ? detail::Invocations::Shared
-                                     : binds_local || holds_shared    ? detail::Invocations::Inner
-                                                                      : detail::Invocations::Own;
-    detail::attach_env(ctx, c, axis, mode, env);
-    std::vector<detail::Interval> region;
     std::string what = "stage '" + name + "' computed at stage '" + c.stage->name() + "' axis '" +
                        axis_name(axis) + "'" + si.stage->attached_where();
-    auto add_reads = [&](const std::vector<std::vector<ir::Expr>>& rs, const VarMap& roots,
-                         const detail::IntervalMap& e) {
-      for (auto& idx : rs) {
-        for (size_t d = 0; d < idx.size(); ++d) {
-          detail::Interval r = detail::eval_interval(simplify(substitute(idx[d], roots)), e, what);
-          r = {simplify(r.min), simplify(r.extent), r.stride};
-          // A symbolic extent with a known bound: the region for the largest call.
-          if (auto hi = as_const(r.extent) ? std::nullopt : ctx.const_upper(r.extent))
-            r.extent = make_int((*hi - 1 + r.stride - 1) / r.stride * r.stride + 1);
-          region.size() <= d ? region.push_back(r)
-                             : void(region[d] = detail::union_of(region[d], r));
+    // The region (per dimension) that `mode` gives.
+    auto region_of = [&](detail::Invocations mode) {
+      detail::IntervalMap env;
+      detail::attach_env(ctx, c, axis, mode, env);
+      std::vector<detail::Interval> region;
+      auto add_reads = [&](const std::vector<std::vector<ir::Expr>>& rs, const VarMap& roots,
+                           const detail::IntervalMap& e) {
+        for (auto& idx : rs) {
+          for (size_t d = 0; d < idx.size(); ++d) {
+            detail::Interval r =
+                detail::eval_interval(simplify(substitute(idx[d], roots)), e, what);
+            r = {simplify(r.min), simplify(r.extent), r.stride};
+            // A symbolic extent with a known bound: the region for the largest call.
+            if (auto hi = as_const(r.extent) ? std::nullopt : ctx.const_upper(r.extent))
+              r.extent = make_int((*hi - 1 + r.stride - 1) / r.stride * r.stride + 1);
+            region.size() <= d ? region.push_back(r)
+                               : void(region[d] = detail::union_of(region[d], r));
+          }
         }
+      };
+      add_reads(reads, root_indices(c), env);
+      // A sibling's region origin may name the loops of `c`'s own parents (bound inference
+      // substitutes point origins): relax those the same way.
+      detail::IntervalMap penv = env;
+      if (!siblings.empty() && c.is_attached())
+        detail::attach_env(ctx, ctx.info(c.stage->attach_stage()), c.stage->attach_axis(), mode,
+                           penv);
+      for (StageInfo* r : siblings) {
+        // All of the sibling's own loops free; its region origin over the loops `env` frees.
+        detail::IntervalMap renv = env;
+        for (auto& l : r->stage->leaf_axes())
+          renv[l->var.get()] = detail::free_loop(*r->stage, l, r->extent.at(l.get()), mode);
+        for (size_t d = 0; d < r->min_vars.size(); ++d) {
+          detail::Interval m = detail::eval_interval(r->region_min[d], penv, what);
+          renv[r->min_vars[d].get()] = m;
+        }
+        std::vector<std::vector<ir::Expr>> rr;
+        detail::collect_reads(r->body, si.op.get(), rr);
+        add_reads(rr, root_indices(*r), renv);
       }
+      // Strided regions are compacted only in an invocation's own memory.
+      if (mode != detail::Invocations::Own)
+        for (auto& r : region) r.stride = 1;
+      return region;
     };
-    add_reads(reads, root_indices(c), env);
-    // A sibling's region origin may name the loops of `c`'s own parents (bound inference
-    // substitutes point origins): relax those the same way.
-    detail::IntervalMap penv = env;
-    if (!siblings.empty() && c.is_attached())
-      detail::attach_env(ctx, ctx.info(c.stage->attach_stage()), c.stage->attach_axis(), mode,
-                         penv);
-    for (StageInfo* r : siblings) {
-      // All of the sibling's own loops free; its region origin over the loops `env` frees.
-      detail::IntervalMap renv = env;
-      for (auto& l : r->stage->leaf_axes())
-        renv[l->var.get()] = detail::free_loop(*r->stage, l, r->extent.at(l.get()), mode);
-      for (size_t d = 0; d < r->min_vars.size(); ++d) {
-        detail::Interval m = detail::eval_interval(r->region_min[d], penv, what);
-        renv[r->min_vars[d].get()] = m;
+    // Elements a region holds (nullopt: not constant).
+    auto size_of = [](const std::vector<detail::Interval>& region) -> std::optional<int64_t> {
+      int64_t n = 1;
+      for (auto& r : region) {
+        auto e = as_const(r.extent);
+        if (!e) return std::nullopt;
+        n *= (*e - 1) / r.stride + 1;
       }
-      std::vector<std::vector<ir::Expr>> rr;
-      detail::collect_reads(r->body, si.op.get(), rr);
-      add_reads(rr, root_indices(*r), renv);
+      return n;
+    };
+    detail::Invocations mode = scope == ir::MemScope::Workgroup ? detail::Invocations::Shared
+                                                                 : detail::Invocations::Inner;
+    std::vector<detail::Interval> region = region_of(mode);
+    // A private stage that binds no axis holds only what its own invocation reads, where that
+    // is less than the whole workgroup's reads (a row split over invocations: every t-th
+    // element); where it is the same, the region stays in terms of the loops, as before.
+    if (scope == ir::MemScope::Private && !binds_local && !holds_shared) {
+      std::vector<detail::Interval> own = region_of(detail::Invocations::Own);
+      auto whole = size_of(region), mine = size_of(own);
+      if (mine && (!whole || *mine < *whole)) region = std::move(own), mode = detail::Invocations::Own;
     }
+    si.per_invocation = mode == detail::Invocations::Own;
     for (size_t d = 0; d < region.size(); ++d) {
       auto ext = as_const(region[d].extent);
       user_assert(ext && *ext > 0)
@@ -380,8 +408,7 @@ inline void infer_bounds(LowerContext& ctx) {
           << "; workgroup/private buffers need a constant size";
       ir::Expr v = ir::Variable::make(ir::DType::i32(), name + "_min" + std::to_string(d));
       si.min_vars.push_back(v), si.region_min.push_back(region[d].min);
-      // Strided regions are compacted only in an invocation's own memory.
-      const int64_t st = mode == detail::Invocations::Own ? region[d].stride : 1;
+      const int64_t st = region[d].stride;
       si.dp_min.push_back(v), si.dp_extent.push_back(make_int((*ext - 1) / st + 1));
       si.dp_stride.push_back(st);
     }

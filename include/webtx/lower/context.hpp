@@ -26,6 +26,9 @@ struct StageInfo {
   // above 1: an invocation that reads every t-th element of a row holds just those, element k
   // of dimension d at index min + k * stride (dp_extent counts the elements).
   std::vector<int64_t> dp_stride;
+  // Bound inference: this private stage holds only what its own invocation reads (its region
+  // origin names local_id.d).
+  bool per_invocation = false;
   int64_t stride(size_t d) const { return d < dp_stride.size() ? dp_stride[d] : 1; }
   // Extent of every axis of the stage (roots, split/fuse products, leaves), by IterVar node.
   std::unordered_map<const ir::IterVarNode*, ir::Expr> extent;

@@ -34,8 +34,25 @@ class StorageFlatten : public ir::IRMutator {
     return ir::Load::make(buffer(si), flat(si, idx));
   }
   ir::Stmt mutate_LetStmt(const ir::Stmt& s, const ir::LetStmt& op) override {
-    if (op.value.as<ir::ThreadIndex>()) invocation_lets_[op.var.get()] = op.value;
+    if (is_index(op.value)) index_lets_[op.var.get()] = substitute(op.value, index_lets_);
     return ir::IRMutator::mutate_LetStmt(s, op);
+  }
+  // Integer arithmetic over variables, constants and invocation ids (no loads).
+  static bool is_index(const ir::Expr& e) {
+    if (!e.type().is_int()) return false;
+    if (e.as<ir::Variable>() || e.as<ir::IntImm>() || e.as<ir::ThreadIndex>()) return true;
+    switch (e.kind()) {
+      case ir::ExprKind::Add:
+      case ir::ExprKind::Sub:
+      case ir::ExprKind::Mul:
+      case ir::ExprKind::Div:
+      case ir::ExprKind::Mod:
+      case ir::ExprKind::Min:
+      case ir::ExprKind::Max:
+        return is_index(e.as_binary()->a) && is_index(e.as_binary()->b);
+      default:
+        return false;
+    }
   }
   ir::Stmt mutate_ProducerStore(const ir::Stmt&, const ir::ProducerStore& op) override {
     auto idx = mutate_all(op.indices).first;
@@ -56,11 +73,11 @@ class StorageFlatten : public ir::IRMutator {
     for (size_t d = 0; d < idx.size(); ++d) {
       ir::Expr i = si.is_attached() ? sub(idx[d], si.min_vars[d]) : idx[d];
       // In an invocation's own memory, index and origin both name this invocation's index,
-      // through different variables (each loop bound to it, and the origin); spelled as the
-      // index itself, they cancel, and the element is a constant where the loops are
-      // unrolled. A compacted region: (index - origin) / stride.
-      if (si.is_attached() && si.scope == ir::MemScope::Private) {
-        i = substitute(i, invocation_lets_);
+      // through different variables (each loop bound to it, and the origin): with the index
+      // lets spelled out on both sides they cancel, and the element is a constant where the
+      // loops are unrolled. A compacted region: (index - origin) / stride.
+      if (si.is_attached() && si.per_invocation) {
+        i = sub(substitute(idx[d], index_lets_), substitute(si.min_vars[d], index_lets_));
         if (si.stride(d) != 1) i = div(i, make_int(si.stride(d)));
       }
       r = add(mul(r, shape[d]), i);
@@ -69,7 +86,7 @@ class StorageFlatten : public ir::IRMutator {
   }
   LowerContext& ctx_;
   int in_select_ = 0;
-  VarMap invocation_lets_;  // let v = local_id.d / workgroup_id.d
+  VarMap index_lets_;  // let v = <index arithmetic>, spelled out
 };
 }  // namespace detail
 
