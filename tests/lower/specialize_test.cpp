@@ -99,6 +99,37 @@ TEST(Specialize, FirstMatchWinsThenTheGeneralSchedule) {
   }
 }
 
+// A specialization's condition bounds its symbols (LowerContext::facts): under `K <= 16` (and
+// `16 >= K`, the constant on the left), the symbolic reduction loop unrolls into 16 guarded
+// steps, and a private copy of A's row, computed at the row, is sized for the longest K; the
+// general schedule, whose K is unbounded, keeps a serial loop. Checked at K on both sides of
+// the bound and at K = 1.
+TEST(Specialize, ConditionBoundsUnrolledLoopsAndBuffers) {
+  Matmul g;
+  auto s = create_schedule({g.c});
+  for (auto cond : {ir::LE::make(g.k, 16), ir::GE::make(Expr(16), g.k)}) {
+    auto s1 = create_schedule({g.c});
+    auto& sp = s1[g.c].specialize(cond);
+    Schedule& c = sp.schedule();
+    auto& st = c[g.c];
+    Stage& ar = c.cache_read(g.a, ir::MemScope::Private, {g.c});
+    ar.compute_at(st, st.axis(0));
+    ar.unroll(ar.axis(1));
+    st.unroll(st.reduce_axis(0));
+    const ir::Program p = lower(s1, "m", {g.a, g.b}, {g.c});
+    const std::string text = ir::to_string(p.kernels.front().body);
+    EXPECT_NE(text.find("private f32[1 * 16]"), std::string::npos) << text;
+    EXPECT_NE(text.find("unrolled (k, 0, 16)"), std::string::npos) << text;
+    for (int64_t k : {1, 9, 16, 17, 40})
+      check_schedule(s1, {g.a, g.b}, {g.c}, g.values(3, 5, k), {}, 1e-5);
+  }
+  // Without a bound the unrolled symbolic loop is an error naming stage and axis.
+  s[g.c].unroll(s[g.c].reduce_axis(0));
+  EXPECT_USER_ERROR(
+      lower(s, "m", {g.a, g.b}, {g.c}),
+      AllOf(HasSubstr("stage 'C'"), HasSubstr("unroll axis 'k'"), HasSubstr("has no bound")));
+}
+
 TEST(Specialize, GemvAloneAtConstantShapes) {
   for (auto [m, n, k] : {std::tuple{1, 64, 32}, std::tuple{3, 10, 7}, std::tuple{8, 4, 1}}) {
     auto a = placeholder("A", {m, k}), b = placeholder("B", {k, n});
