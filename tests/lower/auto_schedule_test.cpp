@@ -323,10 +323,11 @@ std::string body_text(const ir::Kernel& k) { return ir::to_string(k.body); }
 // reductions"): kernel versions for rows of 16384-32768 kept in registers (1024 invocations,
 // where the Target allows them), long rows with up to 512 rows (as many invocations as the
 // Target allows), long rows, short rows with many rows (4 rows of 64 per workgroup), short
-// rows, rows of up to 4096 kept in registers (256 x 16), and the general one (512 x unroll 8). Each is checked on both sides of its thresholds:
-// the version a call launches (grids evaluated as the host does) is exactly the kernel of that
-// configuration fixed by row options, and small calls run against the CPU reference. The
-// benchmark's shapes (4096 x 32768 and the rest of issue 11's) are only launched, not run.
+// rows, rows of up to 4096 kept in registers (256 x 16), and the general one (512 x unroll 8). Each
+// is checked on both sides of its thresholds: the version a call launches (grids evaluated as the
+// host does) is exactly the kernel of that configuration fixed by row options, and small calls run
+// against the CPU reference. The benchmark's shapes (4096 x 32768 and the rest of issue 11's) are
+// only launched, not run.
 TEST(AutoScheduleRows, DefaultConfigurationIsChosenPerCall) {
   struct Config {
     int64_t threads, rows, unroll, cache = 0;
@@ -350,19 +351,26 @@ TEST(AutoScheduleRows, DefaultConfigurationIsChosenPerCall) {
     const Config cached{1024, 1, 1, 32}, cached_mid{256, 1, 1, 16};
     const Config few_long{large ? 1024 : 256, 1, large ? 4 : 8}, many_long{256, 1, 4},
         many_short{64, 4, 4}, short_row{256, 1, 4}, middle{large ? 512 : 256, 1, 8};
-    for (auto sh :
-         {Shape{1, 16384, large ? cached : few_long, true},
-          Shape{3, 16389, large ? cached : few_long, true},
-          Shape{512, 32768, large ? cached : few_long, false}, Shape{1, 32769, few_long, true},
-          Shape{512, 40000, few_long, false}, Shape{513, 16384, large ? cached : many_long, false},
-          Shape{4096, 32768, large ? cached : many_long, false},
-          Shape{4096, 32769, many_long, false}, Shape{1, 16383, middle, true},
-          Shape{1024, 33, many_short, true}, Shape{1030, 2048, many_short, false},
-          Shape{4096, 1024, many_short, false}, Shape{1023, 2048, short_row, false},
-          Shape{2, 1, short_row, true}, Shape{64, 1024, short_row, false},
-          Shape{1, 2049, cached_mid, true}, Shape{5, 4100, middle, true},
-          Shape{4096, 4096, cached_mid, false}, Shape{1, 4096, cached_mid, true},
-          Shape{512, 4097, middle, false}}) {
+    for (auto sh : {Shape{1, 16384, large ? cached : few_long, true},
+                    Shape{3, 16389, large ? cached : few_long, true},
+                    Shape{512, 32768, large ? cached : few_long, false},
+                    Shape{1, 32769, few_long, true},
+                    Shape{512, 40000, few_long, false},
+                    Shape{513, 16384, large ? cached : many_long, false},
+                    Shape{4096, 32768, large ? cached : many_long, false},
+                    Shape{4096, 32769, many_long, false},
+                    Shape{1, 16383, middle, true},
+                    Shape{1024, 33, many_short, true},
+                    Shape{1030, 2048, many_short, false},
+                    Shape{4096, 1024, many_short, false},
+                    Shape{1023, 2048, short_row, false},
+                    Shape{2, 1, short_row, true},
+                    Shape{64, 1024, short_row, false},
+                    Shape{1, 2049, cached_mid, true},
+                    Shape{5, 4100, middle, true},
+                    Shape{4096, 4096, cached_mid, false},
+                    Shape{1, 4096, cached_mid, true},
+                    Shape{512, 4097, middle, false}}) {
       SCOPED_TRACE(::testing::Message()
                    << "most " << most << " shape " << sh.rows << "x" << sh.len);
       if (sh.run)

@@ -225,9 +225,10 @@ inline void attach_env(LowerContext& ctx, const StageInfo& c, const ir::IterVar&
     for (auto& o : ctx.stages) {
       for (auto& a : o.stage->attrs()) {
         auto ext = a.bound && a.thread == ir::ThreadAxis::LocalId ? as_const(a.axis->extent)
-                                                                   : std::nullopt;
+                                                                  : std::nullopt;
         if (!ext) continue;
-        auto [it, fresh] = env.try_emplace(invocation_key(a.dim), Interval{make_int(0), make_int(*ext)});
+        auto [it, fresh] =
+            env.try_emplace(invocation_key(a.dim), Interval{make_int(0), make_int(*ext)});
         if (!fresh && *as_const(it->second.extent) < *ext) it->second.extent = make_int(*ext);
       }
     }
@@ -319,8 +320,7 @@ inline void infer_bounds(LowerContext& ctx) {
         << "', which does not read it" << si.stage->attached_where();
     const ir::MemScope scope = si.stage->scope().value_or(ir::MemScope::Private);
     bool binds_local = false;
-    for (auto& a : si.stage->attrs())
-      binds_local |= a.bound && a.thread == ir::ThreadAxis::LocalId;
+    for (auto& a : si.stage->attrs()) binds_local |= a.bound && a.thread == ir::ThreadAxis::LocalId;
     // A private stage reduced across invocations (row reductions) is computed by all of them
     // together, so it covers what every invocation reads; so is one whose loops compute a
     // workgroup stage (every invocation must run the same iterations to fill it together).
@@ -388,8 +388,8 @@ inline void infer_bounds(LowerContext& ctx) {
       }
       return n;
     };
-    detail::Invocations mode = scope == ir::MemScope::Workgroup ? detail::Invocations::Shared
-                                                                 : detail::Invocations::Inner;
+    detail::Invocations mode =
+        scope == ir::MemScope::Workgroup ? detail::Invocations::Shared : detail::Invocations::Inner;
     std::vector<detail::Interval> region = region_of(mode);
     // A private stage that binds no axis holds only what its own invocation reads, where that
     // is less than the whole workgroup's reads (a row split over invocations: every t-th
@@ -397,7 +397,8 @@ inline void infer_bounds(LowerContext& ctx) {
     if (scope == ir::MemScope::Private && !binds_local && !holds_shared) {
       std::vector<detail::Interval> own = region_of(detail::Invocations::Own);
       auto whole = size_of(region), mine = size_of(own);
-      if (mine && (!whole || *mine < *whole)) region = std::move(own), mode = detail::Invocations::Own;
+      if (mine && (!whole || *mine < *whole))
+        region = std::move(own), mode = detail::Invocations::Own;
     }
     si.per_invocation = mode == detail::Invocations::Own;
     for (size_t d = 0; d < region.size(); ++d) {
