@@ -234,9 +234,11 @@ TEST(Specialize, OwnRootStage) {
     for (auto& k : prog.kernels) names.push_back(k.name);
     EXPECT_EQ(names, (std::vector<std::string>{"Q_spec0_P", "Q_spec0", "Q"}));
     std::unordered_map<const ir::ExprNode*, int64_t> syms{{prog.symbols.at(0).get(), m}};
-    for (auto& t : prog.tensors)
-      if (t.buffer->name == "P")
+    for (auto& t : prog.tensors) {
+      if (t.buffer->name == "P") {
         EXPECT_EQ(ir::eval_scalar(t.buffer->shape.at(0), syms), m <= 8 ? m : 0) << m;
+      }
+    }
   }
 }
 
