@@ -11,6 +11,7 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { GBenchReport, timeBatches } from './gbench_json.mjs';
 import { createGPU, requestDevice } from './dawn.mjs';
+import { makeCopy, timedPasses } from './copy_kernel.mjs';
 import { loadWebtxModel, timeWebtxModel } from './webtx_models.mjs';
 import { rowPeers } from './peers_rows.mjs';
 
@@ -66,54 +67,23 @@ function rowCheck(kind) {
   };
 }
 
-// A hand-written copy of `bytes` (vec4 loads and stores, 256 invocations, a 2-d grid past
-// 65535 workgroups), timed per pass with timestamp queries when the device has them.
+// The copy kernel (copy_kernel.mjs) on `sizes`, timed per pass with timestamp queries when
+// the device has them, else batched wall-clock time.
 async function copyKernel(gpu, sizes, iterations) {
   const { device, adapterName } = await requestDevice(gpu, { features: ['timestamp-query'] });
-  const module = device.createShaderModule({ code: `
-@group(0) @binding(0) var<storage, read> src: array<vec4f>;
-@group(0) @binding(1) var<storage, read_write> dst: array<vec4f>;
-@compute @workgroup_size(256)
-fn main(@builtin(global_invocation_id) g: vec3u, @builtin(num_workgroups) n: vec3u) {
-  let i = g.x + g.y * n.x * 256u;
-  if (i < arrayLength(&src)) { dst[i] = src[i]; }
-}` });
-  const pipeline = device.createComputePipeline({ layout: 'auto', compute: { module, entryPoint: 'main' } });
+  const copyOf = makeCopy(device);
   const stamps = device.features.has('timestamp-query');
   const out = [];
   for (const bytes of sizes) {
-    const usage = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
-    const a = device.createBuffer({ size: bytes, usage }), b = device.createBuffer({ size: bytes, usage });
-    const bind = device.createBindGroup({ layout: pipeline.getBindGroupLayout(0),
-      entries: [{ binding: 0, resource: { buffer: a } }, { binding: 1, resource: { buffer: b } }] });
-    const groups = Math.ceil(bytes / 16 / 256), gx = Math.min(groups, 65535), gy = Math.ceil(groups / gx);
-    const encode = (enc, ts) => {
-      const pass = enc.beginComputePass(ts ? { timestampWrites: ts } : {});
-      pass.setPipeline(pipeline), pass.setBindGroup(0, bind), pass.dispatchWorkgroups(gx, gy);
-      pass.end();
-    };
+    const copy = copyOf(bytes);
     let ms, method;
     if (stamps) {
-      const n = iterations + 1, qs = device.createQuerySet({ type: 'timestamp', count: 2 * n });
-      const res = device.createBuffer({ size: 16 * n, usage: GPUBufferUsage.QUERY_RESOLVE | GPUBufferUsage.COPY_SRC });
-      const read = device.createBuffer({ size: 16 * n, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
-      const enc = device.createCommandEncoder();
-      for (let r = 0; r < n; r++) encode(enc, { querySet: qs, beginningOfPassWriteIndex: 2 * r, endOfPassWriteIndex: 2 * r + 1 });
-      enc.resolveQuerySet(qs, 0, 2 * n, res, 0);
-      enc.copyBufferToBuffer(res, 0, read, 0, 16 * n);
-      device.queue.submit([enc.finish()]);
-      await read.mapAsync(GPUMapMode.READ);
-      const t = new BigUint64Array(read.getMappedRange());
-      const per = [];
-      for (let r = 1; r < n; r++) per.push(Number(t[2 * r + 1] - t[2 * r]) / 1e6);  // r = 0 warms up
-      read.unmap();
-      per.sort((x, y) => x - y);
+      const per = await timedPasses(device, iterations + 1, iterations, copy.encode);  // 1 warms up
       ms = per[per.length >> 1], method = 'timestamp-query';
-      qs.destroy(), res.destroy(), read.destroy();
     } else {
       ms = (await timeBatches(async (reps) => {
         const enc = device.createCommandEncoder();
-        for (let r = 0; r < reps; r++) encode(enc);
+        for (let r = 0; r < reps; r++) copy.encode(enc);
         device.queue.submit([enc.finish()]);
         await device.queue.onSubmittedWorkDone();
       })).ms;
@@ -121,7 +91,7 @@ fn main(@builtin(global_invocation_id) g: vec3u, @builtin(num_workgroups) n: vec
     }
     if (!(ms > 0)) throw new Error(`copy of ${bytes} bytes: time ${ms} ms is below the timer's resolution`);
     out.push({ bytes, ms, method });
-    a.destroy(), b.destroy();
+    copy.destroy();
   }
   const subgroups = (await gpu.requestAdapter({ powerPreference: 'high-performance' })).features.has('subgroups');
   device.destroy();

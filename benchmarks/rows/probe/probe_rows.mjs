@@ -21,6 +21,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 const root = [resolve(here, '../../..'), resolve(here, '../..')].find((r) => existsSync(`${r}/benchmarks/web/dawn.mjs`));
 const { createGPU, requestDevice } = await import(`${root}/benchmarks/web/dawn.mjs`);
 const { loadWebtxModel } = await import(`${root}/benchmarks/web/webtx_models.mjs`);
+const { makeCopy, timedPasses } = await import(`${root}/benchmarks/web/copy_kernel.mjs`);
 
 function parseArgs(argv) {
   const o = { models: null, out: null, rows: [1, 64, 4096], cols: [1024, 4096, 32768], bigMib: 64,
@@ -77,57 +78,29 @@ function rowError(op, X, M, N, Y, gamma, beta) {
   return err;
 }
 
-// A hand-written vec4 copy of `bytes` (as bench_rows.mjs), timed per pass with timestamps.
+// The copy kernel (benchmarks/web/copy_kernel.mjs) on `sizes`, timed per pass with timestamps
+// (3 x iterations warm-up passes first), else the mean wall time of all passes.
 async function copyTimes(gpu, sizes, iterations) {
   const { device, adapterName } = await requestDevice(gpu, { features: ['timestamp-query'] });
-  const module = device.createShaderModule({ code: `
-@group(0) @binding(0) var<storage, read> src: array<vec4f>;
-@group(0) @binding(1) var<storage, read_write> dst: array<vec4f>;
-@compute @workgroup_size(256)
-fn main(@builtin(global_invocation_id) g: vec3u, @builtin(num_workgroups) n: vec3u) {
-  let i = g.x + g.y * n.x * 256u;
-  if (i < arrayLength(&src)) { dst[i] = src[i]; }
-}` });
-  const pipeline = device.createComputePipeline({ layout: 'auto', compute: { module, entryPoint: 'main' } });
+  const copyOf = makeCopy(device);
   const stamps = device.features.has('timestamp-query');
   const out = {};
   for (const bytes of sizes) {
-    const usage = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
-    const a = device.createBuffer({ size: bytes, usage }), b = device.createBuffer({ size: bytes, usage });
-    const bind = device.createBindGroup({ layout: pipeline.getBindGroupLayout(0),
-      entries: [{ binding: 0, resource: { buffer: a } }, { binding: 1, resource: { buffer: b } }] });
-    const groups = Math.ceil(bytes / 16 / 256), gx = Math.min(groups, 65535), gy = Math.ceil(groups / gx);
-    const n = 3 * iterations + 1;  // warm-up passes first
-    const enc = device.createCommandEncoder();
-    let qs, res, read;
-    if (stamps) {
-      qs = device.createQuerySet({ type: 'timestamp', count: 2 * n });
-      res = device.createBuffer({ size: 16 * n, usage: GPUBufferUsage.QUERY_RESOLVE | GPUBufferUsage.COPY_SRC });
-      read = device.createBuffer({ size: 16 * n, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
-    }
-    const t0 = performance.now();
-    for (let r = 0; r < n; r++) {
-      const pass = enc.beginComputePass(stamps ? { timestampWrites: { querySet: qs, beginningOfPassWriteIndex: 2 * r, endOfPassWriteIndex: 2 * r + 1 } } : {});
-      pass.setPipeline(pipeline), pass.setBindGroup(0, bind), pass.dispatchWorkgroups(gx, gy), pass.end();
-    }
-    if (stamps) enc.resolveQuerySet(qs, 0, 2 * n, res, 0), enc.copyBufferToBuffer(res, 0, read, 0, 16 * n);
-    device.queue.submit([enc.finish()]);
-    await device.queue.onSubmittedWorkDone();
+    const copy = copyOf(bytes);
+    const n = 3 * iterations + 1;
     let ms;
     if (stamps) {
-      await read.mapAsync(GPUMapMode.READ);
-      const t = new BigUint64Array(read.getMappedRange());
-      const per = [];
-      for (let r = n - iterations; r < n; r++) per.push(Number(t[2 * r + 1] - t[2 * r]) / 1e6);
-      read.unmap();
-      per.sort((x, y) => x - y);
+      const per = await timedPasses(device, n, iterations, copy.encode);
       ms = per[per.length >> 1];
-      qs.destroy(), res.destroy(), read.destroy();
     } else {
+      const t0 = performance.now(), enc = device.createCommandEncoder();
+      for (let r = 0; r < n; r++) copy.encode(enc);
+      device.queue.submit([enc.finish()]);
+      await device.queue.onSubmittedWorkDone();
       ms = (performance.now() - t0) / n;
     }
     out[bytes] = { ms, method: stamps ? 'timestamp-query' : 'wall' };
-    a.destroy(), b.destroy();
+    copy.destroy();
   }
   device.destroy();
   return { times: out, adapterName };

@@ -1,0 +1,54 @@
+// The bound every row benchmark states its bandwidth against: a hand-written copy of `bytes`
+// (vec4 loads and stores, 256 invocations, a 2-d grid past 65535 workgroups), and the
+// timestamp-query timing of passes that bench_rows.mjs, probe_rows.mjs and mode.mjs share.
+
+// A copy on `device`: copyOf(bytes) makes the two buffers and returns { encode(enc,
+// timestampWrites), destroy() }; encode adds one pass (timed when timestampWrites is given).
+export function makeCopy(device) {
+  const module = device.createShaderModule({ code: `
+@group(0) @binding(0) var<storage, read> src: array<vec4f>;
+@group(0) @binding(1) var<storage, read_write> dst: array<vec4f>;
+@compute @workgroup_size(256)
+fn main(@builtin(global_invocation_id) g: vec3u, @builtin(num_workgroups) n: vec3u) {
+  let i = g.x + g.y * n.x * 256u;
+  if (i < arrayLength(&src)) { dst[i] = src[i]; }
+}` });
+  const pipeline = device.createComputePipeline({ layout: 'auto', compute: { module, entryPoint: 'main' } });
+  return (bytes) => {
+    const usage = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
+    const a = device.createBuffer({ size: bytes, usage }), b = device.createBuffer({ size: bytes, usage });
+    const bind = device.createBindGroup({ layout: pipeline.getBindGroupLayout(0),
+      entries: [{ binding: 0, resource: { buffer: a } }, { binding: 1, resource: { buffer: b } }] });
+    const groups = Math.ceil(bytes / 16 / 256), gx = Math.min(groups, 65535), gy = Math.ceil(groups / gx);
+    return {
+      encode(enc, timestampWrites) {
+        const pass = enc.beginComputePass(timestampWrites ? { timestampWrites } : {});
+        pass.setPipeline(pipeline), pass.setBindGroup(0, bind), pass.dispatchWorkgroups(gx, gy);
+        pass.end();
+      },
+      destroy() { a.destroy(), b.destroy(); },
+    };
+  };
+}
+
+// Runs `passes` passes of encode(enc, timestampWrites) in one submission (the device needs
+// 'timestamp-query') and resolves to the GPU ms of the last `keep` of them, sorted (the first
+// ones warm up).
+export async function timedPasses(device, passes, keep, encode) {
+  const qs = device.createQuerySet({ type: 'timestamp', count: 2 * passes });
+  const res = device.createBuffer({ size: 16 * passes, usage: GPUBufferUsage.QUERY_RESOLVE | GPUBufferUsage.COPY_SRC });
+  const read = device.createBuffer({ size: 16 * passes, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+  const enc = device.createCommandEncoder();
+  for (let r = 0; r < passes; r++)
+    encode(enc, { querySet: qs, beginningOfPassWriteIndex: 2 * r, endOfPassWriteIndex: 2 * r + 1 });
+  enc.resolveQuerySet(qs, 0, 2 * passes, res, 0);
+  enc.copyBufferToBuffer(res, 0, read, 0, 16 * passes);
+  device.queue.submit([enc.finish()]);
+  await read.mapAsync(GPUMapMode.READ);
+  const t = new BigUint64Array(read.getMappedRange());
+  const per = [];
+  for (let r = passes - keep; r < passes; r++) per.push(Number(t[2 * r + 1] - t[2 * r]) / 1e6);
+  read.unmap();
+  qs.destroy(), res.destroy(), read.destroy();
+  return per.sort((x, y) => x - y);
+}
