@@ -89,19 +89,23 @@ struct Group {
 // a leading symbolic axis (the batch) or a leading axis whose rest alone fills x goes to
 // workgroup y, so x holds one image's worth (MobileNetV2's largest: 96x112x112 / 64 = 18816).
 // The axes of `outer` that spread() fuses onto workgroup x (the others go to y).
-std::vector<ir::IterVar> x_axes(std::vector<ir::IterVar> outer, int64_t threads) {
-  if (outer.size() >= 2) {
-    int64_t rest = 1;
-    bool constant_rest = true;
-    for (size_t i = 1; i < outer.size(); ++i) {
-      auto* c = outer[i]->extent.as<ir::IntImm>();
-      constant_rest &= c != nullptr;
-      if (c) rest *= c->value;
-    }
-    const bool symbolic_lead = outer.front()->extent.as<ir::IntImm>() == nullptr;
-    const bool x_full = constant_rest && (rest + threads - 1) / threads > 65535;
-    if (symbolic_lead || x_full) outer.erase(outer.begin());
+// Whether the leading axis of `outer` goes to workgroup y: it is symbolic, or the other axes
+// alone (constant) fill more than 65535 workgroups of `threads`.
+bool lead_to_y(const std::vector<ir::IterVar>& outer, int64_t threads) {
+  if (outer.size() < 2) return false;
+  int64_t rest = 1;
+  bool constant_rest = true;
+  for (size_t i = 1; i < outer.size(); ++i) {
+    auto* c = outer[i]->extent.as<ir::IntImm>();
+    constant_rest &= c != nullptr;
+    if (c) rest *= c->value;
   }
+  const bool symbolic_lead = outer.front()->extent.as<ir::IntImm>() == nullptr;
+  return symbolic_lead || (constant_rest && (rest + threads - 1) / threads > 65535);
+}
+
+std::vector<ir::IterVar> x_axes(std::vector<ir::IterVar> outer, int64_t threads) {
+  if (lead_to_y(outer, threads)) outer.erase(outer.begin());
   return outer;
 }
 
@@ -112,21 +116,10 @@ constexpr int64_t kGridX = 32768;
 // z when y holds the leading axis): for grids past WebGPU's 65535 workgroups per dimension.
 ir::IterVar spread(Stage& st, std::vector<ir::IterVar> outer, int64_t threads, bool two_d = false) {
   int free_dim = 1;
-  if (outer.size() >= 2) {
-    int64_t rest = 1;
-    bool constant_rest = true;
-    for (size_t i = 1; i < outer.size(); ++i) {
-      auto* c = outer[i]->extent.as<ir::IntImm>();
-      constant_rest &= c != nullptr;
-      if (c) rest *= c->value;
-    }
-    const bool symbolic_lead = outer.front()->extent.as<ir::IntImm>() == nullptr;
-    const bool x_full = constant_rest && (rest + threads - 1) / threads > 65535;
-    if (symbolic_lead || x_full) {
-      st.bind(outer.front(), ir::ThreadAxis::WorkgroupId, 1);
-      outer.erase(outer.begin());
-      free_dim = 2;
-    }
+  if (lead_to_y(outer, threads)) {
+    st.bind(outer.front(), ir::ThreadAxis::WorkgroupId, 1);
+    outer.erase(outer.begin());
+    free_dim = 2;
   }
   ir::IterVar f = outer.front();
   for (size_t i = 1; i < outer.size(); ++i) f = st.fuse(f, outer[i]);
