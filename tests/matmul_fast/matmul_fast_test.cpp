@@ -122,6 +122,20 @@ void expect_close(const eval::TensorMap& got, const Case& c, const std::string& 
   EXPECT_EQ(bad, 0) << tag;
 }
 
+// "MxNxK", for the tags of the shape loops.
+std::string shape_text(int64_t m, int64_t n, int64_t k) {
+  return std::to_string(m) + "x" + std::to_string(n) + "x" + std::to_string(k);
+}
+
+// The case's program through SPIR-V on lavapipe (its symbols bound), against evaluate_graph.
+void expect_on_lavapipe(const Case& c, const std::string& tag) {
+  eval::TensorMap t = c.inputs;
+  RunOptions o;
+  o.symbols = c.symbols;
+  spirv_test::run(c.program, "matmul_fast_" + tag, t, o);
+  expect_close(t, c, "lavapipe " + tag);
+}
+
 TEST(MatmulFast, ConstantShapeIsGuardFreeWithVec4Copies) {
   Case c = fast_matmul(128, 256, 48, false);
   ASSERT_EQ(c.program.kernels.size(), 1u);
@@ -256,7 +270,7 @@ TEST(MatmulFast, SymbolicShapesOnCpu) {
   for (auto [m, n, k] : {std::array<int64_t, 3>{128, 256, 32}, {1, 1, 1}, {129, 129, 17}}) {
     Case c = fast_matmul(m, n, k, true);
     expect_close(eval::run_program(c.program, c.inputs, c.symbols), c,
-                 "cpu " + std::to_string(m) + "x" + std::to_string(n) + "x" + std::to_string(k));
+                 "cpu " + shape_text(m, n, k));
   }
 }
 
@@ -299,7 +313,7 @@ TEST(MatmulFast, SkinnySpecializations) {
                          {70, 40, 20}}) {
     Case d = fast_matmul(m, n, k, true, true);
     expect_close(eval::run_program(d.program, d.inputs, d.symbols), d,
-                 "skinny " + std::to_string(m) + "x" + std::to_string(n) + "x" + std::to_string(k));
+                 "skinny " + shape_text(m, n, k));
   }
 }
 
@@ -307,32 +321,17 @@ TEST(MatmulFast, SkinnyOnLavapipe) {
   // The interior vec4 GEMV (M = 1) and the guarded boundary of the 8-row version (M = 3);
   // the general version kept simple (lavapipe compiles every version).
   for (auto [m, n, k] : {std::array<int64_t, 3>{1, 128, 64}, {3, 37, 19}}) {
-    Case c = fast_matmul(m, n, k, true, true, true);
-    eval::TensorMap t = c.inputs;
-    RunOptions o;
-    o.symbols = c.symbols;
-    const std::string tag =
-        "skinny_" + std::to_string(m) + "x" + std::to_string(n) + "x" + std::to_string(k);
-    spirv_test::run(c.program, "matmul_fast_" + tag, t, o);
-    expect_close(t, c, "lavapipe " + tag);
+    expect_on_lavapipe(fast_matmul(m, n, k, true, true, true), "skinny_" + shape_text(m, n, k));
   }
 }
 
 TEST(MatmulFast, ConstantShapeOnLavapipe) {
-  Case c = fast_matmul(256, 128, 64, false);
-  eval::TensorMap t = c.inputs;
-  spirv_test::run(c.program, "matmul_fast_const", t);
-  expect_close(t, c, "lavapipe constant");
+  expect_on_lavapipe(fast_matmul(256, 128, 64, false), "const");
 }
 
 // The symbolic program through SPIR-V on lavapipe at one shape.
 void check_symbolic_on_lavapipe(int64_t m, int64_t n, int64_t k, const std::string& tag) {
-  Case c = fast_matmul(m, n, k, true);
-  eval::TensorMap t = c.inputs;
-  RunOptions o;
-  o.symbols = c.symbols;
-  spirv_test::run(c.program, "matmul_fast_" + tag, t, o);
-  expect_close(t, c, "lavapipe " + tag);
+  expect_on_lavapipe(fast_matmul(m, n, k, true), tag);
 }
 
 // The vec4 interior version (every extent a multiple of its tile).
@@ -433,9 +432,8 @@ TEST(MatmulFast, AnyShapeVersionsOnCpu) {
                            {9, 1, 1},                             // m64, size-1
                            {130, 260, 20}}) {                     // general
       Case d = any_shape_matmul(m, n, k, v);
-      expect_close(
-          eval::run_program(d.program, d.inputs, d.symbols), d,
-          tag + " " + std::to_string(m) + "x" + std::to_string(n) + "x" + std::to_string(k));
+      expect_close(eval::run_program(d.program, d.inputs, d.symbols), d,
+                   tag + " " + shape_text(m, n, k));
     }
   }
 }
@@ -467,8 +465,7 @@ TEST(MatmulFast, SplitKOnCpu) {
                          {8, 40, 20},
                          {64, 32, 64 + 16 + 3}}) {
     Case c = split_k_matmul(m, n, k, 32);
-    const std::string tag =
-        "split-K " + std::to_string(m) + "x" + std::to_string(n) + "x" + std::to_string(k);
+    const std::string tag = "split-K " + shape_text(m, n, k);
     EXPECT_EQ(launched(c.program, m, n, k).size(), 2u) << tag;  // partials, then their sum
     expect_close(eval::run_program(c.program, c.inputs, c.symbols), c, tag);
   }
@@ -476,14 +473,7 @@ TEST(MatmulFast, SplitKOnCpu) {
 
 TEST(MatmulFast, SplitKOnLavapipe) {
   for (auto [m, n, k] : {std::array<int64_t, 3>{32, 64, 96}, {9, 37, 50}}) {
-    Case c = split_k_matmul(m, n, k, 32);
-    eval::TensorMap t = c.inputs;
-    RunOptions o;
-    o.symbols = c.symbols;
-    const std::string tag =
-        "splitk_" + std::to_string(m) + "x" + std::to_string(n) + "x" + std::to_string(k);
-    spirv_test::run(c.program, "matmul_fast_" + tag, t, o);
-    expect_close(t, c, "lavapipe " + tag);
+    expect_on_lavapipe(split_k_matmul(m, n, k, 32), "splitk_" + shape_text(m, n, k));
   }
 }
 
@@ -532,8 +522,7 @@ TEST(MatmulFast, SplitKVersionsOnCpu) {
                          {1, 40, 33}}) {                       // m1 (GEMV)
     Case d = any_shape_matmul(m, n, k, v);
     expect_close(eval::run_program(d.program, d.inputs, d.symbols), d,
-                 "split-K versions " + std::to_string(m) + "x" + std::to_string(n) + "x" +
-                     std::to_string(k));
+                 "split-K versions " + shape_text(m, n, k));
   }
 }
 
