@@ -50,6 +50,10 @@ class Schedule {
   Stage& cache_read(const ir::Operation& tensor, ir::MemScope scope,
                     const std::vector<ir::Operation>& readers);
 
+  // `e` with the expressions of the stages marked compute_inline substituted for their reads
+  // (recursively): what cache_read sees of a reader.
+  ir::Expr inline_marked(const ir::Expr& e) const;
+
   // Computes `op` into a `scope` buffer (a new stage, returned) and makes op's own stage a
   // copy of it into global memory. Call it before scheduling op's stage: op's stage gets
   // fresh axes, and the new stage keeps op's original axes and reduction.

@@ -309,17 +309,17 @@ std::vector<std::pair<Cond, RowConfig>> row_versions(const ir::Expr& n, const ir
   while (wide * 2 <= std::min<int64_t>(most, 1024)) wide *= 2;
   const int64_t mid = std::min<int64_t>(wide, 256);
   const Cond long_row = compare(n, kLongRow, true), short_row = compare(n, kShortRow, false);
-  std::vector<std::pair<Cond, RowConfig>> cached;
-  if (wide >= 1024)
-    cached.push_back(
-        {both(long_row, compare(n, wide * kCachedRow, false)), {wide, 1, 1, kCachedRow}});
-  return {cached.empty() ? std::pair<Cond, RowConfig>{{false, {}}, {}} : cached.front(),
-          {both(long_row, compare(m, kFewRows, false)), {wide, 1, wide >= 1024 ? 4 : 8}},
-          {long_row, {mid, 1, 4}},
-          {both(short_row, compare(m, kManyRows, true)), {std::min<int64_t>(mid, 64), 4, 4}},
-          {short_row, {mid, 1, 4}},
-          {compare(n, kMidRow, false), {mid, 1, 1, kMidRow / mid}},
-          {{true, {}}, {std::min<int64_t>(wide, 512), 1, 8}}};
+  std::vector<std::pair<Cond, RowConfig>> v = {
+      {both(long_row, compare(m, kFewRows, false)), {wide, 1, wide >= 1024 ? 4 : 8}},
+      {long_row, {mid, 1, 4}},
+      {both(short_row, compare(m, kManyRows, true)), {std::min<int64_t>(mid, 64), 4, 4}},
+      {short_row, {mid, 1, 4}},
+      {compare(n, kMidRow, false), {mid, 1, 1, kMidRow / mid}},
+      {{true, {}}, {std::min<int64_t>(wide, 512), 1, 8}}};
+  if (wide >= 1024)  // first: rows that fit 1024 invocations' registers
+    v.insert(v.begin(),
+             {both(long_row, compare(n, wide * kCachedRow, false)), {wide, 1, 1, kCachedRow}});
+  return v;
 }
 
 // The configuration `c` gives rows of `len` elements (0: symbolic): a constant row shorter
@@ -363,30 +363,14 @@ std::vector<Stage*> cache_rows(Stage& root, const std::vector<Stage*>& anchors, 
       ir::IRVisitor::visit_ProducerLoad(p);
     }
   };
-  // A body with the stages marked inline substituted (what cache_read redirects).
   Schedule& sched = root.schedule();
-  struct Inline : ir::IRMutator {
-    Schedule* s;
-    using ir::IRMutator::mutate;
-    ir::Expr mutate_ProducerLoad(const ir::Expr& e, const ir::ProducerLoad& op) override {
-      auto idx = mutate_all(op.indices);
-      if (s->has_stage(op.producer) && (*s)[op.producer].attach() == AttachKind::Inline) {
-        ir::VarMap m;
-        const auto& p = (*s)[op.producer].op();
-        for (size_t i = 0; i < idx.first.size(); ++i) m[p->axis[i]->var.get()] = idx.first[i];
-        return mutate(ir::substitute(p->body, m));
-      }
-      return idx.second ? ir::ProducerLoad::make(op.producer, std::move(idx.first)) : e;
-    }
-  } inl;
-  inl.s = &sched;
   std::vector<ir::Operation> tensors;
   std::unordered_set<const ir::OperationNode*> bad;
   std::unordered_map<const ir::OperationNode*, std::vector<ir::Operation>> readers;
   for (Stage* st : stages) {
     Reads v;
     v.row = row_var(st), v.axes = &st->op()->axis, v.r = r;
-    v.visit(inl.mutate(st->op()->body));
+    v.visit(sched.inline_marked(st->op()->body));  // what cache_read redirects
     bad.insert(v.bad.begin(), v.bad.end());
     for (auto& t : v.along) {
       auto& rs = readers[t.get()];

@@ -88,6 +88,14 @@ const Stage& Schedule::operator[](const ir::Operation& op) const { return *stage
 
 bool Schedule::has_stage(const ir::Operation& op) const { return by_op_.count(op.get()) > 0; }
 
+ir::Expr Schedule::inline_marked(const ir::Expr& e) const {
+  InlineMarked inl([this](const ir::Operation& o) -> const Stage* {
+    auto it = by_op_.find(o.get());
+    return it == by_op_.end() ? nullptr : it->second;
+  });
+  return inl.mutate(e);
+}
+
 const std::vector<std::unique_ptr<Stage>>& Schedule::stages() const { return stages_; }
 
 const std::vector<ir::Operation>& Schedule::outputs() const { return outputs_; }
@@ -106,13 +114,7 @@ Stage& Schedule::cache_read(const ir::Operation& tensor, ir::MemScope scope,
     Stage& rs = (*this)[r];
     ReplaceProducer rp(src.op().get(), copy);
     ir::Expr body = rp.mutate(rs.op()->body);
-    if (!rp.replaced) {
-      InlineMarked inl([this](const ir::Operation& o) -> const Stage* {
-        auto it = by_op_.find(o.get());
-        return it == by_op_.end() ? nullptr : it->second;
-      });
-      body = rp.mutate(inl.mutate(rs.op()->body));
-    }
+    if (!rp.replaced) body = rp.mutate(inline_marked(rs.op()->body));
     user_assert(rp.replaced) << "cache_read of '" << src.name() << "': stage '" << rs.name()
                              << "' does not read it";
     replace_op(rs, ir::make_compute(rs.name(), rs.op()->axis, body));
