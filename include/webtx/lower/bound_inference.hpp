@@ -214,25 +214,31 @@ inline Interval free_loop(const Stage& st, const ir::IterVar& l, const ir::Expr&
   return {make_int(0), extent};
 }
 
-// Intervals of the loop variables of `c` seen from inside its loop over `axis`: inner loops
-// free, outer fixed, local-invocation loops as `mode` says; recursively for the region
-// origin of an attached `c`.
-inline void attach_env(LowerContext& ctx, const StageInfo& c, const ir::IterVar& axis,
-                       Invocations mode, IntervalMap& env) {
-  // A region for every invocation: local_id.d ranges over the workgroup (over-estimated by
-  // the largest constant extent any stage binds to it; the predicates keep the rest out).
-  if (mode != Invocations::Own) {
-    for (auto& o : ctx.stages) {
-      for (auto& a : o.stage->attrs()) {
-        auto ext = a.bound && a.thread == ir::ThreadAxis::LocalId ? as_const(a.axis->extent)
-                                                                  : std::nullopt;
-        if (!ext) continue;
-        auto [it, fresh] =
-            env.try_emplace(invocation_key(a.dim), Interval{make_int(0), make_int(*ext)});
-        if (!fresh && *as_const(it->second.extent) < *ext) it->second.extent = make_int(*ext);
-      }
+// The range of local_id.d for a region that covers every invocation, under invocation_key(d):
+// [0, the largest constant extent any stage binds to it) (an over-estimate of the workgroup;
+// the predicates keep the rest out).
+inline IntervalMap every_invocation(const LowerContext& ctx) {
+  IntervalMap env;
+  for (auto& o : ctx.stages) {
+    for (auto& a : o.stage->attrs()) {
+      auto ext =
+          a.bound && a.thread == ir::ThreadAxis::LocalId ? as_const(a.axis->extent) : std::nullopt;
+      if (!ext) continue;
+      auto [it, fresh] =
+          env.try_emplace(invocation_key(a.dim), Interval{make_int(0), make_int(*ext)});
+      if (!fresh && *as_const(it->second.extent) < *ext) it->second.extent = make_int(*ext);
     }
   }
+  return env;
+}
+
+// Intervals of the loop variables of `c` seen from inside its loop over `axis`: inner loops
+// free, outer fixed, local-invocation loops as `mode` says; recursively for the region
+// origin of an attached `c`. Unless `mode` is Own, local_id itself ranges as `every` says
+// (every_invocation).
+inline void attach_env(LowerContext& ctx, const StageInfo& c, const ir::IterVar& axis,
+                       Invocations mode, const IntervalMap& every, IntervalMap& env) {
+  if (mode != Invocations::Own) env.insert(every.begin(), every.end());
   auto& leaves = c.stage->leaf_axes();
   bool inside = false;
   for (auto& l : leaves) {
@@ -245,7 +251,7 @@ inline void attach_env(LowerContext& ctx, const StageInfo& c, const ir::IterVar&
   if (c.is_attached()) {
     IntervalMap up;
     auto& parent = ctx.info(c.stage->attach_stage());
-    attach_env(ctx, parent, c.stage->attach_axis(), mode, up);
+    attach_env(ctx, parent, c.stage->attach_axis(), mode, every, up);
     for (size_t d = 0; d < c.min_vars.size(); ++d) {
       Interval r = eval_interval(c.region_min[d], up, "stage '" + c.stage->name() + "'");
       // Even a point may differ from the variable: its relaxed loops sit at their minimum.
@@ -272,6 +278,7 @@ inline void collect_reads(const ir::Expr& e, const ir::OperationNode* p,
 
 // Fills dp ranges, region origins and axis extents of every stage (consumers first).
 inline void infer_bounds(LowerContext& ctx) {
+  const detail::IntervalMap every = detail::every_invocation(ctx);
   for (auto it = ctx.stages.rbegin(); it != ctx.stages.rend(); ++it) {
     StageInfo& si = *it;
     if (si.op->is_placeholder() || si.is_inline()) continue;
@@ -336,7 +343,7 @@ inline void infer_bounds(LowerContext& ctx) {
     // The region (per dimension) that `mode` gives.
     auto region_of = [&](detail::Invocations mode) {
       detail::IntervalMap env;
-      detail::attach_env(ctx, c, axis, mode, env);
+      detail::attach_env(ctx, c, axis, mode, every, env);
       std::vector<detail::Interval> region;
       auto add_reads = [&](const std::vector<std::vector<ir::Expr>>& rs, const VarMap& roots,
                            const detail::IntervalMap& e) {
@@ -359,7 +366,7 @@ inline void infer_bounds(LowerContext& ctx) {
       detail::IntervalMap penv = env;
       if (!siblings.empty() && c.is_attached())
         detail::attach_env(ctx, ctx.info(c.stage->attach_stage()), c.stage->attach_axis(), mode,
-                           penv);
+                           every, penv);
       for (StageInfo* r : siblings) {
         // All of the sibling's own loops free; its region origin over the loops `env` frees.
         detail::IntervalMap renv = env;

@@ -5,6 +5,8 @@
 // Both sides of a Select are evaluated, so a global read inside one (padding written as
 // select(in_bounds, A(y - 1), 0)) gets its indices clamped into the tensor; reads of a
 // workgroup/private region are always inside it (bound inference covered them).
+#include <algorithm>
+
 #include "webtx/lower/context.hpp"
 
 namespace webtx::lowering {
@@ -34,7 +36,8 @@ class StorageFlatten : public ir::IRMutator {
     return ir::Load::make(buffer(si), flat(si, idx));
   }
   ir::Stmt mutate_LetStmt(const ir::Stmt& s, const ir::LetStmt& op) override {
-    if (is_index(op.value)) index_lets_[op.var.get()] = substitute(op.value, index_lets_);
+    if (spell_lets_ && is_index(op.value))
+      index_lets_[op.var.get()] = substitute(op.value, index_lets_);
     return ir::IRMutator::mutate_LetStmt(s, op);
   }
   // Integer arithmetic over variables, constants and invocation ids (no loads).
@@ -71,14 +74,16 @@ class StorageFlatten : public ir::IRMutator {
     internal_assert(shape.size() == idx.size()) << "rank mismatch flattening " << si.stage->name();
     ir::Expr r = make_int(0);
     for (size_t d = 0; d < idx.size(); ++d) {
-      ir::Expr i = si.is_attached() ? sub(idx[d], si.min_vars[d]) : idx[d];
-      // In an invocation's own memory, index and origin both name this invocation's index,
-      // through different variables (each loop bound to it, and the origin): with the index
-      // lets spelled out on both sides they cancel, and the element is a constant where the
-      // loops are unrolled. A compacted region: (index - origin) / stride.
-      if (si.is_attached() && si.per_invocation) {
-        i = sub(substitute(idx[d], index_lets_), substitute(si.min_vars[d], index_lets_));
+      ir::Expr i = idx[d];
+      if (si.per_invocation) {
+        // In an invocation's own memory, index and origin both name this invocation's index,
+        // through different variables (each loop bound to it, and the origin): with the index
+        // lets spelled out on both sides they cancel, and the element is a constant where the
+        // loops are unrolled. A compacted region: (index - origin) / stride.
+        i = sub(substitute(i, index_lets_), substitute(si.min_vars[d], index_lets_));
         if (si.stride(d) != 1) i = div(i, make_int(si.stride(d)));
+      } else if (si.is_attached()) {
+        i = sub(i, si.min_vars[d]);
       }
       r = add(mul(r, shape[d]), i);
     }
@@ -87,6 +92,9 @@ class StorageFlatten : public ir::IRMutator {
   LowerContext& ctx_;
   int in_select_ = 0;
   VarMap index_lets_;  // let v = <index arithmetic>, spelled out
+  // Only a kernel with per-invocation stages needs index_lets_.
+  const bool spell_lets_ = std::any_of(ctx_.stages.begin(), ctx_.stages.end(),
+                                       [](const StageInfo& si) { return si.per_invocation; });
 };
 }  // namespace detail
 
