@@ -342,20 +342,28 @@ TEST(MatmulFast, SymbolicDividingShapeOnLavapipe) {
 // The tail versions and the edge tiles.
 TEST(MatmulFast, SymbolicTailShapeOnLavapipe) { check_symbolic_on_lavapipe(130, 136, 37, "tail"); }
 
-// C = A B (symbolic M, N, K) with every version of examples::schedule_any_shape.
-Case any_shape_matmul(int64_t m, int64_t n, int64_t k, const examples::AnyShapeVersions& v) {
+// C = A B with symbolic M, N, K, scheduled by schedule(s, M, N, C, A, B), at m x n x k.
+template <typename F>
+Case symbolic_matmul(int64_t m, int64_t n, int64_t k, F&& schedule) {
   Case c;
   Var M("M"), N("N"), K("K");
   auto A = placeholder<f32>("A", {M, K});
   auto B = placeholder<f32>("B", {K, N});
   auto C = ops::matmul(A, B);
   Schedule s = create_schedule({C.op()});
-  examples::schedule_any_shape(s, M, N, C.op(), A.op(), B.op(), v);
+  schedule(s, M, N, C.op(), A.op(), B.op());
   c.program = lower(s, "matmul_fast", {A.op(), B.op()}, {C.op()});
   c.outputs = {C.op()};
   c.inputs = {{"A", random_tensor({m, k}, 1)}, {"B", random_tensor({k, n}, 2)}};
   c.symbols = {{"M", m}, {"N", n}, {"K", k}};
   return c;
+}
+
+// C = A B (symbolic M, N, K) with every version of examples::schedule_any_shape.
+Case any_shape_matmul(int64_t m, int64_t n, int64_t k, const examples::AnyShapeVersions& v) {
+  return symbolic_matmul(m, n, k, [&](Schedule& s, Var M, Var N, auto C, auto A, auto B) {
+    examples::schedule_any_shape(s, M, N, C, A, B, v);
+  });
 }
 
 // The kernels a call launches (a non-empty grid).
@@ -441,19 +449,10 @@ TEST(MatmulFast, AnyShapeVersionsOnCpu) {
 // Split-K (examples::schedule_split_k): C = A B as partial sums over parts of `split_k` k
 // values (the fast schedule, parts over workgroup_id.z) and a second kernel summing them.
 Case split_k_matmul(int64_t m, int64_t n, int64_t k, int64_t split_k) {
-  Case c;
-  Var M("M"), N("N"), K("K");
-  auto A = placeholder<f32>("A", {M, K});
-  auto B = placeholder<f32>("B", {K, N});
-  auto C = ops::matmul(A, B);
-  Schedule s = create_schedule({C.op()});
-  examples::schedule_split_k(s, C.op(), A.op(), B.op(),
-                             {.tile_m = 32, .tile_n = 32, .block_m = 4, .block_n = 4}, split_k);
-  c.program = lower(s, "matmul_fast", {A.op(), B.op()}, {C.op()});
-  c.outputs = {C.op()};
-  c.inputs = {{"A", random_tensor({m, k}, 1)}, {"B", random_tensor({k, n}, 2)}};
-  c.symbols = {{"M", m}, {"N", n}, {"K", k}};
-  return c;
+  return symbolic_matmul(m, n, k, [&](Schedule& s, Var, Var, auto C, auto A, auto B) {
+    examples::schedule_split_k(s, C, A, B, {.tile_m = 32, .tile_n = 32, .block_m = 4, .block_n = 4},
+                               split_k);
+  });
 }
 
 // The partial sums' tiles keep a constant size with symbolic K (the factored part's reads are
