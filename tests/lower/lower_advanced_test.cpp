@@ -60,13 +60,7 @@ TEST(LowerAdvanced, RegisterBlockedMatmul) {
     auto s = create_schedule({g.c});
     auto& cl = s.cache_write(g.c, MemScope::Private);
     auto& st = s[g.c];
-    auto t = st.tile(st.axis(0), st.axis(1), 8, 8);
-    auto [it, ir_] = st.split(t.xi, 2);
-    auto [jt, jr] = st.split(t.yi, 2);
-    st.reorder({it, jt, ir_, jr});
-    st.bind(t.xo, ThreadAxis::WorkgroupId, 1).bind(t.yo, ThreadAxis::WorkgroupId, 0);
-    st.bind(it, ThreadAxis::LocalId, 1).bind(jt, ThreadAxis::LocalId, 0);
-    cl.compute_at(st, jt);
+    cl.compute_at(st, register_blocks(st).jt);
     auto [ko, ki] = cl.split(cl.reduce_axis(0), 4);
     cl.reorder({ko, ki, cl.axis(0), cl.axis(1)});
     cl.unroll(cl.axis(0)).unroll(cl.axis(1));
@@ -95,14 +89,9 @@ void register_blocked(Schedule& s, const ir::Operation& a, const ir::Operation& 
                       const ir::Operation& c) {
   auto& cl = s.cache_write(c, MemScope::Private);
   auto& st = s[c];
-  auto t = st.tile(st.axis(0), st.axis(1), 8, 8);
-  auto [it, ir_] = st.split(t.xi, 2);
-  auto [jt, jr] = st.split(t.yi, 2);
-  st.reorder({it, jt, ir_, jr});
-  st.bind(t.xo, ThreadAxis::WorkgroupId, 1).bind(t.yo, ThreadAxis::WorkgroupId, 0);
-  st.bind(it, ThreadAxis::LocalId, 1).bind(jt, ThreadAxis::LocalId, 0);
-  st.unroll(ir_).unroll(jr);
-  cl.compute_at(st, jt);
+  auto blocks = register_blocks(st);
+  st.unroll(blocks.ir).unroll(blocks.jr);
+  cl.compute_at(st, blocks.jt);
   // (Split by the block first: with symbolic shapes the axes have the tensor's extent here.)
   auto ai = cl.split(cl.axis(0), 2).second, aj = cl.split(cl.axis(1), 2).second;
   auto [ko, ki] = cl.split(cl.reduce_axis(0), 4);

@@ -147,4 +147,20 @@ inline void schedule_shared_matmul(Schedule& s, const ir::Operation& a, const ir
   }
 }
 
+// The output loops of a register-blocked C = A·B (stage `st`, C's own or its copy after
+// cache_write): a workgroup per 8x8 tile of C, each of its 4x4 invocations a 2x2 block.
+// Returns the invocation loops (local_id.y, local_id.x) and the block's loops, outer first.
+struct RegisterBlocks {
+  ir::IterVar it, jt, ir, jr;
+};
+inline RegisterBlocks register_blocks(Stage& st) {
+  auto t = st.tile(st.axis(0), st.axis(1), 8, 8);
+  auto [it, ir_] = st.split(t.xi, 2);
+  auto [jt, jr] = st.split(t.yi, 2);
+  st.reorder({it, jt, ir_, jr});
+  st.bind(t.xo, ir::ThreadAxis::WorkgroupId, 1).bind(t.yo, ir::ThreadAxis::WorkgroupId, 0);
+  st.bind(it, ir::ThreadAxis::LocalId, 1).bind(jt, ir::ThreadAxis::LocalId, 0);
+  return {it, jt, ir_, jr};
+}
+
 }  // namespace webtx::testing

@@ -108,13 +108,7 @@ TEST(SpirvLowered, MatmulRegisterBlocked) {
     auto s = create_schedule({C.op()});
     auto& cl = s.cache_write(C.op(), ir::MemScope::Private);
     auto& st = s[C.op()];
-    auto t = st.tile(st.axis(0), st.axis(1), 8, 8);
-    auto [it, ir_] = st.split(t.xi, 2);
-    auto [jt, jr] = st.split(t.yi, 2);
-    st.reorder({it, jt, ir_, jr});
-    st.bind(t.xo, ThreadAxis::WorkgroupId, 1).bind(t.yo, ThreadAxis::WorkgroupId, 0);
-    st.bind(it, ThreadAxis::LocalId, 1).bind(jt, ThreadAxis::LocalId, 0);
-    cl.compute_at(st, jt);
+    cl.compute_at(st, testing::register_blocks(st).jt);
     auto [ko, ki] = cl.split(cl.reduce_axis(0), 4);
     cl.reorder({ko, ki, cl.axis(0), cl.axis(1)});
     cl.unroll(cl.axis(0)).unroll(cl.axis(1));
