@@ -245,6 +245,8 @@ void apply_step(Schedule& s, const Step& st) {
     // A third argument (recipes before the row cache have two): rows of up to 32 * it
     // elements kept in registers, 32 invocations per row.
     if (a.size() > 2 && a[2] > 0) o.row_threads = 32, o.row_cache = a[2];
+    // A fourth: workgroups per row sharing out the cached rows (row_groups).
+    if (a.size() > 3) o.row_groups = a[3];
     auto_schedule(s, o);
     return;
   }

@@ -140,7 +140,11 @@ void Gen::schedule() {
   if (chance(0.6)) {
     const int64_t threads = int64_t{16} << rnd(3), block = 1 + rnd(2);
     const int64_t row_cache = chance(0.5) ? int64_t{1} << rnd(3) : 0;
-    try_step({"auto_schedule", "", "", {threads, block, row_cache}});
+    // Cached rows may be shared out over two workgroups per row (row_groups).
+    if (row_cache >= 2 && chance(0.5))
+      try_step({"auto_schedule", "", "", {threads, block, row_cache, 2}});
+    else
+      try_step({"auto_schedule", "", "", {threads, block, row_cache}});
   }
 }
 

@@ -330,7 +330,7 @@ std::string body_text(const ir::Kernel& k) { return ir::to_string(k.body); }
 // only launched, not run.
 TEST(AutoScheduleRows, DefaultConfigurationIsChosenPerCall) {
   struct Config {
-    int64_t threads, rows, unroll, cache = 0;
+    int64_t threads, rows, unroll, cache = 0, groups = 1;
   };
   struct Shape {
     int64_t rows, len;
@@ -347,12 +347,18 @@ TEST(AutoScheduleRows, DefaultConfigurationIsChosenPerCall) {
                 ElementsAre("softmax:row-reduction"));
     const ir::Program p = lower(s, "test", {g.a}, {g.out}, lo);
     const bool large = most > 256;
-    // Rows of 16384-32768 in registers where 1024 invocations are allowed (32 each).
+    // Rows of 16384-32768 in registers where 1024 invocations are allowed (32 each); up to 16
+    // such rows written by 8 workgroups each, up to 64 by 2.
     const Config cached{1024, 1, 1, 32}, cached_mid{256, 1, 1, 16};
+    const Config cached8{1024, 1, 1, 32, 8}, cached2{1024, 1, 1, 32, 2};
     const Config few_long{large ? 1024 : 256, 1, large ? 4 : 8}, many_long{256, 1, 4},
         many_short{64, 4, 4}, short_row{256, 1, 4}, middle{large ? 512 : 256, 1, 8};
-    for (auto sh : {Shape{1, 16384, large ? cached : few_long, true},
-                    Shape{3, 16389, large ? cached : few_long, true},
+    for (auto sh : {Shape{1, 16384, large ? cached8 : few_long, true},
+                    Shape{3, 16389, large ? cached8 : few_long, true},
+                    Shape{16, 32768, large ? cached8 : few_long, false},
+                    Shape{17, 20000, large ? cached2 : few_long, false},
+                    Shape{64, 32768, large ? cached2 : few_long, false},
+                    Shape{65, 32768, large ? cached : few_long, false},
                     Shape{512, 32768, large ? cached : few_long, false},
                     Shape{1, 32769, few_long, true},
                     Shape{512, 40000, few_long, false},
@@ -384,7 +390,8 @@ TEST(AutoScheduleRows, DefaultConfigurationIsChosenPerCall) {
                          .row_threads = sh.c.threads,
                          .row_rows = sh.c.rows,
                          .row_unroll = sh.c.unroll,
-                         .row_cache = sh.c.cache});
+                         .row_cache = sh.c.cache,
+                         .row_groups = sh.c.groups});
       const ir::Program fixed = lower(fs, "test", {fg.a}, {fg.out}, lo);
       auto got = launched(p, sh.rows, sh.len), want = launched(fixed, sh.rows, sh.len);
       ASSERT_EQ(got.size(), want.size());
@@ -438,6 +445,54 @@ TEST(AutoScheduleRows, CachedRowsAreReadOnce) {
   }
 }
 
+// row_groups: each row written by that many workgroups (chunks of row_threads * row_cache /
+// row_groups elements on workgroup y), each reducing the whole row from its own cache; the
+// written chunk is read from A, not from the cache. Against the CPU reference at dividing,
+// non-dividing, size-1 and too-long (one workgroup per row, re-reading) rows, and a row sum
+// (no elements to share out: one workgroup per row).
+TEST(AutoScheduleRows, RowsSharedOutOverWorkgroups) {
+  auto g = softmax_graph(sym("n"), sym("m"));
+  auto s = create_schedule({g.out});
+  EXPECT_THAT(rules(auto_schedule(s, {.row_threads = 32, .row_cache = 4, .row_groups = 2})),
+              ElementsAre("softmax:row-reduction"));
+  const ir::Program p = lower(s, "test", {g.a}, {g.out});
+  for (int64_t rows : {1, 3}) {
+    for (int64_t len : {1, 31, 64, 65, 100, 128, 129, 200}) {
+      SCOPED_TRACE(::testing::Message() << "shape " << rows << "x" << len);
+      check_schedule(s, {g.a}, {g.out}, {{"A", random_tensor({rows, len}, 33)}}, {}, 1e-5);
+      auto got = launched(p, rows, len);
+      ASSERT_FALSE(got.empty());
+      for (auto* k : got) {
+        ir::ScalarBindings b;
+        for (auto& v : k->scalars) {
+          auto* var = v.as<ir::Variable>();
+          b[var] = var->name == "n" ? rows : len;
+        }
+        const std::string text = body_text(*k);
+        if (len <= 128) {
+          EXPECT_EQ(ir::eval_scalar(k->grid[1], b), (len + 63) / 64) << k->name;
+          EXPECT_NE(text.find("allocate A_private: private f32[1 * 4]"), std::string::npos);
+        } else {
+          EXPECT_EQ(ir::eval_scalar(k->grid[1], b), 1) << k->name;
+          EXPECT_EQ(text.find("A_private"), std::string::npos) << k->name;
+        }
+      }
+    }
+  }
+  Expr n = sym("n"), m = sym("m");
+  auto a = placeholder("A", {n, m});
+  auto k = reduce_axis(m, "k");
+  auto total = compute("total", {n}, [&](const Vars& v) {
+    return sum(at(a, {v[0], k->var}), {k});
+  });
+  auto rs = create_schedule({total});
+  auto_schedule(rs, {.row_threads = 32, .row_cache = 4, .row_groups = 2});
+  const ir::Program rp = lower(rs, "test", {a}, {total});
+  for (auto& kern : rp.kernels)
+    EXPECT_FALSE(kern.grid[1].defined() && !ir::is_const(kern.grid[1], 1)) << kern.name;
+  check_schedule(rs, {a}, {total}, {{"A", random_tensor({3, 100}, 34)}}, {}, 1e-4);
+}
+
 TEST(AutoScheduleRows, RowOptionsAreChecked) {
   auto g = softmax_graph(sym("n"), sym("m"));
   auto s = create_schedule({g.out});
@@ -448,6 +503,10 @@ TEST(AutoScheduleRows, RowOptionsAreChecked) {
               ::testing::HasSubstr("row_unroll (17) must be in [1, 16]"));
   EXPECT_THAT(user_error_of([&] { auto_schedule(s, {.row_cache = 300}); }),
               ::testing::HasSubstr("row_cache (300) must be in [0, 256]"));
+  EXPECT_THAT(user_error_of([&] { auto_schedule(s, {.row_cache = 4, .row_groups = 3}); }),
+              ::testing::HasSubstr("row_groups (3) must be 0, 1, or a divisor of row_cache (4)"));
+  EXPECT_THAT(user_error_of([&] { auto_schedule(s, {.row_groups = 2}); }),
+              ::testing::HasSubstr("row_groups (2) must be 0, 1, or a divisor of row_cache (0)"));
   EXPECT_THAT(user_error_of([&] { auto_schedule(s, {.max_invocations = 128}); }),
               ::testing::HasSubstr("max_invocations (128) must be at least"));
 }

@@ -238,7 +238,9 @@ TEST(SpirvLowered, SoftmaxRowPerWorkgroupCrossInvocation) {
 
 // Rows kept in each invocation's registers (auto_schedule's row_cache: a private cache whose
 // per-invocation region is every 32nd element of the row), softmax and layernorm at dividing,
-// non-dividing, size-1 and too-long (re-reading version) symbolic shapes.
+// non-dividing, size-1 and too-long (re-reading version) symbolic shapes; and the same with
+// each row written by two workgroups (row_groups: each reduces the whole row, then writes
+// its half, 64 elements).
 TEST(SpirvLowered, RowsCachedInRegisters) {
   Var M("M"), N("N");
   auto X = placeholder<f32>("X", {M, N});
@@ -264,18 +266,23 @@ TEST(SpirvLowered, RowsCachedInRegisters) {
                B(j);
       },
       "ln");
-  auto s = create_schedule({S.op()});
-  auto_schedule(s, {.row_threads = 32, .row_cache = 4});
-  auto s2 = create_schedule({L.op()});
-  auto_schedule(s2, {.row_threads = 32, .row_cache = 4});
-  for (auto [m, n] : {std::pair<int64_t, int64_t>{5, 128}, {3, 45}, {1, 1}, {2, 300}}) {
-    check_on_vulkan(s, "lowered_rows_cached", {X.op()}, {S.op()},
-                    {{"X", random_tensor({m, n}, 24)}}, {}, 1e-5);
-    check_on_vulkan(s2, "lowered_rows_cached_ln", {X.op(), G.op(), B.op()}, {L.op()},
-                    {{"X", random_tensor({m, n}, 25)},
-                     {"G", random_tensor({n}, 26)},
-                     {"B", random_tensor({n}, 27)}},
-                    {}, 1e-4);
+  for (int64_t groups : {1, 2}) {
+    SCOPED_TRACE(::testing::Message() << "row_groups " << groups);
+    const AutoScheduleOptions o{.row_threads = 32, .row_cache = 4, .row_groups = groups};
+    auto s = create_schedule({S.op()});
+    auto_schedule(s, o);
+    auto s2 = create_schedule({L.op()});
+    auto_schedule(s2, o);
+    const std::string tag = groups > 1 ? "_groups" : "";
+    for (auto [m, n] : {std::pair<int64_t, int64_t>{5, 128}, {3, 45}, {1, 1}, {2, 300}, {2, 65}}) {
+      check_on_vulkan(s, "lowered_rows_cached" + tag, {X.op()}, {S.op()},
+                      {{"X", random_tensor({m, n}, 24)}}, {}, 1e-5);
+      check_on_vulkan(s2, "lowered_rows_cached_ln" + tag, {X.op(), G.op(), B.op()}, {L.op()},
+                      {{"X", random_tensor({m, n}, 25)},
+                       {"G", random_tensor({n}, 26)},
+                       {"B", random_tensor({n}, 27)}},
+                      {}, 1e-4);
+    }
   }
 }
 

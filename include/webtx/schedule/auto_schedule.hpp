@@ -72,6 +72,11 @@ struct AutoScheduleOptions {
   // row_cache elements are read once into private memory, every row loop then unrolled; a
   // version for longer rows re-reads them. At most 256.
   int64_t row_cache = 0;
+  // Workgroups per row (with row_cache, dividing it; row_rows 1): each reduces the whole row
+  // itself and writes row_threads * row_cache / row_groups of its elements, so that a few
+  // long rows still fill the GPU (WebGPU cannot combine workgroups' partial results within a
+  // dispatch). A root without elements of its own (a row sum) keeps one workgroup per row.
+  int64_t row_groups = 0;
 };
 
 // One kernel of the automatic schedule.

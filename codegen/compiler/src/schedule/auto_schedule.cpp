@@ -268,7 +268,7 @@ bool reads_row_aligned(const Stage& reader, const ir::Operation& producer, int r
 // elements of the row in registers, read once, and every row loop is unrolled entirely (for
 // rows of at most threads * cache elements).
 struct RowConfig {
-  int64_t threads = 256, rows = 1, unroll = 1, cache = 0;
+  int64_t threads = 256, rows = 1, unroll = 1, cache = 0, groups = 1;
   bool operator==(const RowConfig&) const = default;
 };
 
@@ -303,8 +303,16 @@ constexpr int64_t kLongRow = 16384, kShortRow = 2048, kFewRows = 512, kManyRows 
 // rows, where re-reading got 38-84%); rows of 2049-4096 with 16 per invocation of 256 (81-96%,
 // re-reading 512 x unroll 8: 76-92%). 128 per invocation of 256 spills (12-33%).
 constexpr int64_t kCachedRow = 32, kMidRow = 4096;
+// Few long rows (one_sm probe, benchmarks/results/rows_one_sm_2026-11-28-h100): one workgroup
+// per row leaves most SMs idle, and WebGPU has no way to combine workgroups' partial sums
+// within a dispatch (a second dispatch costs ~1.5 us more, and the best split kernel reached
+// 67-69% of copy at one row). So each of `groups` workgroups reduces the whole row itself
+// (the row is read from L2 `groups` times) and writes a `groups`-th of it: 1 row of 32768
+// with 8 workgroups 73-76% of copy (one workgroup: 62-66%), 64 rows with 2: 74-76% (71-72%);
+// 4 and 8 at 64 rows lose (42-61%): more workgroups than SMs.
+constexpr int64_t kFewestRows = 16, kFewerRows = 64;
 std::vector<std::pair<Cond, RowConfig>> row_versions(const ir::Expr& n, const ir::Expr& m,
-                                                     int64_t most) {
+                                                     int64_t most, bool elementwise) {
   int64_t wide = kMinRow;
   while (wide * 2 <= std::min<int64_t>(most, 1024)) wide *= 2;
   const int64_t mid = std::min<int64_t>(wide, 256);
@@ -316,9 +324,18 @@ std::vector<std::pair<Cond, RowConfig>> row_versions(const ir::Expr& n, const ir
       {short_row, {mid, 1, 4}},
       {compare(n, kMidRow, false), {mid, 1, 1, kMidRow / mid}},
       {{true, {}}, {std::min<int64_t>(wide, 512), 1, 8}}};
-  if (wide >= 1024)  // first: rows that fit 1024 invocations' registers
-    v.insert(v.begin(),
-             {both(long_row, compare(n, wide * kCachedRow, false)), {wide, 1, 1, kCachedRow}});
+  if (wide >= 1024) {  // first: rows that fit 1024 invocations' registers
+    const Cond cached = both(long_row, compare(n, wide * kCachedRow, false));
+    v.insert(v.begin(), {cached, {wide, 1, 1, kCachedRow}});
+    // Before them, few such rows written by several workgroups each (an elementwise root:
+    // a reduction's own result has nothing to share out).
+    if (elementwise) {
+      v.insert(v.begin(),
+               {both(cached, compare(m, kFewerRows, false)), {wide, 1, 1, kCachedRow, 2}});
+      v.insert(v.begin(),
+               {both(cached, compare(m, kFewestRows, false)), {wide, 1, 1, kCachedRow, 8}});
+    }
+  }
   return v;
 }
 
@@ -328,19 +345,23 @@ std::vector<std::pair<Cond, RowConfig>> row_versions(const ir::Expr& n, const ir
 RowConfig row_config(int64_t len, const RowConfig& c) {
   if (len == 0 || len >= c.threads)
     return {c.threads, c.rows,
-            len ? std::min(c.unroll, (len + c.threads - 1) / c.threads) : c.unroll, c.cache};
+            len ? std::min(c.unroll, (len + c.threads - 1) / c.threads) : c.unroll, c.cache,
+            c.groups};
   int64_t t = kMinRow;
   while (t < len) t *= 2;
   return {t, std::max<int64_t>(1, c.threads * c.rows / t), 1};
 }
 
-// The tensors the row loops read along the row, each cached in private memory for the root
-// and the anchors that read it (cache_read; returns the cache stages, not yet placed). A
+// The tensors the row loops read along the row, each cached in private memory for the anchors
+// (and the root, when `root_reads`) that read it (cache_read; returns the cache stages, not
+// yet placed). A
 // tensor is cached when the anchors reduce along it and every read of it by those stages is
 // [the row..., the stage's own row index] (then an invocation reads every t-th element of
 // it, the same ones in each stage: bound inference gives it just those).
-std::vector<Stage*> cache_rows(Stage& root, const std::vector<Stage*>& anchors, int r) {
-  std::vector<Stage*> stages{&root};
+std::vector<Stage*> cache_rows(Stage& root, const std::vector<Stage*>& anchors, int r,
+                               bool root_reads) {
+  std::vector<Stage*> stages;
+  if (root_reads) stages.push_back(&root);
   stages.insert(stages.end(), anchors.begin(), anchors.end());
   // The row index of a stage: an anchor's reduction axis, the root's last axis.
   auto row_var = [&](const Stage* st) {
@@ -394,8 +415,13 @@ std::vector<Stage*> cache_rows(Stage& root, const std::vector<Stage*>& anchors, 
 // local_id.x. Each anchor is computed at the row, in registers, its innermost reduction axis
 // split over the same invocations (strided) and reduced across them.
 // `unroll` > 1: each row loop's steps are split by it and the inner part unrolled.
-void row_schedule(Stage& root, const std::vector<Stage*>& anchors, int r, int64_t t, int64_t rows,
-                  int64_t unroll, int64_t cache) {
+// `groups` > 1 (with `cache`): the root's row is split into chunks of t * cache / groups
+// elements, one workgroup each (workgroup y, or z under a symbolic batch); the anchors and the
+// caches are computed per chunk, so each workgroup reduces the whole row itself, and the root
+// reads its chunk from global memory (the cache index would depend on the workgroup).
+void row_schedule(Stage& root, const std::vector<Stage*>& anchors, int r, const RowConfig& c) {
+  const int64_t t = c.threads, rows = c.rows, unroll = c.unroll, cache = c.cache;
+  const int64_t groups = cache > 0 ? c.groups : 1;
   auto unrolled = [&](Stage& st, const ir::IterVar& steps) {
     if (cache > 0) {
       st.unroll(steps);  // at most `cache` steps (the version's condition bounds the row)
@@ -405,12 +431,16 @@ void row_schedule(Stage& root, const std::vector<Stage*>& anchors, int r, int64_
     auto [so, si] = st.split(steps, unroll);
     st.unroll(si);
   };
-  std::vector<Stage*> cached = cache > 0 ? cache_rows(root, anchors, r) : std::vector<Stage*>{};
   std::vector<ir::IterVar> lead, elems;
   for (int i = 0; i < root.op()->ndim(); ++i) (i < r ? lead : elems).push_back(root.axis(i));
+  const bool chunks = groups > 1 && !elems.empty() && rows == 1;
+  std::vector<Stage*> cached =
+      cache > 0 ? cache_rows(root, anchors, r, !chunks) : std::vector<Stage*>{};
+  int chunk_dim = 1;
   if (lead.size() >= 2 && !lead.front()->extent.as<ir::IntImm>()) {
     root.bind(lead.front(), ir::ThreadAxis::WorkgroupId, 1);  // a symbolic batch
     lead.erase(lead.begin());
+    chunk_dim = 2;
   }
   ir::IterVar row = lead.front();
   for (size_t i = 1; i < lead.size(); ++i) row = root.fuse(row, lead[i]);
@@ -425,6 +455,11 @@ void row_schedule(Stage& root, const std::vector<Stage*>& anchors, int r, int64_
   if (!elems.empty()) {
     ir::IterVar e = elems.front();
     for (size_t i = 1; i < elems.size(); ++i) e = root.fuse(e, elems[i]);
+    if (chunks) {
+      auto [chunk, within] = root.split(e, t * std::max<int64_t>(1, cache / groups));
+      root.bind(chunk, ir::ThreadAxis::WorkgroupId, chunk_dim);
+      at = chunk, e = within;
+    }
     auto [eo, ei] = root.split(e, t);
     root.bind(ei, ir::ThreadAxis::LocalId, 0);
     unrolled(root, eo);
@@ -458,7 +493,8 @@ namespace {
 std::vector<FusedGroup> auto_schedule(Schedule& s, const AutoScheduleOptions& opt,
                                       bool specialize) {
   // Row options: 0 = chosen by the rule; any of them set fixes one configuration.
-  const bool row_fixed = opt.row_threads || opt.row_rows || opt.row_unroll || opt.row_cache;
+  const bool row_fixed =
+      opt.row_threads || opt.row_rows || opt.row_unroll || opt.row_cache || opt.row_groups;
   const RowConfig fixed{opt.row_threads ? opt.row_threads : 256, opt.row_rows ? opt.row_rows : 1,
                         opt.row_unroll ? opt.row_unroll : 1};
   user_assert(fixed.threads >= kMinRow && (fixed.threads & (fixed.threads - 1)) == 0)
@@ -471,6 +507,12 @@ std::vector<FusedGroup> auto_schedule(Schedule& s, const AutoScheduleOptions& op
       << "auto_schedule: row_unroll (" << opt.row_unroll << ") must be in [1, 16]";
   user_assert(opt.row_cache >= 0 && opt.row_cache <= 256)
       << "auto_schedule: row_cache (" << opt.row_cache << ") must be in [0, 256] elements";
+  user_assert(opt.row_groups == 0 || opt.row_groups == 1 ||
+              (opt.row_groups > 1 && opt.row_cache > 0 && opt.row_cache % opt.row_groups == 0 &&
+               fixed.rows == 1))
+      << "auto_schedule: row_groups (" << opt.row_groups
+      << ") must be 0, 1, or a divisor of row_cache (" << opt.row_cache
+      << ") with row_rows 1: workgroups per row share out the cached rows' elements";
   user_assert(opt.threads > 0 && opt.block > 0 && opt.injective_threads > 0)
       << "auto_schedule: threads (" << opt.threads << "), injective_threads ("
       << opt.injective_threads << ") and block (" << opt.block << ") must be positive";
@@ -640,12 +682,13 @@ std::vector<FusedGroup> auto_schedule(Schedule& s, const AutoScheduleOptions& op
       const ir::Expr n = anchors.front()->op()->reduce()->axes.back()->extent;
       std::vector<std::pair<Cond, RowConfig>> versions;
       if (!row_fixed) {
-        versions = row_versions(n, m, opt.max_invocations);
+        versions = row_versions(n, m, opt.max_invocations, root.op()->ndim() > r);
       } else {
         // row_cache: rows that fit in registers are cached; longer ones re-read.
         if (opt.row_cache) {
           RowConfig c = fixed;
           c.cache = opt.row_cache;
+          c.groups = opt.row_groups ? opt.row_groups : 1;
           versions.push_back({compare(n, c.threads * c.cache, false), c});
         }
         versions.push_back({{true, {}}, fixed});
@@ -661,7 +704,7 @@ std::vector<FusedGroup> auto_schedule(Schedule& s, const AutoScheduleOptions& op
           same_later &= versions[j].first.known == false || versions[j].second == c;
         if (cond.known == false || (!cond.known && same_later)) continue;
         if (cond.known) {
-          row_schedule(root, anchors, r, c.threads, c.rows, c.unroll, c.cache);
+          row_schedule(root, anchors, r, c);
           break;
         }
         // A version for the calls where `cond` holds: its own copy of the schedule.
@@ -670,7 +713,7 @@ std::vector<FusedGroup> auto_schedule(Schedule& s, const AutoScheduleOptions& op
         Schedule& copy = sp.schedule();
         std::vector<Stage*> as;
         for (Stage* a : anchors) as.push_back(&copy[a->op()]);
-        row_schedule(sp, as, r, c.threads, c.rows, c.unroll, c.cache);
+        row_schedule(sp, as, r, c);
       }
       out.rule = "row-reduction";
       report.push_back(std::move(out));
