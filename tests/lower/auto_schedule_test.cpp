@@ -347,18 +347,18 @@ TEST(AutoScheduleRows, DefaultConfigurationIsChosenPerCall) {
                 ElementsAre("softmax:row-reduction"));
     const ir::Program p = lower(s, "test", {g.a}, {g.out}, lo);
     const bool large = most > 256;
-    // Rows of 16384-32768 in registers where 1024 invocations are allowed (32 each); up to 16
-    // such rows written by 8 workgroups each, up to 64 by 2.
+    // Rows of 16384-32768 in registers where 1024 invocations are allowed (32 each); up to 8
+    // such rows written by 8 workgroups each, up to 32 by 4.
     const Config cached{1024, 1, 1, 32}, cached_mid{256, 1, 1, 16};
-    const Config cached8{1024, 1, 1, 32, 8}, cached2{1024, 1, 1, 32, 2};
+    const Config cached8{1024, 1, 1, 32, 8}, cached4{1024, 1, 1, 32, 4};
     const Config few_long{large ? 1024 : 256, 1, large ? 4 : 8}, many_long{256, 1, 4},
         many_short{64, 4, 4}, short_row{256, 1, 4}, middle{large ? 512 : 256, 1, 8};
     for (auto sh : {Shape{1, 16384, large ? cached8 : few_long, true},
                     Shape{3, 16389, large ? cached8 : few_long, true},
-                    Shape{16, 32768, large ? cached8 : few_long, false},
-                    Shape{17, 20000, large ? cached2 : few_long, false},
-                    Shape{64, 32768, large ? cached2 : few_long, false},
-                    Shape{65, 32768, large ? cached : few_long, false},
+                    Shape{8, 32768, large ? cached8 : few_long, false},
+                    Shape{9, 20000, large ? cached4 : few_long, false},
+                    Shape{32, 32768, large ? cached4 : few_long, false},
+                    Shape{33, 32768, large ? cached : few_long, false},
                     Shape{512, 32768, large ? cached : few_long, false},
                     Shape{1, 32769, few_long, true},
                     Shape{512, 40000, few_long, false},

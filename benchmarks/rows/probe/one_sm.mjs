@@ -7,10 +7,9 @@
 //   split_*    softmax with the row split over G workgroups and the reduction finished by the
 //              next dispatch of the same pass (3 dispatches, or 2 with the online merge);
 //   webtx_*    the generated kernels (WGSL of the rows_softmax models), when given.
-// Usage: node one_sm.mjs <repo root> [webtx.wgsl webtx_sg.wgsl] ; prints a table and JSON lines.
+// Usage: node one_sm.mjs <repo root> [tag=kernel.wgsl[:chunk]...]; prints a table and JSON lines.
 import { readFileSync } from 'node:fs';
 const root = process.argv[2];
-const [webtxWgsl, webtxSgWgsl] = [process.argv[3], process.argv[4]];
 const { createGPU, requestDevice } = await import(`${root}/benchmarks/web/dawn.mjs`);
 const { makeCopy, timedPasses } = await import(`${root}/benchmarks/web/copy_kernel.mjs`);
 const gpu = await createGPU();
@@ -173,6 +172,34 @@ function smRedundant(T, V, G) {
   s += `    Y[base + j * ${T}u] = exp(X[base + j * ${T}u] - rowMax) * inv;\n  }\n`;
   return `${s}}`;
 }
+// The same with scalar accesses (thread t holds elements t + T k, as webtx's cache does);
+// `div`: the written element is select(s ok, exp(x - max) / s, NaN), as webtx's softmax.
+function smRedundantScalar(T, K, G, div) {
+  const slots = `var<workgroup> smax: array<f32, ${T}>;\nvar<workgroup> ssum: array<f32, ${T}>;`;
+  let s = `${SG}
+@group(0) @binding(0) var<storage, read> X: array<f32>;
+@group(0) @binding(1) var<storage, read_write> Y: array<f32>;
+${slots}
+var<private> zero: u32;
+@compute @workgroup_size(${T})
+fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_index) t: u32${hasSg ? ', @builtin(subgroup_invocation_id) lane: u32, @builtin(subgroup_size) sgs: u32' : ''}) {
+  let g = wg.x; let row = wg.y;
+  let base = row * ${N}u + t;\n  var v: array<f32, ${K}>;\n`;
+  for (let j = 0; j < K; j++) s += `  v[${j}] = X[base + ${j * T}u];\n`;
+  s += '  var m = -3.4e38;\n';
+  for (let j = 0; j < K; j++) s += `  m = max(m, v[${j}]);\n`;
+  s += `  var rowMax: f32;\n${reduce(T, 'max', 'm', 'smax', 'rowMax')}  var e = 0.0;\n`;
+  for (let j = 0; j < K; j++) s += `  e += exp(v[${j}] - rowMax);\n`;
+  s += `  var rowSum: f32;\n${reduce(T, '+', 'e', 'ssum', 'rowSum')}  let inv = 1.0 / rowSum;\n`;
+  const per = K / G;
+  for (let k = 0; k < per; k++) {
+    const at = `base + g * ${per * T}u + ${k * T}u`;
+    s += div ? `  Y[${at}] = select(bitcast<f32>(zero | 0x7fc00000u), exp(X[${at}] - rowMax) / rowSum, rowSum > 0.5 && rowSum <= 3.4e38);\n`
+      : `  Y[${at}] = exp(X[${at}] - rowMax) * inv;\n`;
+  }
+  return `${s}}`;
+}
+
 // One workgroup per row reading it into registers and writing one value: the read alone.
 function wgRead(T, V) {
   const slots = `var<workgroup> ssum: array<f32, ${T}>;`;
@@ -239,6 +266,10 @@ for (const Tr of [...new Set([T, 512])]) {
   if (Tr === T) variants.push(variant(`wg_read_${Tr}x${V}v4`, 'none', [{ code: wgRead(Tr, V), grid: (M) => [M, 1] }]));
   for (const G of [2, 4, 8, 16])
     if (V % G === 0) variants.push(variant(`redundant_${Tr}_G${G}`, 'softmax', [{ code: smRedundant(Tr, V, G), grid: (M) => [G, M] }]));
+  if (Tr === T)
+    for (const G of [2, 8])
+      for (const div of [false, true])
+        variants.push(variant(`redundant_scalar${div ? '_div' : ''}_${Tr}_G${G}`, 'softmax', [{ code: smRedundantScalar(Tr, 4 * V, G, div), grid: (M) => [G, M] }]));
 }
 for (const Tw of [256, 512]) {
   if (Tw === T || Tw > maxInv || N % (4 * Tw) !== 0) continue;
@@ -257,10 +288,14 @@ for (const Tg of [256, 1024]) {
     }
   }
 }
-for (const [tag, path] of [['webtx', webtxWgsl], ['webtx_sg', webtxSgWgsl]]) {
-  if (!path) continue;
-  if (tag === 'webtx_sg' && !hasSg) continue;
-  variants.push(variant(tag, 'softmax', [{ code: readFileSync(path, 'utf8'), grid: (M) => [M, 1] }], { uniform: true }));
+// Generated kernels: argv[3...] as tag=path[:chunk] (grid [M, ceil(N / chunk)]; no chunk: [M, 1]).
+for (const arg of process.argv.slice(3)) {
+  const [tag, rest] = arg.split('=');
+  const [path, chunk] = rest.split(':');
+  const code = readFileSync(path, 'utf8');
+  if (code.includes('enable subgroups') && !hasSg) continue;
+  const gy = chunk ? Math.ceil(N / Number(chunk)) : 1;
+  variants.push(variant(tag, 'softmax', [{ code, grid: (M) => [M, gy] }], { uniform: true }));
 }
 for (const v of variants)
   v.pipelines = v.dispatches.map((d, i) => pipelineOf(d.code, `${v.name}#${i}`, v.partials ? 'storage' : v.uniform ? 'uniform' : null));

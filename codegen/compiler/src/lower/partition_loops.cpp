@@ -364,16 +364,45 @@ Stmt drop_tails(const Stmt& s, const std::vector<Expr>& starts, const std::vecto
   return m.mutate(s);
 }
 
+// Whether `body` indexes a private array with `v` (its loads or stores).
+bool indexes_private(const Stmt& body, const ir::ExprNode* v) {
+  struct V : ir::IRVisitor {
+    using ir::IRVisitor::visit;
+    const ir::ExprNode* v = nullptr;
+    bool found = false;
+    void check(const ir::Buffer& b, const Expr& index) {
+      found = found || (b->scope == ir::MemScope::Private && ir::uses_var(index, v));
+    }
+    void visit_Load(const ir::Load& op) override {
+      check(op.buffer, op.index);
+      ir::IRVisitor::visit_Load(op);
+    }
+    void visit_Store(const ir::Store& op) override {
+      check(op.buffer, op.index);
+      ir::IRVisitor::visit_Store(op);
+    }
+  } vis;
+  vis.v = v;
+  vis.visit(body);
+  return vis.found;
+}
+
 // Unrolled loops back to serial loops: the boundary copy runs for the edge tiles only, and
 // unrolled, each of its guards would be code of its own (much larger shaders, measured slower).
-Stmt roll(const Stmt& s) {
+// `keep_private`: loops that index a private array stay unrolled (rolled, the array would be
+// indexed at run time: local memory, not registers).
+Stmt roll(const Stmt& s, bool keep_private = false) {
   struct M : ir::IRMutator {
     using ir::IRMutator::mutate;
+    bool keep_private = false;
     Stmt mutate_For(const Stmt& st, const ir::For& op) override {
-      if (op.for_kind != ir::ForKind::Unrolled) return ir::IRMutator::mutate_For(st, op);
+      if (op.for_kind != ir::ForKind::Unrolled ||
+          (keep_private && indexes_private(op.body, op.var.get())))
+        return ir::IRMutator::mutate_For(st, op);
       return ir::For::make(op.var, op.min, op.extent, ir::ForKind::Serial, mutate(op.body));
     }
   } m;
+  m.keep_private = keep_private;
   return m.mutate(s);
 }
 
@@ -627,8 +656,8 @@ std::vector<KernelVersion> all_versions(const ir::Stmt& body, const LaunchConfig
     // register tiles with constants; a rolled edge (its guards kept) would push the
     // accumulators of both into local memory (measured several times slower), so the
     // unpadded case below prefers separate kernels.
-    Stmt both =
-        wrap(prefix, ir::IfThenElse::make(interior, fast, padded_guards > 0 ? edge : roll(*rest)));
+    Stmt both = wrap(prefix, ir::IfThenElse::make(interior, fast,
+                                                   padded_guards > 0 ? edge : roll(*rest, true)));
     return interior_versions(both, lc.grid, "interior and edge workgroups");
   }
   // Separate kernels: each compiles like a constant-shape one (a kernel that holds both

@@ -303,14 +303,15 @@ constexpr int64_t kLongRow = 16384, kShortRow = 2048, kFewRows = 512, kManyRows 
 // rows, where re-reading got 38-84%); rows of 2049-4096 with 16 per invocation of 256 (81-96%,
 // re-reading 512 x unroll 8: 76-92%). 128 per invocation of 256 spills (12-33%).
 constexpr int64_t kCachedRow = 32, kMidRow = 4096;
-// Few long rows (one_sm probe, benchmarks/results/rows_one_sm_2026-11-28-h100): one workgroup
-// per row leaves most SMs idle, and WebGPU has no way to combine workgroups' partial sums
-// within a dispatch (a second dispatch costs ~1.5 us more, and the best split kernel reached
-// 67-69% of copy at one row). So each of `groups` workgroups reduces the whole row itself
-// (the row is read from L2 `groups` times) and writes a `groups`-th of it: 1 row of 32768
-// with 8 workgroups 73-76% of copy (one workgroup: 62-66%), 64 rows with 2: 74-76% (71-72%);
-// 4 and 8 at 64 rows lose (42-61%): more workgroups than SMs.
-constexpr int64_t kFewestRows = 16, kFewerRows = 64;
+// Few long rows (benchmarks/results/rows_groups_2026-11-27-h100): one workgroup per row leaves
+// most SMs idle, and WebGPU has no way to combine workgroups' partial results within a
+// dispatch (a dependent second dispatch costs ~1.5 us more; the best hand-written split kernel
+// reached 67-69% of copy at one row). So each of `groups` workgroups reduces the whole row
+// itself (reading it from L2 `groups` times) and writes a `groups`-th of it. Probe 5, rows of
+// 32768: 8 workgroups per row up to 8 rows (1-4 rows: 69-73% of copy, one workgroup 60-61%),
+// 4 up to 32 rows (16 rows: 66-70%, one 61-62%; 32 rows: 65-68%, 64%); from 64 rows one
+// workgroup per row is as good or better (more workgroups than SMs).
+constexpr int64_t kFewestRows = 8, kFewerRows = 32;
 std::vector<std::pair<Cond, RowConfig>> row_versions(const ir::Expr& n, const ir::Expr& m,
                                                      int64_t most, bool elementwise) {
   int64_t wide = kMinRow;
@@ -331,7 +332,7 @@ std::vector<std::pair<Cond, RowConfig>> row_versions(const ir::Expr& n, const ir
     // a reduction's own result has nothing to share out).
     if (elementwise) {
       v.insert(v.begin(),
-               {both(cached, compare(m, kFewerRows, false)), {wide, 1, 1, kCachedRow, 2}});
+               {both(cached, compare(m, kFewerRows, false)), {wide, 1, 1, kCachedRow, 4}});
       v.insert(v.begin(),
                {both(cached, compare(m, kFewestRows, false)), {wide, 1, 1, kCachedRow, 8}});
     }
