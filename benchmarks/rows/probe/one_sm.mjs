@@ -209,6 +209,31 @@ function wgRead(T, V) {
   return `${s}}`;
 }
 
+// max(0i, min(E, B)) -> E in WGSL text (E with balanced parentheses).
+function unclamp(code) {
+  const key = 'max(0i, min(';
+  let out = '', i = 0;
+  for (let at = code.indexOf(key); at >= 0; at = code.indexOf(key, i)) {
+    out += code.slice(i, at);
+    let j = at + key.length, depth = 0;
+    for (; j < code.length; j++) {
+      if (code[j] === '(') depth++;
+      else if (code[j] === ')') depth--;
+      else if (code[j] === ',' && depth === 0) break;
+    }
+    const e = code.slice(at + key.length, j);
+    // skip ", B))": the rest of min's arguments and both closing parentheses
+    let k = j + 1; depth = 0;
+    for (; k < code.length; k++) {
+      if (code[k] === '(') depth++;
+      else if (code[k] === ')') { if (depth === 0) break; depth--; }
+    }
+    out += e;
+    i = k + 2;
+  }
+  return out + code.slice(i);
+}
+
 // --- harness --------------------------------------------------------------------------------
 const usage = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
 // Explicit layouts: X read-only, Y and the partials read-write, the webtx uniforms (a kernel
@@ -296,6 +321,19 @@ for (const arg of process.argv.slice(3)) {
   if (code.includes('enable subgroups') && !hasSg) continue;
   const gy = chunk ? Math.ceil(N / Number(chunk)) : 1;
   variants.push(variant(tag, 'softmax', [{ code, grid: (M) => [M, gy] }], { uniform: true }));
+  if (process.env.ONE_SM_ABLATE) {
+    // Ablations of the generated kernel: workgroup x and y swapped (chunks on x, as the
+    // hand-written kernels), and the clamps of its global reads removed (indices in range in
+    // the interior anyway).
+    const swapped = code.replaceAll('webtx_workgroup_id.x', 'WGX').replaceAll('webtx_workgroup_id.y', 'webtx_workgroup_id.x').replaceAll('WGX', 'webtx_workgroup_id.y');
+    variants.push(variant(`${tag}_swap`, 'softmax', [{ code: swapped, grid: (M) => [gy, M] }], { uniform: true }));
+    variants.push(variant(`${tag}_noclamp`, 'softmax', [{ code: unclamp(code), grid: (M) => [M, gy] }], { uniform: true }));
+    // The edge's guarded cache fill (rows shorter than the cache) as unguarded loads of a
+    // clamped index (the guarded reductions never read the elements past the row).
+    const clampfill = code.replace(/if \(\(\(X_private_min1 \+ \((\d+)i \* 1024i\)\) < N_1\)\) \{\n\s*(X_private_1\[\d+i\]) = X\[(.*)\];\n\s*\}/g,
+      (_, k, dst, idx) => `${dst} = X[min(${idx}, i32(arrayLength(&X)) - 1i)];`);
+    if (clampfill !== code) variants.push(variant(`${tag}_clampfill`, 'softmax', [{ code: clampfill, grid: (M) => [M, gy] }], { uniform: true }));
+  }
 }
 for (const v of variants)
   v.pipelines = v.dispatches.map((d, i) => pipelineOf(d.code, `${v.name}#${i}`, v.partials ? 'storage' : v.uniform ? 'uniform' : null));

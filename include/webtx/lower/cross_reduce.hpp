@@ -133,7 +133,12 @@ inline bool use_subgroups(LowerContext& ctx, const StageInfo& si, const CrossLay
          kernel_local_extent(ctx, si, 0) == l.extent[0];
 }
 
-// The steps that combine buf[base + 0 .. count) into buf[base] (one statement per step).
+// The steps that combine buf[base + 0 .. count) into buf[base] (one statement per step, a
+// barrier between steps). Each step folds up to kTreeRadix live slots into one: invocation
+// r < s (s = ceil(live / radix)) adds slots r + s, r + 2s, ... that exist, so 1024 partials
+// take 4 steps (128, 16, 2, 1) where halving took 10: fewer barriers, each one a wait for the
+// whole workgroup, for a few more workgroup-memory reads per step.
+constexpr int64_t kTreeRadix = 8;
 inline std::vector<ir::Stmt> tree_steps(const CrossLayout& l, const ir::Buffer& buf,
                                         const ir::Expr& base, ir::ReduceOp op) {
   auto combine = [&](const ir::Expr& a, const ir::Expr& b) -> ir::Expr {
@@ -147,16 +152,26 @@ inline std::vector<ir::Stmt> tree_steps(const CrossLayout& l, const ir::Buffer& 
     }
     return a;
   };
-  int64_t p = 1;
-  while (p < l.reduce_count) p *= 2;
   std::vector<ir::Stmt> steps;
-  ir::Expr at = add(base, l.r);
-  for (int64_t s = p / 2; s >= 1; s /= 2) {
-    ir::Expr cond = logical_and(l.may_write, ir::LT::make(l.r, make_int(s)));
-    if (2 * s > l.reduce_count)
-      cond = logical_and(cond, ir::LT::make(add(l.r, make_int(s)), make_int(l.reduce_count)));
-    ir::Expr v = combine(ir::Load::make(buf, at), ir::Load::make(buf, add(at, make_int(s))));
-    steps.push_back(ir::IfThenElse::make(cond, ir::Store::make(buf, v, at)));
+  const ir::Expr at = add(base, l.r);
+  for (int64_t live = l.reduce_count; live > 1;) {
+    const int64_t s = (live + kTreeRadix - 1) / kTreeRadix;
+    // One store per step (a read after a write of the buffer would need a barrier between).
+    ir::Expr v = ir::Load::make(buf, at);
+    for (int64_t j = 1; j * s < live; ++j) {
+      if ((j + 1) * s <= live) {
+        v = combine(v, ir::Load::make(buf, add(at, make_int(j * s))));
+        continue;
+      }
+      // The last, partial, stride: slot r + j s exists only for r < live - j s; the others
+      // read a slot that does (clamped) and keep their value.
+      const ir::Expr exists = ir::LT::make(add(l.r, make_int(j * s)), make_int(live));
+      const ir::Expr from = ir::Min::make(add(at, make_int(j * s)), add(base, make_int(live - 1)));
+      v = ir::Select::make(exists, combine(v, ir::Load::make(buf, from)), v);
+    }
+    steps.push_back(ir::IfThenElse::make(logical_and(l.may_write, ir::LT::make(l.r, make_int(s))),
+                                         ir::Store::make(buf, v, at)));
+    live = s;
   }
   return steps;
 }
