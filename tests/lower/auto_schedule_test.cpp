@@ -6,6 +6,7 @@
 #include "webtx/ir/scalar_eval.hpp"
 
 #include <array>
+#include <regex>
 
 namespace webtx::testing {
 namespace {
@@ -437,6 +438,15 @@ TEST(AutoScheduleRows, CachedRowsAreReadOnce) {
           EXPECT_GT(copies, 0u) << text;
           EXPECT_EQ(count("A["), copies) << text;
           EXPECT_EQ(count("A_private["), 4 * copies) << text;
+          // Every copy indexes the cache by unrolled loops only (registers: constants once
+          // the backend unrolls), the rows that do not fill it too, each step guarded; a
+          // rolled loop would index it at run time (local memory).
+          const std::regex index(R"(A_private\[([A-Za-z_][A-Za-z0-9_]*)\])");
+          for (std::sregex_iterator it(text.begin(), text.end(), index), end; it != end; ++it) {
+            const std::string v = (*it)[1].str();
+            EXPECT_NE(text.find("unrolled (" + v + ","), std::string::npos) << v;
+            EXPECT_EQ(text.find("for (" + v + ","), std::string::npos) << v;
+          }
         } else {
           EXPECT_EQ(text.find("A_private"), std::string::npos) << k->name;
         }
