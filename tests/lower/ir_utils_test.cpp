@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "webtx/ir.hpp"
+#include "webtx/lower/merge_guards.hpp"
 #include "webtx/schedule.hpp"
 
 namespace webtx::testing {
@@ -134,6 +135,39 @@ TEST(IrUtils, RelationsAreAVariantReplayedPerKind) {
   EXPECT_EQ(splits, 1);
   EXPECT_EQ(fuses, 1);
   EXPECT_TRUE(std::holds_alternative<FuseRel>(st.relations()[0]));
+}
+
+// merge_adjacent_guards (webtx/lower/merge_guards.hpp): `if (c) A; if (c) B` becomes one
+// guard; a different condition, a barrier between, an else branch or a condition that reads
+// memory keep them apart.
+TEST(MergeGuards, AdjacentEqualConditionsBecomeOneGuard) {
+  Expr x = ivar("x");
+  auto buf =
+      ir::make_buffer("b", DType::f32(), ir::MemScope::Global, {ir::IntImm::make(DType::i32(), 8)});
+  auto k = [](int64_t v) { return ir::IntImm::make(DType::i32(), v); };
+  auto store = [&](int64_t at) {
+    return ir::Store::make(buf, ir::FloatImm::make(DType::f32(), 1.0), k(at));
+  };
+  Expr c = ir::LT::make(x, k(5)), c_again = ir::LT::make(x, k(5)), other = ir::LT::make(x, k(6));
+  Expr reads = ir::LT::make(ir::Load::make(buf, k(0)), ir::FloatImm::make(DType::f32(), 0.5));
+  auto guard = [](Expr e, ir::Stmt s) { return ir::IfThenElse::make(e, s); };
+  ir::Stmt body = ir::Seq::make(
+      {guard(c, store(0)), guard(c_again, store(1)), guard(c, store(2)), guard(other, store(3)),
+       ir::Barrier::make(), guard(other, store(4)), guard(reads, store(5)), guard(reads, store(6)),
+       ir::IfThenElse::make(c, store(7), store(0)), guard(c, store(1))});
+  ir::Stmt merged = lowering::merge_adjacent_guards(body);
+  auto* seq = merged.as<ir::Seq>();
+  ASSERT_NE(seq, nullptr);
+  // [c: 0 1 2] [other: 3] barrier [other: 4] [reads: 5] [reads: 6] [c: 7 else 0] [c: 1]
+  ASSERT_EQ(seq->stmts.size(), 8u) << ir::to_string(merged);
+  auto* first = seq->stmts[0].as<ir::IfThenElse>();
+  ASSERT_NE(first, nullptr);
+  EXPECT_TRUE(ir::deep_equal(first->cond, c));
+  const std::string text = ir::to_string(seq->stmts[0]);
+  for (const char* at : {"b[0]", "b[1]", "b[2]"})
+    EXPECT_NE(text.find(at), std::string::npos) << text;
+  EXPECT_NE(seq->stmts[2].as<ir::Barrier>(), nullptr);
+  EXPECT_EQ(ir::to_string(lowering::merge_adjacent_guards(merged)), ir::to_string(merged));
 }
 
 }  // namespace

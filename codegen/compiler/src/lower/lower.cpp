@@ -16,6 +16,7 @@
 #include "webtx/lower/inline_ops.hpp"
 #include "webtx/lower/insert_barriers.hpp"
 #include "webtx/lower/legalize_intrinsics.hpp"
+#include "webtx/lower/merge_guards.hpp"
 #include "webtx/lower/partition_loops.hpp"
 #include "webtx/lower/schedule_ops.hpp"
 #include "webtx/lower/simplify.hpp"
@@ -237,6 +238,7 @@ struct RootLowering {
         b = vectorize(b, v.aligned);
         vstep("vectorize", b);
       }
+      b = merge_adjacent_guards(b), vstep("merge_adjacent_guards", b);
       b = common_subexpressions(b), vstep("common_subexpressions", b);
       for (auto& fv : free_vars(b)) lowering::detail::collect_symbols(fv, prog.symbols);
       LaunchConfig vlc = lc;
