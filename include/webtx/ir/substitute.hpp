@@ -19,4 +19,8 @@ Stmt substitute(const Stmt& s, const VarMap& m);
 // Does `e` mention the variable node `v`?
 bool uses_var(const Expr& e, const ExprNode* v);
 
+// Does `e` read memory (a Load or a ProducerLoad)? Such a condition may change when a
+// statement stores.
+bool reads_memory(const Expr& e);
+
 }  // namespace webtx::ir

@@ -11,20 +11,11 @@
 
 #include "webtx/ir/equality.hpp"
 #include "webtx/ir/functor.hpp"
+#include "webtx/ir/substitute.hpp"
 
 namespace webtx::lowering {
 
 namespace detail {
-
-inline bool reads_memory(const ir::Expr& e) {
-  struct V : ir::IRVisitor {
-    bool found = false;
-    void visit_Load(const ir::Load&) override { found = true; }
-    void visit_ProducerLoad(const ir::ProducerLoad&) override { found = true; }
-  } v;
-  v.visit(e);
-  return v.found;
-}
 
 class MergeGuards : public ir::IRMutator {
  public:
@@ -38,7 +29,7 @@ class MergeGuards : public ir::IRMutator {
       auto* cur = m.as<ir::IfThenElse>();
       auto* prev = out.empty() ? nullptr : out.back().as<ir::IfThenElse>();
       if (cur && prev && !cur->else_case.defined() && !prev->else_case.defined() &&
-          ir::deep_equal(cur->cond, prev->cond) && !reads_memory(cur->cond)) {
+          ir::deep_equal(cur->cond, prev->cond) && !ir::reads_memory(cur->cond)) {
         out.back() =
             ir::IfThenElse::make(prev->cond, ir::Seq::make({prev->then_case, cur->then_case}));
         changed = true;

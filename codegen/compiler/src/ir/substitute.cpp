@@ -48,4 +48,14 @@ bool uses_var(const Expr& e, const ExprNode* v) {
   return u.found;
 }
 
+bool reads_memory(const Expr& e) {
+  struct V : IRVisitor {
+    bool found = false;
+    void visit_Load(const Load&) override { found = true; }
+    void visit_ProducerLoad(const ProducerLoad&) override { found = true; }
+  } v;
+  v.visit(e);
+  return v.found;
+}
+
 }  // namespace webtx::ir

@@ -11,16 +11,6 @@ namespace webtx::lowering {
 
 namespace {
 
-bool reads_memory(const ir::Expr& e) {
-  struct V : ir::IRVisitor {
-    bool found = false;
-    void visit_Load(const ir::Load&) override { found = true; }
-    void visit_ProducerLoad(const ir::ProducerLoad&) override { found = true; }
-  } v;
-  v.visit(e);
-  return v.found;
-}
-
 struct Hoist : ir::IRMutator {
   using ir::IRMutator::mutate;
   ir::Stmt mutate_For(const ir::Stmt& s, const ir::For& op) override {
@@ -33,7 +23,7 @@ struct Hoist : ir::IRMutator {
     std::vector<ir::Expr> all, outside, inside;
     split_conjuncts(guard->cond, all);
     for (auto& c : all) {
-      const bool invariant = !ir::uses_var(c, op.var.get()) && !reads_memory(c);
+      const bool invariant = !ir::uses_var(c, op.var.get()) && !ir::reads_memory(c);
       (invariant ? outside : inside).push_back(c);
     }
     if (outside.empty()) return ir::For::make(op.var, op.min, op.extent, op.for_kind, body);

@@ -364,22 +364,27 @@ Stmt drop_tails(const Stmt& s, const std::vector<Expr>& starts, const std::vecto
   return m.mutate(s);
 }
 
+// Visits every load and store of a statement as note(buffer, index).
+struct AccessVisitor : ir::IRVisitor {
+  using ir::IRVisitor::visit;
+  virtual void note(const ir::Buffer& b, const Expr& index) = 0;
+  void visit_Load(const ir::Load& op) override {
+    note(op.buffer, op.index);
+    ir::IRVisitor::visit_Load(op);
+  }
+  void visit_Store(const ir::Store& op) override {
+    note(op.buffer, op.index);
+    ir::IRVisitor::visit_Store(op);
+  }
+};
+
 // Whether `body` indexes a private array with `v` (its loads or stores).
 bool indexes_private(const Stmt& body, const ir::ExprNode* v) {
-  struct V : ir::IRVisitor {
-    using ir::IRVisitor::visit;
+  struct V : AccessVisitor {
     const ir::ExprNode* v = nullptr;
     bool found = false;
-    void check(const ir::Buffer& b, const Expr& index) {
+    void note(const ir::Buffer& b, const Expr& index) override {
       found = found || (b->scope == ir::MemScope::Private && ir::uses_var(index, v));
-    }
-    void visit_Load(const ir::Load& op) override {
-      check(op.buffer, op.index);
-      ir::IRVisitor::visit_Load(op);
-    }
-    void visit_Store(const ir::Store& op) override {
-      check(op.buffer, op.index);
-      ir::IRVisitor::visit_Store(op);
     }
   } vis;
   vis.v = v;
@@ -425,13 +430,12 @@ Expr sum(const std::vector<Expr>& terms) {
 // Symbols (variables bound nowhere in the kernel) in the indices of global loads and stores
 // inside vectorized loops: the strides a vec4 copy needs divisible by 4.
 std::vector<Expr> stride_symbols(const Stmt& s, const NodeSet& bound) {
-  struct V : ir::IRVisitor {
+  struct V : AccessVisitor {
     const NodeSet& bound;
     std::vector<Expr> found;
     int vector_loops = 0;
     explicit V(const NodeSet& b) : bound(b) {}
-    using ir::IRVisitor::visit;
-    void note(const ir::Buffer& b, const Expr& index) {
+    void note(const ir::Buffer& b, const Expr& index) override {
       if (!vector_loops || b->scope != ir::MemScope::Global) return;
       struct C : ir::IRVisitor {
         V* v;
@@ -450,14 +454,6 @@ std::vector<Expr> stride_symbols(const Stmt& s, const NodeSet& bound) {
       vector_loops += vec;
       ir::IRVisitor::visit_For(op);
       vector_loops -= vec;
-    }
-    void visit_Load(const ir::Load& op) override {
-      note(op.buffer, op.index);
-      ir::IRVisitor::visit_Load(op);
-    }
-    void visit_Store(const ir::Store& op) override {
-      note(op.buffer, op.index);
-      ir::IRVisitor::visit_Store(op);
     }
   } v(bound);
   v.visit(s);
@@ -656,8 +652,8 @@ std::vector<KernelVersion> all_versions(const ir::Stmt& body, const LaunchConfig
     // register tiles with constants; a rolled edge (its guards kept) would push the
     // accumulators of both into local memory (measured several times slower), so the
     // unpadded case below prefers separate kernels.
-    Stmt both = wrap(prefix, ir::IfThenElse::make(interior, fast,
-                                                   padded_guards > 0 ? edge : roll(*rest, true)));
+    Stmt both = wrap(
+        prefix, ir::IfThenElse::make(interior, fast, padded_guards > 0 ? edge : roll(*rest, true)));
     return interior_versions(both, lc.grid, "interior and edge workgroups");
   }
   // Separate kernels: each compiles like a constant-shape one (a kernel that holds both
