@@ -308,7 +308,7 @@ constexpr int64_t kCachedRow = 32, kMidRow = 4096;
 // dispatch (a dependent second dispatch costs ~1.5 us more; the best hand-written split kernel
 // reached 67-69% of copy at one row). So each of `groups` workgroups reduces the whole row
 // itself (reading it from L2 `groups` times) and writes a `groups`-th of it. Probe 5, rows of
-// 32768: 8 workgroups per row up to 8 rows (1-4 rows: 69-73% of copy, one workgroup 60-61%),
+// 32768: 8 workgroups per row up to 8 rows (1-4 rows: 68-73% of copy, one workgroup 60-61%),
 // 4 up to 32 rows (16 rows: 66-70%, one 61-62%; 32 rows: 65-68%, 64%); from 64 rows one
 // workgroup per row is as good or better (more workgroups than SMs).
 constexpr int64_t kFewestRows = 8, kFewerRows = 32;
@@ -355,10 +355,9 @@ RowConfig row_config(int64_t len, const RowConfig& c) {
 
 // The tensors the row loops read along the row, each cached in private memory for the anchors
 // (and the root, when `root_reads`) that read it (cache_read; returns the cache stages, not
-// yet placed). A
-// tensor is cached when the anchors reduce along it and every read of it by those stages is
-// [the row..., the stage's own row index] (then an invocation reads every t-th element of
-// it, the same ones in each stage: bound inference gives it just those).
+// yet placed). A tensor is cached when the anchors reduce along it and every read of it by
+// those stages is [the row..., the stage's own row index] (then an invocation reads every
+// t-th element of it, the same ones in each stage: bound inference gives it just those).
 std::vector<Stage*> cache_rows(Stage& root, const std::vector<Stage*>& anchors, int r,
                                bool root_reads) {
   std::vector<Stage*> stages;
