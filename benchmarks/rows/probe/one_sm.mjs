@@ -25,12 +25,15 @@ const SG = hasSg ? 'enable subgroups;\n' : '';
 // --- WGSL ---------------------------------------------------------------------------------
 // One workgroup per row: T invocations, V vec4s each (T * V * 4 == N), element j of thread t
 // at vec4 index t + j * T (coalesced).
-const head = (T, extra = '') => `${SG}
-@group(0) @binding(0) var<storage, read> X: array<vec4f>;
-@group(0) @binding(1) var<storage, read_write> Y: array<vec4f>;
-${extra}
+// Every kernel's opening: X (read) and Y (read-write) of `elem`, the partials P where asked,
+// the module-scope `extra`, and main's signature (subgroup builtins where the adapter has them).
+const header = (T, { elem = 'vec4f', partials = false, extra = '' } = {}) => `${SG}
+@group(0) @binding(0) var<storage, read> X: array<${elem}>;
+@group(0) @binding(1) var<storage, read_write> Y: array<${elem}>;
+${partials ? '@group(0) @binding(2) var<storage, read_write> P: array<f32>;\n' : ''}${extra}
 @compute @workgroup_size(${T})
 fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_index) t: u32${hasSg ? ', @builtin(subgroup_invocation_id) lane: u32, @builtin(subgroup_size) sgs: u32' : ''}) {`;
+const head = (T, extra = '') => header(T, { extra });
 const loads = (T, V) => {
   let s = `  let base = wg.x * ${N / 4}u + t;\n  var v: array<vec4f, ${V}>;\n`;
   for (let j = 0; j < V; j++) s += `  v[${j}] = X[base + ${j * T}u];\n`;
@@ -77,6 +80,20 @@ function smTwo(T, V) {
   return `${s}${stores(T, V, (x) => `${x} * inv`)}}`;
 }
 
+// The workgroup's max and rescaled sum of every invocation's (m, e = sum of exp(x - m)), in one
+// round (subgroups only): `let max = ...; let sum = ...;` in every invocation; slots sm, ss.
+const onlineMerge = (T, max, sum) => `  let gm = subgroupMax(m);
+  let ge = subgroupAdd(e * exp(m - gm));
+  if (lane == 0u) { sm[t / sgs] = gm; ss[t / sgs] = ge; }
+  workgroupBarrier();
+  var a = -3.4e38;
+  for (var i = lane; i < ${T}u / sgs; i += sgs) { a = max(a, sm[i]); }
+  let ${max} = subgroupMax(a);
+  var b = 0.0;
+  for (var i = lane; i < ${T}u / sgs; i += sgs) { b += ss[i] * exp(sm[i] - ${max}); }
+  let ${sum} = subgroupAdd(b);
+`;
+
 // Softmax with one merged reduction (max and rescaled sum travel together; subgroups only).
 function smOnline(T, V) {
   const slots = `var<workgroup> sm: array<f32, ${T}>;\nvar<workgroup> ss: array<f32, ${T}>;`;
@@ -84,28 +101,13 @@ function smOnline(T, V) {
   for (let j = 0; j < V; j++) s += `  m = max(m, ${vmax(`v[${j}]`)});\n`;
   s += '  var e = 0.0;\n';
   for (let j = 0; j < V; j++) s += `  e += ${vsum(`exp(v[${j}] - m)`)};\n`;
-  s += `  let gm = subgroupMax(m);
-  let ge = subgroupAdd(e * exp(m - gm));
-  if (lane == 0u) { sm[t / sgs] = gm; ss[t / sgs] = ge; }
-  workgroupBarrier();
-  var a = -3.4e38;
-  for (var i = lane; i < ${T}u / sgs; i += sgs) { a = max(a, sm[i]); }
-  let rowMax = subgroupMax(a);
-  var b = 0.0;
-  for (var i = lane; i < ${T}u / sgs; i += sgs) { b += ss[i] * exp(sm[i] - rowMax); }
-  let inv = 1.0 / subgroupAdd(b);\n`;
+  s += `${onlineMerge(T, 'rowMax', 'rowSum')}  let inv = 1.0 / rowSum;\n`;
   return `${s}${stores(T, V, (x) => `exp(${x} - rowMax) * inv`)}}`;
 }
 
 // Split rows: G workgroups per row, each a chunk of C = N / G elements (T invocations, V vec4s).
 // P holds per-chunk partials: P[(row * G + g) * 2 + k].
-const splitHead = (T, extra) => `${SG}
-@group(0) @binding(0) var<storage, read> X: array<vec4f>;
-@group(0) @binding(1) var<storage, read_write> Y: array<vec4f>;
-@group(0) @binding(2) var<storage, read_write> P: array<f32>;
-${extra}
-@compute @workgroup_size(${T})
-fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_index) t: u32${hasSg ? ', @builtin(subgroup_invocation_id) lane: u32, @builtin(subgroup_size) sgs: u32' : ''}) {
+const splitHead = (T, extra) => `${header(T, { partials: true, extra })}
   let g = wg.x; let row = wg.y;
   let base = row * ${N / 4}u + g * CHUNK4 + t;`;
 function splitLoads(T, V) {
@@ -136,17 +138,7 @@ function splitOnline(T, V, G) {
   for (let j = 0; j < V; j++) d1 += `  m = max(m, ${vmax(`v[${j}]`)});\n`;
   d1 += '  var e = 0.0;\n';
   for (let j = 0; j < V; j++) d1 += `  e += ${vsum(`exp(v[${j}] - m)`)};\n`;
-  d1 += `  let gm = subgroupMax(m);
-  let ge = subgroupAdd(e * exp(m - gm));
-  if (lane == 0u) { sm[t / sgs] = gm; ss[t / sgs] = ge; }
-  workgroupBarrier();
-  var a = -3.4e38;
-  for (var i = lane; i < ${T}u / sgs; i += sgs) { a = max(a, sm[i]); }
-  let cm = subgroupMax(a);
-  var b = 0.0;
-  for (var i = lane; i < ${T}u / sgs; i += sgs) { b += ss[i] * exp(sm[i] - cm); }
-  let cs = subgroupAdd(b);
-  if (t == 0u) { P[(row * ${G}u + g) * 2u] = cm; P[(row * ${G}u + g) * 2u + 1u] = cs; }\n}`;
+  d1 += `${onlineMerge(T, 'cm', 'cs')}  if (t == 0u) { P[(row * ${G}u + g) * 2u] = cm; P[(row * ${G}u + g) * 2u + 1u] = cs; }\n}`;
   let d2 = `${pre('')}\n${splitLoads(T, V)}${foldPartials(G, 0, 'max', 'rowMax')}  var rowSum = 0.0;
   for (var i = 0u; i < ${G}u; i++) { rowSum += P[(row * ${G}u + i) * 2u + 1u] * exp(P[(row * ${G}u + i) * 2u] - rowMax); }
   let inv = 1.0 / rowSum;\n`;
@@ -176,13 +168,7 @@ function smRedundant(T, V, G) {
 // `div`: the written element is select(s ok, exp(x - max) / s, NaN), as webtx's softmax.
 function smRedundantScalar(T, K, G, div) {
   const slots = `var<workgroup> smax: array<f32, ${T}>;\nvar<workgroup> ssum: array<f32, ${T}>;`;
-  let s = `${SG}
-@group(0) @binding(0) var<storage, read> X: array<f32>;
-@group(0) @binding(1) var<storage, read_write> Y: array<f32>;
-${slots}
-var<private> zero: u32;
-@compute @workgroup_size(${T})
-fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_index) t: u32${hasSg ? ', @builtin(subgroup_invocation_id) lane: u32, @builtin(subgroup_size) sgs: u32' : ''}) {
+  let s = `${header(T, { elem: 'f32', extra: `${slots}\nvar<private> zero: u32;` })}
   let g = wg.x; let row = wg.y;
   let base = row * ${N}u + t;\n  var v: array<f32, ${K}>;\n`;
   for (let j = 0; j < K; j++) s += `  v[${j}] = X[base + ${j * T}u];\n`;
