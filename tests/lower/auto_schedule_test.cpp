@@ -300,16 +300,22 @@ TEST(AutoScheduleRows, UnrolledRowLoopsAndSeveralRowsPerWorkgroup) {
   }
 }
 
+// A kernel's symbols for a call at A [rows, len] (softmax_graph(sym("n"), sym("m"))).
+ir::ScalarBindings call_bindings(const ir::Kernel& k, int64_t rows, int64_t len) {
+  ir::ScalarBindings b;
+  for (auto& v : k.scalars) {
+    auto* var = v.as<ir::Variable>();
+    b[var] = var->name == "n" ? rows : len;
+  }
+  return b;
+}
+
 // The kernels a call at A [rows, len] launches (a grid of at least one workgroup): the
 // version the host picks, as the runtime evaluates the grids (web/src/model.js skips empty ones).
 std::vector<const ir::Kernel*> launched(const ir::Program& p, int64_t rows, int64_t len) {
   std::vector<const ir::Kernel*> out;
   for (auto& k : p.kernels) {
-    ir::ScalarBindings b;
-    for (auto& v : k.scalars) {
-      auto* var = v.as<ir::Variable>();
-      b[var] = var->name == "n" ? rows : len;  // softmax_graph(sym("n"), sym("m"))
-    }
+    const ir::ScalarBindings b = call_bindings(k, rows, len);
     int64_t groups = 1;
     for (auto& g : k.grid) groups *= g.defined() ? ir::eval_scalar(g, b) : 1;
     if (groups > 0) out.push_back(&k);
@@ -473,11 +479,7 @@ TEST(AutoScheduleRows, RowsSharedOutOverWorkgroups) {
       auto got = launched(p, rows, len);
       ASSERT_FALSE(got.empty());
       for (auto* k : got) {
-        ir::ScalarBindings b;
-        for (auto& v : k->scalars) {
-          auto* var = v.as<ir::Variable>();
-          b[var] = var->name == "n" ? rows : len;
-        }
+        const ir::ScalarBindings b = call_bindings(*k, rows, len);
         const std::string text = body_text(*k);
         if (len <= 128) {
           EXPECT_EQ(ir::eval_scalar(k->grid[1], b), (len + 63) / 64) << k->name;
