@@ -34,17 +34,19 @@ ${partials ? '@group(0) @binding(2) var<storage, read_write> P: array<f32>;\n' :
 @compute @workgroup_size(${T})
 fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_index) t: u32${hasSg ? ', @builtin(subgroup_invocation_id) lane: u32, @builtin(subgroup_size) sgs: u32' : ''}) {`;
 const head = (T, extra = '') => header(T, { extra });
-const loads = (T, V) => {
-  let s = `  let base = wg.x * ${N / 4}u + t;\n  var v: array<vec4f, ${V}>;\n`;
-  for (let j = 0; j < V; j++) s += `  v[${j}] = X[base + ${j * T}u];\n`;
+// `blocked`: thread t holds vec4s t V + j instead (its own V * 16 contiguous bytes).
+const at = (T, V, j, blocked) => `base + ${blocked ? j : j * T}u`;
+const loads = (T, V, blocked = false) => {
+  let s = `  let base = wg.x * ${N / 4}u + t${blocked ? ` * ${V}u` : ''};\n  var v: array<vec4f, ${V}>;\n`;
+  for (let j = 0; j < V; j++) s += `  v[${j}] = X[${at(T, V, j, blocked)}];\n`;
   return s;
 };
-const stores = (T, V, f = (x) => x) => {
+const stores = (T, V, f = (x) => x, blocked = false) => {
   let s = '';
-  for (let j = 0; j < V; j++) s += `  Y[base + ${j * T}u] = ${f(`v[${j}]`)};\n`;
+  for (let j = 0; j < V; j++) s += `  Y[${at(T, V, j, blocked)}] = ${f(`v[${j}]`)};\n`;
   return s;
 };
-const wgCopy = (T, V) => `${head(T)}\n${loads(T, V)}${stores(T, V)}}`;
+const wgCopy = (T, V, blocked = false) => `${head(T)}\n${loads(T, V, blocked)}${stores(T, V, (x) => x, blocked)}}`;
 
 // Workgroup reduction of a scalar `x` with operator op ('max' or '+'), result in every
 // invocation. With subgroups: subgroup op, one slot per subgroup, one barrier, every invocation
@@ -69,15 +71,15 @@ function reduce(T, op, x, slots, out) {
 const vmax = (v) => `max(max(${v}.x, ${v}.y), max(${v}.z, ${v}.w))`;
 const vsum = (v) => `(${v}.x + ${v}.y + ${v}.z + ${v}.w)`;
 
-// Softmax, one workgroup per row, row in registers, two reductions.
-function smTwo(T, V) {
+// Softmax, one workgroup per row, row in registers, two reductions. `blocked`: see loads.
+function smTwo(T, V, blocked = false) {
   const slots = `var<workgroup> smax: array<f32, ${T}>;\nvar<workgroup> ssum: array<f32, ${T}>;`;
-  let s = `${head(T, slots)}\n${loads(T, V)}  var m = -3.4e38;\n`;
+  let s = `${head(T, slots)}\n${loads(T, V, blocked)}  var m = -3.4e38;\n`;
   for (let j = 0; j < V; j++) s += `  m = max(m, ${vmax(`v[${j}]`)});\n`;
   s += `  var rowMax: f32;\n${reduce(T, 'max', 'm', 'smax', 'rowMax')}  var e = 0.0;\n`;
   for (let j = 0; j < V; j++) s += `  v[${j}] = exp(v[${j}] - rowMax); e += ${vsum(`v[${j}]`)};\n`;
   s += `  var rowSum: f32;\n${reduce(T, '+', 'e', 'ssum', 'rowSum')}  let inv = 1.0 / rowSum;\n`;
-  return `${s}${stores(T, V, (x) => `${x} * inv`)}}`;
+  return `${s}${stores(T, V, (x) => `${x} * inv`, blocked)}}`;
 }
 
 // The workgroup's max and rescaled sum of every invocation's (m, e = sum of exp(x - m)), in one
@@ -163,6 +165,22 @@ function smRedundant(T, V, G) {
   s += `  for (var k = 0u; k < ${per}u; k++) {\n    let j = g * ${per}u + k;\n`;
   s += `    Y[base + j * ${T}u] = exp(X[base + j * ${T}u] - rowMax) * inv;\n  }\n`;
   return `${s}}`;
+}
+// The same with the blocked layout (thread t holds vec4s t V + j): a G-th of the invocations
+// (those holding the workgroup's part of the row) write it from registers.
+function smRedundantBlocked(T, V, G) {
+  const slots = `var<workgroup> smax: array<f32, ${T}>;\nvar<workgroup> ssum: array<f32, ${T}>;`;
+  let s = `${head(T, slots)}\n  let g = wg.x; let row = wg.y;\n`;
+  s += `  let base = row * ${N / 4}u + t * ${V}u;\n  var v: array<vec4f, ${V}>;\n`;
+  for (let j = 0; j < V; j++) s += `  v[${j}] = X[base + ${j}u];\n`;
+  s += '  var m = -3.4e38;\n';
+  for (let j = 0; j < V; j++) s += `  m = max(m, ${vmax(`v[${j}]`)});\n`;
+  s += `  var rowMax: f32;\n${reduce(T, 'max', 'm', 'smax', 'rowMax')}  var e = 0.0;\n`;
+  for (let j = 0; j < V; j++) s += `  e += ${vsum(`exp(v[${j}] - rowMax)`)};\n`;
+  s += `  var rowSum: f32;\n${reduce(T, '+', 'e', 'ssum', 'rowSum')}  let inv = 1.0 / rowSum;\n`;
+  s += `  if (t / ${T / G}u == g) {\n`;
+  for (let j = 0; j < V; j++) s += `    Y[base + ${j}u] = exp(v[${j}] - rowMax) * inv;\n`;
+  return `${s}  }\n}`;
 }
 // The same with scalar accesses (thread t holds elements t + T k, as webtx's cache does);
 // `div`: the written element is select(s ok, exp(x - max) / s, NaN), as webtx's softmax.
@@ -269,6 +287,10 @@ const T = Math.min(1024, maxInv);
 if (N % (4 * T) === 0) {
   variants.push(variant(`wg_copy_${T}x${N / 4 / T}v4`, 'copy', [{ code: wgCopy(T, N / 4 / T), grid: (M) => [M, 1] }]));
   variants.push(variant(`sm_two_${T}x${N / 4 / T}v4`, 'softmax', [{ code: smTwo(T, N / 4 / T), grid: (M) => [M, 1] }]));
+  variants.push(variant(`wg_copy_blocked_${T}x${N / 4 / T}v4`, 'copy', [{ code: wgCopy(T, N / 4 / T, true), grid: (M) => [M, 1] }]));
+  for (const G of [2, 4])
+    variants.push(variant(`redundant_blocked_${T}_G${G}`, 'softmax', [{ code: smRedundantBlocked(T, N / 4 / T, G), grid: (M) => [G, M] }]));
+  variants.push(variant(`sm_two_blocked_${T}x${N / 4 / T}v4`, 'softmax', [{ code: smTwo(T, N / 4 / T, true), grid: (M) => [M, 1] }]));
   if (hasSg) variants.push(variant(`sm_online_${T}x${N / 4 / T}v4`, 'softmax', [{ code: smOnline(T, N / 4 / T), grid: (M) => [M, 1] }]));
 }
 for (const Tr of [...new Set([T, 512])]) {
