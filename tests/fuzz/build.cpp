@@ -3,7 +3,7 @@
 //   (not a) (select c t f) (cast <dtype> a)                       the other IR nodes
 //   (exp a) log sqrt rsqrt tanh erf floor ceil sin cos sigmoid abs (pow a b)   intrinsics
 //   (f32 1.5) (f16 0.5) (i32 -3) (u32 7) (bool 1)                 constants
-//   (in k) (sh k o)                                               operand reads (recipe.hpp)
+//   (in k) (sh k o) (row k)                                       operand reads (recipe.hpp)
 #include <cctype>
 #include <cmath>
 #include <functional>
@@ -69,7 +69,8 @@ ir::DType dtype_named(const std::string& n) {
   return {};
 }
 
-using Leaf = std::function<Expr(int operand, int64_t shift)>;
+// An operand read: (in k) shift 0, (sh k o) shift o, (row k) at the leading indices.
+using Leaf = std::function<Expr(int operand, int64_t shift, bool leading)>;
 
 Expr to_ir(const SExpr& e, const Leaf& leaf) {
   internal_assert(e.atom.empty()) << "fuzz: bare atom '" << e.atom << "' in an expression";
@@ -87,8 +88,9 @@ Expr to_ir(const SExpr& e, const Leaf& leaf) {
   if (h == "not") return ir::Not::make(arg(1));
   if (h == "select") return ir::Select::make(arg(1), arg(2), arg(3));
   if (h == "cast") return ir::Cast::make(dtype_named(num(1)), arg(2));
-  if (h == "in") return leaf(std::stoi(num(1)), 0);
-  if (h == "sh") return leaf(std::stoi(num(1)), std::stoll(num(2)));
+  if (h == "in") return leaf(std::stoi(num(1)), 0, false);
+  if (h == "sh") return leaf(std::stoi(num(1)), std::stoll(num(2)), false);
+  if (h == "row") return leaf(std::stoi(num(1)), 0, true);
   if (h == "f32" || h == "f16") return ir::FloatImm::make(dtype_named(h), std::stod(num(1)));
   if (h == "i32" || h == "u32" || h == "bool")
     return ir::IntImm::make(dtype_named(h), std::stoll(num(1)));
@@ -155,9 +157,12 @@ Built build_graph(const Recipe& r) {
     std::vector<Expr> v = vars_of(axes);
     Expr body;
     if (n.kind == NodeKind::Elementwise) {
-      body = parse_expr(n.expr, [&](int k, int64_t shift) {
+      body = parse_expr(n.expr, [&](int k, int64_t shift, bool leading) {
         const auto& op = opnd(k);
-        std::vector<Expr> idx(v.end() - op->ndim(), v.end());
+        internal_assert(op->ndim() <= static_cast<int>(v.size()))
+            << "fuzz: node " << n.name << " reads operand " << k << " of higher rank";
+        std::vector<Expr> idx = leading ? std::vector<Expr>(v.begin(), v.begin() + op->ndim())
+                                        : std::vector<Expr>(v.end() - op->ndim(), v.end());
         if (shift) idx.back() = ir::Add::make(idx.back(), Expr(static_cast<int>(shift)));
         return load(op, idx);
       });
@@ -175,7 +180,7 @@ Built build_graph(const Recipe& r) {
           idx.push_back(v.at(next++));
         }
       }
-      Expr src = parse_expr(n.expr, [&](int, int64_t) { return load(a, idx); });
+      Expr src = parse_expr(n.expr, [&](int, int64_t, bool) { return load(a, idx); });
       body = ir::Reduce::make(n.reduce_op, src, rv);
     } else if (n.kind == NodeKind::Matmul) {
       const auto& a = opnd(0);
@@ -183,7 +188,7 @@ Built build_graph(const Recipe& r) {
       auto rv = new_axis(n.name + "_k", a->shape.back(), ir::IterKind::Reduce);
       std::vector<Expr> ia(v.begin(), v.end() - 1);
       ia.push_back(rv->var);
-      Expr src = parse_expr(n.expr, [&](int k, int64_t) {
+      Expr src = parse_expr(n.expr, [&](int k, int64_t, bool) {
         return k == 0 ? load(a, ia) : load(bb, {rv->var, v.back()});
       });
       body = ir::Reduce::make(ir::ReduceOp::Sum, src, {rv});
@@ -198,7 +203,7 @@ Built build_graph(const Recipe& r) {
         Expr& x = ia[ia.size() - static_cast<size_t>(n.window_dims - d)];
         x = ir::Add::make(x, rv[static_cast<size_t>(d)]->var);
       }
-      Expr src = parse_expr(n.expr, [&](int k, int64_t) {
+      Expr src = parse_expr(n.expr, [&](int k, int64_t, bool) {
         return k == 0 ? load(a, ia) : load(opnd(1), vars_of(rv));
       });
       body = ir::Reduce::make(n.reduce_op, src, rv);

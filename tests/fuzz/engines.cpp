@@ -1,5 +1,6 @@
 #include "engines.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <condition_variable>
@@ -233,7 +234,11 @@ bool legalize(Recipe& r, std::string* why) {
     } catch (const UserError& e) {
       if (why) *why = e.what();
       if (r.steps.empty()) return false;
-      r.steps.pop_back();
+      // The last step that is not an auto_schedule goes: auto_schedule comes last and only
+      // schedules what the other steps left, so an error is most often one of theirs.
+      auto keep = std::find_if(r.steps.rbegin(), r.steps.rend(),
+                               [](const Step& s) { return s.op != "auto_schedule"; });
+      r.steps.erase(keep == r.steps.rend() ? r.steps.end() - 1 : std::prev(keep.base()));
     }
   }
 }

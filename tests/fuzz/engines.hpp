@@ -44,7 +44,8 @@ struct Prepared {
 // InternalErrors and validator messages become findings.
 std::unique_ptr<Prepared> prepare(const Recipe& r);
 
-// Drops schedule steps from the end until prepare() accepts the recipe; false if it never does.
+// Drops schedule steps from the end (auto_schedule, the last, last of all) until prepare()
+// accepts the recipe; false if it never does.
 bool legalize(Recipe& r, std::string* why = nullptr);
 
 // The lowered-IR evaluator and Vulkan (when `vk` is given), compared with the reference.

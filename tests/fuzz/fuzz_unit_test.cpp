@@ -8,6 +8,7 @@
 #include "generate.hpp"
 #include "shrink.hpp"
 #include "webtx/codegen/wgsl.hpp"
+#include "webtx/ir/scalar_eval.hpp"
 #include "webtx/lower/arith.hpp"
 #include "webtx/lower/constant_index.hpp"
 
@@ -173,6 +174,58 @@ TEST(FuzzShrink, ReducesToTheNodeThatFails) {
   EXPECT_TRUE(small.steps.empty()) << to_json(small);
   EXPECT_LE(small.nodes.size(), 3u) << to_json(small);  // the stencil, its input and weights
   for (auto& d : small.dims) EXPECT_TRUE(d.sym.empty()) << to_json(small);
+}
+
+// Row ops (generate.cpp, row_op): an elementwise op reading its input and that input's row
+// reductions along the row, left to auto_schedule. Among the seeds CI runs, some reach the
+// row rule with rows shared out over two workgroups (row_groups): a kernel whose grid has
+// more than one workgroup along y for one row, each reducing the whole row itself.
+TEST(FuzzRecipe, RowOpsReachRowsSharedOutOverWorkgroups) {
+  int row_ops = 0, shared = 0;
+  for (uint64_t seed = 1; seed <= 200; ++seed) {
+    Recipe r = generate(seed);
+    ASSERT_TRUE(legalize(r)) << "seed " << seed;
+    bool row_read = false, groups = false;
+    for (auto& n : r.nodes) row_read = row_read || n.expr.find("(row ") != std::string::npos;
+    for (auto& st : r.steps) groups = groups || (st.op == "auto_schedule" && st.args.size() > 3);
+    row_ops += row_read;
+    if (!row_read || !groups) continue;
+    auto p = prepare(r);
+    for (auto& k : p->program.kernels) {
+      ir::ScalarBindings b;
+      for (auto& v : k.scalars) b[v.get()] = p->built.symbols.at(v.as<ir::Variable>()->name);
+      if (k.grid[1].defined() && ir::eval_scalar(k.grid[1], b) > 1) {
+        ++shared;
+        break;
+      }
+    }
+    run_native(*p, nullptr);
+    EXPECT_TRUE(p->findings.empty()) << "seed " << seed << ": " << p->findings[0].detail;
+  }
+  EXPECT_GE(row_ops, 20);
+  EXPECT_GE(shared, 3);
+}
+
+// (row k) reads are renumbered like (in k) when an operand goes.
+TEST(FuzzShrink, DropUnusedRenumbersRowReads) {
+  Recipe r;
+  r.dims = {{"", 3}, {"", 5}};
+  Node x, y, red, out;
+  x.name = "in0", y.name = "in1";
+  x.shape = y.shape = {{0, 0}, {1, 0}};
+  red.name = "t2", red.kind = NodeKind::Reduce, red.shape = {{0, 0}}, red.operands = {0};
+  red.reduce_axes = {1}, red.expr = "(in 0)";
+  out.name = "t3", out.kind = NodeKind::Elementwise, out.shape = x.shape;
+  out.operands = {1, 0, 2}, out.expr = "(sub (in 1) (row 2))";
+  r.nodes = {x, y, red, out};
+  r.outputs = {3};
+  Recipe d = drop_unused(r);
+  ASSERT_EQ(d.nodes.size(), 3u);
+  EXPECT_EQ(d.nodes[2].expr, "(sub (in 0) (row 1))");
+  EXPECT_EQ(d.nodes[2].operands, (std::vector<int>{0, 1}));
+  auto p = prepare(d);
+  run_native(*p, nullptr);
+  EXPECT_TRUE(p->findings.empty()) << p->findings[0].detail;
 }
 
 TEST(FuzzShrink, DropUnusedRenumbers) {

@@ -35,7 +35,10 @@ inline std::string num(double v) {
 
 class Gen {
  public:
-  Gen(uint64_t seed, const GenOptions& o) : g_(seed), opt_(o) { r_.seed = seed; }
+  Gen(uint64_t seed, const GenOptions& o)
+      : g_(seed), rows_g_(seed ^ 0x9e3779b97f4a7c15ULL), opt_(o) {
+    r_.seed = seed;
+  }
 
   Recipe run();
 
@@ -73,9 +76,12 @@ class Gen {
   void reduce();
   void matmul();
   void stencil();
+  void row_op();
   void schedule();
 
   std::mt19937_64 g_;
+  std::mt19937_64 rows_g_;              // row_op's own stream (generate.cpp)
+  std::vector<std::string> row_nodes_;  // the nodes row_op made (names survive drop_unused)
   GenOptions opt_;
   Recipe r_;
   std::vector<Info> info_;

@@ -130,12 +130,10 @@ Ex Gen::expr_bool(int depth, const std::vector<int>& ops, const std::vector<std:
   for (int tries = 0; tries < 4; ++tries) {
     Ex a = rnd(2) ? leaf_f32(ops, reads) : leaf_int(ir::DType::i32(), ops, reads);
     if (!a.in.exact) continue;
-    bool fl = a.s.find("(cast i32") != 0 && a.s.find("(i32") != 0 && !a.s.starts_with("(in") &&
-              !a.s.starts_with("(sh");
-    (void)fl;
     // The other side: a constant of the same dtype as a.
     bool is_int = a.s.starts_with("(cast i32") || a.s.starts_with("(i32");
-    if (a.s.starts_with("(in") || a.s.starts_with("(sh")) continue;  // dtype unknown here
+    if (a.s.starts_with("(in") || a.s.starts_with("(sh") || a.s.starts_with("(row"))
+      continue;  // dtype unknown here
     std::string k = is_int
                         ? "(i32 " + std::to_string(rnd(11) - 5) + ")"
                         : "(f32 " + num(std::uniform_int_distribution<int>(-4, 4)(g_) / 4.0) + ")";
@@ -523,6 +521,80 @@ void Gen::stencil() {
   add_node(std::move(n), o);
 }
 
+// A row op as softmax and layernorm are: x (f32, rank >= 2), one or two reductions of it over
+// its last axis, and an elementwise op of x and those reductions read along the row ((row k)),
+// the shape auto_schedule's row rule fuses into one kernel per row (cached rows, rows shared
+// out over workgroups). Drawn from its own stream (rows_g_), so that a program without one is
+// the program its seed gave before (seeds named in tests and notes stay what they were).
+void Gen::row_op() {
+  std::swap(g_, rows_g_);
+  int x = -1;
+  std::vector<int> cand;
+  for (size_t i = 0; i < r_.nodes.size(); ++i)
+    if (r_.nodes[i].shape.size() >= 2 && r_.nodes[i].dtype == ir::DType::f32() && !info_[i].special)
+      cand.push_back(static_cast<int>(i));
+  if (cand.empty() || chance(0.5)) {
+    // Rows longer than a workgroup's chunk (row_threads 32 x row_cache / row_groups), so that
+    // a row is shared out over more than one workgroup.
+    std::vector<DimRef> shape;
+    for (int d = 0, lead = 1 + rnd(2); d < lead; ++d) shape.push_back({new_dim(1, 5), 0});
+    shape.push_back({new_dim(20, 90), 0});
+    x = new_input(std::move(shape), ir::DType::f32(), rnd(2) ? "float" : "exact");
+  } else {
+    x = cand[static_cast<size_t>(rnd(static_cast<int>(cand.size())))];
+  }
+  const Node xs = r_.nodes[static_cast<size_t>(x)];
+  const int64_t len = ext(xs.shape.back());
+  std::vector<int> ops{x};
+  std::vector<std::string> reads{"(in 0)"};
+  for (int k = 0, n = 1 + rnd(2); k < n; ++k) {
+    const Info xi = info_[static_cast<size_t>(x)];
+    Node red;
+    red.kind = NodeKind::Reduce;
+    red.dtype = ir::DType::f32();
+    red.operands = {x};
+    red.shape.assign(xs.shape.begin(), xs.shape.end() - 1);
+    red.reduce_axes = {static_cast<int>(xs.shape.size()) - 1};
+    red.reduce_op = rnd(2) ? ir::ReduceOp::Sum : ir::ReduceOp::Max;
+    Ex src = expr_f32(1, {x}, {"(in 0)"});
+    if (src.in.special || src.s.find("(in 0)") == std::string::npos) src = {"(in 0)", xi};
+    red.expr = src.s;
+    Info o = src.in;
+    if (red.reduce_op == ir::ReduceOp::Sum) {
+      const double m = src.in.mag();
+      o.lo = -m * len, o.hi = m * len, o.exact = false;
+      o.err = len * src.in.err + 2 * len * len * kUlp * m;
+    }
+    ops.push_back(add_node(std::move(red), o));
+    row_nodes_.push_back(r_.nodes.back().name);
+    reads.push_back("(row " + std::to_string(k + 1) + ")");
+  }
+  // The op reads x and at least one reduction: the fused row kernel's root.
+  Ex e;
+  for (int tries = 0; tries < 8; ++tries) {
+    e = expr_f32(1 + rnd(3), ops, reads);
+    if (!e.in.special && e.s.find("(in 0)") != std::string::npos &&
+        e.s.find("(row ") != std::string::npos)
+      break;
+    e = {};
+  }
+  if (e.s.empty()) {
+    const Info &a = info_[static_cast<size_t>(x)], &b = info_[static_cast<size_t>(ops[1])];
+    Info o{a.lo - b.hi, a.hi - b.lo, false, false, false, 0};
+    o.err = a.err + b.err + 2 * kUlp * o.mag();
+    e = bounded({"(sub (in 0) (row 1))", o});
+  }
+  Node out;
+  out.kind = NodeKind::Elementwise;
+  out.dtype = ir::DType::f32();
+  out.shape = xs.shape;
+  out.operands = ops;
+  out.expr = e.s;
+  add_node(std::move(out), e.in);
+  row_nodes_.push_back(r_.nodes.back().name);
+  std::swap(g_, rows_g_);
+}
+
 Recipe Gen::run() {
   int inputs = 1 + rnd(2);
   for (int i = 0; i < inputs; ++i) {
@@ -547,6 +619,7 @@ Recipe Gen::run() {
     else
       stencil();
   }
+  if (std::bernoulli_distribution(0.2)(rows_g_)) row_op();
   // Outputs: computed tensors nobody reads, and some that are also read.
   std::vector<bool> read(r_.nodes.size());
   for (auto& n : r_.nodes)

@@ -81,8 +81,12 @@ void Gen::schedule() {
   for (size_t i = 0; i < r_.nodes.size(); ++i)
     for (int o : r_.nodes[i].operands)
       readers[static_cast<size_t>(o)].push_back(static_cast<int>(i));
+  // A row op (row_op) is left to auto_schedule's row rule most of the time: its stages get no
+  // steps. Drawn from the row op's stream: a program without one draws as before.
+  const bool rows_free = !row_nodes_.empty() && std::bernoulli_distribution(0.7)(rows_g_);
   for (size_t ii = r_.nodes.size(); ii-- > 0;) {
     const Node& n = r_.nodes[ii];
+    if (rows_free && std::count(row_nodes_.begin(), row_nodes_.end(), n.name)) continue;
     if (n.kind == NodeKind::Input) {
       // Stage an input in workgroup or private memory inside one reader.
       if (!readers[ii].empty() && chance(0.15)) {
@@ -137,7 +141,16 @@ void Gen::schedule() {
     loop_shape(n.name);
     binds(n.name, true, true);
   }
-  if (chance(0.6)) {
+  if (rows_free) {
+    // The row rule with rows in registers, shared out over two workgroups per row (or not).
+    std::swap(g_, rows_g_);
+    const int64_t block = 1 + rnd(2), row_cache = int64_t{2} << rnd(2);
+    if (chance(0.6))
+      try_step({"auto_schedule", "", "", {32, block, row_cache, 2}});
+    else
+      try_step({"auto_schedule", "", "", {32, block, chance(0.7) ? row_cache : 0}});
+    std::swap(g_, rows_g_);
+  } else if (chance(0.6)) {
     const int64_t threads = int64_t{16} << rnd(3), block = 1 + rnd(2);
     const int64_t row_cache = chance(0.5) ? int64_t{1} << rnd(3) : 0;
     // Cached rows may be shared out over two workgroups per row (row_groups).

@@ -29,7 +29,9 @@ const char* kind_name(NodeKind k);
 
 // One tensor. Operand reads in `expr` (an s-expression, see build.cpp) are written (in k):
 //  Elementwise: operand k at the output index (a lower-rank operand is broadcast along the
-//    leading axes); (sh k o): at the last index + o (halo reads; operand k is wider).
+//    leading axes); (sh k o): at the last index + o (halo reads; operand k is wider);
+//    (row k): at the leading indices (operand k's shape a prefix of the output's: a row's
+//    reduction broadcast along the row, as softmax and layernorm read it).
 //  Reduce: operand 0 at the full index, reduced over `reduce_axes` with `reduce_op`.
 //  Matmul: (in 0) = A[..., m, r], (in 1) = B[r, n], summed over r < dims[window].
 //  Stencil: (in 0) = A[..., i + r] (1-D window) or A[..., i + r, j + s] (window_dims 2),

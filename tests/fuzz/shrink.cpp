@@ -49,8 +49,10 @@ bool mentions_stage(const Step& st, const std::string& name) {
 void prune_operands(Node& n) {
   if (n.kind != NodeKind::Elementwise) return;
   auto refs = [&](size_t k) {
-    std::string a = "(in " + std::to_string(k) + ")", b = "(sh " + std::to_string(k) + " ";
-    return n.expr.find(a) != std::string::npos || n.expr.find(b) != std::string::npos;
+    const std::string i = std::to_string(k);
+    for (const std::string& read : {"(in " + i + ")", "(sh " + i + " ", "(row " + i + ")"})
+      if (n.expr.find(read) != std::string::npos) return true;
+    return false;
   };
   std::vector<int> renum(n.operands.size(), -1), kept;
   for (size_t k = 0; k < n.operands.size(); ++k)
@@ -58,11 +60,14 @@ void prune_operands(Node& n) {
   if (kept.size() == n.operands.size()) return;
   std::string out;
   for (size_t i = 0; i < n.expr.size();) {
-    if (n.expr.compare(i, 4, "(in ") == 0 || n.expr.compare(i, 4, "(sh ") == 0) {
-      size_t j = i + 4;
+    const size_t head = n.expr.compare(i, 4, "(in ") == 0 || n.expr.compare(i, 4, "(sh ") == 0 ? 4
+                        : n.expr.compare(i, 5, "(row ") == 0                                   ? 5
+                                                                                               : 0;
+    if (head) {
+      size_t j = i + head;
       while (j < n.expr.size() && std::isdigit(static_cast<unsigned char>(n.expr[j]))) ++j;
-      out +=
-          n.expr.substr(i, 4) + std::to_string(renum[std::stoul(n.expr.substr(i + 4, j - i - 4))]);
+      out += n.expr.substr(i, head) +
+             std::to_string(renum[std::stoul(n.expr.substr(i + head, j - i - head))]);
       i = j;
     } else {
       out += n.expr[i++];
