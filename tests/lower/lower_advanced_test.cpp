@@ -331,5 +331,32 @@ TEST(LowerAdvanced, PrivateStageReadByWorkgroupSibling) {
   EXPECT_EQ(p.kernels[0].workgroup_size, (std::array<int64_t, 3>{2, 1, 2}));
 }
 
+// A workgroup cache computed inside two private stages inside a reduction whose output is
+// spread over invocations (fuzz seed 30300, tests/fuzz/cases/): the private stages' origins are
+// points, substituted where used, so the cache's origin names the invocation's loop directly.
+// The cache is one buffer for the workgroup, so it must hold every invocation's element (it
+// held invocation 0's only, and every other invocation read it).
+TEST(LowerAdvanced, WorkgroupCacheInsidePrivateStagesCoversEveryInvocation) {
+  auto x = placeholder("X", {2, 3, 5});
+  auto f = compute("F", {2, 3, 5}, [&](const Vars& v) {
+    return ir::Call::make(ir::Intrinsic::Floor, {ir::Mul::make(at(x, v), Expr(4.0f))});
+  });
+  auto g =
+      compute("G", {2, 3, 5}, [&](const Vars& v) { return ir::Mul::make(at(f, v), at(f, v)); });
+  auto r0 = reduce_axis(2, "r0"), r1 = reduce_axis(3, "r1");
+  auto out = compute("Out", {5}, [&](const Vars& v) {
+    return ir::Reduce::make(ir::ReduceOp::Min, at(g, {r0->var, r1->var, v[0]}), {r0, r1});
+  });
+  auto s = create_schedule({out});
+  auto& o = parallelize(s, out, 8);
+  s[g].compute_at(o, o.leaf_axes()[2]);  // inside the reduction over r0
+  s[f].compute_at(s[g], s[g].leaf_axes()[0]);
+  auto& xw = s.cache_read(x, MemScope::Workgroup, {f});
+  xw.compute_at(s[f], s[f].leaf_axes()[0]);
+  auto p = check_schedule(s, {x}, {out}, {{"X", random_tensor({2, 3, 5}, 31)}}, {}, 1e-6);
+  EXPECT_EQ(p.kernels.size(), 1u);
+  EXPECT_THAT(ir::to_string(p.kernels[0]), HasSubstr("X_workgroup: workgroup f32[1 * 3 * 8]"));
+}
+
 }  // namespace
 }  // namespace webtx::testing

@@ -257,6 +257,12 @@ inline void attach_env(LowerContext& ctx, const StageInfo& c, const ir::IterVar&
       // Even a point may differ from the variable: its relaxed loops sit at their minimum.
       env[c.min_vars[d].get()] = r;
     }
+    // A point origin is substituted where it is used, so c's own origin (and the reads of a
+    // stage computed inside c) may name an ancestor's loops directly, not only through c's
+    // origin variables: a workgroup buffer must cover those loops bound to invocations too
+    // (fuzz seed 30300: a workgroup cache inside two private stages inside a reduction
+    // parallelized over 8 invocations held the element of invocation 0 only).
+    if (mode == Invocations::Shared) env.insert(up.begin(), up.end());
   }
 }
 
