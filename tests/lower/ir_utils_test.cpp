@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "webtx/ir.hpp"
+#include "webtx/lower/hoist_guards.hpp"
 #include "webtx/lower/merge_guards.hpp"
 #include "webtx/schedule.hpp"
 
@@ -168,6 +169,31 @@ TEST(MergeGuards, AdjacentEqualConditionsBecomeOneGuard) {
     EXPECT_NE(text.find(at), std::string::npos) << text;
   EXPECT_NE(seq->stmts[2].as<ir::Barrier>(), nullptr);
   EXPECT_EQ(ir::to_string(lowering::merge_adjacent_guards(merged)), ir::to_string(merged));
+}
+
+// A loop-invariant guard under the lets bind_threads puts in a loop body (`let k_inner =
+// local_id.x`) leaves the loop; a conjunct naming a let or the loop variable stays (GPU fuzz
+// seed 30996: 8 unrolled copies of a guard on workgroup_id / n, 17 s per kernel on SwiftShader).
+TEST(HoistGuards, InvariantGuardUnderLetsLeavesTheLoop) {
+  auto k = [](int64_t v) { return ir::IntImm::make(DType::i32(), v); };
+  Expr i = ivar("i"), t = ivar("t"), n = ivar("n"), w = ivar("w");
+  auto buf = ir::make_buffer("b", DType::f32(), ir::MemScope::Global, {k(64)});
+  ir::Stmt store = ir::Store::make(buf, ir::FloatImm::make(DType::f32(), 1.0), ir::Add::make(i, t));
+  Expr invariant = ir::LT::make(ir::Div::make(w, n), k(2)), varying = ir::LT::make(t, i);
+  ir::Stmt body = ir::LetStmt::make(t, ir::ThreadIndex::make(ir::ThreadAxis::LocalId, 0),
+                                    ir::IfThenElse::make(ir::And::make(invariant, varying), store));
+  ir::Stmt loop = ir::For::make(i, k(0), k(8), ir::ForKind::Unrolled, body);
+  ir::Stmt out = lowering::hoist_invariant_guards(loop);
+  auto* outer = out.as<ir::IfThenElse>();
+  ASSERT_NE(outer, nullptr) << ir::to_string(out);
+  EXPECT_TRUE(ir::deep_equal(outer->cond, invariant)) << ir::to_string(out);
+  auto* f = outer->then_case.as<ir::For>();
+  ASSERT_NE(f, nullptr) << ir::to_string(out);
+  auto* let = f->body.as<ir::LetStmt>();
+  ASSERT_NE(let, nullptr) << ir::to_string(out);
+  auto* inner = let->body.as<ir::IfThenElse>();
+  ASSERT_NE(inner, nullptr) << ir::to_string(out);
+  EXPECT_TRUE(ir::deep_equal(inner->cond, varying)) << ir::to_string(out);
 }
 
 }  // namespace
