@@ -358,5 +358,26 @@ TEST(LowerAdvanced, WorkgroupCacheInsidePrivateStagesCoversEveryInvocation) {
   EXPECT_THAT(ir::to_string(p.kernels[0]), HasSubstr("X_workgroup: workgroup f32[1 * 3 * 8]"));
 }
 
+// A reduction whose tail step is zero-padded (pad_reduction_tail.hpp) keeps the guard that
+// holds its accumulator's index inside the accumulator (fuzz seed 35641): a private sum of 1
+// element tiled by 8 over its data axis, its input cached per step, was updated at all 8
+// positions of the tile (adding 0 * 0 past the end, but into elements 1-7 of a 1-element array).
+TEST(LowerAdvanced, PaddedReductionTailStaysInsideItsAccumulator) {
+  auto x = placeholder("X", {1, 1});
+  auto r = reduce_axis(1, "r");
+  auto t = compute("T", {1}, [&](const Vars& v) {
+    return sum(ir::Mul::make(at(x, {r->var, v[0]}), at(x, {r->var, v[0]})), {r});
+  });
+  auto out = compute("Out", {1}, [&](const Vars& v) { return ir::Add::make(at(t, v), at(t, v)); });
+  auto s = create_schedule({out});
+  auto& st = s[t];
+  auto tiles = st.tile(st.axis(0), st.reduce_axis(0), 8, 7);
+  st.reorder({tiles.yi, tiles.xi, tiles.xo, tiles.yo});
+  st.compute_at(s[out], s[out].leaf_axes()[0]);
+  auto& xp = s.cache_read(x, MemScope::Private, {t});
+  xp.compute_at(st, tiles.yo);
+  check_schedule(s, {x}, {out}, {{"X", random_tensor({1, 1}, 32)}}, {}, 1e-6);
+}
+
 }  // namespace
 }  // namespace webtx::testing

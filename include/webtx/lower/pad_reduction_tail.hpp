@@ -22,7 +22,8 @@
 //  * a reduction step `acc[i] = acc[i] + x * y`, x and y read from tile buffers, loses them
 //    when each conjunct, relaxed (invocation ids and constant loops at their extremes), is
 //    one of the zero-filled copies' conjuncts relaxed the same way: the step's position is
-//    past the end exactly where the copied positions are, so it adds 0 * 0;
+//    past the end exactly where the copied positions are, so it adds 0 * 0 (and only where
+//    the step's own index stays inside its accumulator for every value in range);
 //  * nothing else is guarded by them (a global store, another update: not applied).
 #include <array>
 #include <functional>

@@ -5,6 +5,7 @@
 
 #include "webtx/ir/equality.hpp"
 #include "webtx/ir/functor.hpp"
+#include "webtx/lower/constant_index.hpp"
 #include "webtx/lower/pad_tiles.hpp"
 
 namespace webtx::lowering {
@@ -242,6 +243,16 @@ std::optional<Stmt> pad_reduction_tail(const Stmt& body, const Expr& var, const 
     if (mine.empty()) return;
     if (!is_reduction_step(op.then_case)) {
       ok = false;  // a zero store or a tile copy pad_tiles keeps guarded
+      return;
+    }
+    // Adding 0 * 0 is harmless only inside the accumulator: a conjunct that also keeps the
+    // step's own index in its buffer stays (GPU fuzz seed 35641: a private accumulator of 1
+    // element updated at every position of an 8-wide loop).
+    auto* st = op.then_case.as<ir::Store>();
+    auto n = fixed_size(*st->buffer);
+    auto at = const_bounds(st->index, rr);
+    if (!n || !at || at->lo < 0 || at->hi + st->lanes > *n) {
+      ok = false;
       return;
     }
     for (auto& c : mine) {
