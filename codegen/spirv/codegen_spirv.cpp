@@ -415,6 +415,14 @@ void CodeGenSpirv::visit_Call(const Call& op) {
     case Intrinsic::Abs:
       if (op.type.is_uint()) {
         value_ = args[0];
+      } else if (op.type.is_float() && op.type.bits == 32) {
+        // The sign bit cleared, not FAbs: NVIDIA's compiler dropped the FAbs of
+        // abs(max(abs(a), b)) (its operand "cannot be negative"), wrong for a NaN `a`, where
+        // max gives b (GPU fuzz seed 34456).
+        Id u = b_.type_int(32, false);
+        Id bits = b_.op(Op::OpBitcast, u, {args[0]});
+        value_ = b_.op(Op::OpBitcast, t,
+                       {b_.op(Op::OpBitwiseAnd, u, {bits, b_.const_bits(u, 0x7fffffffu)})});
       } else {
         value_ = glsl(op.type.is_float() ? GLSLstd450FAbs : GLSLstd450SAbs, t, args);
       }
