@@ -150,37 +150,27 @@ function splitOnline(T, V, G) {
 
 // Redundant rows: G workgroups per row (grid [G, M]), each reads the whole row into registers
 // and reduces it (no communication between workgroups), then writes only its G-th of the row
-// (vec4s j in [g V/G, (g+1) V/G) of every invocation).
-function smRedundant(T, V, G) {
+// (vec4s j in [g V/G, (g+1) V/G) of every invocation, re-read from X). `blocked`: the layout
+// of loads; the invocations holding the workgroup's part write it from registers.
+function smRedundant(T, V, G, blocked = false) {
   const slots = `var<workgroup> smax: array<f32, ${T}>;\nvar<workgroup> ssum: array<f32, ${T}>;`;
   let s = `${head(T, slots)}\n  let g = wg.x; let row = wg.y;\n`;
-  s += `  let base = row * ${N / 4}u + t;\n  var v: array<vec4f, ${V}>;\n`;
-  for (let j = 0; j < V; j++) s += `  v[${j}] = X[base + ${j * T}u];\n`;
+  s += `  let base = row * ${N / 4}u + t${blocked ? ` * ${V}u` : ''};\n  var v: array<vec4f, ${V}>;\n`;
+  for (let j = 0; j < V; j++) s += `  v[${j}] = X[${at(T, V, j, blocked)}];\n`;
   s += '  var m = -3.4e38;\n';
   for (let j = 0; j < V; j++) s += `  m = max(m, ${vmax(`v[${j}]`)});\n`;
   s += `  var rowMax: f32;\n${reduce(T, 'max', 'm', 'smax', 'rowMax')}  var e = 0.0;\n`;
   for (let j = 0; j < V; j++) s += `  e += ${vsum(`exp(v[${j}] - rowMax)`)};\n`;
   s += `  var rowSum: f32;\n${reduce(T, '+', 'e', 'ssum', 'rowSum')}  let inv = 1.0 / rowSum;\n`;
+  if (blocked) {
+    s += `  if (t / ${T / G}u == g) {\n`;
+    for (let j = 0; j < V; j++) s += `    Y[${at(T, V, j, true)}] = exp(v[${j}] - rowMax) * inv;\n`;
+    return `${s}  }\n}`;
+  }
   const per = V / G;
   s += `  for (var k = 0u; k < ${per}u; k++) {\n    let j = g * ${per}u + k;\n`;
   s += `    Y[base + j * ${T}u] = exp(X[base + j * ${T}u] - rowMax) * inv;\n  }\n`;
   return `${s}}`;
-}
-// The same with the blocked layout (thread t holds vec4s t V + j): a G-th of the invocations
-// (those holding the workgroup's part of the row) write it from registers.
-function smRedundantBlocked(T, V, G) {
-  const slots = `var<workgroup> smax: array<f32, ${T}>;\nvar<workgroup> ssum: array<f32, ${T}>;`;
-  let s = `${head(T, slots)}\n  let g = wg.x; let row = wg.y;\n`;
-  s += `  let base = row * ${N / 4}u + t * ${V}u;\n  var v: array<vec4f, ${V}>;\n`;
-  for (let j = 0; j < V; j++) s += `  v[${j}] = X[base + ${j}u];\n`;
-  s += '  var m = -3.4e38;\n';
-  for (let j = 0; j < V; j++) s += `  m = max(m, ${vmax(`v[${j}]`)});\n`;
-  s += `  var rowMax: f32;\n${reduce(T, 'max', 'm', 'smax', 'rowMax')}  var e = 0.0;\n`;
-  for (let j = 0; j < V; j++) s += `  e += ${vsum(`exp(v[${j}] - rowMax)`)};\n`;
-  s += `  var rowSum: f32;\n${reduce(T, '+', 'e', 'ssum', 'rowSum')}  let inv = 1.0 / rowSum;\n`;
-  s += `  if (t / ${T / G}u == g) {\n`;
-  for (let j = 0; j < V; j++) s += `    Y[base + ${j}u] = exp(v[${j}] - rowMax) * inv;\n`;
-  return `${s}  }\n}`;
 }
 // The same with scalar accesses (thread t holds elements t + T k, as webtx's cache does);
 // `div`: the written element is select(s ok, exp(x - max) / s, NaN), as webtx's softmax.
@@ -289,7 +279,7 @@ if (N % (4 * T) === 0) {
   variants.push(variant(`sm_two_${T}x${N / 4 / T}v4`, 'softmax', [{ code: smTwo(T, N / 4 / T), grid: (M) => [M, 1] }]));
   variants.push(variant(`wg_copy_blocked_${T}x${N / 4 / T}v4`, 'copy', [{ code: wgCopy(T, N / 4 / T, true), grid: (M) => [M, 1] }]));
   for (const G of [2, 4])
-    variants.push(variant(`redundant_blocked_${T}_G${G}`, 'softmax', [{ code: smRedundantBlocked(T, N / 4 / T, G), grid: (M) => [G, M] }]));
+    variants.push(variant(`redundant_blocked_${T}_G${G}`, 'softmax', [{ code: smRedundant(T, N / 4 / T, G, true), grid: (M) => [G, M] }]));
   variants.push(variant(`sm_two_blocked_${T}x${N / 4 / T}v4`, 'softmax', [{ code: smTwo(T, N / 4 / T, true), grid: (M) => [M, 1] }]));
   if (hasSg) variants.push(variant(`sm_online_${T}x${N / 4 / T}v4`, 'softmax', [{ code: smOnline(T, N / 4 / T), grid: (M) => [M, 1] }]));
 }
