@@ -9,6 +9,7 @@
 
 #include "webtx/ir/expr.hpp"
 #include "webtx/ir/operators.hpp"
+#include "webtx/lower/arith.hpp"
 
 namespace webtx::lowering {
 
@@ -29,6 +30,15 @@ inline bool constant_out_of_bounds(const ir::BufferNode& b, const ir::Expr& inde
   auto i = ir::as_const(index);
   auto n = i ? fixed_size(b) : std::nullopt;
   return n && (*i < 0 || *i + lanes > *n);
+}
+
+// Whether elements index .. index + lanes - 1 stay inside `b` (a fixed-size buffer) for every
+// value the variables in `vars` can take.
+inline bool inside_for_all(const ir::BufferNode& b, const ir::Expr& index, int lanes,
+                           const RangeMap& vars) {
+  auto n = fixed_size(b);
+  auto r = n ? const_bounds(index, vars) : std::nullopt;
+  return r && r->lo >= 0 && r->hi + lanes <= *n;
 }
 
 }  // namespace webtx::lowering

@@ -249,9 +249,7 @@ std::optional<Stmt> pad_reduction_tail(const Stmt& body, const Expr& var, const 
     // step's own index in its buffer stays (GPU fuzz seed 35641: a private accumulator of 1
     // element updated at every position of an 8-wide loop).
     auto* st = op.then_case.as<ir::Store>();
-    auto n = fixed_size(*st->buffer);
-    auto at = const_bounds(st->index, rr);
-    if (!n || !at || at->lo < 0 || at->hi + st->lanes > *n) {
+    if (!inside_for_all(*st->buffer, st->index, st->lanes, rr)) {
       ok = false;
       return;
     }

@@ -6,6 +6,7 @@
 #include <utility>
 #include <vector>
 
+#include "webtx/lower/constant_index.hpp"
 #include "webtx/lower/linear.hpp"
 
 namespace webtx::lowering {
@@ -42,24 +43,6 @@ struct Context {
          mn && ex ? std::optional<ConstRange>(ConstRange{*mn, *mn + *ex - 1}) : std::nullopt);
   }
 };
-
-std::optional<int64_t> allocation_size(const ir::Buffer& b) {
-  int64_t n = 1;
-  for (auto& e : b->shape) {
-    auto c = as_const(e);
-    if (!c) return std::nullopt;
-    n *= *c;
-  }
-  return n;
-}
-
-// Whether buffer[index .. index + lanes - 1] lies inside the allocation for every value the
-// variables can take.
-bool inside(const ir::Buffer& b, const Expr& index, int lanes, const RangeMap& ranges) {
-  auto size = allocation_size(b);
-  auto r = const_bounds(index, ranges);
-  return size && r && r->lo >= 0 && r->hi + lanes <= *size;
-}
 
 // Whether distinct values of the variables in `index` always give distinct slots (vector
 // lanes included): `index` is linear in plain variables and, coefficients sorted by size,
@@ -162,7 +145,7 @@ class DropCheck : public ir::IRVisitor {
 
  private:
   bool inside_allocation(const ir::Buffer& b, const Expr& index, int lanes) const {
-    return inside(b, index, lanes, ctx_.ranges);
+    return inside_for_all(*b, index, lanes, ctx_.ranges);
   }
   // Every guard variable that a slot of the buffer does not already separate (bound inside
   // its Allocate, or an invocation id for workgroup memory) must appear in the index.
