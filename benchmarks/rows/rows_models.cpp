@@ -54,8 +54,9 @@ WEBTX_MODEL(rows_rowsum, ctx) {
 // ---- candidates of the row rule (issue 11): the same ops, auto_schedule called by the model
 // with the options given as build-time parameters (CMakeLists.txt, one model per set), so one
 // benchmark run compares them side by side.
-//   row_threads, row_rows, row_unroll, row_cache, row_groups: AutoScheduleOptions of the same names
-//   (0: the rule's per-call choice); threads: injective_threads.
+//   row_threads, row_rows, row_unroll, row_cache, row_groups, row_vector: AutoScheduleOptions
+//   of the same names (0: the rule's per-call choice); threads, vec: injective_threads,
+//   injective_vector.
 namespace {
 AutoScheduleOptions candidate_options(ModelContext& ctx) {
   AutoScheduleOptions o;
@@ -65,7 +66,9 @@ AutoScheduleOptions candidate_options(ModelContext& ctx) {
   o.row_unroll = ctx.param<int64_t>("row_unroll", o.row_unroll);
   o.row_cache = ctx.param<int64_t>("row_cache", o.row_cache);
   o.row_groups = ctx.param<int64_t>("row_groups", o.row_groups);
+  o.row_vector = ctx.param<int64_t>("row_vector", o.row_vector);
   o.injective_threads = ctx.param<int64_t>("threads", o.injective_threads);
+  o.injective_vector = ctx.param<int64_t>("vec", o.injective_vector);
   return o;
 }
 

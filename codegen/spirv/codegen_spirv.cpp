@@ -76,6 +76,8 @@ class CodeGenSpirv : public IRVisitor {
   void visit_Reduce(const Reduce&) override { not_lowered("a reduction"); }
   void visit_ThreadIndex(const ThreadIndex& op) override;
   void visit_Subgroup(const Subgroup& op) override;
+  void visit_VectorLane(const VectorLane& op) override;
+  void visit_MakeVector(const MakeVector& op) override;
 
   void visit_LetStmt(const LetStmt& op) override;
   void visit_For(const For& op) override;
@@ -491,6 +493,20 @@ void CodeGenSpirv::visit_ThreadIndex(const ThreadIndex& op) {
 
 // Lane and size: the SubgroupLocalInvocationId / SubgroupSize inputs; a reduction:
 // OpGroupNonUniform{F,I}Add / {F,S,U}Max / {F,S,U}Min with Scope Subgroup, GroupOperation Reduce.
+// Vectorized elementwise code (vectorize.hpp): only 32-bit non-bool elements, so the value
+// and memory types agree.
+void CodeGenSpirv::visit_VectorLane(const VectorLane& op) {
+  Id v = eval(op.vector);
+  value_ = b_.op(Op::OpCompositeExtract, value_type(op.type), {v, static_cast<uint32_t>(op.lane)});
+}
+
+void CodeGenSpirv::visit_MakeVector(const MakeVector& op) {
+  std::vector<uint32_t> parts;
+  for (auto& e : op.elements) parts.push_back(eval(e));
+  value_ = b_.op(Op::OpCompositeConstruct,
+                 elem_type(op.type, static_cast<uint32_t>(op.elements.size())), parts);
+}
+
 void CodeGenSpirv::visit_Subgroup(const Subgroup& op) {
   internal_assert(k_.uses_subgroups)
       << "kernel '" << k_.name << "' uses subgroups but Kernel::uses_subgroups is not set";

@@ -252,6 +252,8 @@ void apply_step(Schedule& s, const Step& st) {
     if (a.size() > 2 && a[2] > 0) o.row_threads = 32, o.row_cache = a[2];
     // A fourth: workgroups per row sharing out the cached rows (row_groups).
     if (a.size() > 3) o.row_groups = a[3];
+    // A fifth: the vector width of cached rows and injective roots (1 or 4).
+    if (a.size() > 4) o.row_vector = o.injective_vector = a[4];
     auto_schedule(s, o);
     return;
   }

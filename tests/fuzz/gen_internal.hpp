@@ -36,7 +36,10 @@ inline std::string num(double v) {
 class Gen {
  public:
   Gen(uint64_t seed, const GenOptions& o)
-      : g_(seed), rows_g_(seed ^ 0x9e3779b97f4a7c15ULL), opt_(o) {
+      : g_(seed),
+        rows_g_(seed ^ 0x9e3779b97f4a7c15ULL),
+        vec_g_(seed ^ 0xc2b2ae3d27d4eb4fULL),
+        opt_(o) {
     r_.seed = seed;
   }
 
@@ -80,7 +83,9 @@ class Gen {
   void schedule();
 
   std::mt19937_64 g_;
-  std::mt19937_64 rows_g_;              // row_op's own stream (generate.cpp)
+  std::mt19937_64 rows_g_;  // row_op's own stream (generate.cpp)
+  // auto_schedule's vector width (its own stream: the programs of a seed stay as they were)
+  std::mt19937_64 vec_g_;
   std::vector<std::string> row_nodes_;  // the nodes row_op made (names survive drop_unused)
   GenOptions opt_;
   Recipe r_;

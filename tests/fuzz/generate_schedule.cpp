@@ -141,23 +141,25 @@ void Gen::schedule() {
     loop_shape(n.name);
     binds(n.name, true, true);
   }
+  // auto_schedule's vector width (row_vector and injective_vector): vec4 accesses mostly.
+  const int64_t vector = std::bernoulli_distribution(0.3)(vec_g_) ? 1 : 4;
   if (rows_free) {
     // The row rule with rows in registers, shared out over two workgroups per row (or not).
     std::swap(g_, rows_g_);
     const int64_t block = 1 + rnd(2), row_cache = int64_t{2} << rnd(2);
     if (chance(0.6))
-      try_step({"auto_schedule", "", "", {32, block, row_cache, 2}});
+      try_step({"auto_schedule", "", "", {32, block, row_cache, 2, vector}});
     else
-      try_step({"auto_schedule", "", "", {32, block, chance(0.7) ? row_cache : 0}});
+      try_step({"auto_schedule", "", "", {32, block, chance(0.7) ? row_cache : 0, 0, vector}});
     std::swap(g_, rows_g_);
   } else if (chance(0.6)) {
     const int64_t threads = int64_t{16} << rnd(3), block = 1 + rnd(2);
     const int64_t row_cache = chance(0.5) ? int64_t{1} << rnd(3) : 0;
     // Cached rows may be shared out over two workgroups per row (row_groups).
     if (row_cache >= 2 && chance(0.5))
-      try_step({"auto_schedule", "", "", {threads, block, row_cache, 2}});
+      try_step({"auto_schedule", "", "", {threads, block, row_cache, 2, vector}});
     else
-      try_step({"auto_schedule", "", "", {threads, block, row_cache}});
+      try_step({"auto_schedule", "", "", {threads, block, row_cache, 0, vector}});
   }
 }
 

@@ -163,6 +163,57 @@ TEST(LowerBasic, UnrollAndVectorize) {
   EXPECT_THAT(text, ::testing::HasSubstr("unrolled (i_inner"));
 }
 
+// Elementwise code in a vectorized loop (vectorize.hpp): A and B read as vec4, C written as
+// one vec4 of four scalar lanes; numbers through run_program against the graph reference.
+TEST(LowerBasic, VectorizedElementwiseLanes) {
+  Elementwise2D g(6, 12);
+  auto s = create_schedule({g.c});
+  auto& st = s[g.c];
+  auto [jo, ji] = st.split(st.axis(1), 4);
+  st.vectorize(ji);
+  st.bind(st.axis(0), ThreadAxis::LocalId, 0);
+  auto p = check_schedule(s, {g.a, g.b}, {g.c}, g.inputs(6, 12));
+  auto text = kernel_text(p);
+  EXPECT_THAT(text, ::testing::HasSubstr("let A_vec0 = A["));
+  EXPECT_THAT(text, ::testing::HasSubstr(" +: 4]"));
+  EXPECT_THAT(text, ::testing::HasSubstr("A_vec0.w"));
+  EXPECT_THAT(text, ::testing::HasSubstr("B_vec1.y"));
+  EXPECT_THAT(text, ::testing::HasSubstr("= vec4("));
+  EXPECT_THAT(text, ::testing::Not(::testing::HasSubstr("vectorized (")));
+}
+
+// Where the stored buffer cannot take vectors (f16 elements, 2 bytes), the loads still can:
+// four scalar stores share them. Where no access can (rows of 10: a vector would cross rows),
+// the loop stays as it was.
+TEST(LowerBasic, VectorizedLoopsWithScalarAccesses) {
+  {
+    Elementwise2D g(6, 12);
+    auto h = compute("H", {6, 12}, [&](const Vars& v) {
+      return ir::Cast::make(ir::DType::f16(), at(g.c, {v[0], v[1]}));
+    });
+    auto s = create_schedule({h});
+    s[g.c].compute_inline();
+    auto& st = s[h];
+    auto [jo, ji] = st.split(st.axis(1), 4);
+    st.vectorize(ji);
+    auto p =
+        check_schedule(s, {g.a, g.b}, {h}, g.inputs(6, 12), {}, 1e-2, target_by_name("webgpu-f16"));
+    auto text = kernel_text(p);
+    EXPECT_THAT(text, ::testing::HasSubstr("A_vec0.z"));
+    EXPECT_THAT(text, ::testing::Not(::testing::HasSubstr("vec4(")));
+  }
+  {
+    Elementwise2D g(6, 10);
+    auto s = create_schedule({g.c});
+    auto& st = s[g.c];
+    auto [jo, ji] = st.split(st.axis(1), 4);
+    st.vectorize(ji);
+    auto p = check_schedule(s, {g.a, g.b}, {g.c}, g.inputs(6, 10));
+    EXPECT_THAT(kernel_text(p), ::testing::HasSubstr("vectorized ("));
+    EXPECT_THAT(kernel_text(p), ::testing::Not(::testing::HasSubstr("+: 4]")));
+  }
+}
+
 TEST(LowerBasic, ReductionMultiAxisSplit) {
   // S(i) = sum over (r, q) of A(i, r, q) * (r - q)
   auto a = placeholder("A", {5, 7, 6});

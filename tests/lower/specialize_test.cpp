@@ -329,7 +329,8 @@ TEST(AutoScheduleInjective, WideGridsAreTwoDimensional) {
     auto a = placeholder("A", {70001});
     auto y = relu(a, {70001});
     auto s = create_schedule({y});
-    EXPECT_EQ(auto_schedule(s, {.injective_threads = 1})[0].rule, "injective-2d");
+    EXPECT_EQ(auto_schedule(s, {.injective_threads = 1, .injective_vector = 1})[0].rule,
+              "injective-2d");
     auto p = check_schedule(s, {a}, {y}, {{"A", random_tensor({70001}, 1)}});
     ASSERT_EQ(p.kernels.size(), 1u);
     EXPECT_LE(ir::as_const(p.kernels[0].grid[0]).value_or(1 << 30), 65535);
@@ -339,7 +340,7 @@ TEST(AutoScheduleInjective, WideGridsAreTwoDimensional) {
   auto a = placeholder("A", {n});
   auto y = relu(a, {n});
   auto s = create_schedule({y});
-  EXPECT_EQ(auto_schedule(s, {.injective_threads = 1})[0].rule,
+  EXPECT_EQ(auto_schedule(s, {.injective_threads = 1, .injective_vector = 1})[0].rule,
             "injective + 2-d grid where n > 65535");
   for (int64_t len : {1, 100, 65535, 65536, 70001}) {
     SCOPED_TRACE("n=" + std::to_string(len));
@@ -351,6 +352,23 @@ TEST(AutoScheduleInjective, WideGridsAreTwoDimensional) {
       if (!runs) continue;
       EXPECT_LE(ir::eval_scalar(k.grid[0], b), 65535) << k.name;
       EXPECT_EQ(k.name.find("_spec") != std::string::npos, len > 65535) << k.name;
+    }
+  }
+  // With 4 elements per invocation (the default injective_vector) the 2-D grid starts past
+  // 4 * 65535 elements; either side of it, aligned or not, against the CPU reference.
+  auto s4 = create_schedule({y});
+  EXPECT_EQ(auto_schedule(s4, {.injective_threads = 1})[0].rule,
+            "injective + 2-d grid where ((n + 3) / 4) > 65535");
+  for (int64_t len : {3, 262140, 262141, 262144}) {
+    SCOPED_TRACE("vec4, n=" + std::to_string(len));
+    auto p = check_schedule(s4, {a}, {y}, {{"A", random_tensor({len}, 3)}});
+    ir::ScalarBindings b;
+    b[p.symbols.at(0).get()] = len;
+    for (auto& k : p.kernels) {
+      if (ir::eval_scalar(k.grid[0], b) * ir::eval_scalar(k.grid[1], b) == 0) continue;
+      EXPECT_LE(ir::eval_scalar(k.grid[0], b), 65535) << k.name;
+      EXPECT_EQ(k.name.find("_spec") != std::string::npos, len > 4 * 65535) << k.name;
+      EXPECT_EQ(k.name.find("_vec4") != std::string::npos, len % 4 == 0) << k.name;
     }
   }
 }

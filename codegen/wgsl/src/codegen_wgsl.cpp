@@ -252,6 +252,14 @@ class WgslPrinter : public IRVisitor {
     static const char* const kFn[] = {"subgroupAdd", "subgroupMax", "subgroupMin"};
     e_ = std::string(kFn[static_cast<int>(op.op)]) + "(" + expr(op.value) + ")";
   }
+  void visit_VectorLane(const VectorLane& op) override {
+    e_ = expr(op.vector) + "." + "xyzw"[op.lane];
+  }
+  void visit_MakeVector(const MakeVector& op) override {
+    std::string args;
+    for (auto& el : op.elements) args += (args.empty() ? "" : ", ") + expr(el);
+    e_ = vec(vtype(op.type), static_cast<int>(op.elements.size())) + "(" + args + ")";
+  }
   void visit_ProducerLoad(const ProducerLoad&) override {
     internal_error << "kernel " << k_.name << ": ProducerLoad reached the WGSL backend";
   }
@@ -263,7 +271,10 @@ class WgslPrinter : public IRVisitor {
   void visit_LetStmt(const LetStmt& op) override {
     auto* v = op.var.as<Variable>();
     std::string value = expr(op.value), name = names_.fresh(v->name);
-    line("let " + name + ": " + vtype(op.var.type()) + " = " + value + ";");
+    // A vector load's variable (read by VectorLane) holds the vector.
+    auto* vload = op.value.as<Load>();
+    const int lanes = vload ? vload->lanes : 1;
+    line("let " + name + ": " + vec(vtype(op.var.type()), lanes) + " = " + value + ";");
     bind(v, name);
     scope_.push_let(op.var, op.value);
     visit(op.body);

@@ -7,6 +7,7 @@
 //   Value producer_load(const ir::ProducerLoad&, const std::vector<int64_t>&),
 //   int64_t thread(ir::ThreadAxis, int dim), Value reduce(const ir::Reduce&),
 //   Value subgroup(const ir::Subgroup&) (optional: for lowered kernels' subgroup operations),
+//   Value vector_lane(const ir::VectorLane&) (optional: lowered kernels' vectorized code),
 //   static constexpr bool kLazySelect (the graph reference evaluates only the chosen side).
 #include <cmath>
 #include <vector>
@@ -236,6 +237,17 @@ Value eval_expr(const ir::Expr& e, Ctx& ctx) {
         internal_error << "a subgroup operation outside a lowered kernel";
         return {};
       }
+    case ExprKind::VectorLane:
+      // Only an evaluator of lowered kernels (run_program) binds vector loads.
+      if constexpr (requires(const VectorLane& v) { ctx.vector_lane(v); }) {
+        return ctx.vector_lane(*e.as<VectorLane>());
+      } else {
+        internal_error << "a vector lane outside a lowered kernel";
+        return {};
+      }
+    case ExprKind::MakeVector:
+      internal_error << "a vector built outside a vector store";
+      return {};
   }
   internal_error << "eval_expr: unknown node";
   return {};

@@ -271,11 +271,13 @@ Buffer make_fragment(std::string name, DType t, MatrixRole role, int rows, int c
 
 // buffer[index], flattened. Reading out of bounds is undefined: lowering guards every access.
 //
-// Vector copies: `lanes` > 1 (2 or 4; 8 for f16, 16 bytes) reads elements index .. index + lanes -
-// 1 at once. Such a Load appears only as the value of a Store with the same lanes (a vector copy;
-// no arithmetic on vectors), `index` is a multiple of `lanes` (lowering proves it: the vectorize
-// pass), and its type is still the scalar element type. The buffer's element count is a multiple of
-// `lanes`, so a backend may declare it as an array of vectors (see vector_access.hpp).
+// Vector accesses: `lanes` > 1 (2 or 4; 8 for f16, 16 bytes) reads elements index .. index +
+// lanes - 1 at once. Such a Load is the value of a Store with the same lanes (a vector copy), or
+// the value of a LetStmt whose variable only VectorLane reads (elementwise code vectorized
+// lane by lane: vectorize.hpp); there is no arithmetic on vectors. `index` is a multiple of
+// `lanes` (lowering proves it: the vectorize pass), and its type is still the scalar element
+// type. The buffer's element count is a multiple of `lanes`, so a backend may declare it as an
+// array of vectors (see vector_access.hpp).
 struct Load : ExprNodeBase<Load, ExprKind::Load> {
   Buffer buffer;
   Expr index;
@@ -356,6 +358,24 @@ struct Subgroup : ExprNodeBase<Subgroup, ExprKind::Subgroup> {
   static Expr size();
   static Expr id();
   static Expr reduce(ReduceOp op, Expr value);
+};
+
+// Elementwise code vectorized lane by lane (vectorize.hpp): the loads and the store of a
+// 4-iteration loop become single vector accesses, the arithmetic stays scalar, one copy per
+// lane. Vector values keep their element type as their type, as a vector Load does.
+// VectorLane: element `lane` of `vector`, a variable bound (LetStmt) to a vector Load.
+struct VectorLane : ExprNodeBase<VectorLane, ExprKind::VectorLane> {
+  Expr vector;
+  int lane;
+  VectorLane(Expr v, int l) : ExprNodeBase(v.type()), vector(std::move(v)), lane(l) {}
+  static Expr make(Expr vector, int lane);
+};
+// MakeVector: the vector of `elements` (scalars of one type), only ever the value of a Store
+// with as many lanes.
+struct MakeVector : ExprNodeBase<MakeVector, ExprKind::MakeVector> {
+  std::vector<Expr> elements;
+  MakeVector(DType t, std::vector<Expr> e) : ExprNodeBase(t), elements(std::move(e)) {}
+  static Expr make(std::vector<Expr> elements);
 };
 
 }  // namespace webtx::ir

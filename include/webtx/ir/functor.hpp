@@ -35,6 +35,8 @@ class IRVisitor {
   virtual void visit_Reduce(const Reduce& op);
   virtual void visit_ThreadIndex(const ThreadIndex&);
   virtual void visit_Subgroup(const Subgroup& op);
+  virtual void visit_VectorLane(const VectorLane& op);
+  virtual void visit_MakeVector(const MakeVector& op);
 
   virtual void visit_LetStmt(const LetStmt& op);
   virtual void visit_For(const For& op);
@@ -84,6 +86,8 @@ class IRMutator {
   virtual Expr mutate_Reduce(const Expr& e, const Reduce& op);
   virtual Expr mutate_ThreadIndex(const Expr& e, const ThreadIndex&);
   virtual Expr mutate_Subgroup(const Expr& e, const Subgroup& op);
+  virtual Expr mutate_VectorLane(const Expr& e, const VectorLane& op);
+  virtual Expr mutate_MakeVector(const Expr& e, const MakeVector& op);
 
   virtual Stmt mutate_LetStmt(const Stmt& s, const LetStmt& op);
   virtual Stmt mutate_For(const Stmt& s, const For& op);

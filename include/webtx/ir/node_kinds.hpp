@@ -24,7 +24,9 @@
   X(ProducerLoad)               \
   X(Reduce)                     \
   X(ThreadIndex)                \
-  X(Subgroup)
+  X(Subgroup)                   \
+  X(VectorLane)                 \
+  X(MakeVector)
 
 #define WEBTX_FOR_EACH_STMT(X) \
   X(LetStmt)                   \

@@ -68,8 +68,9 @@ struct For : StmtNodeBase<StmtKind::For> {
   static Stmt make(Expr var, Expr min, Expr extent, ForKind k, Stmt body);
 };
 
-// buffer[index] = value (flattened). With `lanes` > 1 a vector copy: `value` is a Load of the
-// same lanes, and elements index .. index + lanes - 1 are written (index a multiple of lanes).
+// buffer[index] = value (flattened). With `lanes` > 1 a vector store: `value` is a Load of the
+// same lanes (a vector copy) or a MakeVector of that many elements, and elements index * lanes
+// .. index * lanes + lanes - 1 are written (index counts vectors).
 struct Store : StmtNodeBase<StmtKind::Store> {
   Buffer buffer;
   Expr value, index;

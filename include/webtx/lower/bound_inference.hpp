@@ -48,7 +48,12 @@ inline VarMap root_indices(const StageInfo& si) {
   for (size_t d = 0; d < si.op->axis.size(); ++d) {
     auto& a = si.op->axis[d];
     ir::Expr k = v.at(a.get());
-    if (si.stride(d) != 1) k = mul(k, make_int(si.stride(d)));
+    if (si.block(d) != 1) {
+      const ir::Expr b = make_int(si.block(d));
+      k = add(mul(div(k, b), make_int(si.stride(d))), mod(k, b));
+    } else if (si.stride(d) != 1) {
+      k = mul(k, make_int(si.stride(d)));
+    }
     m[a->var.get()] = add(si.dp_min[d], k);
   }
   if (auto* r = si.op->reduce()) {
@@ -81,15 +86,22 @@ inline void infer_axis_extents(StageInfo& si) {
 
 namespace detail {
 
-// A set of integers within [min, min + extent), all of them min + k * stride (extent - 1 is a
-// multiple of stride).
+// A set of integers within [min, min + extent), all of them min + k * stride + r with
+// 0 <= r < block (runs of `block` consecutive integers every `stride`; extent - block is a
+// multiple of stride; block < stride unless both are 1).
 struct Interval {
   ir::Expr min, extent;
-  int64_t stride = 1;
+  int64_t stride = 1, block = 1;
   bool is_point() const { return is_const(extent, 1); }
-  // The stride for gcd: a point has none (0).
-  int64_t step() const { return is_point() ? 0 : stride; }
+  // The stride for gcd: a point has none (0); runs hold neighbours (1).
+  int64_t step() const { return is_point() ? 0 : block > 1 ? 1 : stride; }
+  bool contiguous() const { return stride == 1 && block == 1; }
 };
+// Runs of `block` every `stride`, or contiguous where the runs touch.
+inline Interval runs(ir::Expr min, ir::Expr extent, int64_t stride, int64_t block) {
+  if (block >= stride) return {std::move(min), std::move(extent)};
+  return {std::move(min), std::move(extent), stride, block};
+}
 inline int64_t step_of(int64_t g) { return g > 0 ? g : 1; }
 using IntervalMap = std::unordered_map<const ir::ExprNode*, Interval>;
 
@@ -144,11 +156,19 @@ inline Interval eval_interval(const ir::Expr& e, const IntervalMap& env, const s
   auto last = [](const Interval& x) { return sub(add(x.min, x.extent), make_int(1)); };
   if (auto* a = e.as<Add>()) {
     Interval x = eval_interval(a->a, env, what), y = eval_interval(a->b, env, what);
-    return {add(x.min, y.min), sub(add(x.extent, y.extent), one),
-            step_of(std::gcd(x.step(), y.step()))};
+    const ir::Expr mn = add(x.min, y.min), ext = sub(add(x.extent, y.extent), one);
+    if (y.is_point()) return {mn, x.extent, x.stride, x.block};
+    if (x.is_point()) return {mn, y.extent, y.stride, y.block};
+    // Runs every stride plus a short contiguous range: longer runs (4t + 4096j + c, c < 4).
+    if (!x.contiguous() && y.contiguous() && as_const(y.extent))
+      return runs(mn, ext, x.stride, x.block + *as_const(y.extent) - 1);
+    if (!y.contiguous() && x.contiguous() && as_const(x.extent))
+      return runs(mn, ext, y.stride, y.block + *as_const(x.extent) - 1);
+    return {mn, ext, step_of(std::gcd(x.step(), y.step()))};
   }
   if (auto* s = e.as<Sub>()) {
     Interval x = eval_interval(s->a, env, what), y = eval_interval(s->b, env, what);
+    if (y.is_point()) return {sub(x.min, y.min), x.extent, x.stride, x.block};
     return {sub(x.min, last(y)), sub(add(x.extent, y.extent), one),
             step_of(std::gcd(x.step(), y.step()))};
   }
@@ -187,6 +207,12 @@ inline Interval eval_interval(const ir::Expr& e, const IntervalMap& env, const s
 inline Interval union_of(const Interval& a, const Interval& b) {
   auto d = as_const(simplify(sub(b.min, a.min)));
   auto ea = as_const(a.extent), eb = as_const(b.extent);
+  // The same runs, shifted by whole strides.
+  if (d && ea && eb && a.block > 1 && a.block == b.block && a.stride == b.stride &&
+      *d % a.stride == 0) {
+    if (*d >= 0) return {a.min, make_int(std::max(*ea, *d + *eb)), a.stride, a.block};
+    return {b.min, make_int(std::max(*ea - *d, *eb)), a.stride, a.block};
+  }
   if (d && ea && eb) {
     const int64_t st = step_of(std::gcd(std::gcd(a.step(), b.step()), *d));
     if (*d >= 0) return {a.min, make_int(std::max(*ea, *d + *eb)), st};
@@ -289,7 +315,7 @@ inline void infer_bounds(LowerContext& ctx) {
     StageInfo& si = *it;
     if (si.op->is_placeholder() || si.is_inline()) continue;
     si.dp_min.clear(), si.dp_extent.clear(), si.min_vars.clear(), si.region_min.clear();
-    si.dp_stride.clear(), si.per_invocation = false;
+    si.dp_stride.clear(), si.dp_block.clear(), si.per_invocation = false;
     if (si.is_root()) {
       for (auto& e : si.op->shape) si.dp_min.push_back(make_int(0)), si.dp_extent.push_back(e);
       infer_axis_extents(si);
@@ -357,10 +383,12 @@ inline void infer_bounds(LowerContext& ctx) {
           for (size_t d = 0; d < idx.size(); ++d) {
             detail::Interval r =
                 detail::eval_interval(simplify(substitute(idx[d], roots)), e, what);
-            r = {simplify(r.min), simplify(r.extent), r.stride};
+            r = {simplify(r.min), simplify(r.extent), r.stride, r.block};
             // A symbolic extent with a known bound: the region for the largest call.
             if (auto hi = as_const(r.extent) ? std::nullopt : ctx.const_upper(r.extent))
-              r.extent = make_int((*hi - 1 + r.stride - 1) / r.stride * r.stride + 1);
+              r.extent = make_int(std::max<int64_t>(0, *hi - r.block + r.stride - 1) / r.stride *
+                                      r.stride +
+                                  r.block);
             region.size() <= d ? region.push_back(r)
                                : void(region[d] = detail::union_of(region[d], r));
           }
@@ -388,7 +416,7 @@ inline void infer_bounds(LowerContext& ctx) {
       }
       // Strided regions are compacted only in an invocation's own memory.
       if (mode != detail::Invocations::Own)
-        for (auto& r : region) r.stride = 1;
+        for (auto& r : region) r.stride = 1, r.block = 1;
       return region;
     };
     // Elements a region holds (nullopt: not constant).
@@ -397,7 +425,7 @@ inline void infer_bounds(LowerContext& ctx) {
       for (auto& r : region) {
         auto e = as_const(r.extent);
         if (!e) return std::nullopt;
-        n *= (*e - 1) / r.stride + 1;
+        n *= ((*e - r.block) / r.stride + 1) * r.block;
       }
       return n;
     };
@@ -422,9 +450,9 @@ inline void infer_bounds(LowerContext& ctx) {
           << "; workgroup/private buffers need a constant size";
       ir::Expr v = ir::Variable::make(ir::DType::i32(), name + "_min" + std::to_string(d));
       si.min_vars.push_back(v), si.region_min.push_back(region[d].min);
-      const int64_t st = region[d].stride;
-      si.dp_min.push_back(v), si.dp_extent.push_back(make_int((*ext - 1) / st + 1));
-      si.dp_stride.push_back(st);
+      const int64_t st = region[d].stride, bl = region[d].block;
+      si.dp_min.push_back(v), si.dp_extent.push_back(make_int(((*ext - bl) / st + 1) * bl));
+      si.dp_stride.push_back(st), si.dp_block.push_back(bl);
     }
     infer_axis_extents(si);
   }

@@ -26,10 +26,15 @@ struct StageInfo {
   // above 1: an invocation that reads every t-th element of a row holds just those, element k
   // of dimension d at index min + k * stride (dp_extent counts the elements).
   std::vector<int64_t> dp_stride;
+  // Per such axis, runs of `block` consecutive elements every `stride` (empty: 1 everywhere):
+  // an invocation that reads 4 neighbouring elements every 4096th (vector loads) holds those,
+  // element k at min + (k / block) * stride + k % block.
+  std::vector<int64_t> dp_block;
   // Bound inference: this private stage holds only what its own invocation reads (its region
   // origin names local_id.d).
   bool per_invocation = false;
   int64_t stride(size_t d) const { return d < dp_stride.size() ? dp_stride[d] : 1; }
+  int64_t block(size_t d) const { return d < dp_block.size() ? dp_block[d] : 1; }
   // Extent of every axis of the stage (roots, split/fuse products, leaves), by IterVar node.
   std::unordered_map<const ir::IterVarNode*, ir::Expr> extent;
 

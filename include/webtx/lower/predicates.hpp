@@ -41,7 +41,10 @@ inline ir::Expr make_predicate(LowerContext& ctx, const StageInfo& si, const Var
     ir::Expr idx = roots.at(si.op->axis[d]->var.get());
     if (si.is_attached()) {
       // Inside the region (split tails), and inside the tensor (regions at its edge).
-      in(ir::LT::make(idx, add(si.dp_min[d], mul(si.dp_extent[d], make_int(si.stride(d))))));
+      // (dp_extent counts elements: runs of block(d) every stride(d).)
+      ir::Expr runs =
+          si.block(d) == 1 ? si.dp_extent[d] : div(si.dp_extent[d], make_int(si.block(d)));
+      in(ir::LT::make(idx, add(si.dp_min[d], mul(runs, make_int(si.stride(d))))));
       in(ir::GE::make(idx, make_int(0)));
     }
     in(ir::LT::make(idx, si.op->shape[d]));

@@ -3,8 +3,12 @@
 // buffers, row-major: index = ((i0 - o0) * e1 + (i1 - o1)) * e2 + ... where o are the region
 // origins of a stage computed at another (0 for global tensors) and e the buffer's extents.
 // Both sides of a Select are evaluated, so a global read inside one (padding written as
-// select(in_bounds, A(y - 1), 0)) gets its indices clamped into the tensor; reads of a
-// workgroup/private region are always inside it (bound inference covered them).
+// select(in_bounds, A(y - 1), 0)) gets its indices clamped into the tensor, except in the
+// dimensions where it reads at the stored element's own index from a tensor of the same
+// extent (softmax's select(sum is finite, exp(x(i, j) - max) / sum, NaN)): the store's guard
+// keeps that index inside, and an unclamped index stays linear (vectorize.hpp can prove it
+// aligned). Reads of a workgroup/private region are always inside it (bound inference
+// covered them).
 #include <algorithm>
 
 #include "webtx/lower/context.hpp"
@@ -29,6 +33,7 @@ class StorageFlatten : public ir::IRMutator {
     StageInfo& si = ctx_.info(op.producer);
     if (in_select_ > 0 && !si.is_attached()) {
       for (size_t d = 0; d < idx.size(); ++d) {
+        if (at_stored_index(op, si, d)) continue;
         idx[d] = ir::Max::make(make_int(0),
                                ir::Min::make(idx[d], sub(si.buffer->shape[d], make_int(1))));
       }
@@ -59,12 +64,27 @@ class StorageFlatten : public ir::IRMutator {
   }
   ir::Stmt mutate_ProducerStore(const ir::Stmt&, const ir::ProducerStore& op) override {
     auto idx = mutate_all(op.indices).first;
+    store_ = &op;
     ir::Expr v = mutate(op.value);
+    store_ = nullptr;
     StageInfo& si = ctx_.info(op.producer);
     return ir::Store::make(buffer(si), v, flat(si, idx));
   }
 
  private:
+  // Whether a read of `si` at dimension d is at the stored element's index d with the same
+  // extent there: the store's predicate (predicates.hpp: 0 <= index < the stage's extent)
+  // then keeps it inside the tensor.
+  bool at_stored_index(const ir::ProducerLoad& load, const StageInfo& si, size_t d) const {
+    if (!store_ || d >= store_->indices.size()) return false;
+    const ir::Operation& stored = store_->producer;
+    if (stored->shape.size() != load.indices.size() ||
+        !deep_equal(load.indices[d], store_->indices[d]))
+      return false;
+    const ir::Expr &a = stored->shape[d], &b = si.op->shape[d];
+    auto ca = as_const(a), cb = as_const(b);
+    return a.same_as(b) || (ca && cb && *ca == *cb);
+  }
   const ir::Buffer& buffer(const StageInfo& si) {
     internal_assert(si.buffer) << "no buffer for stage " << si.stage->name();
     return si.buffer;
@@ -79,9 +99,14 @@ class StorageFlatten : public ir::IRMutator {
         // In an invocation's own memory, index and origin both name this invocation's index,
         // through different variables (each loop bound to it, and the origin): with the index
         // lets spelled out on both sides they cancel, and the element is a constant where the
-        // loops are unrolled. A compacted region: (index - origin) / stride.
+        // loops are unrolled. A compacted region: (index - origin) / stride, or with runs of
+        // `block` elements ((index - origin) / stride) * block + (index - origin) % stride.
         i = sub(substitute(i, index_lets_), substitute(si.min_vars[d], index_lets_));
-        if (si.stride(d) != 1) i = div(i, make_int(si.stride(d)));
+        if (si.block(d) != 1)
+          i = add(mul(div(i, make_int(si.stride(d))), make_int(si.block(d))),
+                  mod(i, make_int(si.stride(d))));
+        else if (si.stride(d) != 1)
+          i = div(i, make_int(si.stride(d)));
       } else if (si.is_attached()) {
         i = sub(i, si.min_vars[d]);
       }
@@ -91,7 +116,8 @@ class StorageFlatten : public ir::IRMutator {
   }
   LowerContext& ctx_;
   int in_select_ = 0;
-  VarMap index_lets_;  // let v = <index arithmetic>, spelled out
+  const ir::ProducerStore* store_ = nullptr;  // the store whose value is being flattened
+  VarMap index_lets_;                         // let v = <index arithmetic>, spelled out
   // Only a kernel with per-invocation stages needs index_lets_.
   const bool spell_lets_ = std::any_of(ctx_.stages.begin(), ctx_.stages.end(),
                                        [](const StageInfo& si) { return si.per_invocation; });

@@ -1,13 +1,28 @@
 #pragma once
-// vectorize: a `Vectorized` loop of 4 iterations whose body is one copy
-//   dst[i + v] = src[j + v]        (v the loop index, i and j multiples of 4)
-// becomes one vector copy dst[i/4 +: 4] = src[j/4 +: 4] (Load/Store with lanes = 4; see
-// expr.hpp). Alignment is proven from the canonical linear form of each index: the loop index
-// with coefficient 1, every other term's coefficient and the constant divisible by 4. Both
-// buffers must hold 32-bit non-bool elements, a multiple of 4 of them (so a backend can declare
-// them as arrays of vec4): a constant count, or a dimension that is a constant multiple of 4 or
-// one of the `aligned` symbols (a kernel version launched only when those are multiples of 4,
-// partition_loops.hpp). Anything else stays a scalar loop (the backends unroll it).
+// vectorize: a `Vectorized` loop of 4 iterations whose body is one Store (after its lets are
+// substituted), v the loop index:
+//  * a copy  dst[i + v] = src[j + v]  (i and j multiples of 4) becomes one vector copy
+//    dst[i/4 +: 4] = src[j/4 +: 4] (Load/Store with lanes = 4; see expr.hpp);
+//  * elementwise code  dst[i + v] = f(a[j + v], b[k + v], ..., x)  becomes, lane by lane,
+//      let a4 = a[j/4 +: 4]; let b4 = b[k/4 +: 4]; ...
+//      dst[i/4 +: 4] = vec4(f(a4.x, b4.x, ..., x), ..., f(a4.w, b4.w, ..., x))
+//    the arithmetic staying scalar (GPUs compute vectors lane by lane anyway; what pays is one
+//    16-byte memory access instead of four), the vector loads from global memory only. Where
+//    dst is not vectorizable the four stores stay scalar with the vector loads shared; where
+//    no access is, the loop stays as it was; dst outside global memory takes a vector of
+//    scalars only along with a vector load.
+// Alignment is proven from the canonical linear form of each index: the loop index with
+// coefficient 1, every other term's coefficient and the constant divisible by 4. Buffers must
+// hold 32-bit non-bool elements, a multiple of 4 of them (so a backend can declare them as
+// arrays of vec4): a constant count, or a dimension that is a constant multiple of 4 or one of
+// the `aligned` symbols (a kernel version launched only when those are multiples of 4,
+// partition_loops.hpp). Loads the vector loads would move past a write stay scalar: a load
+// of the stored buffer in lane-by-lane stores, any load of it not at the stored vector in a
+// vector store (lane c may read what lane c - 1 wrote), and loads under `&&` or `||` (the
+// other operand may keep them from running; both sides of a select always run, which is why
+// lowering clamps the indices of reads inside one). Anything else stays a scalar loop (the
+// backends unroll it).
+#include <string>
 #include <vector>
 
 #include "webtx/lower/linear.hpp"
@@ -37,7 +52,7 @@ inline bool vectorizable_buffer(const ir::Buffer& b, const std::vector<ir::Expr>
 }
 
 // index / lanes when index = (multiple of lanes) + v, else undefined.
-inline ir::Expr vector_index(const ir::Expr& index, const ir::Expr& v) {
+inline ir::Expr aligned_quotient(const ir::Expr& index, const ir::Expr& v) {
   Linear l;
   to_linear(index, 1, l);
   Linear q;
@@ -55,6 +70,85 @@ inline ir::Expr vector_index(const ir::Expr& index, const ir::Expr& v) {
   q.c = l.c / kVectorLanes;
   return simplify(from_linear(q, index.type()));
 }
+// The same, where needed with the lets around the loop spelled out (`outer`: a cache origin
+// let m = local_id.x * 4 is a multiple of 4 only by its value).
+inline ir::Expr vector_index(const ir::Expr& index, const ir::Expr& v, const VarMap& outer) {
+  ir::Expr q = aligned_quotient(index, v);
+  return q.defined() || outer.empty() ? q : aligned_quotient(substitute(index, outer), v);
+}
+
+// One vector load shared by the lanes: the scalar loads it replaces read buffer[4 * index + v].
+struct SharedLoad {
+  ir::Buffer buffer;
+  ir::Expr index, var;
+};
+
+// The loads of `value` that can become shared vector loads (in order of appearance).
+inline std::vector<SharedLoad> shared_loads(const ir::Expr& value, const ir::Expr& v,
+                                            const ir::Store& st, bool vector_store,
+                                            const std::vector<ir::Expr>& aligned,
+                                            const VarMap& outer, bool& blocked) {
+  struct C : ir::IRVisitor {
+    const ir::Expr* v;
+    const ir::Store* st;
+    bool vector_store;
+    const std::vector<ir::Expr>* aligned;
+    const VarMap* outer;
+    ir::Expr store_index;  // the stored vector (vector_store)
+    std::vector<SharedLoad> found;
+    int guarded = 0;
+    bool blocked = false;  // a load that must stay scalar would see the vector store early
+    void visit_And(const ir::And& op) override { ++guarded, IRVisitor::visit_And(op), --guarded; }
+    void visit_Or(const ir::Or& op) override { ++guarded, IRVisitor::visit_Or(op), --guarded; }
+    void visit_Load(const ir::Load& op) override {
+      IRVisitor::visit_Load(op);
+      const bool stored = op.buffer == st->buffer;
+      // Only global memory gains from vector loads here (registers need none; workgroup
+      // memory's banks are the schedule's business: its copies vectorize as copies).
+      ir::Expr vi = op.lanes == 1 && !guarded && op.buffer->scope == ir::MemScope::Global &&
+                            vectorizable_buffer(op.buffer, *aligned)
+                        ? vector_index(op.index, *v, *outer)
+                        : ir::Expr();
+      if (stored && vector_store && (!vi.defined() || !deep_equal(vi, store_index))) blocked = true;
+      if (!vi.defined() || (stored && !vector_store)) return;
+      for (auto& f : found)
+        if (f.buffer == op.buffer && deep_equal(f.index, vi)) return;
+      found.push_back({op.buffer, vi,
+                       ir::Variable::make(op.buffer->type, op.buffer->name + "_vec" +
+                                                               std::to_string(found.size()))});
+    }
+  } c;
+  c.v = &v, c.st = &st, c.vector_store = vector_store, c.aligned = &aligned, c.outer = &outer;
+  if (vector_store) c.store_index = vector_index(st.index, v, outer);
+  c.visit(value);
+  blocked = c.blocked;
+  return c.found;
+}
+
+// The value of lane `lane`: the loop index the constant `lane`, the shared loads their lanes.
+inline ir::Expr lane_value(const ir::Expr& value, const ir::Expr& v, int lane,
+                           const std::vector<SharedLoad>& shared, const VarMap& outer) {
+  struct M : ir::IRMutator {
+    const ir::Expr* v;
+    int lane;
+    const std::vector<SharedLoad>* shared;
+    const VarMap* outer;
+    using ir::IRMutator::mutate;
+    ir::Expr mutate_Variable(const ir::Expr& e, const ir::Variable&) override {
+      return e.same_as(*v) ? make_int(lane) : e;
+    }
+    ir::Expr mutate_Load(const ir::Expr& e, const ir::Load& op) override {
+      ir::Expr vi = vector_index(op.index, *v, *outer);
+      if (vi.defined())
+        for (auto& s : *shared)
+          if (s.buffer == op.buffer && deep_equal(s.index, vi))
+            return ir::VectorLane::make(s.var, lane);
+      return ir::IRMutator::mutate_Load(e, op);
+    }
+  } m;
+  m.v = &v, m.lane = lane, m.shared = &shared, m.outer = &outer;
+  return simplify(m.mutate(value));
+}
 
 class Vectorize : public ir::IRMutator {
  public:
@@ -63,21 +157,76 @@ class Vectorize : public ir::IRMutator {
   ir::Stmt mutate_For(const ir::Stmt& s, const ir::For& op) override {
     if (op.for_kind == ir::ForKind::Vectorized && is_const(op.min, 0) &&
         is_const(op.extent, kVectorLanes)) {
-      auto* st = op.body.as<ir::Store>();
-      auto* ld = st ? st->value.as<ir::Load>() : nullptr;
-      if (ld && st->lanes == 1 && ld->lanes == 1 && vectorizable_buffer(st->buffer, aligned_) &&
-          vectorizable_buffer(ld->buffer, aligned_)) {
-        ir::Expr si = vector_index(st->index, op.var), li = vector_index(ld->index, op.var);
-        if (si.defined() && li.defined())
-          return ir::Store::make(st->buffer, ir::Load::make(ld->buffer, li, kVectorLanes), si,
-                                 kVectorLanes);
-      }
+      ir::Stmt v = vectorized(op);
+      if (v.defined()) return v;
     }
     return ir::IRMutator::mutate_For(s, op);
   }
+  // Integer lets around the loop, spelled out, for indices aligned only by a let's value
+  // (a per-invocation cache's origin: let m = local_id.x * 4).
+  ir::Stmt mutate_LetStmt(const ir::Stmt& s, const ir::LetStmt& op) override {
+    if (!op.value.type().is_int()) return ir::IRMutator::mutate_LetStmt(s, op);
+    lets_[op.var.get()] = substitute(op.value, lets_);
+    ir::Stmt r = ir::IRMutator::mutate_LetStmt(s, op);
+    lets_.erase(op.var.get());
+    return r;
+  }
 
  private:
+  ir::Stmt vectorized(const ir::For& op) const {
+    // The body's lets, substituted into its Store.
+    ir::Stmt body = op.body;
+    VarMap lets;
+    while (auto* l = body.as<ir::LetStmt>()) {
+      lets[l->var.get()] = substitute(l->value, lets);
+      body = l->body;
+    }
+    auto* st0 = body.as<ir::Store>();
+    if (!st0 || st0->lanes != 1) return {};
+    ir::Stmt sub = substitute(body, lets);
+    auto* st = sub.as<ir::Store>();
+    const ir::Expr& v = op.var;
+    ir::Expr si =
+        vectorizable_buffer(st->buffer, aligned_) ? vector_index(st->index, v, lets_) : ir::Expr();
+    // A plain copy: one vector load, one vector store.
+    if (auto* ld = st->value.as<ir::Load>();
+        ld && si.defined() && ld->lanes == 1 && vectorizable_buffer(ld->buffer, aligned_)) {
+      if (ir::Expr li = vector_index(ld->index, v, lets_); li.defined())
+        return ir::Store::make(st->buffer, ir::Load::make(ld->buffer, li, kVectorLanes), si,
+                               kVectorLanes);
+    }
+    bool blocked = false;
+    std::vector<SharedLoad> shared =
+        shared_loads(st->value, v, *st, si.defined(), aligned_, lets_, blocked);
+    if (blocked) {
+      // Keep the store scalar instead; its buffer's loads then stay scalar too.
+      si = ir::Expr();
+      shared = shared_loads(st->value, v, *st, false, aligned_, lets_, blocked);
+    }
+    if (!si.defined() && shared.empty()) return {};
+    // Into workgroup or private memory a vector store of scalar loads buys little (and the
+    // buffer would become an array of vectors): only global stores go vector on their own.
+    if (shared.empty() && st->buffer->scope != ir::MemScope::Global) return {};
+    std::vector<ir::Expr> lanes;
+    for (int c = 0; c < kVectorLanes; ++c)
+      lanes.push_back(lane_value(st->value, v, c, shared, lets_));
+    ir::Stmt out;
+    if (si.defined()) {
+      out = ir::Store::make(st->buffer, ir::MakeVector::make(lanes), si, kVectorLanes);
+    } else {
+      std::vector<ir::Stmt> stores;
+      for (int c = 0; c < kVectorLanes; ++c)
+        stores.push_back(ir::Store::make(
+            st->buffer, lanes[c], simplify(substitute(st->index, {{v.get(), make_int(c)}}))));
+      out = ir::Seq::make(stores);
+    }
+    for (auto it = shared.rbegin(); it != shared.rend(); ++it)
+      out = ir::LetStmt::make(it->var, ir::Load::make(it->buffer, it->index, kVectorLanes), out);
+    return out;
+  }
+
   const std::vector<ir::Expr>& aligned_;
+  VarMap lets_;  // enclosing integer lets, spelled out
 };
 
 }  // namespace detail

@@ -1,7 +1,9 @@
 #pragma once
 // Checks a lowered kernel body against the contract in kernel.hpp before any backend sees it:
 // no ProducerLoad/ProducerStore/Reduce and no erf left, every variable defined (loop, let or
-// scalar), integer indices, Allocate of constant size and non-global scope, barriers only in
+// scalar), integer indices, vector values only where kernel.hpp allows them (a vector load
+// as a vector store's value or a let's, VectorLane of such a let, MakeVector as a vector
+// store's value), Allocate of constant size and non-global scope, barriers only in
 // uniform control flow (outside branches and loops whose condition or bounds differ between the
 // invocations of a workgroup: those may read only constants, symbols, workgroup ids and the
 // indices of such loops), thread indices in range of the launch. Failures
@@ -16,6 +18,7 @@ namespace webtx::lowering {
 inline void verify_kernel(const ir::Kernel& k) {
   struct V : ir::IRVisitor {
     std::unordered_set<const ir::ExprNode*> defined, uniform;
+    std::unordered_set<const ir::ExprNode*> vectors;  // variables bound to vector loads
     int branches = 0;  // enclosing branches and loops that may diverge within a workgroup
     // Whether `e` has one value for every invocation of a workgroup.
     bool is_uniform(const ir::Expr& e) const {
@@ -68,15 +71,34 @@ inline void verify_kernel(const ir::Kernel& k) {
           << "kernel " << name << ": non-i32 index";
       if (op.lanes > 1) {
         auto* ld = op.value.as<ir::Load>();
-        internal_assert(ld && ld->lanes == op.lanes)
+        auto* mv = op.value.as<ir::MakeVector>();
+        internal_assert((ld && ld->lanes == op.lanes) ||
+                        (mv && static_cast<int>(mv->elements.size()) == op.lanes))
             << "kernel " << name << ": a vector store to " << op.buffer->name
-            << " whose value is not a vector load of the same lanes";
-        visit(op.index), visit(ld->index);
+            << " whose value is neither a vector load nor a vector of the same lanes";
+        visit(op.index);
+        if (ld) visit(ld->index);
+        if (mv)
+          for (auto& e : mv->elements) visit(e);
         return;
       }
       ir::IRVisitor::visit_Store(op);
     }
+    void visit_MakeVector(const ir::MakeVector&) override {
+      internal_error << "kernel " << name << ": a vector built outside a vector store";
+    }
+    void visit_VectorLane(const ir::VectorLane& op) override {
+      internal_assert(vectors.count(op.vector.get()))
+          << "kernel " << name << ": a vector lane of " << ir::to_string(op.vector)
+          << ", which is not a vector load's variable";
+    }
     void visit_LetStmt(const ir::LetStmt& op) override {
+      if (auto* ld = op.value.as<ir::Load>(); ld && ld->lanes > 1) {
+        visit(ld->index);
+        defined.insert(op.var.get()), vectors.insert(op.var.get());
+        visit(op.body);
+        return;
+      }
       visit(op.value);
       defined.insert(op.var.get());
       if (is_uniform(op.value)) uniform.insert(op.var.get());

@@ -51,6 +51,10 @@ struct AutoScheduleOptions {
   // measured 75% of a copy kernel's bandwidth on a 64 MiB elementwise op where 64 got 32%
   // (H100, Dawn; docs/schedule.md).
   int64_t injective_threads = 256;
+  // Neighbouring elements each invocation of the "injective" rule computes along the last
+  // axis: 4 reads and writes them as vec4 where they line up (32-bit elements; a symbolic
+  // last extent gets a kernel version for multiples of 4); 1: one element per invocation.
+  int64_t injective_vector = 4;
   // The Target's maxComputeInvocationsPerWorkgroup (lower_model passes it): the row rule gives
   // long rows up to min(this, 1024) invocations. Default: WebGPU's guaranteed 256.
   int64_t max_invocations = 256;
@@ -77,6 +81,12 @@ struct AutoScheduleOptions {
   // long rows still fill the GPU (WebGPU cannot combine workgroups' partial results within a
   // dispatch). A root without elements of its own (a row sum) keeps one workgroup per row.
   int64_t row_groups = 0;
+  // Cached rows' accesses (with row_cache, or the rule's cached versions): 4 makes each
+  // invocation's elements runs of 4 neighbours every 4 * row_threads, read and written as
+  // vec4 where the row length is a multiple of 4 (a kernel version; vectorize.hpp); 1 keeps
+  // every row_threads-th element, scalar. 0 (the default): the rule's choice (4). Unlike the
+  // options above, setting it fixes nothing else.
+  int64_t row_vector = 0;
 };
 
 // One kernel of the automatic schedule.

@@ -84,6 +84,14 @@ class KernelRunner {
       internal_error << "run_program: Reduce in a lowered kernel";
       return {};
     }
+    Value vector_lane(const ir::VectorLane& v) {
+      auto it = r->vectors_.find(v.vector.get());
+      internal_assert(it != r->vectors_.end() &&
+                      it->second[lane].size() > static_cast<size_t>(v.lane))
+          << "kernel " << r->k_.name << ": lane " << v.lane << " of " << ir::to_string(v.vector)
+          << ", which is not a vector load's variable";
+      return it->second[lane][v.lane];
+    }
     Value subgroup(const ir::Subgroup& s) {
       if (s.what == ir::SubgroupOp::Lane) return Value::of_int(lane % kSubgroupSize);
       if (s.what == ir::SubgroupOp::Size) return Value::of_int(kSubgroupSize);
@@ -232,18 +240,32 @@ class KernelRunner {
 
   static Value garbage() { return Value{0xffffffffLL, std::numeric_limits<double>::quiet_NaN()}; }
 
-  // dst[index*L .. +L) = src[index*L .. +L): every lane reads its vector, then all write.
-  void vector_copy(const ir::Store& st, const std::vector<char>& mask) {
+  // The L elements a vector Load reads (its index counts vectors).
+  std::vector<Value> vector_load(int lane, const ir::Load& ld) {
+    const int64_t first = eval(lane, ld.index).i * ld.lanes;
+    std::vector<Value> v;
+    for (int l = 0; l < ld.lanes; ++l) v.push_back(load(lane, ld.buffer, first + l));
+    return v;
+  }
+
+  // dst[index*L .. +L) = a vector Load (a copy) or a MakeVector of L scalars: every invocation
+  // computes its vector, then all write.
+  void vector_store(const ir::Store& st, const std::vector<char>& mask) {
     auto* ld = st.value.as<ir::Load>();
-    internal_assert(ld && ld->lanes == st.lanes)
-        << "run_program: vector store to " << st.buffer->name << " is not a vector copy";
+    auto* mv = st.value.as<ir::MakeVector>();
     const int L = st.lanes;
+    internal_assert((ld && ld->lanes == L) || (mv && static_cast<int>(mv->elements.size()) == L))
+        << "run_program: vector store to " << st.buffer->name
+        << " of neither a vector load nor a vector of " << L << " elements";
     std::vector<std::pair<int64_t, std::vector<Value>>> w(nlanes_);
     for (int i = 0; i < nlanes_; ++i) {
       if (!mask[i]) continue;
-      int64_t src = eval(i, ld->index).i * L;
       w[i].first = eval(i, st.index).i * L;
-      for (int l = 0; l < L; ++l) w[i].second.push_back(load(i, ld->buffer, src + l));
+      if (ld) {
+        w[i].second = vector_load(i, *ld);
+      } else {
+        for (auto& e : mv->elements) w[i].second.push_back(eval(i, e));
+      }
     }
     for (int i = 0; i < nlanes_; ++i)
       if (mask[i])
@@ -312,6 +334,14 @@ class KernelRunner {
         return;
       case StmtKind::LetStmt: {
         auto* l = s.as<LetStmt>();
+        if (auto* ld = l->value.as<Load>(); ld && ld->lanes > 1) {
+          auto& v = vectors_[l->var.get()];
+          v.resize(nlanes_);
+          for (int i = 0; i < nlanes_; ++i)
+            if (mask[i]) v[i] = vector_load(i, *ld);
+          exec(l->body, mask);
+          return;
+        }
         int sl = slot(l->var.get());
         for (int i = 0; i < nlanes_; ++i)
           if (mask[i]) set(i, sl, eval(i, l->value));
@@ -351,7 +381,7 @@ class KernelRunner {
       }
       case StmtKind::Store: {
         auto* st = s.as<Store>();
-        if (st->lanes > 1) return vector_copy(*st, mask);
+        if (st->lanes > 1) return vector_store(*st, mask);
         if (auto* sg = st->value.as<Subgroup>(); sg && sg->what == SubgroupOp::Reduce)
           subgroup_reduce(*sg, mask);
         std::vector<std::pair<int64_t, Value>> w(nlanes_);
@@ -404,6 +434,8 @@ class KernelRunner {
   std::vector<std::vector<Value>> env_;
   std::unordered_map<const ir::BufferNode*, WgMemory> wg_mem_;
   std::unordered_map<const ir::BufferNode*, std::vector<std::vector<Value>>> private_;
+  // Variables bound to vector loads: per invocation, the elements loaded.
+  std::unordered_map<const ir::ExprNode*, std::vector<std::vector<Value>>> vectors_;
   std::vector<Value> subgroup_result_;
   bool subgroup_ready_ = false;
   int nlanes_ = 1;

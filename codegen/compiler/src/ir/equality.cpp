@@ -53,6 +53,12 @@ bool deep_equal(const Expr& a, const Expr& b) {
     }
     case ExprKind::Reduce:
       return false;
+    case ExprKind::VectorLane: {
+      auto *x = a.as<VectorLane>(), *y = b.as<VectorLane>();
+      return x->lane == y->lane && deep_equal(x->vector, y->vector);
+    }
+    case ExprKind::MakeVector:
+      return all_equal(a.as<MakeVector>()->elements, b.as<MakeVector>()->elements);
     case ExprKind::Subgroup: {
       auto *x = a.as<Subgroup>(), *y = b.as<Subgroup>();
       return x->what == y->what && x->op == y->op &&

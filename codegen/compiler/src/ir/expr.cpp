@@ -133,6 +133,19 @@ Expr Subgroup::reduce(ReduceOp op, Expr value) {
   return Expr(std::make_shared<Subgroup>(t, SubgroupOp::Reduce, op, std::move(value)));
 }
 
+Expr VectorLane::make(Expr vector, int lane) {
+  internal_assert(vector.defined() && lane >= 0 && lane < 8) << "VectorLane of lane " << lane;
+  return Expr(std::make_shared<VectorLane>(std::move(vector), lane));
+}
+
+Expr MakeVector::make(std::vector<Expr> elements) {
+  internal_assert(elements.size() == 2 || elements.size() == 4)
+      << "MakeVector of " << elements.size() << " elements";
+  const DType t = elements.front().type();
+  for (auto& e : elements) internal_assert(e.type() == t) << "MakeVector elements differ in type";
+  return Expr(std::make_shared<MakeVector>(t, std::move(elements)));
+}
+
 Expr ThreadIndex::make(ThreadAxis a, int d) {
   internal_assert(d >= 0 && d < 3) << "thread dim " << d;
   return Expr(std::make_shared<ThreadIndex>(a, d));

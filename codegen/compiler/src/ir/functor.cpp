@@ -73,6 +73,10 @@ void IRVisitor::visit_ThreadIndex(const ThreadIndex&) {}
 void IRVisitor::visit_Subgroup(const Subgroup& op) {
   if (op.value.defined()) visit(op.value);
 }
+void IRVisitor::visit_VectorLane(const VectorLane& op) { visit(op.vector); }
+void IRVisitor::visit_MakeVector(const MakeVector& op) {
+  for (auto& e : op.elements) visit(e);
+}
 
 void IRVisitor::visit_LetStmt(const LetStmt& op) { visit(op.value), visit(op.body); }
 
@@ -182,6 +186,16 @@ Expr IRMutator::mutate_Subgroup(const Expr& e, const Subgroup& op) {
   if (!op.value.defined()) return e;
   Expr v = mutate(op.value);
   return v.same_as(op.value) ? e : Subgroup::reduce(op.op, v);
+}
+
+Expr IRMutator::mutate_VectorLane(const Expr& e, const VectorLane& op) {
+  Expr v = mutate(op.vector);
+  return v.same_as(op.vector) ? e : VectorLane::make(v, op.lane);
+}
+
+Expr IRMutator::mutate_MakeVector(const Expr& e, const MakeVector& op) {
+  auto el = mutate_all(op.elements);
+  return el.second ? MakeVector::make(std::move(el.first)) : e;
 }
 
 Stmt IRMutator::mutate_LetStmt(const Stmt& s, const LetStmt& op) {

@@ -100,6 +100,15 @@ class IRPrinter : public IRVisitor {
     }
   }
 
+  void visit_VectorLane(const VectorLane& op) override {
+    visit(op.vector);
+    os_ << "."
+        << "xyzw"[op.lane % 4];
+  }
+  void visit_MakeVector(const MakeVector& op) override {
+    call("vec" + std::to_string(op.elements.size()), op.elements);
+  }
+
   void visit_LetStmt(const LetStmt& op) override {
     indent();
     os_ << "let ";

@@ -130,8 +130,13 @@ void bind_let(Scope& scope, const ir::LetStmt& op, const LaunchConfig& lc) {
       scope.ranges[op.var.get()] = {0, lc.workgroup_size[t->dim] - 1};
     else
       scope.uniform.insert(op.var.get());
-  } else if (auto r = const_bounds(op.value, scope.ranges); r && known(*r)) {
-    scope.ranges[op.var.get()] = *r;
+  } else {
+    // Arithmetic on invocation ids (a per-invocation cache's origin, local_id.x * 4) has
+    // their range too.
+    const std::array<int64_t, 6> threads{
+        lc.workgroup_size[0], lc.workgroup_size[1], lc.workgroup_size[2], 0, 0, 0};
+    if (auto r = const_bounds(op.value, scope.ranges, &threads); r && known(*r))
+      scope.ranges[op.var.get()] = *r;
   }
 }
 
@@ -437,6 +442,16 @@ std::vector<Expr> stride_symbols(const Stmt& s, const NodeSet& bound) {
     explicit V(const NodeSet& b) : bound(b) {}
     void note(const ir::Buffer& b, const Expr& index) override {
       if (!vector_loops || b->scope != ir::MemScope::Global) return;
+      // A buffer is declared as vectors only when its size is a multiple of 4 (vectorize.hpp):
+      // where no constant dimension says so, its last symbolic one must (a 1-D tensor of n).
+      bool sized = false;
+      Expr last;
+      for (auto& d : b->shape) {
+        auto c = as_const(d);
+        sized = sized || (c && *c % 4 == 0);
+        if (!c && d.kind() == ir::ExprKind::Variable && !bound.count(d.get())) last = d;
+      }
+      if (!sized && last.defined()) add_unique(found, last);
       struct C : ir::IRVisitor {
         V* v;
         using ir::IRVisitor::visit;

@@ -139,6 +139,20 @@ ir::IterVar spread(Stage& st, std::vector<ir::IterVar> outer, int64_t threads, b
   return local;
 }
 
+// The lanes of an injective stage: its last axis (in `axes`) split by `vec`, the outer part
+// replacing it; none where the elements are not 32-bit (no 16-byte vectors of them: f16 would
+// need 8 lanes) or a constant last extent is not a multiple of `vec` (the lanes would
+// straddle rows). Measured on the H100 through Dawn (docs/schedule.md): a 64 MiB elementwise
+// op went from 76% to NN% of a copy kernel's bandwidth with 4.
+std::optional<ir::IterVar> injective_lanes(Stage& st, std::vector<ir::IterVar>& axes, int64_t vec) {
+  if (vec <= 1 || axes.empty() || st.op()->type.bits != 32 || st.op()->type.is_bool())
+    return std::nullopt;
+  if (auto* c = axes.back()->extent.as<ir::IntImm>(); c && c->value % vec != 0) return std::nullopt;
+  auto [rest, lane] = st.split(axes.back(), vec);
+  axes.back() = rest;
+  return lane;
+}
+
 // The extent spread() gives workgroup x before dividing by the invocations (a product).
 ir::Expr x_extent(const std::vector<ir::IterVar>& outer, int64_t threads) {
   ir::Expr e;
@@ -267,8 +281,11 @@ bool reads_row_aligned(const Stage& reader, const ir::Operation& producer, int r
 // unrolled steps of each row loop; `cache` > 0: each invocation keeps its (at most `cache`)
 // elements of the row in registers, read once, and every row loop is unrolled entirely (for
 // rows of at most threads * cache elements).
+// `vec` 4 (with `cache`): each invocation's cached elements are runs of 4 neighbours every
+// 4 * threads, so the row is read and written with 16-byte accesses (vectorize.hpp) where the
+// row length is a multiple of 4.
 struct RowConfig {
-  int64_t threads = 256, rows = 1, unroll = 1, cache = 0, groups = 1;
+  int64_t threads = 256, rows = 1, unroll = 1, cache = 0, groups = 1, vec = 1;
   bool operator==(const RowConfig&) const = default;
 };
 
@@ -312,6 +329,8 @@ constexpr int64_t kCachedRow = 32, kMidRow = 4096;
 // 4 up to 32 rows (16 rows: 66-70%, one 61-62%; 32 rows: 65-68%, 64%); from 64 rows one
 // workgroup per row is as good or better (more workgroups than SMs).
 constexpr int64_t kFewestRows = 8, kFewerRows = 32;
+// Cached rows' accesses: runs of 4 (16-byte loads and stores).
+constexpr int64_t kRowVector = 4;
 std::vector<std::pair<Cond, RowConfig>> row_versions(const ir::Expr& n, const ir::Expr& m,
                                                      int64_t most, bool elementwise) {
   int64_t wide = kMinRow;
@@ -344,10 +363,11 @@ std::vector<std::pair<Cond, RowConfig>> row_versions(const ir::Expr& n, const ir
 // than c.threads gets the next power of two (>= kMinRow) invocations, the workgroup's other
 // invocations going to more rows, and no more unrolled steps than it has.
 RowConfig row_config(int64_t len, const RowConfig& c) {
-  if (len == 0 || len >= c.threads)
-    return {c.threads, c.rows,
-            len ? std::min(c.unroll, (len + c.threads - 1) / c.threads) : c.unroll, c.cache,
-            c.groups};
+  if (len == 0 || len >= c.threads * c.vec)
+    return {
+        c.threads, c.rows,   len ? std::min(c.unroll, (len + c.threads - 1) / c.threads) : c.unroll,
+        c.cache,   c.groups, c.vec};
+  if (len >= c.threads) return {c.threads, c.rows, 1, c.cache, c.groups};
   int64_t t = kMinRow;
   while (t < len) t *= 2;
   return {t, std::max<int64_t>(1, c.threads * c.rows / t), 1};
@@ -419,9 +439,20 @@ std::vector<Stage*> cache_rows(Stage& root, const std::vector<Stage*>& anchors, 
 // elements, one workgroup each (workgroup y, or z under a symbolic batch); the anchors and the
 // caches are computed per chunk, so each workgroup reduces the whole row itself, and the root
 // reads its chunk from global memory (the cache index would depend on the workgroup).
+// `vec` 4 (with `cache`): every row loop is split into runs of 4 (index (step * t + local id)
+// * 4 + lane), the lanes vectorized where the root writes the row and the caches read it,
+// unrolled in the reductions (over registers).
 void row_schedule(Stage& root, const std::vector<Stage*>& anchors, int r, const RowConfig& c) {
   const int64_t t = c.threads, rows = c.rows, unroll = c.unroll, cache = c.cache;
   const int64_t groups = cache > 0 ? c.groups : 1;
+  const int64_t vec = cache > 0 ? c.vec : 1;
+  // Splits off the lanes of a row loop: (the rest, lanes), the lanes vectorized or unrolled.
+  auto lanes = [&](Stage& st, const ir::IterVar& axis, bool vectorized) {
+    if (vec <= 1) return axis;
+    auto [rest, lane] = st.split(axis, vec);
+    vectorized ? st.vectorize(lane) : st.unroll(lane);
+    return rest;
+  };
   auto unrolled = [&](Stage& st, const ir::IterVar& steps) {
     if (cache > 0) {
       st.unroll(steps);  // at most `cache` steps (the version's condition bounds the row)
@@ -460,18 +491,18 @@ void row_schedule(Stage& root, const std::vector<Stage*>& anchors, int r, const 
       root.bind(chunk, ir::ThreadAxis::WorkgroupId, chunk_dim);
       at = chunk, e = within;
     }
-    auto [eo, ei] = root.split(e, t);
+    auto [eo, ei] = root.split(lanes(root, e, true), t);
     root.bind(ei, ir::ThreadAxis::LocalId, 0);
     unrolled(root, eo);
   }
   for (Stage* c : cached) {
     c->compute_at(root, at);
-    c->unroll(c->axis(c->op()->ndim() - 1));
+    c->unroll(lanes(*c, c->axis(c->op()->ndim() - 1), true));
   }
   for (Stage* a : anchors) {
     a->set_scope(ir::MemScope::Private).compute_at(root, at);
     auto* red = a->op()->reduce();
-    auto [ko, ki] = a->split(red->axes.back(), t);
+    auto [ko, ki] = a->split(lanes(*a, red->axes.back(), false), t);
     a->bind(ki, ir::ThreadAxis::LocalId, 0);
     unrolled(*a, ko);
   }
@@ -513,6 +544,12 @@ std::vector<FusedGroup> auto_schedule(Schedule& s, const AutoScheduleOptions& op
       << "auto_schedule: row_groups (" << opt.row_groups
       << ") must be 0, 1, or a divisor of row_cache (" << opt.row_cache
       << ") with row_rows 1: workgroups per row share out the cached rows' elements";
+  user_assert(opt.injective_vector == 1 || opt.injective_vector == 4)
+      << "auto_schedule: injective_vector (" << opt.injective_vector
+      << ") must be 1 (one element per invocation) or 4 (vec4)";
+  user_assert(opt.row_vector == 0 || opt.row_vector == 1 || opt.row_vector == 4)
+      << "auto_schedule: row_vector (" << opt.row_vector
+      << ") must be 0 (the rule's choice), 1 (scalar accesses) or 4 (vec4)";
   user_assert(opt.threads > 0 && opt.block > 0 && opt.injective_threads > 0)
       << "auto_schedule: threads (" << opt.threads << "), injective_threads ("
       << opt.injective_threads << ") and block (" << opt.block << ") must be positive";
@@ -693,6 +730,11 @@ std::vector<FusedGroup> auto_schedule(Schedule& s, const AutoScheduleOptions& op
         }
         versions.push_back({{true, {}}, fixed});
       }
+      // Cached rows read and written as vectors (row_vector; not counted as fixing one
+      // configuration: it applies to every cached version) where the cache splits into runs.
+      const int64_t vec = opt.row_vector ? opt.row_vector : kRowVector;
+      for (auto& v : versions)
+        if (v.second.cache > 0 && v.second.cache / v.second.groups % vec == 0) v.second.vec = vec;
       for (auto& v : versions) v.second = row_config(row_len, v.second);
       // A version is left out where every later one that can hold gives the same
       // configuration (constant rows fold most conditions).
@@ -745,6 +787,11 @@ std::vector<FusedGroup> auto_schedule(Schedule& s, const AutoScheduleOptions& op
       order.insert(order.end(), inner.begin(), inner.end());
       root.reorder(order);
     }
+    // An injective root: `injective_vector` neighbours per invocation along its last axis,
+    // read and written as vectors where they line up (vectorize.hpp; a kernel version where
+    // a symbolic row length is a multiple of 4).
+    std::optional<ir::IterVar> lane;
+    if (!anchor && inner.empty()) lane = injective_lanes(root, outer, opt.injective_vector);
     // An injective root too large for one grid dimension: a 2-D grid; for symbolic extents
     // in a specialization for the calls that need it, the 1-D grid for the others.
     bool two_d = false;
@@ -756,13 +803,16 @@ std::vector<FusedGroup> auto_schedule(Schedule& s, const AutoScheduleOptions& op
         if (two_d) out.rule = "injective-2d";
       } else if (specialize && !specialized(&root)) {
         Stage& sp = root.specialize(ir::GT::make(xe, most));
-        std::vector<ir::IterVar> axes;
-        for (int i = 0; i < sp.op()->ndim(); ++i) axes.push_back(sp.axis(i));
+        // Its copy of the stage is split as the root is so far (the lanes last).
+        std::vector<ir::IterVar> axes = sp.leaf_axes();
+        if (lane) axes.pop_back();
         spread(sp, axes, threads, true);
+        if (lane) sp.vectorize(sp.leaf_axes().back());
         out.rule += " + 2-d grid where " + ir::to_string(xe) + " > " + ir::to_string(most);
       }
     }
     ir::IterVar local = spread(root, outer, threads, two_d);
+    if (lane) root.vectorize(*lane);
     for (auto& v : inner) root.unroll(v);
     if (anchor) place_anchor(*anchor, root, local, y, x, opt.block);
     report.push_back(std::move(out));
