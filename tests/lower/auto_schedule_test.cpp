@@ -526,6 +526,36 @@ TEST(AutoScheduleRows, RowOptionsAreChecked) {
               ::testing::HasSubstr("row_groups (2) must be 0, 1, or a divisor of row_cache (0)"));
   EXPECT_THAT(user_error_of([&] { auto_schedule(s, {.max_invocations = 128}); }),
               ::testing::HasSubstr("max_invocations (128) must be at least"));
+  EXPECT_THAT(user_error_of([&] { auto_schedule(s, {.row_vector = 2}); }),
+              ::testing::HasSubstr("row_vector (2) must be 0 (the rule's choice), 1"));
+  EXPECT_THAT(user_error_of([&] { auto_schedule(s, {.injective_vector = 0}); }),
+              ::testing::HasSubstr("injective_vector (0) must be 1"));
+}
+
+// row_vector: cached rows as runs of 4 get a _vec4 version (vec4 loads into the cache and
+// vec4 stores of the row) for row lengths that are multiples of 4; row_vector 1 keeps every
+// invocations-th element and scalar accesses. Both against the CPU reference, at lengths that
+// are and are not multiples of 4.
+TEST(AutoScheduleRows, CachedRowsAsVectors) {
+  for (int64_t vec : {1, 4}) {
+    SCOPED_TRACE(::testing::Message() << "row_vector " << vec);
+    auto g = softmax_graph(sym("n"), sym("m"));
+    auto s = create_schedule({g.out});
+    auto_schedule(s, {.row_threads = 32, .row_cache = 8, .row_vector = vec});
+    const ir::Program p = lower(s, "test", {g.a}, {g.out});
+    bool any_vec4 = false;
+    for (auto& k : p.kernels) any_vec4 = any_vec4 || k.name.find("_vec4") != std::string::npos;
+    EXPECT_EQ(any_vec4, vec == 4);
+    for (auto [rows, len] : {std::pair<int64_t, int64_t>{2, 256}, {3, 255}, {1, 4}, {2, 130}})
+      check_schedule(s, {g.a}, {g.out}, {{"A", random_tensor({rows, len}, 35)}}, {}, 1e-5);
+    if (vec == 4) {
+      auto got = launched(p, 2, 256);
+      ASSERT_EQ(got.size(), 1u);
+      const std::string text = body_text(*got.front());
+      EXPECT_NE(text.find("A_private[ax1_outer +: 4] = A["), std::string::npos) << text;
+      EXPECT_NE(text.find("] = vec4("), std::string::npos) << text;
+    }
+  }
 }
 
 TEST(AutoScheduleRows, ShortRowsShareAWorkgroupAndEpilogueIsFused) {

@@ -9,7 +9,9 @@
 // Barrier are left alone (every invocation must reach it). Vectorized loops too get their guard
 // hoisted: a body left as one store is what the vectorize pass turns into a vector copy, and
 // a backend that unrolls the loop instead emits one guard, not a guarded copy per lane (seed
-// 1376: 14 copies of one invariant guard after a barrier, minutes on SwiftShader).
+// 1376: 14 copies of one invariant guard after a barrier, minutes on SwiftShader). A body
+// `if (c) A else B` whose whole c is invariant becomes `if (c) for (...) A else for (...) B`
+// (two-sided unswitching; seed 62915: a padded reduction tail's if/else in 38 unrolled steps).
 #include "webtx/ir/functor.hpp"
 #include "webtx/ir/stmt.hpp"
 
