@@ -148,12 +148,17 @@ TEST(LowerBasic, TileOfLeafReferences) {
   check_schedule(s, {g.a, g.b}, {g.c}, g.inputs(19, 23));
 }
 
+// Splits a stage's second axis by 4 and vectorizes the lanes.
+void vectorize_columns(Stage& st) {
+  auto lanes = st.split(st.axis(1), 4).second;
+  st.vectorize(lanes);
+}
+
 TEST(LowerBasic, UnrollAndVectorize) {
   Elementwise2D g(6, 10);
   auto s = create_schedule({g.c});
   auto& st = s[g.c];
-  auto [jo, ji] = st.split(st.axis(1), 4);
-  st.vectorize(ji);
+  vectorize_columns(st);
   auto [io, ii] = st.split(st.axis(0), 2);
   st.unroll(ii);
   st.bind(io, ThreadAxis::LocalId, 0);
@@ -169,8 +174,7 @@ TEST(LowerBasic, VectorizedElementwiseLanes) {
   Elementwise2D g(6, 12);
   auto s = create_schedule({g.c});
   auto& st = s[g.c];
-  auto [jo, ji] = st.split(st.axis(1), 4);
-  st.vectorize(ji);
+  vectorize_columns(st);
   st.bind(st.axis(0), ThreadAxis::LocalId, 0);
   auto p = check_schedule(s, {g.a, g.b}, {g.c}, g.inputs(6, 12));
   auto text = kernel_text(p);
@@ -194,8 +198,7 @@ TEST(LowerBasic, VectorizedLoopsWithScalarAccesses) {
     auto s = create_schedule({h});
     s[g.c].compute_inline();
     auto& st = s[h];
-    auto [jo, ji] = st.split(st.axis(1), 4);
-    st.vectorize(ji);
+    vectorize_columns(st);
     auto p =
         check_schedule(s, {g.a, g.b}, {h}, g.inputs(6, 12), {}, 1e-2, target_by_name("webgpu-f16"));
     auto text = kernel_text(p);
@@ -206,8 +209,7 @@ TEST(LowerBasic, VectorizedLoopsWithScalarAccesses) {
     Elementwise2D g(6, 10);
     auto s = create_schedule({g.c});
     auto& st = s[g.c];
-    auto [jo, ji] = st.split(st.axis(1), 4);
-    st.vectorize(ji);
+    vectorize_columns(st);
     auto p = check_schedule(s, {g.a, g.b}, {g.c}, g.inputs(6, 10));
     EXPECT_THAT(kernel_text(p), ::testing::HasSubstr("vectorized ("));
     EXPECT_THAT(kernel_text(p), ::testing::Not(::testing::HasSubstr("+: 4]")));
