@@ -77,6 +77,15 @@ inline ir::Expr vector_index(const ir::Expr& index, const ir::Expr& v, const Var
   return q.defined() || outer.empty() ? q : aligned_quotient(substitute(index, outer), v);
 }
 
+inline bool contains_subgroup(const ir::Expr& e) {
+  struct V : ir::IRVisitor {
+    bool found = false;
+    void visit_Subgroup(const ir::Subgroup&) override { found = true; }
+  } v;
+  v.visit(e);
+  return v.found;
+}
+
 // One vector load shared by the lanes: the scalar loads it replaces read buffer[4 * index + v].
 struct SharedLoad {
   ir::Buffer buffer;
@@ -186,6 +195,8 @@ class Vectorize : public ir::IRMutator {
     ir::Stmt sub = substitute(body, lets);
     auto* st = sub.as<ir::Store>();
     const ir::Expr& v = op.var;
+    // A subgroup operation must stay a store's whole value in uniform control flow.
+    if (contains_subgroup(st->value)) return {};
     ir::Expr si =
         vectorizable_buffer(st->buffer, aligned_) ? vector_index(st->index, v, lets_) : ir::Expr();
     // A plain copy: one vector load, one vector store.
