@@ -22,8 +22,9 @@
 //    tails (launched when every loop step divides) and with them (launched otherwise).
 //  * Row strides: each interior kernel comes once more, first, for calls whose symbols in
 //    global indices are multiples of 4 (`_vec4`, `_tail_vec4`: each such symbol s is
-//    4 * (s / 4) in its body, so vectorize proves its global copies 4-aligned, as with
-//    constant shapes).
+//    4 * (s / 4) in its body, so vectorize proves its global accesses 4-aligned, as with
+//    constant shapes), and the symbolic size of a global buffer accessed in a vectorized loop
+//    that no constant dimension makes a multiple of 4 (a 1-D tensor of n elements).
 // Launches a version does not need for the call's shapes have 0 workgroups (the host skips
 // them): with shapes that divide the tiles only the first kernel runs.
 // Every condition is uniform (workgroup ids, symbols, uniform loop indices), so barriers stay
