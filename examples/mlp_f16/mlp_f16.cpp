@@ -7,8 +7,8 @@
 
 using namespace webtx;
 
-// The same MLP as examples/mlp in f16 (target webgpu-f16): x, the weights and y are f16; each layer's
-// products, sums, bias and relu are f32 (mixed precision) and its output is rounded to f16.
+// The same MLP as examples/mlp in f16 (target webgpu-f16): x, the weights and y are f16; each
+// layer's products, sums, bias and relu are f32 (mixed precision) and its output is rounded to f16.
 // Same tensor names as mlp, so the CPU references give both the same inputs and weights (on a
 // 1/64 grid, exact in f16): the f16 error against the f32 model is tested and stated in
 // docs/numerics.md. The schedule is the one line to swap (tensorized matmuls later).
