@@ -13,28 +13,25 @@ namespace {
 
 struct Hoist : ir::IRMutator {
   using ir::IRMutator::mutate;
-  // A loop already hoisted from, whose body may now be an invariant if/else.
-  ir::Stmt unswitch_else(const ir::Stmt& loop) {
-    auto* f = loop.as<ir::For>();
-    std::vector<const ir::LetStmt*> lets;
-    ir::Stmt under = f->body;
-    while (auto* l = under.as<ir::LetStmt>()) lets.push_back(l), under = l->body;
-    auto* guard = under.as<ir::IfThenElse>();
-    if (!guard || !guard->else_case.defined()) return loop;
-    return mutate_For(loop, *f);
-  }
   ir::Stmt mutate_For(const ir::Stmt& s, const ir::For& op) override {
     ir::Stmt body = mutate(op.body);
+    return hoisted(body.same_as(op.body) ? s : rebuilt(op, body));
+  }
+
+ private:
+  static ir::Stmt rebuilt(const ir::For& op, const ir::Stmt& body) {
+    return ir::For::make(op.var, op.min, op.extent, op.for_kind, body);
+  }
+  // `s`: a loop whose body has been hoisted from already.
+  ir::Stmt hoisted(const ir::Stmt& s) {
+    const ir::For& op = *s.as<ir::For>();
     // The guard may sit under lets (bind_threads names a loop bound to an invocation inside
     // the loop around it: `let k_inner = local_id.x`); a conjunct naming one of them stays.
     std::vector<const ir::LetStmt*> lets;
-    ir::Stmt under = body;
+    ir::Stmt under = op.body;
     while (auto* l = under.as<ir::LetStmt>()) lets.push_back(l), under = l->body;
     auto* guard = under.as<ir::IfThenElse>();
-    if (!guard || ir::contains_barrier(body)) {
-      return body.same_as(op.body) ? s
-                                   : ir::For::make(op.var, op.min, op.extent, op.for_kind, body);
-    }
+    if (!guard || ir::contains_barrier(op.body)) return s;
     auto invariant = [&](const ir::Expr& c) {
       bool inv = !ir::uses_var(c, op.var.get()) && !ir::reads_memory(c);
       for (auto* l : lets) inv = inv && !ir::uses_var(c, l->var.get());
@@ -43,30 +40,30 @@ struct Hoist : ir::IRMutator {
     auto loop_of = [&](ir::Stmt inner) {
       for (auto it = lets.rbegin(); it != lets.rend(); ++it)
         inner = ir::LetStmt::make((*it)->var, (*it)->value, inner);
-      return ir::For::make(op.var, op.min, op.extent, op.for_kind, inner);
+      return rebuilt(op, inner);
     };
     if (guard->else_case.defined()) {
       // if (c) A else B with c invariant: one loop each side (unswitching), so that neither
       // repeats the test in every step (fuzz seed 62915: a padded reduction tail's
       // `if (in) acc += x else acc = 0` in each of 38 unrolled steps took SwiftShader over
       // 120 s to compile).
-      if (!invariant(guard->cond))
-        return body.same_as(op.body) ? s
-                                     : ir::For::make(op.var, op.min, op.extent, op.for_kind, body);
+      if (!invariant(guard->cond)) return s;
       return ir::IfThenElse::make(guard->cond, loop_of(guard->then_case),
                                   loop_of(guard->else_case));
     }
     std::vector<ir::Expr> all, outside, inside;
     split_conjuncts(guard->cond, all);
     for (auto& c : all) (invariant(c) ? outside : inside).push_back(c);
-    if (outside.empty()) return ir::For::make(op.var, op.min, op.extent, op.for_kind, body);
+    if (outside.empty()) return s;
     ir::Stmt inner = inside.empty() ? guard->then_case
                                     : ir::IfThenElse::make(conjunction(inside), guard->then_case);
-    // What is left inside may itself be an invariant if/else (a guard around one): once more.
+    // What is left inside may itself be an if/else (a guard around one): unswitched too.
+    ir::Stmt first = inner;
+    while (auto* l = first.as<ir::LetStmt>()) first = l->body;
+    auto* branch = first.as<ir::IfThenElse>();
     const ir::Stmt loop = loop_of(inner);
-    const ir::Stmt again =
-        inner.as<ir::IfThenElse>() || inner.as<ir::LetStmt>() ? unswitch_else(loop) : loop;
-    return ir::IfThenElse::make(conjunction(outside), again);
+    return ir::IfThenElse::make(conjunction(outside),
+                                branch && branch->else_case.defined() ? hoisted(loop) : loop);
   }
 };
 
