@@ -23,6 +23,7 @@
 // lowering clamps the indices of reads inside one). Anything else stays a scalar loop (the
 // backends unroll it).
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "webtx/lower/linear.hpp"
@@ -70,11 +71,17 @@ inline ir::Expr aligned_quotient(const ir::Expr& index, const ir::Expr& v) {
   q.c = l.c / kVectorLanes;
   return simplify(from_linear(q, index.type()));
 }
-// The same, where needed with the lets around the loop spelled out (`outer`: a cache origin
-// let m = local_id.x * 4 is a multiple of 4 only by its value).
+// The same, where needed with the lets around the loop spelled out (`outer`: each let's value,
+// which may name an earlier let; a cache origin let m = local_id.x * 4 is a multiple of 4
+// only by its value).
 inline ir::Expr vector_index(const ir::Expr& index, const ir::Expr& v, const VarMap& outer) {
   ir::Expr q = aligned_quotient(index, v);
-  return q.defined() || outer.empty() ? q : aligned_quotient(substitute(index, outer), v);
+  if (q.defined() || outer.empty()) return q;
+  ir::Expr spelled = index;
+  for (ir::Expr next = substitute(spelled, outer); !next.same_as(spelled);
+       next = substitute(spelled, outer))
+    spelled = next;
+  return aligned_quotient(spelled, v);
 }
 
 inline bool contains_subgroup(const ir::Expr& e) {
@@ -91,12 +98,17 @@ struct SharedLoad {
   ir::Buffer buffer;
   ir::Expr index, var;
 };
+// The shared loads of a value (in order of appearance), and which one each of its scalar loads
+// reads a lane of.
+struct SharedLoads {
+  std::vector<SharedLoad> loads;
+  std::unordered_map<const ir::Load*, size_t> of;
+};
 
-// The loads of `value` that can become shared vector loads (in order of appearance).
-inline std::vector<SharedLoad> shared_loads(const ir::Expr& value, const ir::Expr& v,
-                                            const ir::Store& st, bool vector_store,
-                                            const std::vector<ir::Expr>& aligned,
-                                            const VarMap& outer, bool& blocked) {
+// The loads of `value` that can become shared vector loads.
+inline SharedLoads shared_loads(const ir::Expr& value, const ir::Expr& v, const ir::Store& st,
+                                bool vector_store, const std::vector<ir::Expr>& aligned,
+                                const VarMap& outer, bool& blocked) {
   struct C : ir::IRVisitor {
     const ir::Expr* v;
     const ir::Store* st;
@@ -104,7 +116,7 @@ inline std::vector<SharedLoad> shared_loads(const ir::Expr& value, const ir::Exp
     const std::vector<ir::Expr>* aligned;
     const VarMap* outer;
     ir::Expr store_index;  // the stored vector (vector_store)
-    std::vector<SharedLoad> found;
+    SharedLoads found;
     int guarded = 0;
     bool blocked = false;  // a load that must stay scalar would see the vector store early
     void visit_And(const ir::And& op) override { ++guarded, IRVisitor::visit_And(op), --guarded; }
@@ -120,11 +132,15 @@ inline std::vector<SharedLoad> shared_loads(const ir::Expr& value, const ir::Exp
                         : ir::Expr();
       if (stored && vector_store && (!vi.defined() || !deep_equal(vi, store_index))) blocked = true;
       if (!vi.defined() || (stored && !vector_store)) return;
-      for (auto& f : found)
-        if (f.buffer == op.buffer && deep_equal(f.index, vi)) return;
-      found.push_back({op.buffer, vi,
-                       ir::Variable::make(op.buffer->type, op.buffer->name + "_vec" +
-                                                               std::to_string(found.size()))});
+      auto& loads = found.loads;
+      size_t k = 0;
+      while (k < loads.size() && !(loads[k].buffer == op.buffer && deep_equal(loads[k].index, vi)))
+        ++k;
+      if (k == loads.size())
+        loads.push_back(
+            {op.buffer, vi,
+             ir::Variable::make(op.buffer->type, op.buffer->name + "_vec" + std::to_string(k))});
+      found.of[&op] = k;
     }
   } c;
   c.v = &v, c.st = &st, c.vector_store = vector_store, c.aligned = &aligned, c.outer = &outer;
@@ -136,26 +152,22 @@ inline std::vector<SharedLoad> shared_loads(const ir::Expr& value, const ir::Exp
 
 // The value of lane `lane`: the loop index the constant `lane`, the shared loads their lanes.
 inline ir::Expr lane_value(const ir::Expr& value, const ir::Expr& v, int lane,
-                           const std::vector<SharedLoad>& shared, const VarMap& outer) {
+                           const SharedLoads& shared) {
   struct M : ir::IRMutator {
     const ir::Expr* v;
     int lane;
-    const std::vector<SharedLoad>* shared;
-    const VarMap* outer;
+    const SharedLoads* shared;
     using ir::IRMutator::mutate;
     ir::Expr mutate_Variable(const ir::Expr& e, const ir::Variable&) override {
       return e.same_as(*v) ? make_int(lane) : e;
     }
     ir::Expr mutate_Load(const ir::Expr& e, const ir::Load& op) override {
-      ir::Expr vi = vector_index(op.index, *v, *outer);
-      if (vi.defined())
-        for (auto& s : *shared)
-          if (s.buffer == op.buffer && deep_equal(s.index, vi))
-            return ir::VectorLane::make(s.var, lane);
+      auto it = shared->of.find(&op);
+      if (it != shared->of.end()) return ir::VectorLane::make(shared->loads[it->second].var, lane);
       return ir::IRMutator::mutate_Load(e, op);
     }
   } m;
-  m.v = &v, m.lane = lane, m.shared = &shared, m.outer = &outer;
+  m.v = &v, m.lane = lane, m.shared = &shared;
   return simplify(m.mutate(value));
 }
 
@@ -171,11 +183,11 @@ class Vectorize : public ir::IRMutator {
     }
     return ir::IRMutator::mutate_For(s, op);
   }
-  // Integer lets around the loop, spelled out, for indices aligned only by a let's value
+  // Integer lets around the loop, kept to spell out indices aligned only by a let's value
   // (a per-invocation cache's origin: let m = local_id.x * 4).
   ir::Stmt mutate_LetStmt(const ir::Stmt& s, const ir::LetStmt& op) override {
     if (!op.value.type().is_int()) return ir::IRMutator::mutate_LetStmt(s, op);
-    lets_[op.var.get()] = substitute(op.value, lets_);
+    lets_[op.var.get()] = op.value;
     ir::Stmt r = ir::IRMutator::mutate_LetStmt(s, op);
     lets_.erase(op.var.get());
     return r;
@@ -207,20 +219,18 @@ class Vectorize : public ir::IRMutator {
                                kVectorLanes);
     }
     bool blocked = false;
-    std::vector<SharedLoad> shared =
-        shared_loads(st->value, v, *st, si.defined(), aligned_, lets_, blocked);
+    SharedLoads shared = shared_loads(st->value, v, *st, si.defined(), aligned_, lets_, blocked);
     if (blocked) {
       // Keep the store scalar instead; its buffer's loads then stay scalar too.
       si = ir::Expr();
       shared = shared_loads(st->value, v, *st, false, aligned_, lets_, blocked);
     }
-    if (!si.defined() && shared.empty()) return {};
+    if (!si.defined() && shared.loads.empty()) return {};
     // Into workgroup or private memory a vector store of scalar loads buys little (and the
     // buffer would become an array of vectors): only global stores go vector on their own.
-    if (shared.empty() && st->buffer->scope != ir::MemScope::Global) return {};
+    if (shared.loads.empty() && st->buffer->scope != ir::MemScope::Global) return {};
     std::vector<ir::Expr> lanes;
-    for (int c = 0; c < kVectorLanes; ++c)
-      lanes.push_back(lane_value(st->value, v, c, shared, lets_));
+    for (int c = 0; c < kVectorLanes; ++c) lanes.push_back(lane_value(st->value, v, c, shared));
     ir::Stmt out;
     if (si.defined()) {
       out = ir::Store::make(st->buffer, ir::MakeVector::make(lanes), si, kVectorLanes);
@@ -231,13 +241,13 @@ class Vectorize : public ir::IRMutator {
             st->buffer, lanes[c], simplify(substitute(st->index, {{v.get(), make_int(c)}}))));
       out = ir::Seq::make(stores);
     }
-    for (auto it = shared.rbegin(); it != shared.rend(); ++it)
+    for (auto it = shared.loads.rbegin(); it != shared.loads.rend(); ++it)
       out = ir::LetStmt::make(it->var, ir::Load::make(it->buffer, it->index, kVectorLanes), out);
     return out;
   }
 
   const std::vector<ir::Expr>& aligned_;
-  VarMap lets_;  // enclosing integer lets, spelled out
+  VarMap lets_;  // enclosing integer lets (their values as written)
 };
 
 }  // namespace detail
