@@ -20,7 +20,7 @@ struct LowerOptions {
   // Split loops and workgroups into a guard-free interior and a guarded boundary
   // (webtx/lower/partition_loops.hpp).
   bool partition_loops = true;
-  Target target;                 // limits and features every kernel must fit (default: webgpu)
+  Target target;  // limits and features every kernel must fit (default: webgpu)
 };
 
 ir::Program lower(const Schedule& s, std::string name, std::vector<ir::Operation> inputs,

@@ -67,8 +67,7 @@ TEST(ScheduleHelpers, Tile2DWithEpilogue) {
                             {{"M", 20}}, 1e-5);
     // The epilogue is fused: every kernel is a version of the output stage (the interior and
     // edge workgroups of the tiling, partition_loops.hpp), none computes the matmul alone.
-    for (auto& kern : p.kernels)
-      EXPECT_EQ(kern.name.rfind(s[gelu].name(), 0), 0u) << kern.name;
+    for (auto& kern : p.kernels) EXPECT_EQ(kern.name.rfind(s[gelu].name(), 0), 0u) << kern.name;
   }
 }
 
