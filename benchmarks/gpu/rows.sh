@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Row reductions on the GPU machine, one device call (issue 11):
-#   here:   cmake --build build --target rows_softmax rows_layernorm rows_elementwise rows_rowsum
+#   here:   cmake -B build -DWEBTX_ROW_CONSTANT_SHAPES="1x1024;1x4096;1x32768;64x1024;64x4096;64x32768;4096x1024;4096x4096;4096x32768" \
+#                 -DWEBTX_ROW_CONSTANT_BIG="16777216;4096x4096"   # the constant-shape builds beside
+#           cmake --build build --target rows_softmax rows_layernorm rows_elementwise rows_rowsum \
+#                 rows_softmax_sg rows_layernorm_sg rows_constant
 #           && benchmarks/gpu/prepare.sh
 #   device run, carry [".gpu", ".benchpack"]:  bash benchmarks/gpu/rows.sh
 # softmax and layernorm over M x N (M in $ROWS, N in $COLS) through webtx (symbolic shapes,

@@ -106,3 +106,34 @@ WEBTX_MODEL(rows_elementwise_cand, ctx) {
   output_scheduled(ctx, compute(
                             {n}, [&](Var i) { return X(i) * 1.5f + 0.25f; }, "scale_shift"));
 }
+
+// ---- the same ops with constant shapes (build-time parameters M, N; n for the elementwise
+// op): the benchmark's reference for what a symbolic build gives up (issue 11: a gap between
+// a symbolic build and the constant one is a bug). CMakeLists.txt builds one model per shape
+// in WEBTX_ROW_CONSTANT_SHAPES.
+WEBTX_MODEL(rows_softmax_const, ctx) {
+  const int64_t M = ctx.param<int64_t>("M", 64), N = ctx.param<int64_t>("N", 1024);
+  ctx.output("Y", ops::softmax(ctx.input<f32>("X", {M, N}), "softmax"));
+}
+
+WEBTX_MODEL(rows_layernorm_const, ctx) {
+  const int64_t M = ctx.param<int64_t>("M", 64), N = ctx.param<int64_t>("N", 1024);
+  auto X = ctx.input<f32>("X", {M, N});
+  auto g = ctx.input<f32>("gamma", {N}), b = ctx.input<f32>("beta", {N});
+  ctx.output("Y", ops::layer_norm(X, g, b, 1e-5, "layernorm"));
+}
+
+WEBTX_MODEL(rows_rowsum_const, ctx) {
+  const int64_t M = ctx.param<int64_t>("M", 64), N = ctx.param<int64_t>("N", 1024);
+  auto X = ctx.input<f32>("X", {M, N});
+  RVar k(N, "k");
+  ctx.output("Y", compute(
+                      {M}, [&](Var i) { return sum(X(i, k), k); }, "rowsum"));
+}
+
+WEBTX_MODEL(rows_elementwise_const, ctx) {
+  const int64_t n = ctx.param<int64_t>("n", 1024);
+  auto X = ctx.input<f32>("X", {n});
+  ctx.output("Y", compute(
+                      {n}, [&](Var i) { return X(i) * 1.5f + 0.25f; }, "scale_shift"));
+}

@@ -3,7 +3,11 @@
 // same adapter, against a hand-written vec4 copy kernel moving the same bytes in the same run
 // (the bound); plus webtx's unscheduled elementwise op and row sum at --big-mib tensors.
 // Bandwidth counts the bytes an op must move at least: softmax/layernorm/elementwise read and
-// write the tensor once (2 x 4·M·N bytes), the row sum reads it once.
+// write the tensor once (2 x 4·M·N bytes), the row sum reads it once. Where the models dir
+// holds the same ops built with constant shapes (rows_<op>_c<M>x<N>, rows_elementwise_c<n>;
+// benchmarks/rows/CMakeLists.txt), they run too (webtx_const). The copy is timed again at the
+// end (copy_end): the drift over the run. webtx runs with its shape-specialized pipelines
+// (repeated shapes, web/src/specialize.js), webtx_generic without them.
 //
 //   node benchmarks/web/bench_rows.mjs --models <dir: rows_*.wasm, or the build's benchmarks/rows> [--prefix rows_] [--rows 1,64,4096]
 //        [--cols 1024,4096,32768] [--big-mib 64] [--suites webtx,tfjs,ort] [--iterations 10]
@@ -141,6 +145,10 @@ async function main() {
       const model = await loadWebtxModel(modelPath(o.models, op), gpu);
       for (const { M, N } of shapes) await run(model, op, `${M}x${N}`, 8 * M * N, { M, N }, rowCheck(op));
       model.dispose();
+      // The same model without shape-specialized pipelines (what a shape seen once runs).
+      const generic = await loadWebtxModel(modelPath(o.models, op), gpu, { specialize: false });
+      for (const { M, N } of shapes) await run(generic, op, `${M}x${N}`, 8 * M * N, { M, N }, rowCheck(op), 'webtx_generic');
+      generic.dispose();
       // Built for a target with subgroups: run where the adapter has them.
       const sg = modelPath(o.models, `${op}_sg`);
       if (!existsSync(sg) || !copy.subgroups) continue;
@@ -149,18 +157,24 @@ async function main() {
         await run(sgModel, op, `${M}x${N}`, 8 * M * N, { M, N }, rowCheck(op), 'webtx_subgroups');
       sgModel.dispose();
     }
-    // A prefix may hold only the row models (rowsgrp256_: the row-group smoke test).
+    // The same ops built with constant shapes (rows_<op>_c<M>x<N>, WEBTX_ROW_CONSTANT_SHAPES),
+    // where built: what the symbolic build is measured against.
     const hasOp = (op) => existsSync(modelPath(o.models, op));
-    const ew = hasOp('elementwise') ? await loadWebtxModel(modelPath(o.models, 'elementwise'), gpu) : null;
-    if (ew) await run(ew, 'elementwise', `${bigN}`, 8 * bigN, { n: bigN }, (inp, out) => {
+    for (const op of ['softmax', 'layernorm'])
+      for (const { M, N } of shapes) {
+        if (!hasOp(`${op}_c${M}x${N}`)) continue;
+        const model = await loadWebtxModel(modelPath(o.models, `${op}_c${M}x${N}`), gpu);
+        await run(model, op, `${M}x${N}`, 8 * M * N, {}, rowCheck(op), 'webtx_const');
+        model.dispose();
+      }
+    // A prefix may hold only the row models (rowsgrp256_: the row-group smoke test).
+    const cols = bigN / bigRows;
+    const checkEw = (inp, out) => {
       let err = 0;
       for (const i of [0, 1, bigN >> 1, bigN - 1]) err = Math.max(err, Math.abs(out.Y[i] - (value(i) * 1.5 + 0.25)));
       return err;
-    });
-    ew?.dispose();
-    const rs = hasOp('rowsum') ? await loadWebtxModel(modelPath(o.models, 'rowsum'), gpu) : null;
-    const cols = bigN / bigRows;
-    if (rs) await run(rs, 'rowsum', `${bigRows}x${cols}`, 4 * bigN, { M: bigRows, N: cols }, (inp, out) => {
+    };
+    const checkRs = (inp, out) => {
       let err = 0;
       for (const i of [0, bigRows - 1]) {
         let s = 0;
@@ -168,8 +182,16 @@ async function main() {
         err = Math.max(err, Math.abs(out.Y[i] - s));
       }
       return err;
-    });
-    rs?.dispose();
+    };
+    const big = [['elementwise', `${bigN}`, 8 * bigN, { n: bigN }, checkEw],
+      ['rowsum', `${bigRows}x${cols}`, 4 * bigN, { M: bigRows, N: cols }, checkRs]];
+    for (const [op, shape, bytes, symbols, check] of big)
+      for (const [name, impl] of [[op, 'webtx'], [`${op}_c${shape}`, 'webtx_const']]) {
+        if (!hasOp(name)) continue;
+        const model = await loadWebtxModel(modelPath(o.models, name), gpu);
+        await run(model, op, shape, bytes, symbols, check, impl);
+        model.dispose();
+      }
   }
   for (const suite of ['tfjs', 'ort']) {
     if (!o.suites.includes(suite)) continue;
@@ -181,6 +203,12 @@ async function main() {
       console.error(`${suite}: ${e.message}`);
     }
   }
+
+  // The copy again after everything else: how far the machine drifted during the run (the
+  // table's percentages are against the first copy; this row's against it too).
+  const copyEnd = await copyKernel(gpu, copyBytes, o.iterations);
+  const copyEndMs = Object.fromEntries(copyEnd.results.map((r) => [r.bytes, r]));
+  for (const { M, N } of shapes) for (const op of ['softmax', 'layernorm']) record(op, `${M}x${N}`, 'copy_end', 8 * M * N, copyEndMs[4 * M * N]);
 
   // Table: GB/s and the fraction of the copy kernel's GB/s at the same size.
   const lines = ['| op | shape | implementation | ms | GB/s | vs copy | max abs err | timing |',

@@ -1,7 +1,7 @@
 // node examples_chromium.mjs <cases.json>: every example model in headless Chromium (WebGPU
 // on SwiftShader), loaded by web/src from a localhost page, against its CPU reference; then
-// the bad-input checks, buffer reuse and GPU tensors (runtime_checks.js). One browser for all
-// of it.
+// the bad-input checks, buffer reuse, GPU tensors and shape-specialized pipelines
+// (runtime_checks.js). One browser for all of it.
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -46,11 +46,12 @@ try {
       }
       // Buffers made once per shape, and GPU-resident I/O (runtime_checks.js).
       const { Tensor } = await import('/web/src/index.js');
-      const { checkBufferReuse, checkGpuTensors } = await import('/tests/runtime_checks.js');
+      const { checkBufferReuse, checkGpuTensors, checkSpecialization } = await import('/tests/runtime_checks.js');
       const wasmOf = (name) => cs.find((x) => x.model === name)?.wasm;
       const { encodeSafetensors } = await import('/web/src/index.js');
       if (wasmOf('mlp')) n += await checkBufferReuse(loadModel, encodeSafetensors, navigator.gpu, wasmOf('mlp'), print);
       if (wasmOf('vector_add')) n += await checkGpuTensors(loadModel, Tensor, navigator.gpu, wasmOf('vector_add'), print);
+      if (wasmOf('softmax')) n += await checkSpecialization(loadModel, navigator.gpu, wasmOf('softmax'), print);
       return n;
     }, pageCases));
 } finally {

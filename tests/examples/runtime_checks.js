@@ -10,6 +10,11 @@
 //    dtype, size or usage is an Error naming it; output tensors belong to the caller
 //    (getData() downloads, dispose() releases); outputs written into the caller's GPU tensors
 //    (options.outputs) create nothing per run; staging buffers are pooled.
+//  * checkSpecialization (the softmax example, M and N symbolic; issue 11's shape-specialized
+//    pipelines, web/src/specialize.js): a shape run once keeps the generic pipelines; run
+//    again, its kernels get pipelines compiled with the symbols fixed (WGSL override constants
+//    @id(i) = the values), which then run and give the generic pipelines' results; `most`
+//    bounds them per kernel; `specialize: false` compiles none; bad options are named.
 // Each returns its number of failures; `print` gets one line per check.
 
 const same = (x, y) => x.length === y.length && x.every((v, i) => v === y[i]);
@@ -193,5 +198,91 @@ export async function checkGpuTensors(loadModel, Tensor, gpu, wasm, print = cons
   first.dispose();
   second.dispose();
   other.destroy();
+  return failures();
+}
+
+// Softmax over the rows of X [M, N] in f64, for checkSpecialization.
+function softmaxRef(x, M, N) {
+  const y = new Float64Array(M * N);
+  for (let i = 0; i < M; ++i) {
+    let m = -Infinity, sum = 0;
+    for (let j = 0; j < N; ++j) m = Math.max(m, x[i * N + j]);
+    for (let j = 0; j < N; ++j) sum += (y[i * N + j] = Math.exp(x[i * N + j] - m));
+    for (let j = 0; j < N; ++j) y[i * N + j] /= sum;
+  }
+  return y;
+}
+
+export async function checkSpecialization(loadModel, gpu, wasm, print = console.log) {
+  const { report, rejects, failures } = reporter(print);
+  const input = (M, N) => Float32Array.from({ length: M * N }, (_, i) => Math.sin(i * 0.37) * 4);
+  const maxErr = (y, ref) => y.reduce((e, v, i) => Math.max(e, Math.abs(v - ref[i])), 0);
+  // Every pipeline a pass is given, and the constants of every pipeline compiled after loading.
+  const spy = (model) => {
+    const device = model.device, seen = { set: [], made: [] };
+    const makeAsync = device.createComputePipelineAsync.bind(device);
+    device.createComputePipelineAsync = (d) => makeAsync(d).then((p) => (seen.made.push({ p, constants: d.compute.constants ?? {} }), p));
+    const makeEncoder = device.createCommandEncoder.bind(device);
+    device.createCommandEncoder = (...a) => {
+      const enc = makeEncoder(...a), begin = enc.beginComputePass.bind(enc);
+      enc.beginComputePass = (...b) => {
+        const pass = begin(...b), setPipeline = pass.setPipeline.bind(pass);
+        pass.setPipeline = (p) => (seen.set.push(p), setPipeline(p));
+        return pass;
+      };
+      return enc;
+    };
+    return seen;
+  };
+
+  const model = await loadModel(wasm, { gpu, log: () => {} });
+  const seen = spy(model);
+  const M = 3, N = 300, X = input(M, N), ref = softmaxRef(X, M, N);
+  const generic = (await model.run({ X }, { M, N })).Y;
+  report(maxErr(generic, ref) < 1e-6 && model.specialization.compiled === 0 && model.specialization.pending === 0,
+    `a shape run once: generic pipelines, max error ${maxErr(generic, ref).toExponential(1)}, nothing compiled`);
+  const used = seen.set.length;
+  await model.run({ X }, { M, N });
+  await model.settle();
+  const sp = model.specialization;
+  const fixed = seen.made.filter((m) => m.constants['0'] === M && m.constants['1'] === N);
+  report(sp.enabled && sp.compiled >= 1 && sp.compiled === seen.made.length && fixed.length === sp.compiled && !sp.errors.length,
+    `the same shape again: ${sp.compiled} specialized pipeline(s) compiled with M=${M}, N=${N} fixed (errors: ${sp.errors.join('; ') || 'none'})`);
+  seen.set.length = 0;
+  const special = (await model.run({ X }, { M, N })).Y;
+  const ran = seen.set.filter((p) => fixed.some((m) => m.p === p)).length;
+  report(ran === used && seen.set.length === used, `then the specialized pipelines run (${ran} of ${seen.set.length} dispatches)`);
+  report(special.every((v, i) => v === generic[i]), 'and give the generic pipelines\' results, bit for bit');
+  // Another shape, once: generic again, nothing new compiled.
+  const M2 = 2, N2 = 257, X2 = input(M2, N2);
+  seen.set.length = 0;
+  const y2 = (await model.run({ X: X2 }, { M: M2, N: N2 })).Y;
+  await model.settle();
+  report(maxErr(y2, softmaxRef(X2, M2, N2)) < 1e-6 && model.specialization.compiled === sp.compiled &&
+    !seen.set.some((p) => fixed.some((m) => m.p === p)), 'a new shape run once: the generic pipelines, correct, nothing compiled');
+  model.dispose();
+
+  // `most`: with after 1, every shape would compile; most 1 keeps one per kernel.
+  const capped = await loadModel(wasm, { gpu, log: () => {}, specialize: { after: 1, most: 1 } });
+  const cseen = spy(capped);
+  let ok = true;
+  for (const n of [64, 96, 160]) {
+    const x = input(M, n);
+    ok &&= maxErr((await capped.run({ X: x }, { M, N: n })).Y, softmaxRef(x, M, n)) < 1e-6;
+    await capped.settle();
+  }
+  const kernels = new Set(cseen.made.map((m) => m.p.label?.replace(/ \(.*$/, '')));
+  report(ok && cseen.made.length >= 1 && cseen.made.length === kernels.size,
+    `specialize { after: 1, most: 1 }: 3 shapes, ${cseen.made.length} pipeline(s) for ${kernels.size} kernel(s), results correct`);
+  capped.dispose();
+
+  const off = await loadModel(wasm, { gpu, log: () => {}, specialize: false });
+  const oseen = spy(off);
+  for (let i = 0; i < 3; ++i) await off.run({ X }, { M, N });
+  await off.settle();
+  report(!off.specialization.enabled && oseen.made.length === 0, 'specialize: false: nothing compiled after loading');
+  off.dispose();
+  await rejects(() => loadModel(wasm, { gpu, log: () => {}, specialize: { after: 0 } }), /options\.specialize\.after must be an integer >= 1, got 0/,
+    'specialize { after: 0 }');
   return failures();
 }

@@ -164,12 +164,14 @@ async function buildKernel(device, manifest, k) {
     entries.push({ binding: k.uniform_binding, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'uniform' } });
   }
   const layout = device.createBindGroupLayout({ entries, label: k.name });
+  const pipelineLayout = device.createPipelineLayout({ bindGroupLayouts: [layout] });
   const pipeline = await device.createComputePipelineAsync({
     label: k.name,
-    layout: device.createPipelineLayout({ bindGroupLayouts: [layout] }),
+    layout: pipelineLayout,
     compute: { module, entryPoint: k.entry },
   });
-  return { spec: k, layout, pipeline };
+  // module and pipelineLayout: for shape-specialized pipelines of the kernel (specialize.js).
+  return { spec: k, layout, pipeline, module, pipelineLayout };
 }
 
 /**

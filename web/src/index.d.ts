@@ -156,6 +156,21 @@ export interface LoadOptions {
   compileTimeoutMs?: number;
   /** Called before each kernel is compiled: its name, index and the number of kernels. */
   onCompileProgress?: (progress: { kernel: string; index: number; total: number }) => void;
+  /**
+   * Shape-specialized pipelines (docs/web.md): a kernel dispatched `after` times (default 2)
+   * with the same symbol values gets a pipeline compiled in the background with those values
+   * fixed, at most `most` (default 8) per kernel. On by default; `false` turns it off.
+   */
+  specialize?: false | { after?: number; most?: number };
+}
+
+export interface SpecializationState {
+  enabled: boolean;
+  /** Specialized pipelines compiled so far, and still compiling. */
+  compiled: number;
+  pending: number;
+  /** Why a specialization failed (that shape keeps the generic pipeline). */
+  errors: string[];
 }
 
 export interface TimeResult {
@@ -205,6 +220,10 @@ export declare class Model {
   profile(inputs: Record<string, TensorInput>,
           options?: { iterations?: number; symbols?: Record<string, number> }):
       Promise<Array<{ name: string; ms: number }>>;
+  /** Shape-specialized pipelines: what was compiled, what is compiling, what failed. */
+  readonly specialization: SpecializationState;
+  /** Resolves once every specialized pipeline started so far is compiled (or has failed). */
+  settle(): Promise<void>;
   dispose(): void;
 }
 

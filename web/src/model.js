@@ -6,6 +6,7 @@ import { acceptsTyped, allocTyped, dtypeInfo, toGpuBytes } from './dtype.js';
 import { concreteShape, parseManifest, resolveSymbols, splitInput } from './manifest.js';
 import { extentToString } from './model_spec.js';
 import { BufferTable, StagingPool, buildKernels } from './gpu.js';
+import { Specializer } from './specialize.js';
 import { compileModel, pickVariant } from './load.js';
 import { makeImports } from './imports.js';
 import { Tensor } from './tensor.js';
@@ -30,9 +31,12 @@ function lostError(info) {
  * them, the variants of one model built for several targets (add_webgpu_model's TARGETS), best
  * first: the first whose features and limits the adapter (or options.device) has is loaded.
  * `weights`: the model's weights as a safetensors file (URL, Node path or bytes), uploaded once.
+ * `specialize`: shape-specialized pipelines (specialize.js; docs/web.md): on by default,
+ * `false` turns them off, `{ after, most }` sets when (the after-th dispatch with the same
+ * symbol values, 2) and how many per kernel (8).
  * In Node without options.gpu, a Dawn GPU is created with the Dawn toggles the variants name.
  * @param {string|URL|ArrayBuffer|ArrayBufferView|WebAssembly.Module|Array<string|URL|ArrayBuffer|ArrayBufferView|WebAssembly.Module>} source
- * @param {{gpu?: GPU, device?: GPUDevice, weights?: string|URL|ArrayBuffer|ArrayBufferView, log?: (level: number, msg: string) => void}} [options]
+ * @param {{gpu?: GPU, device?: GPUDevice, weights?: string|URL|ArrayBuffer|ArrayBufferView, log?: (level: number, msg: string) => void, specialize?: false|{after?: number, most?: number}}} [options]
  */
 export async function loadModel(source, options = {}) {
   const sources = Array.isArray(source) ? source : [source];
@@ -107,6 +111,8 @@ export class Model {
     this._staging = new StagingPool(device);
     this._weights = await loadWeights(device, this._table, m, this.options.weights);
     this.kernels = await buildKernels(device, m, { timeoutMs: this.options.compileTimeoutMs, onProgress: this.options.onCompileProgress });
+    const sp = this.options.specialize;
+    this._specializer = sp === false ? null : new Specializer(device, typeof sp === 'object' ? sp : {});
     const namePtr = writeCString(this.memory, this.exports.webtx_alloc, m.function);
     this._fn = this.exports.webtx_get_function(namePtr);
     this.exports.webtx_free(namePtr);
@@ -166,9 +172,14 @@ export class Model {
       for (const b of k.spec.bindings) {
         if (b.binding >= nhandles) throw new Error(`kernel '${k.spec.name}': no buffer for binding ${b.binding} (got ${nhandles})`);
       }
+      // A kernel version this call's shapes do not select (its grid is empty): nothing to record.
+      if (!(gx > 0 && gy > 0 && gz > 0)) return 0;
       let uIndex = -1;
+      let pipeline = k.pipeline;
       if (k.spec.uniforms.length) {
-        if (uniformBytes <= 0) throw new Error(`kernel '${k.spec.name}' needs its uniform block`);
+        if (uniformBytes < 4 * k.spec.uniforms.length) throw new Error(`kernel '${k.spec.name}' needs its uniform block (${k.spec.uniforms.length} symbols, got ${uniformBytes} bytes)`);
+        // The uniform block starts with the symbols' values, as i32, in the order of `uniforms`.
+        if (this._specializer) pipeline = this._specializer.pipeline(k, new Int32Array(this.memory.buffer, uniformsPtr, k.spec.uniforms.length));
         uIndex = this._run.uniformCount++;
         const bytes = new Uint8Array(this.memory.buffer, uniformsPtr, uniformBytes);
         const size = Math.ceil(uniformBytes / 16) * 16;
@@ -209,9 +220,9 @@ export class Model {
       }
       if (group !== last?.group) k.lastGroup = { uIndex, handles: k.spec.bindings.map((b) => handles[b.binding]), group };
       const pass = this._pass(k.spec.name);
-      pass.setPipeline(k.pipeline);
+      pass.setPipeline(pipeline);
       pass.setBindGroup(0, group);
-      if (gx > 0 && gy > 0 && gz > 0) pass.dispatchWorkgroups(gx, gy, gz);
+      pass.dispatchWorkgroups(gx, gy, gz);
       this._run.dispatches = (this._run.dispatches ?? 0) + 1;
       return 0;
     } catch (e) {
@@ -305,7 +316,22 @@ export class Model {
   }
 
   /**
-   * Times `iterations` runs (after one warm-up). Uses timestamp queries when the device has
+   * Shape-specialized pipelines (specialize.js): how many were compiled, how many are still
+   * compiling, and why any failed (those shapes keep the generic pipeline).
+   */
+  get specialization() {
+    const sp = this._specializer;
+    return { enabled: !!sp, compiled: sp?.compiled ?? 0, pending: sp?.pending.size ?? 0, errors: [...(sp?.errors ?? [])] };
+  }
+
+  /** Resolves once every specialized pipeline started so far is compiled (or has failed). */
+  async settle() {
+    await this._specializer?.settled();
+  }
+
+  /**
+   * Times `iterations` runs (after warm-up runs: one, or with specialized pipelines as many as
+   * start them, and their compilation). Uses timestamp queries when the device has
    * 'timestamp-query' (GPU time of the whole run), else wall-clock time per run including
    * submission and waiting; `method` says which.
    */
@@ -346,6 +372,12 @@ export class Model {
     inputs = takeInputs(inputs);
     return this._serial(async () => {
       await this._execute(inputs, symbols, { read: false, check: true });
+      // The steady state of repeated shapes: as many runs as start their specialized pipelines
+      // (specialize.js), timed once those are compiled.
+      if (this._specializer) {
+        for (let i = 1; i < this._specializer.after; ++i) await this._execute(inputs, symbols, { read: false, check: true, upload: false });
+        await this._specializer.settled();
+      }
       const runs = [];
       for (let i = 0; i < iterations; ++i) {
         const t0 = performance.now();
@@ -516,6 +548,8 @@ export class Model {
       this._run.hostMs = performance.now() - hostStart;
       this.exports.webtx_free(base);
     }
+    // A run whose kernels all had empty grids still writes its pass's two timestamps.
+    if (querySet && !this._run.pass) this._pass('');
     const run = this._run;
     this._run = null;
     run.pass?.end();

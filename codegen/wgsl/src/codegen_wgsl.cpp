@@ -82,7 +82,8 @@ class WgslPrinter : public IRVisitor {
     if (!k_.scalars.empty()) {
       std::string st = names_.fresh("WebtxUniforms"), u = names_.fresh("webtx_uniforms");
       decls << "struct " << st << " {\n";
-      std::vector<std::string> fields;
+      std::ostringstream overrides;
+      int overrides_count = 0;
       for (auto& s : k_.scalars) {
         auto* v = s.as<Variable>();
         internal_assert(v && s.type() == DType::i32())
@@ -90,14 +91,20 @@ class WgslPrinter : public IRVisitor {
         // Fields live in the struct's own namespace, but fresh() keeps them unique anyway.
         std::string f = names_.fresh(v->name);
         decls << "  " << f << ": i32,\n";
+        // A pipeline may fix the value (docs/abi.md, "Shape-specialized pipelines"): the
+        // override with @id(i) for the i-th scalar, -1 (unset) reads the uniform block.
+        std::string fixed = names_.fresh("webtx_fixed_" + v->name);
+        overrides << "@id(" << overrides_count++ << ") override " << fixed << ": i32 = -1;\n";
         std::string local = names_.fresh(v->name);
-        pre << "  let " << local << ": i32 = " << u << "." << f << ";\n";
+        pre << "  let " << local << ": i32 = select(" << u << "." << f << ", " << fixed << ", "
+            << fixed << " >= 0i);\n";
         bind(v, local);
       }
       for (size_t i = k_.scalars.size(); i % 4 != 0; ++i)
         decls << "  " << names_.fresh("webtx_pad") << ": i32,\n";
       decls << "}\n@group(0) @binding(" << k_.buffers.size() << ") var<uniform> " << u << ": " << st
-            << ";\n";
+            << ";\n"
+            << overrides.str();
     }
 
     depth_ = 1;
