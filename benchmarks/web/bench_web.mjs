@@ -4,6 +4,7 @@
 //
 //   node benchmarks/web/bench_web.mjs [--sizes 1024,2048,1x4096x4096] [--suites webtx,anchor,tfjs,ort]
 //        [--matmul 'path/matmul.wasm'] [--matmul-const 'path/matmul_{N}.wasm']
+//        [--matmul-generic 'path/matmul.wasm']   (the same, without shape-specialized pipelines)
 //        [--model name=path.wasm:SYM=V,SYM=V:flops] [--iterations 10] [--out results.json]
 //
 // A size is N (N×N×N) or MxNxK (C[M, N] = A[M, K] B[K, N]). --matmul: a model with symbolic
@@ -24,7 +25,7 @@ function parseSize(text) {
 }
 
 function parseArgs(argv) {
-  const o = { sizes: [shape(256)], suites: ['webtx', 'anchor', 'tfjs', 'ort'], matmul: [], matmulConst: [],
+  const o = { sizes: [shape(256)], suites: ['webtx', 'anchor', 'tfjs', 'ort'], matmul: [], matmulConst: [], matmulGeneric: [],
     models: [], iterations: 10, out: null };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i], v = () => argv[++i];
@@ -32,6 +33,7 @@ function parseArgs(argv) {
     else if (a === '--suites') o.suites = v().split(',');
     else if (a === '--matmul') o.matmul.push(v());
     else if (a === '--matmul-const') o.matmulConst.push(v());
+    else if (a === '--matmul-generic') o.matmulGeneric.push(v());
     else if (a === '--model') o.models.push(v());
     else if (a === '--iterations') o.iterations = Number(v());
     else if (a === '--out') o.out = v();
@@ -62,10 +64,11 @@ async function main() {
 
   if (o.suites.includes('webtx')) {
     const specs = [...o.matmul.map((p) => ({ path: p, sym: true })),
+      ...o.matmulGeneric.map((p) => ({ path: p, sym: true, generic: true })),
       ...o.matmulConst.map((p) => ({ path: p, sym: false }))];
     for (const spec of specs) {
-      const impl = `webtx_wgsl_${label(spec.path).replace(/_\{N\}$/, '')}`;
-      let model = spec.sym ? await loadWebtxModel(spec.path, gpu) : null;
+      const impl = `webtx_wgsl_${label(spec.path).replace(/_\{N\}$/, '')}${spec.generic ? '_generic' : ''}`;
+      let model = spec.sym ? await loadWebtxModel(spec.path, gpu, spec.generic ? { specialize: false } : {}) : null;
       for (const sz of o.sizes) {
         const { M, N, K, label: shapeLabel } = sz;
         const name = `BM_${impl}/${shapeLabel}`;

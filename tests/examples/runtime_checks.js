@@ -12,9 +12,10 @@
 //    (options.outputs) create nothing per run; staging buffers are pooled.
 //  * checkSpecialization (the softmax example, M and N symbolic; issue 11's shape-specialized
 //    pipelines, web/src/specialize.js): a shape run once keeps the generic pipelines; run
-//    again, its kernels get pipelines compiled with the symbols fixed (WGSL override constants
-//    @id(i) = the values), which then run and give the generic pipelines' results; `most`
-//    bounds them per kernel; `specialize: false` compiles none; bad options are named.
+//    again, its kernels get pipelines compiled with the symbols fixed (their WGSL lines
+//    `let M: i32 = ...;  // webtx:symbol 0` as `const M: i32 = 3i;`), which then run and give
+//    the generic pipelines' results; `most` bounds them per kernel; `specialize: false`
+//    compiles none; bad options are named.
 // Each returns its number of failures; `print` gets one line per check.
 
 const same = (x, y) => x.length === y.length && x.every((v, i) => v === y[i]);
@@ -217,11 +218,13 @@ export async function checkSpecialization(loadModel, gpu, wasm, print = console.
   const { report, rejects, failures } = reporter(print);
   const input = (M, N) => Float32Array.from({ length: M * N }, (_, i) => Math.sin(i * 0.37) * 4);
   const maxErr = (y, ref) => y.reduce((e, v, i) => Math.max(e, Math.abs(v - ref[i])), 0);
-  // Every pipeline a pass is given, and the constants of every pipeline compiled after loading.
+  // Every pipeline a pass is given, and the WGSL of every pipeline compiled after loading.
   const spy = (model) => {
-    const device = model.device, seen = { set: [], made: [] };
+    const device = model.device, seen = { set: [], made: [] }, code = new Map();
+    const makeModule = device.createShaderModule.bind(device);
+    device.createShaderModule = (d) => { const m = makeModule(d); code.set(m, d.code); return m; };
     const makeAsync = device.createComputePipelineAsync.bind(device);
-    device.createComputePipelineAsync = (d) => makeAsync(d).then((p) => (seen.made.push({ p, constants: d.compute.constants ?? {} }), p));
+    device.createComputePipelineAsync = (d) => makeAsync(d).then((p) => (seen.made.push({ p, code: code.get(d.compute.module) ?? '' }), p));
     const makeEncoder = device.createCommandEncoder.bind(device);
     device.createCommandEncoder = (...a) => {
       const enc = makeEncoder(...a), begin = enc.beginComputePass.bind(enc);
@@ -245,7 +248,8 @@ export async function checkSpecialization(loadModel, gpu, wasm, print = console.
   await model.run({ X }, { M, N });
   await model.settle();
   const sp = model.specialization;
-  const fixed = seen.made.filter((m) => m.constants['0'] === M && m.constants['1'] === N);
+  const fixes = (m, v, i) => new RegExp(`const \\w+: i32 = ${v}i;\\s*$`, 'm').test(m.code) && !m.code.includes(`webtx:symbol ${i}`);
+  const fixed = seen.made.filter((m) => fixes(m, M, 0) && fixes(m, N, 1));
   report(sp.enabled && sp.compiled >= 1 && sp.compiled === seen.made.length && fixed.length === sp.compiled && !sp.errors.length,
     `the same shape again: ${sp.compiled} specialized pipeline(s) compiled with M=${M}, N=${N} fixed (errors: ${sp.errors.join('; ') || 'none'})`);
   seen.set.length = 0;
@@ -260,6 +264,30 @@ export async function checkSpecialization(loadModel, gpu, wasm, print = console.
   await model.settle();
   report(maxErr(y2, softmaxRef(X2, M2, N2)) < 1e-6 && model.specialization.compiled === sp.compiled &&
     !seen.set.some((p) => fixed.some((m) => m.p === p)), 'a new shape run once: the generic pipelines, correct, nothing compiled');
+  // A module the constant values make invalid (1 / n with n = 0 is a shader-creation error, not
+  // a run-time one): the error is recorded, the generic pipeline stays.
+  const Specializer = model._specializer.constructor, device = model.device;
+  const wgsl = `struct U { n: i32, p0: i32, p1: i32, p2: i32 }
+@group(0) @binding(0) var<storage, read_write> Y: array<i32>;
+@group(0) @binding(1) var<uniform> u: U;
+@compute @workgroup_size(1)
+fn main() {
+  let n: i32 = u.n;  // webtx:symbol 0
+  Y[0] = 1i / n;
+}`;
+  const layout = device.createBindGroupLayout({ entries: [
+    { binding: 0, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'storage' } },
+    { binding: 1, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'uniform' } }] });
+  const pipelineLayout = device.createPipelineLayout({ bindGroupLayouts: [layout] });
+  const k = { spec: { name: 'div_n', entry: 'main', uniforms: ['n'], wgsl }, pipelineLayout,
+    pipeline: device.createComputePipeline({ layout: pipelineLayout, compute: { module: device.createShaderModule({ code: wgsl }), entryPoint: 'main' } }) };
+  const sp0 = new Specializer(device, { after: 1 });
+  const zero = new Int32Array([0]);
+  const first = sp0.pipeline(k, zero);
+  await sp0.settled();
+  report(Specializer.specializable(k) && first === k.pipeline && sp0.pipeline(k, zero) === k.pipeline && sp0.compiled === 0 &&
+    sp0.errors.length === 1 && /div_n' at n=0/.test(sp0.errors[0]),
+    `a specialization the values make invalid keeps the generic pipeline (${sp0.errors[0]?.split('\n')[0]})`);
   model.dispose();
 
   // `most`: with after 1, every shape would compile; most 1 keeps one per kernel.

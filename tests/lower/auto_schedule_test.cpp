@@ -252,6 +252,37 @@ TEST(AutoScheduleRows, SoftmaxIsOneKernelWithAWorkgroupPerRow) {
   }
 }
 
+// Both sides of a Select run, so storage_flatten clamps a global read inside one into the
+// tensor, unless a guard around it keeps the index inside: the row sum of select(A finite,
+// exp(A), 1) reads A at the row and the reduction index, which its update's predicate bounds
+// (no clamp, symbolic shapes); a padded read select(i >= 1, A(i - 1, j), 0) keeps its clamp.
+TEST(StorageFlatten, GuardedSelectReadsAreNotClamped) {
+  Expr n = sym("n"), m = sym("m");
+  auto a = placeholder("A", {n, m});
+  auto k = reduce_axis(m, "k");
+  auto sm = compute("sm", {n}, [&](const Vars& v) {
+    Expr x = at(a, {v[0], k->var});
+    return sum(ir::Select::make(ir::LE::make(x, Expr(3.0e38f)),
+                                ir::Call::make(ir::Intrinsic::Exp, {x}), Expr(1.0f)),
+               {k});
+  });
+  auto s = create_schedule({sm});
+  auto_schedule(s, {.row_threads = 64});
+  for (int64_t rows : {1, 3})
+    for (int64_t len : {1, 64, 100}) {
+      auto p = check_schedule(s, {a}, {sm}, {{"A", random_tensor({rows, len}, 5)}}, {}, 1e-5);
+      for (size_t i = 0; i < p.kernels.size(); ++i)
+        EXPECT_EQ(kernel_text(p, i).find("max(0"), std::string::npos) << kernel_text(p, i);
+    }
+  auto pad = compute("pad", {n, m}, [&](const Vars& v) {
+    return ir::Select::make(ir::GE::make(v[0], Expr(1)),
+                            at(a, {ir::Sub::make(v[0], Expr(1)), v[1]}), Expr(0.0f));
+  });
+  auto s2 = create_schedule({pad});
+  auto p = check_schedule(s2, {a}, {pad}, {{"A", random_tensor({3, 5}, 6)}});
+  EXPECT_NE(kernel_text(p).find("max(0"), std::string::npos) << kernel_text(p);
+}
+
 // Softmax over rows [n, m] as three stages (max, sum of exp, the normalized row).
 struct SoftmaxGraph {
   ir::Operation a, out;

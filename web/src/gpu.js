@@ -170,8 +170,8 @@ async function buildKernel(device, manifest, k) {
     layout: pipelineLayout,
     compute: { module, entryPoint: k.entry },
   });
-  // module and pipelineLayout: for shape-specialized pipelines of the kernel (specialize.js).
-  return { spec: k, layout, pipeline, module, pipelineLayout };
+  // pipelineLayout: shape-specialized pipelines of the kernel share it (specialize.js).
+  return { spec: k, layout, pipeline, pipelineLayout };
 }
 
 /**

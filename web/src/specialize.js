@@ -1,15 +1,17 @@
 // Shape-specialized pipelines (docs/web.md, "Shape-specialized pipelines"). A kernel built for
 // symbolic shapes reads its symbols from a uniform block, so the GPU compiler sees loop bounds,
-// strides and guards it cannot fold, and every invocation waits for that load before its first
-// address: 5-17% slower than the same kernel built for constant shapes (benchmarks/RESULTS.md).
-// The WGSL backend declares one pipeline-overridable constant per symbol (`@id(i) override ...
-// = -1`, i in the order of the kernel's `uniforms`), which the kernel uses instead of the
-// uniform when it is set. A kernel dispatched again with the same symbol values gets a pipeline
-// compiled with those values fixed (createComputePipelineAsync, in the background: until it is
-// ready, and for values seen once, the generic pipeline runs). At most `most` per kernel, so a
-// shape that changes on every call costs a bounded number of compilations.
+// strides and guards it cannot fold, and leaves loops rolled that a constant-shape build has
+// unrolled: 2-17% slower than the same kernel built for constant shapes (benchmarks/RESULTS.md).
+// The WGSL backend reads the i-th symbol on one line, `let N_1: i32 = webtx_uniforms.N;  //
+// webtx:symbol i`. A kernel dispatched again with the same symbol values gets a module whose
+// lines read `const N_1: i32 = 1024i;` instead, so that Tint folds every expression of the
+// symbols into literals (loop bounds included; WGSL override constants do not: an
+// override-expression through a let stays a run-time value), compiled in the background
+// (createComputePipelineAsync: until it is ready, and for values seen once, the generic
+// pipeline runs). At most `most` per kernel, so a shape that changes on every call costs a
+// bounded number of compilations.
 
-const OVERRIDE = /@id\((\d+)\)\s+override\s+webtx_fixed_/g;
+const SYMBOL = /^([ \t]*)let (\w+): i32 = [^;\n]*;[ \t]*\/\/ webtx:symbol (\d+)[ \t]*$/gm;
 
 export class Specializer {
   /** after: dispatches with the same values before compiling; most: pipelines per kernel. */
@@ -24,12 +26,16 @@ export class Specializer {
     this.errors = [];   // why a specialization failed (the generic pipeline keeps running)
   }
 
-  /** Whether kernel `k` (gpu.js's {spec, module, pipelineLayout, pipeline}) declares an
-   * override per uniform. */
+  /** Whether kernel `k` (gpu.js's {spec, pipelineLayout, pipeline}) marks one line per uniform. */
   static specializable(k) {
-    const ids = [...k.spec.wgsl.matchAll(OVERRIDE)].map((m) => Number(m[1]));
+    const ids = [...k.spec.wgsl.matchAll(SYMBOL)].map((m) => Number(m[3]));
     return k.spec.uniforms.length > 0 && ids.length === k.spec.uniforms.length &&
       ids.every((id, i) => id === i);
+  }
+
+  /** `wgsl` with the i-th symbol's line a const declaration of values[i]. */
+  static specialize(wgsl, values) {
+    return wgsl.replace(SYMBOL, (_, indent, name, i) => `${indent}const ${name}: i32 = ${values[Number(i)]}i;`);
   }
 
   /** The pipeline for a dispatch of `k` with the symbol values `values` (an Int32Array). */
@@ -44,23 +50,29 @@ export class Specializer {
       seen.set(key, (s = { count: 0, pipeline: null }));
     }
     if (s.pipeline) return s.pipeline;
-    if (++s.count === this.after) this._compile(k, s, values);
+    if (++s.count === this.after) this._compile(k, s, [...values]);
     return k.pipeline;
   }
 
   _compile(k, s, values) {
-    const constants = Object.fromEntries([...values].map((v, i) => [String(i), v]));
-    const p = this.device.createComputePipelineAsync({
-      label: `${k.spec.name} (${k.spec.uniforms.map((u, i) => `${u}=${values[i]}`).join(', ')})`,
-      layout: k.pipelineLayout,
-      compute: { module: k.module, entryPoint: k.spec.entry, constants },
-    }).then(
-      (pipeline) => {
-        s.pipeline = pipeline;
+    const label = `${k.spec.name} (${k.spec.uniforms.map((u, i) => `${u}=${values[i]}`).join(', ')})`;
+    const p = (async () => {
+      // Constant symbols can make the module invalid where the generic one is not (a constant
+      // index past a private array in a branch those values never take, an i32 product that
+      // overflows): captured here, that shape keeps the generic pipeline.
+      this.device.pushErrorScope('validation');
+      const module = this.device.createShaderModule({ code: Specializer.specialize(k.spec.wgsl, values), label });
+      const invalid = this.device.popErrorScope();
+      try {
+        s.pipeline = await this.device.createComputePipelineAsync({
+          label, layout: k.pipelineLayout, compute: { module, entryPoint: k.spec.entry },
+        });
         ++this.compiled;
-      },
-      (e) => this.errors.push(`kernel '${k.spec.name}': ${e?.message ?? e}`),
-    ).finally(() => this.pending.delete(p));
+      } catch (e) {
+        throw new Error((await invalid)?.message ?? e?.message ?? String(e));
+      }
+    })().catch((e) => this.errors.push(`kernel '${k.spec.name}' at ${label.slice(k.spec.name.length + 2, -1)}: ${e.message}`))
+      .finally(() => this.pending.delete(p));
     this.pending.add(p);
   }
 

@@ -11,6 +11,7 @@
 #include "webtx/codegen/wgsl.hpp"
 #include "webtx/ir/functor.hpp"
 #include "webtx/ir/printer.hpp"
+#include "webtx/ir/substitute.hpp"
 #include "webtx/ir/vector_access.hpp"
 #include "webtx/lower/prune_guards.hpp"
 #include "webtx/target_check.hpp"
@@ -82,8 +83,7 @@ class WgslPrinter : public IRVisitor {
     if (!k_.scalars.empty()) {
       std::string st = names_.fresh("WebtxUniforms"), u = names_.fresh("webtx_uniforms");
       decls << "struct " << st << " {\n";
-      std::ostringstream overrides;
-      int overrides_count = 0;
+      int index = 0;
       for (auto& s : k_.scalars) {
         auto* v = s.as<Variable>();
         internal_assert(v && s.type() == DType::i32())
@@ -91,20 +91,17 @@ class WgslPrinter : public IRVisitor {
         // Fields live in the struct's own namespace, but fresh() keeps them unique anyway.
         std::string f = names_.fresh(v->name);
         decls << "  " << f << ": i32,\n";
-        // A pipeline may fix the value (docs/abi.md, "Shape-specialized pipelines"): the
-        // override with @id(i) for the i-th scalar, -1 (unset) reads the uniform block.
-        std::string fixed = names_.fresh("webtx_fixed_" + v->name);
-        overrides << "@id(" << overrides_count++ << ") override " << fixed << ": i32 = -1;\n";
+        // The marker names the i-th scalar: a shape-specialized pipeline's module has the line
+        // as `const <local>: i32 = <value>i;` (docs/web.md; web/src/specialize.js).
         std::string local = names_.fresh(v->name);
-        pre << "  let " << local << ": i32 = select(" << u << "." << f << ", " << fixed << ", "
-            << fixed << " >= 0i);\n";
+        pre << "  let " << local << ": i32 = " << u << "." << f << ";  // webtx:symbol " << index++
+            << "\n";
         bind(v, local);
       }
       for (size_t i = k_.scalars.size(); i % 4 != 0; ++i)
         decls << "  " << names_.fresh("webtx_pad") << ": i32,\n";
       decls << "}\n@group(0) @binding(" << k_.buffers.size() << ") var<uniform> " << u << ": " << st
-            << ";\n"
-            << overrides.str();
+            << ";\n";
     }
 
     depth_ = 1;
@@ -340,8 +337,14 @@ class WgslPrinter : public IRVisitor {
     auto* ext = op.extent.as<IntImm>();
     if (mn && ext) {
       hi = int_literal(op.var.type(), mn->value + ext->value);
+    } else if (!ir::reads_memory(op.min) && !ir::reads_memory(op.extent)) {
+      // Arithmetic on invariants: in the condition itself, where a specialized module's
+      // constant symbols fold it to a literal and the GPU compiler unrolls the loop (through
+      // a let it did not: 74% of copy against 81%, benchmarks/results/specialize_2026-11-28-h200).
+      std::string ex = expr(op.extent);
+      hi = mn && mn->value == 0 ? ex : "(" + lo + " + " + ex + ")";
     } else {
-      // Evaluated once, not on every iteration.
+      // Evaluated once, not on every iteration (the body may store where the end loads).
       hi = names_.fresh(v->name + "_end");
       std::string ex = expr(op.extent);
       line("let " + hi + ": " + t + " = " +

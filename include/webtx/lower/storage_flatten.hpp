@@ -6,12 +6,19 @@
 // select(in_bounds, A(y - 1), 0)) gets its indices clamped into the tensor, except in the
 // dimensions where it reads at the stored element's own index from a tensor of the same
 // extent (softmax's select(sum is finite, exp(x(i, j) - max) / sum, NaN)): the store's guard
-// keeps that index inside, and an unclamped index stays linear (vectorize.hpp can prove it
-// aligned). Reads of a workgroup/private region are always inside it (bound inference
+// keeps that index inside; and in the dimensions an enclosing guard keeps inside (a condition
+// `index < b` around the read with b <= the extent, the index built from non-negative loop
+// indices and invocation ids): the predicate of a reduction's update bounds the row and the
+// reduction index of softmax's sum, select(x is finite, exp(x(i, k) - max), inf). An unclamped
+// index stays linear (vectorize.hpp can prove it aligned; the GPU compiler can fold it with
+// its neighbours'). Reads of a workgroup/private region are always inside it (bound inference
 // covered them).
 #include <algorithm>
+#include <unordered_set>
+#include <vector>
 
 #include "webtx/lower/context.hpp"
+#include "webtx/lower/simplify.hpp"
 
 namespace webtx::lowering {
 
@@ -33,7 +40,7 @@ class StorageFlatten : public ir::IRMutator {
     StageInfo& si = ctx_.info(op.producer);
     if (in_select_ > 0 && !si.is_attached()) {
       for (size_t d = 0; d < idx.size(); ++d) {
-        if (at_stored_index(op, si, d)) continue;
+        if (at_stored_index(op, si, d) || guarded(idx[d], si.buffer->shape[d])) continue;
         idx[d] = ir::Max::make(make_int(0),
                                ir::Min::make(idx[d], sub(si.buffer->shape[d], make_int(1))));
       }
@@ -43,7 +50,25 @@ class StorageFlatten : public ir::IRMutator {
   ir::Stmt mutate_LetStmt(const ir::Stmt& s, const ir::LetStmt& op) override {
     if (spell_lets_ && is_index(op.value))
       index_lets_[op.var.get()] = substitute(op.value, index_lets_);
+    if (non_negative(op.value)) non_negative_.insert(op.var.get());
     return ir::IRMutator::mutate_LetStmt(s, op);
+  }
+  ir::Stmt mutate_For(const ir::Stmt& s, const ir::For& op) override {
+    if (non_negative(op.min)) non_negative_.insert(op.var.get());
+    return ir::IRMutator::mutate_For(s, op);
+  }
+  // The then-case runs only where every `a < b` conjunct of the condition holds.
+  ir::Stmt mutate_IfThenElse(const ir::Stmt& s, const ir::IfThenElse& op) override {
+    const size_t n = facts_.size();
+    std::vector<ir::Expr> conj;
+    split_conjuncts(op.cond, conj);
+    for (auto& c : conj)
+      if (auto* lt = c.as<ir::LT>(); lt && lt->a.type().is_int()) facts_.push_back(lt);
+    ir::Stmt t = mutate(op.then_case);
+    facts_.resize(n);
+    ir::Stmt e = mutate(op.else_case);
+    if (t.same_as(op.then_case) && e.same_as(op.else_case)) return s;
+    return ir::IfThenElse::make(op.cond, t, e);
   }
   // Integer arithmetic over variables, constants and invocation ids (no loads).
   static bool is_index(const ir::Expr& e) {
@@ -85,6 +110,36 @@ class StorageFlatten : public ir::IRMutator {
     auto ca = as_const(a), cb = as_const(b);
     return a.same_as(b) || (ca && cb && *ca == *cb);
   }
+  // Whether an enclosing guard keeps `index` in [0, extent): a conjunct index < b with b <= extent,
+  // and the index non-negative by construction.
+  bool guarded(const ir::Expr& index, const ir::Expr& extent) const {
+    if (!non_negative(index)) return false;
+    for (const ir::LT* f : facts_) {
+      if (!deep_equal(f->a, index)) continue;
+      auto slack = as_const(simplify(ir::Sub::make(extent, f->b)));
+      if (slack && *slack >= 0) return true;
+    }
+    return false;
+  }
+  // Sums, products, quotients and remainders of non-negative constants, invocation ids and
+  // variables bound to such values (loop indices from a non-negative start, lets).
+  bool non_negative(const ir::Expr& e) const {
+    if (auto c = as_const(e)) return *c >= 0;
+    if (e.as<ir::ThreadIndex>()) return true;
+    if (auto* v = e.as<ir::Variable>()) return non_negative_.count(v) > 0;
+    switch (e.kind()) {
+      case ir::ExprKind::Add:
+      case ir::ExprKind::Mul:
+      case ir::ExprKind::Div:
+      case ir::ExprKind::Mod:
+      case ir::ExprKind::Min:
+      case ir::ExprKind::Max:
+        return e.type().is_int() && non_negative(e.as_binary()->a) &&
+               non_negative(e.as_binary()->b);
+      default:
+        return false;
+    }
+  }
   const ir::Buffer& buffer(const StageInfo& si) {
     internal_assert(si.buffer) << "no buffer for stage " << si.stage->name();
     return si.buffer;
@@ -118,6 +173,8 @@ class StorageFlatten : public ir::IRMutator {
   int in_select_ = 0;
   const ir::ProducerStore* store_ = nullptr;  // the store whose value is being flattened
   VarMap index_lets_;                         // let v = <index arithmetic>, spelled out
+  std::vector<const ir::LT*> facts_;          // `a < b` conjuncts of the enclosing guards
+  std::unordered_set<const ir::ExprNode*> non_negative_;  // loop and let variables >= 0
   // Only a kernel with per-invocation stages needs index_lets_.
   const bool spell_lets_ = std::any_of(ctx_.stages.begin(), ctx_.stages.end(),
                                        [](const StageInfo& si) { return si.per_invocation; });
