@@ -18,15 +18,6 @@ using lowering::simplify;
 using lowering::detail::Interval;
 using lowering::detail::IntervalMap;
 
-bool reads_a_tensor(const ir::Expr& e) {
-  struct V : ir::IRVisitor {
-    bool found = false;
-    void visit_ProducerLoad(const ir::ProducerLoad&) override { found = true; }
-  } v;
-  v.visit(e);
-  return v.found;
-}
-
 // Every ProducerLoad of an op's body outside a Select (those are clamped by lowering).
 struct Reads : ir::IRVisitor {
   std::vector<const ir::ProducerLoad*> loads;
@@ -68,7 +59,7 @@ class Checker {
   void index(const ir::Operation& op, const ir::ProducerLoad& load, size_t d,
              const IntervalMap& env) {
     const ir::Expr& idx = load.indices[d];
-    if (reads_a_tensor(idx)) return;  // a gather: its range depends on data
+    if (ir::contains<ir::ProducerLoad>(idx)) return;  // a gather: its range depends on data
     Interval r;
     try {
       r = lowering::detail::eval_interval(simplify(idx), env, "");

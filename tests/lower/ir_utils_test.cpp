@@ -103,6 +103,34 @@ TEST(IrUtils, SubstituteReachesReductionRangesAndKeepsUntouchedNodes) {
   EXPECT_FALSE(ir::uses_var(ir::Mul::make(i, 2), n.get()));
 }
 
+// contains<Nodes...> finds a node of any listed kind, expression or statement, at any depth;
+// contains_if<N> only one with the property asked.
+TEST(IrUtils, ContainsFindsNodesOfAKindAndWithAProperty) {
+  Expr x = ivar("x"), i = ivar("i");
+  ir::Buffer g = ir::make_buffer("g", DType::f32(), ir::MemScope::Global, {Expr(8)});
+  ir::Buffer w = ir::make_buffer("w", DType::f32(), ir::MemScope::Workgroup, {Expr(8)});
+  Expr local = ir::ThreadIndex::make(ir::ThreadAxis::LocalId, 0);
+  Expr e = ir::Add::make(ir::Load::make(w, ir::Mul::make(x, local)), Expr(1.0f));
+  ir::Stmt body = ir::For::make(i, Expr(0), Expr(4), ir::ForKind::Serial,
+                                ir::Seq::make({ir::Store::make(g, e, i), ir::Barrier::make()}));
+  EXPECT_TRUE(ir::contains<ir::Load>(e));
+  EXPECT_FALSE(ir::contains<ir::ProducerLoad>(e));
+  EXPECT_TRUE((ir::contains<ir::ProducerLoad, ir::ThreadIndex>(e)));
+  EXPECT_TRUE(ir::contains<ir::Barrier>(body));
+  EXPECT_TRUE(ir::contains<ir::Load>(body));  // expressions inside statements
+  EXPECT_FALSE(ir::contains<ir::Barrier>(ir::Store::make(g, e, i)));
+  auto global = [](const ir::Load& l) { return l.buffer->scope == ir::MemScope::Global; };
+  EXPECT_FALSE(ir::contains_if<ir::Load>(body, global));
+  EXPECT_TRUE(ir::contains_if<ir::Load>(ir::Add::make(e, ir::Load::make(g, x)), global));
+  EXPECT_TRUE(
+      ir::contains_if<ir::Variable>(e, [&](const ir::Variable& v) { return &v == x.get(); }));
+  EXPECT_FALSE(
+      ir::contains_if<ir::Variable>(e, [&](const ir::Variable& v) { return &v == i.get(); }));
+  EXPECT_TRUE(ir::uses_var(e, x.get()));
+  EXPECT_TRUE(ir::reads_memory(e));
+  EXPECT_FALSE(ir::reads_memory(ir::Mul::make(x, local)));
+}
+
 TEST(IrUtils, FoldingOperatorsFoldConstantsAndIdentities) {
   namespace f = ir::fold;
   Expr x = ivar("x");

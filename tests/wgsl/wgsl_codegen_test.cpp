@@ -91,6 +91,30 @@ TEST(WgslEmit, EntryPointAndLayout) {
   EXPECT_EQ(s.find("enable f16"), std::string::npos);
 }
 
+// A symbol is read on one line marked with its index (web/src/specialize.js rewrites it as a
+// const); a loop's end that reads no memory is written in the loop's condition (a GPU compiler
+// unrolls a loop whose bound folds to a literal, not one bound through a let), one that loads
+// is evaluated once before the loop.
+TEST(WgslEmit, SymbolLinesAndLoopEnds) {
+  Expr n = var("n"), m = var("m"), j = var("j");
+  Buffer out = global("out", DType::f32(), {n}), len = global("len", DType::i32(), {i32(1)});
+  Kernel k;
+  k.name = "k";
+  k.buffers = {{out, false, true}, {len, false, false}};
+  k.scalars = {n, m};
+  k.grid = {i32(1), i32(1), i32(1)};
+  k.body = seq({for_(j, i32(0), div(n, i32(4)), store(out, f32(1), j)),
+                for_(j, i32(1), load(len, i32(0)), store(out, f32(2), j))});
+  std::string s = emit_wgsl(k);
+  EXPECT_NE(s.find("let n_1: i32 = webtx_uniforms.n;  // webtx:symbol 0\n"), std::string::npos)
+      << s;
+  EXPECT_NE(s.find("let m_1: i32 = webtx_uniforms.m;  // webtx:symbol 1\n"), std::string::npos)
+      << s;
+  EXPECT_NE(s.find("j < (n_1 / 4i); j++)"), std::string::npos) << s;
+  EXPECT_NE(s.find("let j_end: i32 = (1i + len[0i]);"), std::string::npos) << s;
+  EXPECT_NE(s.find("< j_end;"), std::string::npos) << s;
+}
+
 TEST(WgslEmit, BoolStoredAsU32) {
   std::string s = emit_wgsl(store_kernel(lt(i32(1), i32(2))));
   EXPECT_NE(s.find("array<u32>"), std::string::npos) << s;

@@ -2,6 +2,7 @@
 // Visitor and mutator over the loop IR. The visitor walks every child; the mutator rebuilds a
 // node only when a child changed, so a pass that changes nothing returns the same nodes and
 // shared subtrees stay shared (after Halide's IRMutator).
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -49,16 +50,60 @@ class IRVisitor {
   virtual void visit_MatrixOp(const MatrixOp& op);
 };
 
-// Whether `s` holds a workgroup barrier anywhere (passes that move or version code around
-// guards must not put a barrier under non-uniform control flow).
-inline bool contains_barrier(const Stmt& s) {
+namespace detail {
+// The node of handle `h` (an Expr or a Stmt) as an N, or null (also when N is of the other
+// kind: an expression node asked of a statement).
+template <typename N, typename Handle>
+const N* node_as(const Handle& h) {
+  if constexpr (std::is_same_v<std::remove_cv_t<decltype(N::kKind)>, decltype(h.kind())>)
+    return h.template as<N>();
+  else
+    return nullptr;
+}
+}  // namespace detail
+
+// Whether `root` (an Expr or a Stmt) holds a node for which `pred(handle)` holds; stops at the
+// first one.
+template <typename Root, typename Pred>
+bool contains_node(const Root& root, Pred pred) {
   struct V : IRVisitor {
+    Pred* pred;
     bool found = false;
-    void visit_Barrier(const Barrier&) override { found = true; }
+    void visit(const Expr& e) override {
+      if (found || !e.defined()) return;
+      if (!(found = (*pred)(e))) IRVisitor::visit(e);
+    }
+    void visit(const Stmt& s) override {
+      if (found || !s.defined()) return;
+      if (!(found = (*pred)(s))) IRVisitor::visit(s);
+    }
   } v;
-  v.visit(s);
+  v.pred = &pred;
+  v.visit(root);
   return v.found;
 }
+
+// Whether `root` holds a node of one of the types `Nodes`: contains<Barrier>(body),
+// contains<Load, ProducerLoad>(index).
+template <typename... Nodes, typename Root>
+bool contains(const Root& root) {
+  return contains_node(
+      root, [](const auto& h) { return ((detail::node_as<Nodes>(h) != nullptr) || ...); });
+}
+
+// Whether `root` holds a node of type N for which `pred(node)` holds:
+// contains_if<ThreadIndex>(e, [](const ThreadIndex& t) { return t.axis == ThreadAxis::LocalId; }).
+template <typename N, typename Root, typename Pred>
+bool contains_if(const Root& root, Pred pred) {
+  return contains_node(root, [&](const auto& h) {
+    const N* n = detail::node_as<N>(h);
+    return n && pred(*n);
+  });
+}
+
+// Whether `s` holds a workgroup barrier anywhere (passes that move or version code around
+// guards must not put a barrier under non-uniform control flow).
+inline bool contains_barrier(const Stmt& s) { return contains<Barrier>(s); }
 
 class IRMutator {
  public:

@@ -106,14 +106,8 @@ inline int64_t step_of(int64_t g) { return g > 0 ? g : 1; }
 using IntervalMap = std::unordered_map<const ir::ExprNode*, Interval>;
 
 inline bool mentions_any(const ir::Expr& e, const IntervalMap& env) {
-  struct U : ir::IRVisitor {
-    const IntervalMap* env;
-    bool found = false;
-    void visit_Variable(const ir::Variable& op) override { found |= env->count(&op) > 0; }
-  } u;
-  u.env = &env;
-  u.visit(e);
-  return u.found;
+  return ir::contains_if<ir::Variable>(e,
+                                       [&](const ir::Variable& op) { return env.count(&op) > 0; });
 }
 
 // The key under which an IntervalMap holds the range of local_id.d where a region covers
@@ -126,19 +120,9 @@ inline const ir::ExprNode* invocation_key(int d) {
 }
 
 inline bool mentions_invocation(const ir::Expr& e, const IntervalMap& env) {
-  struct U : ir::IRVisitor {
-    const IntervalMap* env;
-    bool found = false;
-    using ir::IRVisitor::visit;
-    void visit(const ir::Expr& x) override {
-      if (auto* t = x.as<ir::ThreadIndex>(); t && t->axis == ir::ThreadAxis::LocalId)
-        found |= env->count(invocation_key(t->dim)) > 0;
-      ir::IRVisitor::visit(x);
-    }
-  } u;
-  u.env = &env;
-  u.visit(e);
-  return u.found;
+  return ir::contains_if<ir::ThreadIndex>(e, [&](const ir::ThreadIndex& t) {
+    return t.axis == ir::ThreadAxis::LocalId && env.count(invocation_key(t.dim)) > 0;
+  });
 }
 
 inline Interval eval_interval(const ir::Expr& e, const IntervalMap& env, const std::string& what) {

@@ -84,15 +84,6 @@ inline ir::Expr vector_index(const ir::Expr& index, const ir::Expr& v, const Var
   return aligned_quotient(spelled, v);
 }
 
-inline bool contains_subgroup(const ir::Expr& e) {
-  struct V : ir::IRVisitor {
-    bool found = false;
-    void visit_Subgroup(const ir::Subgroup&) override { found = true; }
-  } v;
-  v.visit(e);
-  return v.found;
-}
-
 // One vector load shared by the lanes: the scalar loads it replaces read buffer[4 * index + v].
 struct SharedLoad {
   ir::Buffer buffer;
@@ -208,7 +199,7 @@ class Vectorize : public ir::IRMutator {
     auto* st = sub.as<ir::Store>();
     const ir::Expr& v = op.var;
     // A subgroup operation must stay a store's whole value in uniform control flow.
-    if (contains_subgroup(st->value)) return {};
+    if (ir::contains<ir::Subgroup>(st->value)) return {};
     ir::Expr si =
         vectorizable_buffer(st->buffer, aligned_) ? vector_index(st->index, v, lets_) : ir::Expr();
     // A plain copy: one vector load, one vector store.

@@ -38,24 +38,9 @@ Expr substitute(const Expr& e, const VarMap& m) { return m.empty() ? e : Substit
 Stmt substitute(const Stmt& s, const VarMap& m) { return m.empty() ? s : Substituter(m).mutate(s); }
 
 bool uses_var(const Expr& e, const ExprNode* v) {
-  struct U : IRVisitor {
-    const ExprNode* v;
-    bool found = false;
-    void visit_Variable(const Variable& op) override { found |= &op == v; }
-  } u;
-  u.v = v;
-  u.visit(e);
-  return u.found;
+  return contains_if<Variable>(e, [&](const Variable& op) { return &op == v; });
 }
 
-bool reads_memory(const Expr& e) {
-  struct V : IRVisitor {
-    bool found = false;
-    void visit_Load(const Load&) override { found = true; }
-    void visit_ProducerLoad(const ProducerLoad&) override { found = true; }
-  } v;
-  v.visit(e);
-  return v.found;
-}
+bool reads_memory(const Expr& e) { return contains<Load, ProducerLoad>(e); }
 
 }  // namespace webtx::ir

@@ -16,15 +16,8 @@ using ir::Expr, ir::Stmt;
 using NodeSet = std::unordered_set<const ir::ExprNode*>;
 
 bool reads_global(const Expr& e) {
-  struct V : ir::IRVisitor {
-    bool found = false;
-    void visit_Load(const ir::Load& op) override {
-      found = found || op.buffer->scope == ir::MemScope::Global;
-      ir::IRVisitor::visit_Load(op);
-    }
-  } v;
-  v.visit(e);
-  return v.found;
+  return ir::contains_if<ir::Load>(
+      e, [](const ir::Load& op) { return op.buffer->scope == ir::MemScope::Global; });
 }
 
 // A store into a tile buffer of a value read from global memory.

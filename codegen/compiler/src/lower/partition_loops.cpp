@@ -40,14 +40,8 @@ bool known(const ConstRange& r) { return r.hi < kUnknownHi / 4 && r.lo > -kUnkno
 // Whether e reads an invocation id directly (lowering leaves some unbound: the tree steps of a
 // cross-invocation reduction).
 bool reads_local_id(const Expr& e) {
-  struct V : ir::IRVisitor {
-    bool found = false;
-    void visit_ThreadIndex(const ir::ThreadIndex& t) override {
-      found = found || t.axis == ir::ThreadAxis::LocalId;
-    }
-  } v;
-  v.visit(e);
-  return v.found;
+  return ir::contains_if<ir::ThreadIndex>(
+      e, [](const ir::ThreadIndex& t) { return t.axis == ir::ThreadAxis::LocalId; });
 }
 
 std::optional<Linear> relax(const Expr& cond, const RangeMap& ranges, const ir::ExprNode* keep,
@@ -112,15 +106,7 @@ void add_unique(std::vector<Expr>& set, const Expr& e) {
   if (!ir::contains_equal(set, e)) set.push_back(e);
 }
 
-bool has_loop_or_barrier(const Stmt& s) {
-  struct V : ir::IRVisitor {
-    bool found = false;
-    void visit_For(const ir::For&) override { found = true; }
-    void visit_Barrier(const ir::Barrier&) override { found = true; }
-  } v;
-  v.visit(s);
-  return v.found;
-}
+bool has_loop_or_barrier(const Stmt& s) { return ir::contains<ir::For, ir::Barrier>(s); }
 
 // What a let tells the scope: invocation ids have the workgroup's range, workgroup ids are
 // uniform, other values their constant range when it is known.

@@ -242,17 +242,10 @@ int64_t row_length(const Stage& st) {
   const ir::IterVar& k = r->axes.back();
   auto* c = k->extent.as<ir::IntImm>();
   if (c && c->value < kMinRow) return -1;
-  struct Last : ir::IRVisitor {
-    const ir::ExprNode* k;
-    bool found = false;
-    void visit_ProducerLoad(const ir::ProducerLoad& p) override {
-      found |= !p.indices.empty() && p.indices.back().get() == k;
-      ir::IRVisitor::visit_ProducerLoad(p);
-    }
-  } v;
-  v.k = k->var.get();
-  v.visit(r->source);
-  return v.found ? (c ? c->value : 0) : -1;
+  const bool last = ir::contains_if<ir::ProducerLoad>(r->source, [&](const ir::ProducerLoad& p) {
+    return !p.indices.empty() && p.indices.back().get() == k->var.get();
+  });
+  return last ? (c ? c->value : 0) : -1;
 }
 
 // Every read of `producer` in `reader` has the reader's own first `r` axes as its first indices.
