@@ -4,12 +4,12 @@
 // origins of a stage computed at another (0 for global tensors) and e the buffer's extents.
 // Both sides of a Select are evaluated, so a global read inside one (padding written as
 // select(in_bounds, A(y - 1), 0)) gets its indices clamped into the tensor, except in the
-// dimensions where it reads at the stored element's own index from a tensor of the same
-// extent (softmax's select(sum is finite, exp(x(i, j) - max) / sum, NaN)): the store's guard
-// keeps that index inside; and in the dimensions an enclosing guard keeps inside (a condition
-// `index < b` around the read with b <= the extent, the index built from non-negative loop
-// indices and invocation ids): the predicate of a reduction's update bounds the row and the
-// reduction index of softmax's sum, select(x is finite, exp(x(i, k) - max), inf). An unclamped
+// dimensions an enclosing guard keeps inside: a conjunct `index < b` of a condition around the
+// read, b <= the extent, the index built from non-negative loop indices and invocation ids.
+// The predicates (predicates.hpp) are such guards: the store's bounds softmax's output read
+// at the stored element's own index, select(sum is finite, exp(x(i, j) - max) / sum, NaN);
+// a reduction's update bounds the row and the reduction index of softmax's sum,
+// select(x is finite, exp(x(i, k) - max), inf). An unclamped
 // index stays linear (vectorize.hpp can prove it aligned; the GPU compiler can fold it with
 // its neighbours'). Reads of a workgroup/private region are always inside it (bound inference
 // covered them).
@@ -40,7 +40,7 @@ class StorageFlatten : public ir::IRMutator {
     StageInfo& si = ctx_.info(op.producer);
     if (in_select_ > 0 && !si.is_attached()) {
       for (size_t d = 0; d < idx.size(); ++d) {
-        if (at_stored_index(op, si, d) || guarded(idx[d], si.buffer->shape[d])) continue;
+        if (guarded(idx[d], si.buffer->shape[d])) continue;
         idx[d] = ir::Max::make(make_int(0),
                                ir::Min::make(idx[d], sub(si.buffer->shape[d], make_int(1))));
       }
@@ -89,27 +89,12 @@ class StorageFlatten : public ir::IRMutator {
   }
   ir::Stmt mutate_ProducerStore(const ir::Stmt&, const ir::ProducerStore& op) override {
     auto idx = mutate_all(op.indices).first;
-    store_ = &op;
     ir::Expr v = mutate(op.value);
-    store_ = nullptr;
     StageInfo& si = ctx_.info(op.producer);
     return ir::Store::make(buffer(si), v, flat(si, idx));
   }
 
  private:
-  // Whether a read of `si` at dimension d is at the stored element's index d with the same
-  // extent there: the store's predicate (predicates.hpp: 0 <= index < the stage's extent)
-  // then keeps it inside the tensor.
-  bool at_stored_index(const ir::ProducerLoad& load, const StageInfo& si, size_t d) const {
-    if (!store_ || d >= store_->indices.size()) return false;
-    const ir::Operation& stored = store_->producer;
-    if (stored->shape.size() != load.indices.size() ||
-        !deep_equal(load.indices[d], store_->indices[d]))
-      return false;
-    const ir::Expr &a = stored->shape[d], &b = si.op->shape[d];
-    auto ca = as_const(a), cb = as_const(b);
-    return a.same_as(b) || (ca && cb && *ca == *cb);
-  }
   // Whether an enclosing guard keeps `index` in [0, extent): a conjunct index < b with b <= extent,
   // and the index non-negative by construction.
   bool guarded(const ir::Expr& index, const ir::Expr& extent) const {
@@ -171,9 +156,8 @@ class StorageFlatten : public ir::IRMutator {
   }
   LowerContext& ctx_;
   int in_select_ = 0;
-  const ir::ProducerStore* store_ = nullptr;  // the store whose value is being flattened
-  VarMap index_lets_;                         // let v = <index arithmetic>, spelled out
-  std::vector<const ir::LT*> facts_;          // `a < b` conjuncts of the enclosing guards
+  VarMap index_lets_;                 // let v = <index arithmetic>, spelled out
+  std::vector<const ir::LT*> facts_;  // `a < b` conjuncts of the enclosing guards
   std::unordered_set<const ir::ExprNode*> non_negative_;  // loop and let variables >= 0
   // Only a kernel with per-invocation stages needs index_lets_.
   const bool spell_lets_ = std::any_of(ctx_.stages.begin(), ctx_.stages.end(),
