@@ -337,18 +337,18 @@ class WgslPrinter : public IRVisitor {
     auto* ext = op.extent.as<IntImm>();
     if (mn && ext) {
       hi = int_literal(op.var.type(), mn->value + ext->value);
-    } else if (!ir::reads_memory(op.min) && !ir::reads_memory(op.extent)) {
-      // Arithmetic on invariants: in the condition itself, where a specialized module's
-      // constant symbols fold it to a literal and the GPU compiler unrolls the loop (through
-      // a let it did not: 74% of copy against 81%, benchmarks/results/specialize_2026-11-28-h200).
+    } else {
       std::string ex = expr(op.extent);
       hi = mn && mn->value == 0 ? ex : "(" + lo + " + " + ex + ")";
-    } else {
-      // Evaluated once, not on every iteration (the body may store where the end loads).
-      hi = names_.fresh(v->name + "_end");
-      std::string ex = expr(op.extent);
-      line("let " + hi + ": " + t + " = " +
-           (mn && mn->value == 0 ? ex : "(" + lo + " + " + ex + ")") + ";");
+      // Arithmetic on invariants stays in the condition itself, where a specialized module's
+      // constant symbols fold it to a literal and the GPU compiler unrolls the loop (through
+      // a let it did not: 74% of copy against 81%, benchmarks/results/specialize_2026-11-28-h200).
+      // An end that loads is evaluated once (the body may store where it loads).
+      if (ir::reads_memory(op.min) || ir::reads_memory(op.extent)) {
+        std::string end = names_.fresh(v->name + "_end");
+        line("let " + end + ": " + t + " = " + hi + ";");
+        hi = end;
+      }
     }
     std::string name = names_.fresh(v->name);
     line("for (var " + name + ": " + t + " = " + lo + "; " + name + " < " + hi + "; " + name +
