@@ -41,27 +41,35 @@ export class Specializer {
   /** The pipeline for a dispatch of `k` with the symbol values `values` (an Int32Array). */
   pipeline(k, values) {
     k.specializable ??= Specializer.specializable(k);
-    if (!k.specializable || values.some((v) => v < 0)) return k.pipeline;
-    const key = values.join(',');
-    const seen = (k.special ??= new Map());
-    let s = seen.get(key);
-    if (!s) {
-      if (seen.size >= this.most) return k.pipeline;
-      seen.set(key, (s = { count: 0, pipeline: null }));
+    if (!k.specializable) return k.pipeline;
+    // The steady state, the same values as the kernel's last dispatch, builds no key (a string
+    // per dispatch costs more than the rest of a dispatch: model.js's bind groups avoid it too).
+    let s = k.lastSpecial;
+    if (!s || s.values.some((v, i) => v !== values[i])) {
+      if (values.some((v) => v < 0)) return k.pipeline;
+      const key = values.join(',');
+      const seen = (k.special ??= new Map());
+      s = seen.get(key);
+      if (!s) {
+        if (seen.size >= this.most) return k.pipeline;
+        seen.set(key, (s = { values: Int32Array.from(values), count: 0, pipeline: null }));
+      }
+      k.lastSpecial = s;
     }
     if (s.pipeline) return s.pipeline;
-    if (++s.count === this.after) this._compile(k, s, [...values]);
+    if (++s.count === this.after) this._compile(k, s);
     return k.pipeline;
   }
 
-  _compile(k, s, values) {
-    const label = `${k.spec.name} (${k.spec.uniforms.map((u, i) => `${u}=${values[i]}`).join(', ')})`;
+  _compile(k, s) {
+    const at = k.spec.uniforms.map((u, i) => `${u}=${s.values[i]}`).join(', ');
+    const label = `${k.spec.name} (${at})`;
     const p = (async () => {
       // Constant symbols can make the module invalid where the generic one is not (a constant
       // index past a private array in a branch those values never take, an i32 product that
       // overflows): captured here, that shape keeps the generic pipeline.
       this.device.pushErrorScope('validation');
-      const module = this.device.createShaderModule({ code: Specializer.specialize(k.spec.wgsl, values), label });
+      const module = this.device.createShaderModule({ code: Specializer.specialize(k.spec.wgsl, s.values), label });
       const invalid = this.device.popErrorScope();
       try {
         s.pipeline = await this.device.createComputePipelineAsync({
@@ -71,7 +79,7 @@ export class Specializer {
       } catch (e) {
         throw new Error((await invalid)?.message ?? e?.message ?? String(e));
       }
-    })().catch((e) => this.errors.push(`kernel '${k.spec.name}' at ${label.slice(k.spec.name.length + 2, -1)}: ${e.message}`))
+    })().catch((e) => this.errors.push(`kernel '${k.spec.name}' at ${at}: ${e.message}`))
       .finally(() => this.pending.delete(p));
     this.pending.add(p);
   }
