@@ -7,21 +7,23 @@
 // holds the same ops built with constant shapes (rows_<op>_c<M>x<N>, rows_elementwise_c<n>;
 // benchmarks/rows/CMakeLists.txt), they run too (webtx_const). The copy is timed again at the
 // end (copy_end): the drift over the run. webtx runs with its shape-specialized pipelines
-// (repeated shapes, web/src/specialize.js), webtx_generic without them.
+// (repeated shapes, web/src/specialize.js), webtx_generic without them. Every measurement
+// (webtx, copy, peers) follows --heat-ms of copies (clockHeater, copy_kernel.mjs): the GPU's
+// clock governor otherwise lowers the clock between short kernels (H200: 1980 to 345 MHz).
 //
 //   node benchmarks/web/bench_rows.mjs --models <dir: rows_*.wasm, or the build's benchmarks/rows> [--prefix rows_] [--rows 1,64,4096]
 //        [--cols 1024,4096,32768] [--big-mib 64] [--suites webtx,tfjs,ort] [--iterations 10]
-//        [--out rows.json] [--md rows.md]
+//        [--heat-ms 200] [--out rows.json] [--md rows.md]
 import { existsSync, writeFileSync } from 'node:fs';
 import { GBenchReport, timeBatches } from './gbench_json.mjs';
 import { createGPU, requestDevice } from './dawn.mjs';
-import { makeCopy, timedPasses } from './copy_kernel.mjs';
+import { clockHeater, makeCopy, timedPasses } from './copy_kernel.mjs';
 import { loadWebtxModel, timeWebtxModel } from './webtx_models.mjs';
 import { rowPeers } from './peers_rows.mjs';
 
 function parseArgs(argv) {
   const o = { models: null, prefix: 'rows_', rows: [1, 64, 4096], cols: [1024, 4096, 32768], bigMib: 64,
-    suites: ['webtx', 'tfjs', 'ort'], iterations: 10, out: null, md: null };
+    suites: ['webtx', 'tfjs', 'ort'], iterations: 10, heatMs: 200, out: null, md: null };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i], v = () => argv[++i];
     if (a === '--models') o.models = v();
@@ -31,6 +33,7 @@ function parseArgs(argv) {
     else if (a === '--big-mib') o.bigMib = Number(v());
     else if (a === '--suites') o.suites = v().split(',');
     else if (a === '--iterations') o.iterations = Number(v());
+    else if (a === '--heat-ms') o.heatMs = Number(v());
     else if (a === '--out') o.out = v();
     else if (a === '--md') o.md = v();
     else throw new Error(`unknown argument ${a}`);
@@ -73,7 +76,7 @@ function rowCheck(kind) {
 
 // The copy kernel (copy_kernel.mjs) on `sizes`, timed per pass with timestamp queries when
 // the device has them, else batched wall-clock time.
-async function copyKernel(gpu, sizes, iterations) {
+async function copyKernel(gpu, sizes, iterations, heat) {
   const { device, adapterName } = await requestDevice(gpu, { features: ['timestamp-query'] });
   const copyOf = makeCopy(device);
   const stamps = device.features.has('timestamp-query');
@@ -81,6 +84,7 @@ async function copyKernel(gpu, sizes, iterations) {
   for (const bytes of sizes) {
     const copy = copyOf(bytes);
     let ms, method;
+    await heat();
     if (stamps) {
       const per = await timedPasses(device, iterations + 1, iterations, copy.encode);  // 1 warms up
       ms = per[per.length >> 1], method = 'timestamp-query';
@@ -121,7 +125,9 @@ async function main() {
 
   // The bound: the same bytes copied by a plain kernel, in this run.
   const copyBytes = [...new Set([...shapes.map(({ M, N }) => 4 * M * N), 4 * bigN])];
-  const copy = await copyKernel(gpu, copyBytes, o.iterations);
+  const heater = await clockHeater(gpu, o.heatMs);
+  const heat = heater.heat;
+  const copy = await copyKernel(gpu, copyBytes, o.iterations, heat);
   report.context.webgpu_adapter = copy.adapterName;
   console.log(`adapter: ${copy.adapterName}`);
   const copyMs = Object.fromEntries(copy.results.map((r) => [r.bytes, r]));
@@ -133,7 +139,7 @@ async function main() {
     const run = async (model, op, shape, bytes, symbols, check, impl = 'webtx') => {
       const name = `BM_${op}_${impl}/${shape}`;
       try {
-        const r = await timeWebtxModel(model, symbols, { iterations: o.iterations, check });
+        const r = await timeWebtxModel(model, symbols, { iterations: o.iterations, check, heat });
         if (!(r.maxAbsErr <= 1e-3)) throw new Error(`wrong result: max abs error ${r.maxAbsErr}`);
         record(op, shape, impl, bytes, r);
       } catch (e) {
@@ -196,7 +202,7 @@ async function main() {
   for (const suite of ['tfjs', 'ort']) {
     if (!o.suites.includes(suite)) continue;
     try {
-      for (const r of await rowPeers(suite, shapes, o.iterations))
+      for (const r of await rowPeers(suite, shapes, o.iterations, heat))
         record(r.op, `${r.M}x${r.N}`, suite, 8 * r.M * r.N, r);
     } catch (e) {
       report.skip(`BM_${suite}`, e.message);
@@ -206,7 +212,7 @@ async function main() {
 
   // The copy again after everything else: how far the machine drifted during the run (the
   // table's percentages are against the first copy; this row's against it too).
-  const copyEnd = await copyKernel(gpu, copyBytes, o.iterations);
+  const copyEnd = await copyKernel(gpu, copyBytes, o.iterations, heat);
   const copyEndMs = Object.fromEntries(copyEnd.results.map((r) => [r.bytes, r]));
   for (const { M, N } of shapes) for (const op of ['softmax', 'layernorm']) record(op, `${M}x${N}`, 'copy_end', 8 * M * N, copyEndMs[4 * M * N]);
 

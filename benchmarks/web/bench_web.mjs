@@ -5,14 +5,17 @@
 //   node benchmarks/web/bench_web.mjs [--sizes 1024,2048,1x4096x4096] [--suites webtx,anchor,tfjs,ort]
 //        [--matmul 'path/matmul.wasm'] [--matmul-const 'path/matmul_{N}.wasm']
 //        [--matmul-generic 'path/matmul.wasm']   (the same, without shape-specialized pipelines)
-//        [--model name=path.wasm:SYM=V,SYM=V:flops] [--iterations 10] [--out results.json]
+//        [--model name=path.wasm:SYM=V,SYM=V:flops] [--iterations 10] [--heat-ms 200] [--out results.json]
 //
+// Each webtx and peer measurement follows --heat-ms of copies (clockHeater, copy_kernel.mjs),
+// so that all are timed at the clock the GPU holds under sustained use.
 // A size is N (N×N×N) or MxNxK (C[M, N] = A[M, K] B[K, N]). --matmul: a model with symbolic
 // M, N, K (inputs A, B; output C); --matmul-const: one model per square size ({N} replaced).
 // Sizes a model or peer cannot run are recorded as skipped.
 import { writeFileSync, existsSync } from 'node:fs';
 import { GBenchReport } from './gbench_json.mjs';
 import { createGPU } from './dawn.mjs';
+import { clockHeater } from './copy_kernel.mjs';
 import { anchorMatmul, findAnchor } from './anchor.mjs';
 import { loadWebtxModel, timeWebtxModel, matmulCheck } from './webtx_models.mjs';
 import { shape } from './peers.mjs';
@@ -26,7 +29,7 @@ function parseSize(text) {
 
 function parseArgs(argv) {
   const o = { sizes: [shape(256)], suites: ['webtx', 'anchor', 'tfjs', 'ort'], matmul: [], matmulConst: [], matmulGeneric: [],
-    models: [], iterations: 10, out: null };
+    models: [], iterations: 10, heatMs: 200, out: null };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i], v = () => argv[++i];
     if (a === '--sizes') o.sizes = v().split(',').map(parseSize);
@@ -36,6 +39,7 @@ function parseArgs(argv) {
     else if (a === '--matmul-generic') o.matmulGeneric.push(v());
     else if (a === '--model') o.models.push(v());
     else if (a === '--iterations') o.iterations = Number(v());
+    else if (a === '--heat-ms') o.heatMs = Number(v());
     else if (a === '--out') o.out = v();
     else throw new Error(`unknown argument ${a}`);
   }
@@ -61,6 +65,7 @@ async function main() {
   const info = adapter.info ?? {};
   report.context.webgpu_adapter = `${info.vendor ?? ''} ${info.architecture ?? ''} ${info.device ?? ''} ${info.description ?? ''}`.replace(/\s+/g, ' ').trim();
   console.log(`adapter: ${report.context.webgpu_adapter}`);
+  const { heat } = await clockHeater(gpu, o.heatMs);
 
   if (o.suites.includes('webtx')) {
     const specs = [...o.matmul.map((p) => ({ path: p, sym: true })),
@@ -79,7 +84,7 @@ async function main() {
             model = await loadWebtxModel(p, gpu);
           }
           const r = await timeWebtxModel(model, { M, N, K },
-            { iterations: o.iterations, check: matmulCheck('A', 'B', 'C') });
+            { iterations: o.iterations, check: matmulCheck('A', 'B', 'C'), heat });
           record(impl, shapeLabel, 2 * M * N * K, r, { host_us_per_dispatch: r.hostUsPerDispatch });
         } catch (e) {
           report.skip(name, e.message);
@@ -98,7 +103,7 @@ async function main() {
       const symbols = Object.fromEntries(syms.split(',').filter(Boolean).map((kv) => kv.split('=')).map(([k, v]) => [k, Number(v)]));
       try {
         const model = await loadWebtxModel(path, gpu);
-        const r = await timeWebtxModel(model, symbols, { iterations: o.iterations });
+        const r = await timeWebtxModel(model, symbols, { iterations: o.iterations, heat });
         record(`webtx_wgsl_${name}`, syms || 'const', Number(flops) || 1, r, { host_us_per_dispatch: r.hostUsPerDispatch });
         model.dispose();
       } catch (e) {
@@ -122,7 +127,7 @@ async function main() {
     if (!o.suites.includes(suite)) continue;
     try {
       const peers = await import('./peers.mjs');
-      for (const r of await peers[fn](o.sizes)) record(`${suite}_webgpu`, r.label, 2 * r.M * r.N * r.K, r);
+      for (const r of await peers[fn](o.sizes, heat)) record(`${suite}_webgpu`, r.label, 2 * r.M * r.N * r.K, r);
     } catch (e) {
       report.skip(`BM_${suite}_webgpu`, e.message);
       console.error(`${suite}: ${e.message}`);

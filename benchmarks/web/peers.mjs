@@ -42,7 +42,7 @@ export async function exposeNavigatorGPU() {
 }
 
 // TF.js registers its WebGPU backend at import time, and only if navigator.gpu exists.
-export async function tfjsMatmul(sizes) {
+export async function tfjsMatmul(sizes, heat) {
   await exposeNavigatorGPU();
   const tf = await import('@tensorflow/tfjs-core');
   await import('@tensorflow/tfjs-backend-webgpu');
@@ -57,6 +57,7 @@ export async function tfjsMatmul(sizes) {
     const err = sampleError(a, b, await C.data(), sh);
     C.dispose();
     // GPU kernel time from timestamp queries when the adapter has them; else wall time.
+    await heat?.();
     const info = await tf.time(() => tf.matMul(A, B));
     let ms = typeof info.kernelMs === 'number' ? info.kernelMs : NaN, method = 'timestamp';
     const wall = await timeBatches(async (reps) => {
@@ -126,7 +127,7 @@ export async function timeOrtRuns(session, feeds, device, output) {
   }, { maxReps: 50 });
 }
 
-export async function ortMatmul(sizes) {
+export async function ortMatmul(sizes, heat) {
   const ort = await importOrt();
   const session = await ort.InferenceSession.create(matmulModel(), {
     executionProviders: ['webgpu'], preferredOutputLocation: 'gpu-buffer' });
@@ -139,6 +140,7 @@ export async function ortMatmul(sizes) {
     const first = await session.run(feeds);
     const err = sampleError(a, b, await first.C.getData(), sh);
     first.C.dispose();
+    await heat?.();
     const t = await timeOrtRuns(session, feeds, device, 'C');
     out.push({ ...sh, ms: t.ms, method: 'wall', maxAbsErr: err, iterations: t.iterations });
   }

@@ -26,7 +26,7 @@ function rowError(op, x, y, M, N, gamma, beta) {
   return err;
 }
 
-async function tfjs(shapes, iterations) {
+async function tfjs(shapes, iterations, heat) {
   await exposeNavigatorGPU();
   const tf = await import('@tensorflow/tfjs-core');
   await import('@tensorflow/tfjs-backend-webgpu');
@@ -48,6 +48,7 @@ async function tfjs(shapes, iterations) {
         const Y = f();
         const err = rowError(op, x, await Y.data(), M, N, g, b);
         Y.dispose();
+        await heat?.();
         const info = await tf.time(() => f());  // GPU kernel time (all kernels of the op)
         let ms = typeof info.kernelMs === 'number' ? info.kernelMs : NaN, method = 'timestamp';
         if (!(ms > 0)) {
@@ -85,7 +86,7 @@ function onnxModel(op) {
   })).finish();
 }
 
-async function ort(shapes) {
+async function ort(shapes, heat) {
   const ortm = await importOrt();
   const out = [];
   for (const op of ['softmax', 'layernorm']) {
@@ -101,6 +102,7 @@ async function ort(shapes) {
         const first = await session.run(feeds);
         const err = rowError(op, x, await first.Y.getData(), M, N, g, b);
         first.Y.dispose();
+        await heat?.();
         const t = await timeOrtRuns(session, feeds, device, 'Y');
         out.push({ op, M, N, ms: t.ms, method: 'wall', maxAbsErr: err, iterations: t.iterations });
         for (const f of Object.values(feeds)) f.dispose();
@@ -113,6 +115,6 @@ async function ort(shapes) {
   return out;
 }
 
-export async function rowPeers(suite, shapes, iterations) {
-  return suite === 'tfjs' ? tfjs(shapes, iterations) : ort(shapes);
+export async function rowPeers(suite, shapes, iterations, heat) {
+  return suite === 'tfjs' ? tfjs(shapes, iterations, heat) : ort(shapes, heat);
 }
