@@ -15,6 +15,7 @@
 // Usage: [N=32768] node groups_probe.mjs <repo root> <softmax|layernorm> <rows,..> tag=file.wgsl[:G] ...
 // (benchmarks/results/clock_2026-11-28-h200/NOTE.md: how the kernels were built and run.)
 import { readFileSync } from 'node:fs';
+import { readF32, rowBuffers } from './probe_data.mjs';
 const [root, op, rowsArg, ...kernels] = process.argv.slice(2);
 const N = Number(process.env.N ?? 32768), ROWS = rowsArg.split(',').map(Number);
 const { createGPU, requestDevice } = await import(`${root}/benchmarks/web/dawn.mjs`);
@@ -105,16 +106,6 @@ function reference(x, gamma, beta, M, noGammaBeta) {
   }
   return y;
 }
-async function read(buffer, bytes) {
-  const staging = device.createBuffer({ size: bytes, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
-  const enc = device.createCommandEncoder();
-  enc.copyBufferToBuffer(buffer, 0, staging, 0, bytes);
-  device.queue.submit([enc.finish()]);
-  await staging.mapAsync(GPUMapMode.READ);
-  const out = new Float32Array(staging.getMappedRange().slice(0));
-  staging.destroy();
-  return out;
-}
 
 const copyOf = makeCopy(device);
 const heater = makeHeater(device);
@@ -132,11 +123,7 @@ const names = [];
 for (let round = 0; round < ROUNDS; round++) {
   for (const M of ROWS) {
     const bytes = 4 * M * N;
-    const x = new Float32Array(M * N);
-    let seed = 12345 + M;
-    for (let i = 0; i < x.length; i++) { seed = (seed * 1103515245 + 12345) >>> 0; x[i] = (seed / 2 ** 32) * 8 - 4; }
-    const X = device.createBuffer({ size: bytes, usage }), Y = device.createBuffer({ size: bytes, usage });
-    device.queue.writeBuffer(X, 0, x);
+    const { x, X, Y } = rowBuffers(device, M, N);
     const U = device.createBuffer({ size: 16, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
     device.queue.writeBuffer(U, 0, new Int32Array([M, N, 0, 0]));
     for (const heat of HEATS) {
@@ -160,7 +147,7 @@ for (let round = 0; round < ROUNDS; round++) {
         const ms = (await timed(encode, heat))[PASSES >> 2];
         const r = { round, M, heat, name: `${v.name}@${heat}`, ms, pct: (100 * copyMs) / ms };
         if (round === 0 && heat === HEATS[0]) {
-          const y = await read(Y, bytes), want = reference(x, gamma, beta, M, v.noGammaBeta);
+          const y = await readF32(device, Y, bytes), want = reference(x, gamma, beta, M, v.noGammaBeta);
           let err = 0;
           for (let i = 0; i < y.length; i++) err = Math.max(err, Math.abs(y[i] - want[i]));
           r.maxAbsErr = err;

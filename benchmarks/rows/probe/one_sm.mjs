@@ -9,6 +9,7 @@
 //   webtx_*    the generated kernels (WGSL of the rows_softmax models), when given.
 // Usage: node one_sm.mjs <repo root> [tag=kernel.wgsl[:chunk]...]; prints a table and JSON lines.
 import { readFileSync } from 'node:fs';
+import { readF32, rowBuffers } from './probe_data.mjs';
 const root = process.argv[2];
 const { createGPU, requestDevice } = await import(`${root}/benchmarks/web/dawn.mjs`);
 const { makeCopy, timedPasses } = await import(`${root}/benchmarks/web/copy_kernel.mjs`);
@@ -240,16 +241,6 @@ function pipelineOf(code, label, third) {
   const layout = device.createPipelineLayout({ bindGroupLayouts: [device.createBindGroupLayout({ entries })] });
   return device.createComputePipeline({ layout, compute: { module, entryPoint: 'main' }, label });
 }
-async function readBuffer(buf, bytes) {
-  const read = device.createBuffer({ size: bytes, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
-  const enc = device.createCommandEncoder();
-  enc.copyBufferToBuffer(buf, 0, read, 0, bytes);
-  device.queue.submit([enc.finish()]);
-  await read.mapAsync(GPUMapMode.READ);
-  const out = new Float32Array(read.getMappedRange().slice(0));
-  read.unmap(), read.destroy();
-  return out;
-}
 function softmaxRef(x, M) {
   const y = new Float32Array(M * N);
   for (let r = 0; r < M; r++) {
@@ -342,11 +333,7 @@ const ROUNDS = 5;
 for (let round = 0; round < ROUNDS; round++) {
   for (const M of ROWS) {
     const bytes = 4 * M * N;
-    const x = new Float32Array(M * N);
-    let seed = 12345 + M;
-    for (let i = 0; i < x.length; i++) { seed = (seed * 1103515245 + 12345) >>> 0; x[i] = (seed / 2 ** 32) * 8 - 4; }
-    const X = device.createBuffer({ size: bytes, usage }), Y = device.createBuffer({ size: bytes, usage });
-    device.queue.writeBuffer(X, 0, x);
+    const { x, X, Y } = rowBuffers(device, M, N);
     const ref = round === 0 ? softmaxRef(x, M) : null;
     const copy = copyOf(bytes);
     const copyMs = (await timedPasses(device, 40, 30, copy.encode))[15];
@@ -369,7 +356,7 @@ for (let round = 0; round < ROUNDS; round++) {
       const ms = per[15];
       let err = null;
       if (round === 0 && v.kind !== 'none') {
-        const y = await readBuffer(Y, bytes);
+        const y = await readF32(device, Y, bytes);
         const want = v.kind === 'copy' ? x : ref;
         err = 0;
         for (let i = 0; i < y.length; i++) err = Math.max(err, Math.abs(y[i] - want[i]) / (v.kind === 'copy' ? 1 : Math.max(1e-30, Math.abs(want[i]))));
