@@ -5,8 +5,9 @@
 // Bandwidth counts the bytes an op must move at least: softmax/layernorm/elementwise read and
 // write the tensor once (2 x 4·M·N bytes), the row sum reads it once. Where the models dir
 // holds the same ops built with constant shapes (rows_<op>_c<M>x<N>, rows_elementwise_c<n>;
-// benchmarks/rows/CMakeLists.txt), they run too (webtx_const). The copy is timed again at the
-// end (copy_end): the drift over the run. webtx runs with its shape-specialized pipelines
+// benchmarks/rows/CMakeLists.txt), they run too (webtx_const). Each measurement's "vs copy" is
+// against a copy of the same tensor timed right after it; "vs first copy" against the copies
+// timed at the start, and those are timed again at the end (copy_end): the drift over the run. webtx runs with its shape-specialized pipelines
 // (repeated shapes, web/src/specialize.js), webtx_generic without them. Every measurement
 // (webtx, copy, peers) follows --heat-ms of copies (clockHeater, copy_kernel.mjs): the GPU's
 // clock governor otherwise lowers the clock between short kernels (H200: 1980 to 345 MHz).
@@ -74,14 +75,15 @@ function rowCheck(kind) {
   };
 }
 
-// The copy kernel (copy_kernel.mjs) on `sizes`, timed per pass with timestamp queries when
-// the device has them, else batched wall-clock time.
-async function copyKernel(gpu, sizes, iterations, heat) {
+// The copy kernel (copy_kernel.mjs) on a device of its own: time(bytes) copies `bytes` after
+// heat(), timed per pass with timestamp queries when the device has them, else batched
+// wall-clock time.
+async function copyTimer(gpu, iterations, heat) {
   const { device, adapterName } = await requestDevice(gpu, { features: ['timestamp-query'] });
   const copyOf = makeCopy(device);
   const stamps = device.features.has('timestamp-query');
-  const out = [];
-  for (const bytes of sizes) {
+  const subgroups = (await gpu.requestAdapter({ powerPreference: 'high-performance' })).features.has('subgroups');
+  async function time(bytes) {
     const copy = copyOf(bytes);
     let ms, method;
     await heat();
@@ -97,13 +99,11 @@ async function copyKernel(gpu, sizes, iterations, heat) {
       })).ms;
       method = 'wall-batched';
     }
-    if (!(ms > 0)) throw new Error(`copy of ${bytes} bytes: time ${ms} ms is below the timer's resolution`);
-    out.push({ bytes, ms, method });
     copy.destroy();
+    if (!(ms > 0)) throw new Error(`copy of ${bytes} bytes: time ${ms} ms is below the timer's resolution`);
+    return { bytes, ms, method };
   }
-  const subgroups = (await gpu.requestAdapter({ powerPreference: 'high-performance' })).features.has('subgroups');
-  device.destroy();
-  return { results: out, adapterName, subgroups };
+  return { adapterName, subgroups, time, destroy: () => device.destroy() };
 }
 
 async function main() {
@@ -118,29 +118,41 @@ async function main() {
   const rows = [];  // {op, shape, impl, ms, gbs, bytes, err, method}
   const record = (op, shape, impl, bytes, r) => {
     const gbs = bytes / r.ms / 1e6;
+    // r.copyGbs: the copy of the op's tensor timed right after r (copyNear), the table's bound.
+    const near = r.copyGbs ? { copy_GBps: r.copyGbs, vs_copy: gbs / r.copyGbs } : {};
     report.add(`BM_${op}_${impl}/${shape}`, { ms: r.ms, iterations: r.iterations ?? o.iterations,
-      label: r.method, counters: { GBps: gbs, bytes, max_abs_err: r.maxAbsErr ?? 0 } });
-    rows.push({ op, shape, impl, ms: r.ms, gbs, bytes, err: r.maxAbsErr, method: r.method });
+      label: r.method, counters: { GBps: gbs, bytes, max_abs_err: r.maxAbsErr ?? 0, ...near } });
+    rows.push({ op, shape, impl, ms: r.ms, gbs, bytes, err: r.maxAbsErr, method: r.method, copyGbs: r.copyGbs });
   };
 
-  // The bound: the same bytes copied by a plain kernel, in this run.
+  // The bound: the same bytes copied by a plain kernel, in this run: every size first (rows
+  // "copy"), again right after each measurement (copyNear: the memory's speed drifts by a few
+  // % over a run, the first minutes of a machine fastest), and every size at the end.
   const copyBytes = [...new Set([...shapes.map(({ M, N }) => 4 * M * N), 4 * bigN])];
   const heater = await clockHeater(gpu, o.heatMs);
   const heat = heater.heat;
-  const copy = await copyKernel(gpu, copyBytes, o.iterations, heat);
-  report.context.webgpu_adapter = copy.adapterName;
-  console.log(`adapter: ${copy.adapterName}`);
-  const copyMs = Object.fromEntries(copy.results.map((r) => [r.bytes, r]));
+  const copier = await copyTimer(gpu, o.iterations, heat);
+  const copyAll = async () => {
+    const out = {};
+    for (const b of copyBytes) out[b] = await copier.time(b);
+    return out;
+  };
+  const copyNear = async (tensorBytes) => 2 * tensorBytes / (await copier.time(tensorBytes)).ms / 1e6;
+  report.context.webgpu_adapter = copier.adapterName;
+  console.log(`adapter: ${copier.adapterName}`);
+  const copyMs = await copyAll();
   for (const { M, N } of shapes) for (const op of ['softmax', 'layernorm']) record(op, `${M}x${N}`, 'copy', 8 * M * N, copyMs[4 * M * N]);
   record('elementwise', `${bigN}`, 'copy', 8 * bigN, copyMs[4 * bigN]);
   record('rowsum', `${bigRows}x${bigN / bigRows}`, 'copy', 8 * bigN, copyMs[4 * bigN]);
 
   if (o.suites.includes('webtx')) {
-    const run = async (model, op, shape, bytes, symbols, check, impl = 'webtx') => {
+    // `tensorBytes`: the size of the op's input, what copyNear copies.
+    const run = async (model, op, shape, bytes, symbols, check, impl = 'webtx', tensorBytes = bytes / 2) => {
       const name = `BM_${op}_${impl}/${shape}`;
       try {
         const r = await timeWebtxModel(model, symbols, { iterations: o.iterations, check, heat });
         if (!(r.maxAbsErr <= 1e-3)) throw new Error(`wrong result: max abs error ${r.maxAbsErr}`);
+        r.copyGbs = await copyNear(tensorBytes);
         record(op, shape, impl, bytes, r);
       } catch (e) {
         report.skip(name, e.message);
@@ -157,7 +169,7 @@ async function main() {
       generic.dispose();
       // Built for a target with subgroups: run where the adapter has them.
       const sg = modelPath(o.models, `${op}_sg`);
-      if (!existsSync(sg) || !copy.subgroups) continue;
+      if (!existsSync(sg) || !copier.subgroups) continue;
       const sgModel = await loadWebtxModel(sg, gpu);
       for (const { M, N } of shapes)
         await run(sgModel, op, `${M}x${N}`, 8 * M * N, { M, N }, rowCheck(op), 'webtx_subgroups');
@@ -195,14 +207,14 @@ async function main() {
       for (const [name, impl] of [[op, 'webtx'], [`${op}_c${shape}`, 'webtx_const']]) {
         if (!hasOp(name)) continue;
         const model = await loadWebtxModel(modelPath(o.models, name), gpu);
-        await run(model, op, shape, bytes, symbols, check, impl);
+        await run(model, op, shape, bytes, symbols, check, impl, 4 * bigN);
         model.dispose();
       }
   }
   for (const suite of ['tfjs', 'ort']) {
     if (!o.suites.includes(suite)) continue;
     try {
-      for (const r of await rowPeers(suite, shapes, o.iterations, heat))
+      for (const r of await rowPeers(suite, shapes, o.iterations, { heat, near: (M, N) => copyNear(4 * M * N) }))
         record(r.op, `${r.M}x${r.N}`, suite, 8 * r.M * r.N, r);
     } catch (e) {
       report.skip(`BM_${suite}`, e.message);
@@ -212,22 +224,25 @@ async function main() {
 
   // The copy again after everything else: how far the machine drifted during the run (the
   // table's percentages are against the first copy; this row's against it too).
-  const copyEnd = await copyKernel(gpu, copyBytes, o.iterations, heat);
-  const copyEndMs = Object.fromEntries(copyEnd.results.map((r) => [r.bytes, r]));
+  const copyEndMs = await copyAll();
+  copier.destroy();
   for (const { M, N } of shapes) for (const op of ['softmax', 'layernorm']) record(op, `${M}x${N}`, 'copy_end', 8 * M * N, copyEndMs[4 * M * N]);
 
-  // Table: GB/s and the fraction of the copy kernel's GB/s at the same size.
-  const lines = ['| op | shape | implementation | ms | GB/s | vs copy | max abs err | timing |',
-    '| --- | --- | --- | --- | --- | --- | --- | --- |'];
+  // Table: GB/s and the fraction of the copy kernel's GB/s at the same size: the copy timed
+  // right after the measurement ("vs copy"), and the one timed at the start ("vs first copy").
+  const lines = ['| op | shape | implementation | ms | GB/s | vs copy | vs first copy | max abs err | timing |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- |'];
+  const pct = (x) => `${Math.round(100 * x)}%`;
   for (const r of rows) {
     const c = rows.find((x) => x.op === r.op && x.shape === r.shape && x.impl === 'copy');
-    const ratio = c ? `${Math.round(100 * r.gbs / c.gbs)}%` : '';
-    lines.push(`| ${r.op} | ${r.shape} | ${r.impl} | ${r.ms.toFixed(4)} | ${r.gbs.toFixed(1)} | ${ratio} | ${r.err?.toExponential(1) ?? ''} | ${r.method ?? ''} |`);
+    const first = c ? pct(r.gbs / c.gbs) : '';
+    const near = r.copyGbs ? pct(r.gbs / r.copyGbs) : first;
+    lines.push(`| ${r.op} | ${r.shape} | ${r.impl} | ${r.ms.toFixed(4)} | ${r.gbs.toFixed(1)} | ${near} | ${first} | ${r.err?.toExponential(1) ?? ''} | ${r.method ?? ''} |`);
   }
   for (const b of report.benchmarks.filter((x) => x.error_occurred)) lines.push(`\nskipped ${b.name}: ${b.error_message}`);
   console.log(lines.join('\n'));
   if (o.out) writeFileSync(o.out, JSON.stringify(report, null, 1));
-  if (o.md) writeFileSync(o.md, `# Row reductions (${copy.adapterName})\n\n${lines.join('\n')}\n`);
+  if (o.md) writeFileSync(o.md, `# Row reductions (${copier.adapterName})\n\n${lines.join('\n')}\n`);
 }
 
 await main();

@@ -26,7 +26,7 @@ function rowError(op, x, y, M, N, gamma, beta) {
   return err;
 }
 
-async function tfjs(shapes, iterations, heat) {
+async function tfjs(shapes, iterations, { heat, near } = {}) {
   await exposeNavigatorGPU();
   const tf = await import('@tensorflow/tfjs-core');
   await import('@tensorflow/tfjs-backend-webgpu');
@@ -60,7 +60,7 @@ async function tfjs(shapes, iterations, heat) {
           }, { maxReps: 50 })).ms;
           method = 'wall';
         }
-        out.push({ op, M, N, ms, method, maxAbsErr: err, iterations });
+        out.push({ op, M, N, ms, method, maxAbsErr: err, iterations, copyGbs: await near?.(M, N) });
       } catch (e) {
         console.error(`tfjs ${op} ${M}x${N}: ${e.message}`);
       }
@@ -86,7 +86,7 @@ function onnxModel(op) {
   })).finish();
 }
 
-async function ort(shapes, heat) {
+async function ort(shapes, { heat, near } = {}) {
   const ortm = await importOrt();
   const out = [];
   for (const op of ['softmax', 'layernorm']) {
@@ -104,7 +104,7 @@ async function ort(shapes, heat) {
         first.Y.dispose();
         await heat?.();
         const t = await timeOrtRuns(session, feeds, device, 'Y');
-        out.push({ op, M, N, ms: t.ms, method: 'wall', maxAbsErr: err, iterations: t.iterations });
+        out.push({ op, M, N, ms: t.ms, method: 'wall', maxAbsErr: err, iterations: t.iterations, copyGbs: await near?.(M, N) });
         for (const f of Object.values(feeds)) f.dispose();
       } catch (e) {
         console.error(`ort ${op} ${M}x${N}: ${e.message}`);
@@ -115,6 +115,8 @@ async function ort(shapes, heat) {
   return out;
 }
 
-export async function rowPeers(suite, shapes, iterations, heat) {
-  return suite === 'tfjs' ? tfjs(shapes, iterations, heat) : ort(shapes, heat);
+// `timing`: { heat, near } — heat() runs before each measurement; near(M, N), the bandwidth of
+// a copy of the input timed right after it, is returned as copyGbs.
+export async function rowPeers(suite, shapes, iterations, timing = {}) {
+  return suite === 'tfjs' ? tfjs(shapes, iterations, timing) : ort(shapes, timing);
 }
