@@ -120,9 +120,11 @@ async function main() {
     const gbs = bytes / r.ms / 1e6;
     // r.copyGbs: the copy of the op's tensor timed right after r (copyNear), the table's bound.
     const near = r.copyGbs ? { copy_GBps: r.copyGbs, vs_copy: gbs / r.copyGbs } : {};
+    // Whether a measurement of webtx's specialized pipelines ran them (web/src/specialize.js).
+    if (typeof r.specializedShare === 'number') near.specialized_share = r.specializedShare;
     report.add(`BM_${op}_${impl}/${shape}`, { ms: r.ms, iterations: r.iterations ?? o.iterations,
       label: r.method, counters: { GBps: gbs, bytes, max_abs_err: r.maxAbsErr ?? 0, ...near } });
-    rows.push({ op, shape, impl, ms: r.ms, gbs, bytes, err: r.maxAbsErr, method: r.method, copyGbs: r.copyGbs });
+    rows.push({ op, shape, impl, ms: r.ms, gbs, bytes, err: r.maxAbsErr, method: r.method, copyGbs: r.copyGbs, share: r.specializedShare });
   };
 
   // The bound: the same bytes copied by a plain kernel, in this run: every size first (rows
@@ -154,6 +156,8 @@ async function main() {
         if (!(r.maxAbsErr <= 1e-3)) throw new Error(`wrong result: max abs error ${r.maxAbsErr}`);
         r.copyGbs = await copyNear(tensorBytes);
         record(op, shape, impl, bytes, r);
+        if (r.specializedShare !== null && r.specializedShare < 1 && impl !== 'webtx_generic')
+          console.error(`${name}: ${Math.round(100 * r.specializedShare)}% of the timed dispatches ran specialized pipelines; ${JSON.stringify(r.specialization)}`);
       } catch (e) {
         report.skip(name, e.message);
         console.error(`${name}: ${e.message}`);
@@ -237,7 +241,8 @@ async function main() {
     const c = rows.find((x) => x.op === r.op && x.shape === r.shape && x.impl === 'copy');
     const first = c ? pct(r.gbs / c.gbs) : '';
     const near = r.copyGbs ? pct(r.gbs / r.copyGbs) : first;
-    lines.push(`| ${r.op} | ${r.shape} | ${r.impl} | ${r.ms.toFixed(4)} | ${r.gbs.toFixed(1)} | ${near} | ${first} | ${r.err?.toExponential(1) ?? ''} | ${r.method ?? ''} |`);
+    const spec = typeof r.share === 'number' ? `, ${pct(r.share)} specialized` : '';
+    lines.push(`| ${r.op} | ${r.shape} | ${r.impl} | ${r.ms.toFixed(4)} | ${r.gbs.toFixed(1)} | ${near} | ${first} | ${r.err?.toExponential(1) ?? ''} | ${r.method ?? ''}${spec} |`);
   }
   for (const b of report.benchmarks.filter((x) => x.error_occurred)) lines.push(`\nskipped ${b.name}: ${b.error_message}`);
   console.log(lines.join('\n'));

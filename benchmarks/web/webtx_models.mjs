@@ -55,7 +55,8 @@ export async function timeWebtxModel(model, allSymbols, { iterations = 10, check
   if (check) maxAbsErr = Math.max(maxAbsErr, check(inputs, await model.run(inputs, symbols)));
   if (!(t.medianMs > 0)) throw new Error(`GPU time of one run (${t.medianMs} ms) is below the timer's resolution`);
   return { ms: t.medianMs, method: t.method, hostUsPerDispatch: t.hostUsPerDispatch,
-    dispatches: t.dispatches, maxAbsErr, iterations };
+    dispatches: t.dispatches, maxAbsErr, iterations, specializedShare: t.specializedShare,
+    specialization: model.specialization };
 }
 
 // Sampled check of C = A·B (row-major, A: M×K, B: K×N) for matmul-shaped models.

@@ -257,6 +257,8 @@ export async function checkSpecialization(loadModel, gpu, wasm, print = console.
   const ran = seen.set.filter((p) => fixed.some((m) => m.p === p)).length;
   report(ran === used && seen.set.length === used, `then the specialized pipelines run (${ran} of ${seen.set.length} dispatches)`);
   report(special.every((v, i) => v === generic[i]), 'and give the generic pipelines\' results, bit for bit');
+  const timed = await model.time({ X }, { iterations: 2, symbols: { M, N } });
+  report(timed.specializedShare === 1, `time() of a repeated shape: specializedShare ${timed.specializedShare} (every timed dispatch specialized)`);
   // Another shape, once: generic again, nothing new compiled.
   const M2 = 2, N2 = 257, X2 = input(M2, N2);
   seen.set.length = 0;
@@ -302,6 +304,8 @@ fn main() {
   const kernels = new Set(cseen.made.map((m) => m.p.label?.replace(/ \(.*$/, '')));
   report(ok && cseen.made.length >= 1 && cseen.made.length === kernels.size,
     `specialize { after: 1, most: 1 }: 3 shapes, ${cseen.made.length} pipeline(s) for ${kernels.size} kernel(s), results correct`);
+  const past = await capped.time({ X: input(M, 96) }, { iterations: 2, symbols: { M, N: 96 } });
+  report(past.specializedShare === 0, `time() of a shape past the cap: specializedShare ${past.specializedShare} (generic)`);
   capped.dispose();
 
   const off = await loadModel(wasm, { gpu, log: () => {}, specialize: false });
@@ -309,6 +313,8 @@ fn main() {
   for (let i = 0; i < 3; ++i) await off.run({ X }, { M, N });
   await off.settle();
   report(!off.specialization.enabled && oseen.made.length === 0, 'specialize: false: nothing compiled after loading');
+  const offTimed = await off.time({ X }, { iterations: 2, symbols: { M, N } });
+  report(offTimed.specializedShare === null, `specialize: false: time() reports specializedShare ${offTimed.specializedShare}`);
   off.dispose();
   await rejects(() => loadModel(wasm, { gpu, log: () => {}, specialize: { after: 0 } }), /options\.specialize\.after must be an integer >= 1, got 0/,
     'specialize { after: 0 }');

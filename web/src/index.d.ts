@@ -183,6 +183,11 @@ export interface TimeResult {
   dispatches: number;
   /** Mean CPU time of one run's wasm stub + dispatch closures + encoding, per dispatch. */
   hostUsPerDispatch: number;
+  /**
+   * Of the timed runs' dispatches of kernels that can be specialized, the share that ran
+   * shape-specialized pipelines; null when there were none (or `specialize: false`).
+   */
+  specializedShare: number | null;
 }
 
 export declare class Model {

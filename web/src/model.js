@@ -341,8 +341,12 @@ export class Model {
     const runs = await this._repeat(inputs, symbols, iterations, { timestamps: gpuTime });
     const samples = runs.map((r) => (gpuTime ? r.gpuMs : r.wallMs));
     const dispatches = runs.at(-1).dispatches;
+    // Of the timed runs' dispatches of specializable kernels, the share that ran specialized
+    // pipelines (null: none was specializable, or specialization is off).
+    const special = runs.reduce((a, r) => a + r.special, 0), generic = runs.reduce((a, r) => a + r.generic, 0);
     return { method: gpuTime ? 'timestamp-query' : 'wall-clock', medianMs: median(samples),
       minMs: Math.min(...samples), samples, dispatches,
+      specializedShare: special + generic ? special / (special + generic) : null,
       // Mean, not median: browsers coarsen performance.now() (100 µs without cross-origin
       // isolation), and only the mean of many coarse samples converges.
       hostUsPerDispatch: dispatches ? (runs.reduce((a, r) => a + r.hostMs, 0) / runs.length * 1000) / dispatches : 0 };
@@ -379,10 +383,11 @@ export class Model {
         await this._specializer.settled();
       }
       const runs = [];
+      const uses = this._specializer?.uses ?? { special: 0, generic: 0 };
       for (let i = 0; i < iterations; ++i) {
-        const t0 = performance.now();
+        const t0 = performance.now(), u0 = { ...uses };
         const r = await this._execute(inputs, symbols, { read: false, check: true, upload: false, ...options });
-        runs.push({ ...r, wallMs: performance.now() - t0 });
+        runs.push({ ...r, wallMs: performance.now() - t0, special: uses.special - u0.special, generic: uses.generic - u0.generic });
       }
       return runs;
     });

@@ -24,6 +24,9 @@ export class Specializer {
     this.pending = new Set();
     this.compiled = 0;  // specialized pipelines created
     this.errors = [];   // why a specialization failed (the generic pipeline keeps running)
+    // Dispatches of specializable kernels that ran a specialized / the generic pipeline
+    // (model.time() reports the share of its timed runs).
+    this.uses = { special: 0, generic: 0 };
   }
 
   /** Whether kernel `k` (gpu.js's {spec, pipelineLayout, pipeline}) marks one line per uniform. */
@@ -46,18 +49,27 @@ export class Specializer {
     // per dispatch costs more than the rest of a dispatch: model.js's bind groups avoid it too).
     let s = k.lastSpecial;
     if (!s || s.values.some((v, i) => v !== values[i])) {
-      if (values.some((v) => v < 0)) return k.pipeline;
+      if (values.some((v) => v < 0)) return this._generic(k);
       const key = values.join(',');
       const seen = (k.special ??= new Map());
       s = seen.get(key);
       if (!s) {
-        if (seen.size >= this.most) return k.pipeline;
+        if (seen.size >= this.most) return this._generic(k);
         seen.set(key, (s = { values: Int32Array.from(values), count: 0, pipeline: null }));
       }
       k.lastSpecial = s;
     }
-    if (s.pipeline) return s.pipeline;
+    if (s.pipeline) {
+      ++this.uses.special;
+      return s.pipeline;
+    }
     if (++s.count === this.after) this._compile(k, s);
+    ++this.uses.generic;
+    return k.pipeline;
+  }
+
+  _generic(k) {
+    ++this.uses.generic;
     return k.pipeline;
   }
 
