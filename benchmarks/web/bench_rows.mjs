@@ -7,8 +7,10 @@
 // holds the same ops built with constant shapes (rows_<op>_c<M>x<N>, rows_elementwise_c<n>;
 // benchmarks/rows/CMakeLists.txt), they run too (webtx_const). Each measurement's "vs copy" is
 // against a copy of the same tensor timed right after it; "vs first copy" against the copies
-// timed at the start, and those are timed again at the end (copy_end): the drift over the run. webtx runs with its shape-specialized pipelines
-// (repeated shapes, web/src/specialize.js), webtx_generic without them. Every measurement
+// timed at the start, and those are timed again at the end (copy_end): the drift over the run.
+// webtx runs with its shape-specialized pipelines (repeated shapes, web/src/specialize.js;
+// the timing column says what share of the timed dispatches ran them), webtx_generic without
+// them. Every measurement
 // (webtx, copy, peers) follows --heat-ms of copies (clockHeater, copy_kernel.mjs): the GPU's
 // clock governor otherwise lowers the clock between short kernels (H200: 1980 to 345 MHz).
 //
@@ -229,7 +231,7 @@ async function main() {
   // The copy again after everything else: how far the machine drifted during the run (the
   // table's percentages are against the first copy; this row's against it too).
   const copyEndMs = await copyAll();
-  copier.destroy();
+  copier.destroy(), heater.destroy();
   for (const { M, N } of shapes) for (const op of ['softmax', 'layernorm']) record(op, `${M}x${N}`, 'copy_end', 8 * M * N, copyEndMs[4 * M * N]);
 
   // Table: GB/s and the fraction of the copy kernel's GB/s at the same size: the copy timed

@@ -36,19 +36,25 @@ fn main(@builtin(global_invocation_id) g: vec3u, @builtin(num_workgroups) n: vec
 }
 
 // A heater on `device`: heat(enc, ms) encodes about `ms` of back-to-back copies of 32 MiB in
-// one pass (no timestamps), run(ms) submits them and waits. The GPU's clock governor lowers the SM clock within a second of light use (H200:
-// 1980 MHz down to 345 MHz while a benchmark waits on the CPU between short kernels, and every
-// "% of copy" of a small shape moved with it); work just before a measurement holds the clock up.
+// one pass (no timestamps), run(ms) submits them and waits. The GPU's clock governor lowers
+// the SM clock within a second of light use (H200: 1980 MHz down to 345 MHz while a benchmark
+// waits on the CPU between short kernels, and every "% of copy" of a small shape moved with
+// it); work just before a measurement holds the clock up.
 export function makeHeater(device) {
   const copy = makeCopy(device)(32 << 20);
-  let perMs = 0;  // copies per ms, measured on first use
+  let perMs = 0;  // copies per ms, measured on first use (GPU timestamps, else wall time)
+  const calibrate = async () => {
+    if (device.features.has('timestamp-query')) return (await timedPasses(device, 3, 2, copy.encode))[0];
+    const enc = device.createCommandEncoder(), t0 = performance.now();
+    copy.encode(enc, undefined, 3);
+    device.queue.submit([enc.finish()]);
+    await device.queue.onSubmittedWorkDone();
+    return (performance.now() - t0) / 3;
+  };
   return {
     async heat(enc, ms) {
       if (!(ms > 0)) return;
-      if (!perMs) {
-        const per = await timedPasses(device, 3, 2, copy.encode);
-        perMs = 1 / Math.max(per[0], 1e-3);
-      }
+      perMs ||= 1 / Math.max(await calibrate(), 1e-3);
       copy.encode(enc, undefined, Math.ceil(ms * perMs));
     },
     // `ms` of copies on their own, waited for: right before a measurement on any device of
