@@ -11,8 +11,10 @@
 // `generated_fast_row` reads A into registers one row at a time).
 // The `t...` variants are the hand-built register-blocked tiled matmul from
 // tests/spirv/hand_kernels.hpp (workgroup-memory tiles, RM x RN outputs per invocation; bounds
-// checks dropped when N divides the tiles). Each size is checked once against a
-// double-precision reference on sampled entries before timing.
+// checks dropped when N divides the tiles), with symbolic M, N, K: timed with the generic
+// pipeline, and as `..._specialized` with the pipeline the runtime builds for a shape bound
+// again (SpecializeOptions: M, N, K fixed as SPIR-V specialization constants). Each size is checked
+// once against a double-precision reference on sampled entries before timing.
 #include <benchmark/benchmark.h>
 
 #include <chrono>
@@ -42,6 +44,7 @@ struct Variant {
   const char* name;
   spirv_test::MatmulTiling tiling;
   Source source = Source::Hand;
+  bool specialized = false;  // bind twice: time the shape-specialized pipeline
 };
 
 }  // namespace
@@ -57,6 +60,8 @@ const Variant kVariants[] = {
     {"t128x128x8_r8x8", {128, 128, 8, 8, 8, true, true}},
     {"t128x128x16_r8x8", {128, 128, 16, 8, 8, true, true}},
     {"t64x64x16_r4x4", {64, 64, 16, 4, 4, true, true}},
+    {"t128x128x16_r8x8_specialized", {128, 128, 16, 8, 8, true, true}, Source::Hand, true},
+    {"t64x64x16_r4x4_specialized", {64, 64, 16, 4, 4, true, true}, Source::Hand, true},
     {"generated_fast", {128, 128, 16, 8, 8, true, true}, Source::Generated},
     {"generated_fast_scalar", {128, 128, 16, 8, 8, true, true}, Source::GeneratedScalar},
     {"generated_fast_row", {128, 128, 16, 8, 8, true, true}, Source::GeneratedRow},
@@ -74,7 +79,8 @@ void BM_VulkanMatmul(benchmark::State& state, Variant v) {
     std::vector<std::vector<uint32_t>> spirv;
     const Target target = target_by_name("webgpu-large");  // as generated_matmul lowers
     for (auto& k : p.kernels) spirv.push_back(codegen::spirv::compile_kernel(k, target).words);
-    rt::VulkanProgram prog(device(), p, spirv);
+    // Generic variants never specialize; specialized ones do on the second bind.
+    rt::VulkanProgram prog(device(), p, spirv, {.after = v.specialized ? 2 : 0, .most = 8});
 
     std::mt19937 gen(42);
     std::uniform_real_distribution<float> dist(-1, 1);
@@ -83,7 +89,12 @@ void BM_VulkanMatmul(benchmark::State& state, Variant v) {
     for (auto& x : b) x = dist(gen);
     rt::TensorMap tm{{"A", rt::tensor_from(ir::DType::f32(), {n, n}, a)},
                      {"B", rt::tensor_from(ir::DType::f32(), {n, n}, b)}};
+    if (v.specialized) prog.bind(tm);  // the first bind of the shape: generic
     auto bound = prog.bind(tm);
+    if (v.specialized && prog.model().specialization().specialized_dispatches != 1) {
+      state.SkipWithError("the second bind did not run a specialized pipeline");
+      return;
+    }
 
     // Correctness on sampled entries before timing.
     bound->execute();

@@ -14,6 +14,7 @@
 #include "webtx/ir/printer.hpp"
 #include "webtx/ir/vector_access.hpp"
 #include "webtx/lower/prune_guards.hpp"
+#include "webtx/model/model_spec.hpp"
 #include "webtx/target_check.hpp"
 
 namespace webtx::codegen::spirv {
@@ -222,7 +223,10 @@ std::vector<uint32_t> CodeGenSpirv::run() {
               b_.type_function(void_t, {})});
   b_.begin_block(b_.new_id());
 
-  // The uniform block of symbolic extents: i32 fields at std140 offsets 0, 4, 8, ...
+  // The uniform block of symbolic extents: i32 fields at std140 offsets 0, 4, 8, ... Each is
+  // read through select(specialized, <spec constant i>, <uniform i>) (model::
+  // kSymbolsSpecializedSpecId): the generic pipeline reads the uniform, a specialized one the
+  // constants, which the driver folds.
   if (!k_.scalars.empty()) {
     Id i32 = b_.type_int(32, true);
     std::vector<Id> members(k_.scalars.size(), i32);
@@ -234,12 +238,16 @@ std::vector<uint32_t> CodeGenSpirv::run() {
     b_.decorate(var, ::spv::Decoration::Binding, {static_cast<uint32_t>(k_.buffers.size())});
     b_.name(var, "extents");
     Id ptr_t = b_.type_pointer(SC::Uniform, i32);
+    Id specialized = b_.spec_const(b_.type_bool(), 0, model::kSymbolsSpecializedSpecId);
+    b_.name(specialized, "webtx_specialized");
     for (uint32_t j = 0; j < members.size(); ++j) {
       const Expr& s = k_.scalars[j];
       internal_assert(s.as<Variable>() && s.type() == DType::i32())
           << "kernel '" << k_.name << "' scalar " << j << " is not an i32 Variable";
+      Id value = b_.spec_const(i32, 0, j);
+      b_.name(value, s.as<Variable>()->name + "_value");
       Id p = b_.op(Op::OpAccessChain, ptr_t, {var, b_.const_u32(j)});
-      bind(s, b_.op(Op::OpLoad, i32, {p}));
+      bind(s, b_.op(Op::OpSelect, i32, {specialized, value, b_.op(Op::OpLoad, i32, {p})}));
     }
   }
 

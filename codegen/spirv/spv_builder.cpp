@@ -161,6 +161,17 @@ Id SpvBuilder::const_composite(Id type, const std::vector<Id>& constituents) {
                           true);
 }
 
+Id SpvBuilder::spec_const(Id type, uint32_t bits, uint32_t spec_id) {
+  Id id = new_id();
+  if (type == type_bool()) {
+    emit(kGlobals, bits ? Op::OpSpecConstantTrue : Op::OpSpecConstantFalse, {type, id});
+  } else {
+    emit(kGlobals, Op::OpSpecConstant, {type, id, bits});
+  }
+  decorate(id, ::spv::Decoration::SpecId, {spec_id});
+  return id;
+}
+
 Id SpvBuilder::type_cooperative_matrix(Id component, uint32_t rows, uint32_t cols, uint32_t use) {
   constexpr auto kOpTypeCooperativeMatrixKHR = static_cast<Op>(4456);
   constexpr uint32_t kScopeSubgroup = 3;

@@ -81,6 +81,10 @@ class SpvBuilder {
   Id const_bits(Id type, uint32_t bits);
   // OpConstantComposite (a cooperative matrix takes one scalar: every element).
   Id const_composite(Id type, const std::vector<Id>& constituents);
+  // A specialization constant decorated SpecId `spec_id` (never shared: each is its own id):
+  // OpSpecConstant of a 32-bit int `type` with the default `bits`, or of bool (OpSpecConstant
+  // True/False by `bits`).
+  Id spec_const(Id type, uint32_t bits, uint32_t spec_id);
 
   // A module-scope variable (Workgroup, Private, StorageBuffer, Uniform, Input).
   Id global_variable(Id pointer_type, ::spv::StorageClass sc);

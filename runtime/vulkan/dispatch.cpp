@@ -3,6 +3,7 @@
 
 #include "vk_util.hpp"
 #include "webtx/error.hpp"
+#include "webtx/model/model_spec.hpp"
 #include "webtx/runtime/vulkan/device.hpp"
 
 namespace webtx::runtime::vulkan {
@@ -64,7 +65,8 @@ void VulkanDevice::check_supported(const PipelineLayoutDesc& d) const {
 }
 
 std::unique_ptr<VulkanPipeline> VulkanDevice::create_pipeline(const std::vector<uint32_t>& spirv,
-                                                              const PipelineLayoutDesc& desc) {
+                                                              const PipelineLayoutDesc& desc,
+                                                              const std::vector<int32_t>& symbols) {
   check_supported(desc);
   std::unique_ptr<VulkanPipeline> p(new VulkanPipeline());
   p->device_ = device_;
@@ -102,6 +104,24 @@ std::unique_ptr<VulkanPipeline> VulkanDevice::create_pipeline(const std::vector<
   cpci.stage.module = p->module_;
   cpci.stage.pName = "main";
   cpci.layout = p->layout_;
+  // Symbol i is specialization constant i; the last entry sets the flag that selects them.
+  std::vector<VkSpecializationMapEntry> entries;
+  std::vector<uint32_t> data;
+  for (uint32_t i = 0; i < symbols.size(); ++i) {
+    entries.push_back({i, 4 * i, 4});
+    data.push_back(static_cast<uint32_t>(symbols[i]));
+  }
+  auto info = VkSpecializationInfo{};
+  if (!symbols.empty()) {
+    entries.push_back({model::kSymbolsSpecializedSpecId, 4 * static_cast<uint32_t>(data.size()),
+                       sizeof(VkBool32)});
+    data.push_back(VK_TRUE);
+    info.mapEntryCount = static_cast<uint32_t>(entries.size());
+    info.pMapEntries = entries.data();
+    info.dataSize = data.size() * sizeof(uint32_t);
+    info.pData = data.data();
+    cpci.stage.pSpecializationInfo = &info;
+  }
   if (info_.pipeline_statistics)
     cpci.flags |= VK_PIPELINE_CREATE_CAPTURE_STATISTICS_BIT_KHR |
                   VK_PIPELINE_CREATE_CAPTURE_INTERNAL_REPRESENTATIONS_BIT_KHR;

@@ -33,8 +33,11 @@ std::string read_file(const std::filesystem::path& p, const std::string& what) {
 }  // namespace
 
 VulkanModel::VulkanModel(VulkanDevice& device, model::ModelSpec spec,
-                         std::vector<std::vector<uint32_t>> spirv)
-    : device_(device), spec_(std::move(spec)) {
+                         std::vector<std::vector<uint32_t>> spirv, SpecializeOptions specialize)
+    : device_(device), spec_(std::move(spec)), specialize_(specialize) {
+  user_assert(specialize_.after >= 0 && specialize_.most >= 0)
+      << "model '" << spec_.name << "': SpecializeOptions after (" << specialize_.after
+      << ") and most (" << specialize_.most << ") must be >= 0";
   user_assert(spirv.size() == spec_.kernels.size())
       << "model '" << spec_.name << "' has " << spec_.kernels.size() << " kernels but "
       << spirv.size() << " SPIR-V modules were given";
@@ -50,8 +53,45 @@ VulkanModel::VulkanModel(VulkanDevice& device, model::ModelSpec spec,
     // Tensorized kernels assume NVIDIA's 32-invocation subgroups (ir::Kernel).
     if (has_feature(kern, "chromium-experimental-subgroup-matrix")) d.subgroup_matrix_size = 32;
     pipelines_.push_back(device_.create_pipeline(spirv[k], d));
+    descs_.push_back(d);
   }
+  spirv_ = std::move(spirv);
+  special_.resize(spirv_.size());
   planned_.resize(spec_.memory.buffers.size());
+}
+
+const VulkanPipeline* VulkanModel::pipeline_for(size_t k, const std::vector<int32_t>& uniforms,
+                                                bool empty_grid) {
+  // A kernel version the call does not select (no workgroups) keeps its generic pipeline.
+  if (uniforms.empty() || empty_grid) return pipelines_[k].get();
+  auto count = [&](bool special) {
+    ++(special ? specialization_.specialized_dispatches : specialization_.generic_dispatches);
+  };
+  auto& seen = special_[k];
+  auto it = seen.find(uniforms);
+  if (specialize_.after == 0 ||
+      (it == seen.end() && static_cast<int>(seen.size()) >= specialize_.most)) {
+    count(false);
+    return pipelines_[k].get();
+  }
+  if (it == seen.end()) it = seen.emplace(uniforms, Special{}).first;
+  Special& s = it->second;
+  if (!s.pipeline && !s.failed && ++s.binds >= specialize_.after) {
+    // A driver that cannot build it leaves the shape on the generic pipeline, saying why.
+    try {
+      s.pipeline = device_.create_pipeline(spirv_[k], descs_[k], uniforms);
+      ++specialization_.compiled;
+    } catch (const std::exception& e) {
+      s.failed = true;
+      std::string at;
+      for (size_t i = 0; i < uniforms.size(); ++i)
+        at += (i ? ", " : "") + spec_.kernels[k].uniforms[i] + "=" + std::to_string(uniforms[i]);
+      specialization_.errors.push_back("kernel '" + spec_.kernels[k].name + "' at " + at + ": " +
+                                       e.what());
+    }
+  }
+  count(s.pipeline != nullptr);
+  return s.pipeline ? s.pipeline.get() : pipelines_[k].get();
 }
 
 std::vector<size_t> VulkanModel::planned_bytes() const {
@@ -62,7 +102,8 @@ std::vector<size_t> VulkanModel::planned_bytes() const {
 
 std::unique_ptr<VulkanModel> VulkanModel::load(VulkanDevice& device,
                                                const std::filesystem::path& manifest,
-                                               const std::filesystem::path& weights) {
+                                               const std::filesystem::path& weights,
+                                               SpecializeOptions specialize) {
   model::ModelSpec spec = model::from_json(read_file(manifest, "model description"));
   std::vector<std::vector<uint32_t>> spirv;
   for (auto& k : spec.kernels) {
@@ -78,7 +119,7 @@ std::unique_ptr<VulkanModel> VulkanModel::load(VulkanDevice& device,
     std::memcpy(words.data(), bytes.data(), bytes.size());
     spirv.push_back(std::move(words));
   }
-  auto model = std::make_unique<VulkanModel>(device, std::move(spec), std::move(spirv));
+  auto model = std::make_unique<VulkanModel>(device, std::move(spec), std::move(spirv), specialize);
   if (!weights.empty()) model->load_weights(weights);
   return model;
 }
@@ -236,9 +277,11 @@ std::unique_ptr<VulkanModel::Bound> VulkanModel::bind(const TensorMap& tensors,
       device_.upload(*bound->where_[i], it->second.bytes.data(), it->second.bytes.size());
     }
   }
+  specialization_.specialized_dispatches = specialization_.generic_dispatches = 0;
   for (size_t k = 0; k < plans.size(); ++k) {
     Dispatch d;
-    d.pipeline = pipelines_[k].get();
+    const auto& g = plans[k].grid;
+    d.pipeline = pipeline_for(k, plans[k].uniforms, g[0] == 0 || g[1] == 0 || g[2] == 0);
     for (auto t : plans[k].tensors) d.buffers.push_back(bound->where_[t]);
     d.uniforms = plans[k].uniforms;
     d.grid = plans[k].grid;

@@ -22,6 +22,78 @@ TEST(SpirvBasic, VectorAddSymbolicN) {
   }
 }
 
+// Shape-specialized pipelines (VulkanModel, SpecializeOptions): the second bind with the same
+// symbol values runs a pipeline with them fixed, bit for bit the generic one's results; a new
+// shape runs the generic pipeline; `most` caps them per kernel; after 0 turns them off.
+TEST(SpirvBasic, SpecializedPipelinesForRepeatedShapes) {
+  Program p = vector_add();
+  auto spirv = compile(p, "vector_add_specialized");
+  auto inputs = [](int n) {
+    return rt::TensorMap{
+        {"in0", rt::tensor_from(DType::f32(), {n}, random_values<float>(n, -10, 10, 1))},
+        {"in1", rt::tensor_from(DType::f32(), {n}, random_values<float>(n, -10, 10, 2))}};
+  };
+  rt::VulkanProgram prog(device(), p, spirv);
+  auto t1 = inputs(1000), t2 = inputs(1000);
+  prog.run(t1);
+  EXPECT_EQ(prog.model().specialization().compiled, 0);
+  EXPECT_EQ(prog.model().specialization().generic_dispatches, 1);
+  prog.run(t2);
+  EXPECT_EQ(prog.model().specialization().compiled, 1);
+  EXPECT_EQ(prog.model().specialization().specialized_dispatches, 1);
+  EXPECT_EQ(prog.model().specialization().generic_dispatches, 0);
+  EXPECT_EQ(t1.at("out").bytes, t2.at("out").bytes);
+  auto t3 = inputs(999);
+  prog.run(t3);
+  EXPECT_EQ(prog.model().specialization().generic_dispatches, 1);
+  auto c = rt::tensor_values<float>(t3.at("out"));
+  auto a = random_values<float>(999, -10, 10, 1), b = random_values<float>(999, -10, 10, 2);
+  for (int i = 0; i < 999; ++i) ASSERT_EQ(c[i], a[i] + b[i]) << "i=" << i;
+
+  rt::VulkanProgram capped(device(), p, spirv, {.after = 1, .most = 1});
+  for (int n : {64, 65, 64}) {
+    auto t = inputs(n);
+    capped.run(t);
+  }
+  EXPECT_EQ(capped.model().specialization().compiled, 1);  // 64 only
+  EXPECT_EQ(capped.model().specialization().specialized_dispatches, 1);
+  rt::VulkanProgram off(device(), p, spirv, {.after = 0});
+  for (int i = 0; i < 3; ++i) {
+    auto t = inputs(64);
+    off.run(t);
+  }
+  EXPECT_EQ(off.model().specialization().compiled, 0);
+  EXPECT_EQ(off.model().specialization().generic_dispatches, 1);
+}
+
+// A specialized pipeline reads its symbols from the specialization constants, not from the
+// uniform block: fixed to n = 10 and given a block that says 64, it adds only 10 elements.
+TEST(SpirvBasic, SpecializedPipelineReadsItsConstants) {
+  Program p = vector_add();
+  auto spirv = compile(p, "vector_add_spec_constants");
+  const auto& k = p.kernels[0];
+  runtime::vulkan::PipelineLayoutDesc desc;
+  desc.name = k.name;
+  desc.num_storage_buffers = 3;
+  desc.has_uniform = true;
+  desc.workgroup_size = {static_cast<uint32_t>(k.workgroup_size[0]), 1, 1};
+  auto pipeline = device().create_pipeline(spirv[0], desc, {10});
+  std::vector<float> ones(64, 1.0f), zeros(64, 0.0f);
+  auto a = device().alloc(256), b = device().alloc(256), out = device().alloc(256);
+  device().upload(a, ones.data(), 256);
+  device().upload(b, ones.data(), 256);
+  device().upload(out, zeros.data(), 256);
+  runtime::vulkan::Dispatch d;
+  d.pipeline = pipeline.get();
+  d.buffers = {&a, &b, &out};
+  d.uniforms = {64};
+  d.grid = {1, 1, 1};
+  device().run({d});
+  std::vector<float> got(64);
+  device().download(out, got.data(), 256);
+  for (int i = 0; i < 64; ++i) ASSERT_EQ(got[i], i < 10 ? 2.0f : 0.0f) << "i=" << i;
+}
+
 TEST(SpirvBasic, ModuleIsValidAndDisassembles) {
   auto m = codegen::spirv::compile_kernel(vector_add().kernels[0]);
   EXPECT_EQ(codegen::spirv::validate(m.words), "");

@@ -36,8 +36,9 @@ HostTensor from_runtime(const runtime::vulkan::HostTensor& h) {
 }
 
 VulkanProgram::VulkanProgram(VulkanDevice& device, const ir::Program& program,
-                             std::vector<std::vector<uint32_t>> spirv)
-    : model_(device, codegen::describe_program(program), std::move(spirv)) {}
+                             std::vector<std::vector<uint32_t>> spirv,
+                             runtime::vulkan::SpecializeOptions specialize)
+    : model_(device, codegen::describe_program(program), std::move(spirv), specialize) {}
 
 namespace {
 

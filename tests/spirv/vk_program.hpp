@@ -27,8 +27,10 @@ HostTensor from_runtime(const runtime::vulkan::HostTensor& h);
 class VulkanProgram {
  public:
   VulkanProgram(VulkanDevice& device, const ir::Program& program,
-                std::vector<std::vector<uint32_t>> spirv);
+                std::vector<std::vector<uint32_t>> spirv,
+                runtime::vulkan::SpecializeOptions specialize = {});
   const model::ModelSpec& spec() const { return model_.spec(); }
+  const VulkanModel& model() const { return model_; }
 
   class Bound {
    public:

@@ -15,6 +15,14 @@
 
 namespace webtx::model {
 
+// In a kernel's SPIR-V, symbol i of the uniform block is also a specialization constant (SpecId
+// i, i32, default 0), used in place of the uniform when the bool specialization constant with
+// this SpecId (default false) is set: a Vulkan runtime that sees the same symbol values again
+// can build a pipeline with them fixed, which the driver then folds like a constant-shape
+// build (docs/abi.md, "Shape-specialized pipelines"; WGSL's counterpart is the
+// `// webtx:symbol i` line).
+inline constexpr uint32_t kSymbolsSpecializedSpecId = 0x7FFF;
+
 // Where a symbol's value comes from: an axis of an argument tensor, or the caller.
 struct SymbolSpec {
   std::string name;

@@ -122,9 +122,12 @@ class VulkanDevice {
   void download(const VulkanBuffer& src, void* dst, size_t bytes);
 
   // Checks the kernel's needs against the device (UserError naming the kernel and the missing
-  // feature or limit), then builds the pipeline.
+  // feature or limit), then builds the pipeline. `symbols` non-empty: a shape-specialized
+  // pipeline, the uniform block's fields fixed to these values (SPIR-V specialization constants
+  // 0..n-1 and model::kSymbolsSpecializedSpecId; the block is still bound and must hold them).
   std::unique_ptr<VulkanPipeline> create_pipeline(const std::vector<uint32_t>& spirv,
-                                                  const PipelineLayoutDesc& desc);
+                                                  const PipelineLayoutDesc& desc,
+                                                  const std::vector<int32_t>& symbols = {});
   // Throws UserError if `desc` needs more than the device offers.
   void check_supported(const PipelineLayoutDesc& desc) const;
 

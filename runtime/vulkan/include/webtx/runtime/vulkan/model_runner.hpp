@@ -29,6 +29,22 @@ struct RunOptions {
   bool timed = false;  // collect per-kernel GPU time from timestamps
 };
 
+// Shape-specialized pipelines (docs/spirv.md, "Runtime"): a kernel bound `after` times with the
+// same symbol values gets a pipeline with those values fixed (built at that bind), at most
+// `most` per kernel; after 0 turns them off. WGSL's counterpart is web/src/specialize.js.
+struct SpecializeOptions {
+  int after = 2;
+  int most = 8;
+};
+
+// How many specialized pipelines a model built, and how many of its last bind's dispatches
+// (of kernels with symbols) use one.
+struct SpecializationState {
+  int compiled = 0;
+  int specialized_dispatches = 0, generic_dispatches = 0;
+  std::vector<std::string> errors;  // specializations the driver refused (generic kept)
+};
+
 struct RunResult {
   std::map<std::string, int64_t> symbols;  // every symbol's value
   std::vector<double> kernel_ns;           // per kernel, when timed
@@ -39,8 +55,8 @@ class VulkanModel {
  public:
   // `spirv[i]` is kernel i's module. The device is checked against each kernel's needs
   // (features, workgroup size and memory), naming the kernel and the limit.
-  VulkanModel(VulkanDevice& device, model::ModelSpec spec,
-              std::vector<std::vector<uint32_t>> spirv);
+  VulkanModel(VulkanDevice& device, model::ModelSpec spec, std::vector<std::vector<uint32_t>> spirv,
+              SpecializeOptions specialize = {});
 
   // What the generator wrote: `manifest` is <dir>/<model>.manifest.json; each kernel's module
   // is the .spv file its description names, in the same directory. UserError naming the file
@@ -48,7 +64,8 @@ class VulkanModel {
   // `weights` (a safetensors file) is passed to load_weights when given.
   static std::unique_ptr<VulkanModel> load(VulkanDevice& device,
                                            const std::filesystem::path& manifest,
-                                           const std::filesystem::path& weights = {});
+                                           const std::filesystem::path& weights = {},
+                                           SpecializeOptions specialize = {});
 
   // Checks the file against the model's weights (model::check_weights: every weight present
   // with its dtype and shape, nothing else; UserError naming the tensor and the file) and
@@ -58,8 +75,9 @@ class VulkanModel {
   void load_weights(const std::filesystem::path& file);
 
   const model::ModelSpec& spec() const { return spec_; }
-  // Kernel i's pipeline (for VulkanDevice::pipeline_statistics).
+  // Kernel i's generic pipeline (for VulkanDevice::pipeline_statistics).
   const VulkanPipeline& pipeline(size_t kernel) const { return *pipelines_.at(kernel); }
+  const SpecializationState& specialization() const { return specialization_; }
 
   // The model with its tensors on the device, ready to dispatch repeatedly.
   class Bound {
@@ -91,7 +109,21 @@ class VulkanModel {
  private:
   VulkanDevice& device_;
   model::ModelSpec spec_;
-  std::vector<std::unique_ptr<VulkanPipeline>> pipelines_;
+  std::vector<std::unique_ptr<VulkanPipeline>> pipelines_;  // generic, per kernel
+  std::vector<std::vector<uint32_t>> spirv_;                // per kernel, for specializing
+  std::vector<PipelineLayoutDesc> descs_;                   // per kernel
+  // Per kernel: symbol values seen -> binds with them, and their pipeline once built.
+  struct Special {
+    int binds = 0;
+    bool failed = false;
+    std::unique_ptr<VulkanPipeline> pipeline;
+  };
+  std::vector<std::map<std::vector<int32_t>, Special>> special_;
+  SpecializeOptions specialize_;
+  SpecializationState specialization_;
+  // The pipeline kernel k runs with `uniforms` (counts the bind; builds the specialized one).
+  const VulkanPipeline* pipeline_for(size_t k, const std::vector<int32_t>& uniforms,
+                                     bool empty_grid);
   std::map<std::string, VulkanBuffer> weights_;  // by tensor name, once loaded
   // One buffer per planned buffer of spec_.memory, grown when a bind() needs more.
   std::vector<VulkanBuffer> planned_;
