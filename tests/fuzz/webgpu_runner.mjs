@@ -3,13 +3,16 @@
 // every kernel is compiled (any message at all is reported), the tensors get buffers
 // (outputs and intermediates start as all-ones bytes, NaN for floats, so unwritten elements
 // show), the kernels run in order in one pass, and the outputs come back base64-encoded for
-// the C++ side to compare. One process and one device serve the whole batch. --compile-only:
+// the C++ side to compare. A program marked `specialize` (odd seeds, engines.hpp) compiles
+// each kernel as shape-specialized pipelines do (web/src/specialize.js: its symbols as const
+// declarations). One process and one device serve the whole batch. --compile-only:
 // Dawn's null backend, which runs Tint's whole WGSL compile but executes nothing (fast).
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createNodeGPU } from '../../web/src/node.js';
 import { parseModelSpec, evaluateExtent } from '../../web/src/model_spec.js';
 import { dtypeInfo } from '../../web/src/dtype.js';
 import { formatMessages } from '../../web/src/kernel.js';
+import { Specializer } from '../../web/src/specialize.js';
 
 const [batchFile, outFile, mode] = process.argv.slice(2);
 const compileOnly = mode === '--compile-only';
@@ -39,9 +42,23 @@ async function runOne(p) {
   const messages = [];
   const kernels = [];
   for (const k of m.kernels) {
-    const module = dev.createShaderModule({ code: k.wgsl, label: k.name });
-    const info = await module.getCompilationInfo();
-    if (info.messages.length) messages.push(`kernel ${k.name}:\n${formatMessages(k.wgsl, info.messages)}`);
+    // p.specialize (odd seeds): the module shape-specialized pipelines compile, symbols fixed;
+    // one the constants make invalid (a constant division by zero) runs generic, as there.
+    let module = null;
+    if (p.specialize && Specializer.specializable({ spec: k })) {
+      const code = Specializer.specialize(k.wgsl, k.uniforms.map((s) => env[s]));
+      const special = dev.createShaderModule({ code, label: `${k.name} (specialized)` });
+      const info = await special.getCompilationInfo();
+      if (!info.messages.some((x) => x.type === 'error')) {
+        if (info.messages.length) messages.push(`kernel ${k.name} (specialized):\n${formatMessages(code, info.messages)}`);
+        module = special;
+      }
+    }
+    if (!module) {
+      module = dev.createShaderModule({ code: k.wgsl, label: k.name });
+      const info = await module.getCompilationInfo();
+      if (info.messages.length) messages.push(`kernel ${k.name}:\n${formatMessages(k.wgsl, info.messages)}`);
+    }
     kernels.push({ k, module });
   }
   if (messages.length) return { compile: messages.join('\n') };
