@@ -19,8 +19,8 @@ namespace webtx::model {
 // i, i32, default 0), used in place of the uniform when the bool specialization constant with
 // this SpecId (default false) is set: a Vulkan runtime that sees the same symbol values again
 // can build a pipeline with them fixed, which the driver then folds like a constant-shape
-// build (docs/abi.md, "Shape-specialized pipelines"; WGSL's counterpart is the
-// `// webtx:symbol i` line).
+// build (docs/abi.md, a kernel's uniform block; docs/spirv.md, "Runtime"; WGSL's counterpart
+// is the `// webtx:symbol i` line).
 inline constexpr uint32_t kSymbolsSpecializedSpecId = 0x7FFF;
 
 // Where a symbol's value comes from: an axis of an argument tensor, or the caller.
