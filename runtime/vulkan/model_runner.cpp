@@ -53,7 +53,6 @@ VulkanModel::VulkanModel(VulkanDevice& device, model::ModelSpec spec,
     // Tensorized kernels assume NVIDIA's 32-invocation subgroups (ir::Kernel).
     if (has_feature(kern, "chromium-experimental-subgroup-matrix")) d.subgroup_matrix_size = 32;
     pipelines_.push_back(device_.create_pipeline(spirv[k], d));
-    descs_.push_back(d);
   }
   spirv_ = std::move(spirv);
   special_.resize(spirv_.size());
@@ -79,7 +78,7 @@ const VulkanPipeline* VulkanModel::pipeline_for(size_t k, const std::vector<int3
   if (!s.pipeline && !s.failed && ++s.binds >= specialize_.after) {
     // A driver that cannot build it leaves the shape on the generic pipeline, saying why.
     try {
-      s.pipeline = device_.create_pipeline(spirv_[k], descs_[k], uniforms);
+      s.pipeline = device_.create_pipeline(spirv_[k], pipelines_[k]->desc(), uniforms);
       ++specialization_.compiled;
     } catch (const std::exception& e) {
       s.failed = true;

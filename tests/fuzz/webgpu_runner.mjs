@@ -41,25 +41,24 @@ async function runOne(p) {
   const env = { ...p.symbols };
   const messages = [];
   const kernels = [];
+  // A module and its compiler messages, formatted.
+  const compile = async (code, label) => {
+    const module = dev.createShaderModule({ code, label });
+    const info = await module.getCompilationInfo();
+    return { module, errors: info.messages.some((x) => x.type === 'error'),
+      text: info.messages.length ? `kernel ${label}:\n${formatMessages(code, info.messages)}` : '' };
+  };
   for (const k of m.kernels) {
     // p.specialize (odd seeds): the module shape-specialized pipelines compile, symbols fixed;
     // one the constants make invalid (a constant division by zero) runs generic, as there.
-    let module = null;
+    let c = null;
     if (p.specialize && Specializer.specializable({ spec: k })) {
-      const code = Specializer.specialize(k.wgsl, k.uniforms.map((s) => env[s]));
-      const special = dev.createShaderModule({ code, label: `${k.name} (specialized)` });
-      const info = await special.getCompilationInfo();
-      if (!info.messages.some((x) => x.type === 'error')) {
-        if (info.messages.length) messages.push(`kernel ${k.name} (specialized):\n${formatMessages(code, info.messages)}`);
-        module = special;
-      }
+      c = await compile(Specializer.specialize(k.wgsl, k.uniforms.map((s) => env[s])), `${k.name} (specialized)`);
+      if (c.errors) c = null;
     }
-    if (!module) {
-      module = dev.createShaderModule({ code: k.wgsl, label: k.name });
-      const info = await module.getCompilationInfo();
-      if (info.messages.length) messages.push(`kernel ${k.name}:\n${formatMessages(k.wgsl, info.messages)}`);
-    }
-    kernels.push({ k, module });
+    c ??= await compile(k.wgsl, k.name);
+    if (c.text) messages.push(c.text);
+    kernels.push({ k, module: c.module });
   }
   if (messages.length) return { compile: messages.join('\n') };
   if (compileOnly) return {};

@@ -20,20 +20,25 @@ const [root, op, rowsArg, ...kernels] = process.argv.slice(2);
 const N = Number(process.env.N ?? 32768), ROWS = rowsArg.split(',').map(Number);
 const { createGPU, requestDevice } = await import(`${root}/benchmarks/web/dawn.mjs`);
 const { makeCopy, makeHeater, timedPasses } = await import(`${root}/benchmarks/web/copy_kernel.mjs`);
+const { Specializer } = await import(`${root}/web/src/specialize.js`);
 const gpu = await createGPU();
 const { device, adapterName } = await requestDevice(gpu, { features: ['timestamp-query'] });
 console.log(`adapter: ${adapterName}; ${op} rows ${ROWS} x ${N}`);
 
-const SYMBOL = /^([ \t]*)let (\w+): i32 = webtx_uniforms\.(\w+);[ \t]*\/\/ webtx:symbol \d+[ \t]*$/gm;
-const specialize = (code, M) => code.replace(SYMBOL, (_, ws, name, sym) => `${ws}const ${name}: i32 = ${sym === 'M' ? M : N}i;`);
+// The module web/src/specialize.js compiles for these values: each symbol line's uniform field
+// (M or N) gives its value.
+const specialize = (code, M) => Specializer.specialize(code,
+  [...code.matchAll(/= webtx_uniforms\.(\w+);\s*\/\/ webtx:symbol (\d+)/g)].sort((a, b) => a[2] - b[2]).map((m) => (m[1] === 'M' ? M : N)));
 // The interior's output steps: `let X_vec<k>: vec4<f32> = X[... + (<s>i * <T>i)) + <lane var>)];`
 const OUT_READ = /let (X_vec\d+(?:_\d+)?): vec4<f32> = X\[\(\(\(\(i0 \* \(N_1 \/ 4i\)\) \+ \(i1_outer \* (\d+)i\)\) \+ \((\d+)i \* (\d+)i\)\) \+ \w+\)\];/g;
+// The register holding output step `s` of chunk `g`: X_private keeps the row's vec4s in steps
+// of T invocations, `chunk` / T of them per chunk.
+const cached = (chunk, T, s, g) => `X_private[${g * (Number(chunk) / Number(T)) + Number(s)}i]`;
 function regs(code, G) {
   let n = 0;
   const out = code.replace(OUT_READ, (_, name, chunk, s, T) => {
-    const per = Number(chunk) / Number(T);  // vec4 steps per chunk
-    let e = `X_private[${s}i]`;
-    for (let g = 1; g < G; g++) e = `select(${e}, X_private[${g * per + Number(s)}i], i1_outer == ${g}i)`;
+    let e = cached(chunk, T, s, 0);
+    for (let g = 1; g < G; g++) e = `select(${e}, ${cached(chunk, T, s, g)}, i1_outer == ${g}i)`;
     n++;
     return `let ${name}: vec4<f32> = ${e};`;
   });
@@ -51,7 +56,7 @@ function branch(code, G) {
   let body = '';
   for (let g = 0; g < G; g++) {
     const chosen = block.replace(OUT_READ, (_, name, chunk, s, T) =>
-      `let ${name}: vec4<f32> = X_private[${g * (Number(chunk) / Number(T)) + Number(s)}i];`).replaceAll('i1_outer', `${g}i`);
+      `let ${name}: vec4<f32> = ${cached(chunk, T, s, g)};`).replaceAll('i1_outer', `${g}i`);
     body += `${g ? ' else ' : '    '}if (i1_outer == ${g}i) {\n${chosen}\n    }`;
   }
   return [...lines.slice(0, start), body, ...lines.slice(end)].join('\n');

@@ -111,7 +111,6 @@ class VulkanModel {
   model::ModelSpec spec_;
   std::vector<std::unique_ptr<VulkanPipeline>> pipelines_;  // generic, per kernel
   std::vector<std::vector<uint32_t>> spirv_;                // per kernel, for specializing
-  std::vector<PipelineLayoutDesc> descs_;                   // per kernel
   // Per kernel: symbol values seen -> binds with them, and their pipeline once built.
   struct Special {
     int binds = 0;
